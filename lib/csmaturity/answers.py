@@ -1,0 +1,275 @@
+"""A client's answers file: who the client is and what they answered, checked against a model.
+
+The file is YAML::
+
+    client:
+      id: acme-saas
+      name: ACME SaaS Inc.
+      industry: SaaS
+      assessment_date: 2026-10-01
+      language: en
+      profile: {business_model: B2B, arr_band: "1-10M USD", customers: 1200, cs_headcount: 8}
+    model: {id: cs-maturity, version: 1.0.0}      # optional: what it was answered against
+    answers:
+      kpi_defined: [retention, churn]             # a bare answer ...
+      touch_status:                               # ... or an answer with its evidence
+        answer: built
+        evidence: Segmentation sheet shown in the workshop
+
+Every problem of a file is collected before :class:`AnswersError` is raised. Questions
+the file does not answer are allowed (a questionnaire may be saved half done); the
+score treats them like "don't know" and reports them as unanswered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ._yaml import dump_yaml, loc_to_path, read_yaml_file
+from .errors import AnswersError, Problem
+from .model import DONT_KNOW, MaturityModel, Question
+
+__all__ = [
+    "Profile",
+    "ClientInfo",
+    "ClientAnswers",
+    "AnswerValue",
+    "load_answers",
+    "parse_answers",
+    "check_unique_client_ids",
+    "blank_answers_yaml",
+]
+
+AnswerValue = Union[str, int, list[str]]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Profile(_Strict):
+    business_model: Literal["B2B", "B2C", "B2B2C"]
+    arr_band: str = Field(min_length=1)
+    customers: int = Field(ge=0)
+    cs_headcount: int = Field(ge=0)
+
+
+class ClientInfo(_Strict):
+    id: str = Field(min_length=1, max_length=120)
+    name: str = Field(min_length=1)
+    industry: str = Field(min_length=1)
+    assessment_date: dt.date
+    language: Literal["ja", "en"]
+    profile: Profile
+
+
+class _ModelRef(_Strict):
+    id: str
+    version: str
+
+
+class _AnswersFile(_Strict):
+    client: ClientInfo
+    model: _ModelRef | None = None
+    answers: dict[str, Any] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ClientAnswers:
+    """A validated answers file. ``answers`` maps question id to a normalised value:
+    an option id (single, yes/no), a sorted list of option ids (multi), an int
+    (scale) or :data:`DONT_KNOW`."""
+
+    client: ClientInfo
+    answers: dict[str, AnswerValue]
+    evidence: dict[str, str] = field(default_factory=dict)
+    source: str = "<memory>"
+    warnings: tuple[Problem, ...] = ()
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+
+def load_answers(path: str | Path, model: MaturityModel) -> ClientAnswers:
+    """Read and validate one answers file against ``model``.
+
+    Raises
+    ------
+    AnswersError
+        With every problem found in the file.
+    """
+    data, problems = read_yaml_file(path)
+    if problems:
+        raise AnswersError(problems)
+    return parse_answers(data, model, file=str(path))
+
+
+def parse_answers(data: dict[str, Any], model: MaturityModel, file: str = "<memory>") -> ClientAnswers:
+    """Validate already-loaded answers data; see :func:`load_answers`."""
+    problems: list[Problem] = []
+    try:
+        parsed = _AnswersFile.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(Problem(file, loc_to_path(e["loc"], data), _message(e)) for e in exc.errors())
+        parsed = None
+    raw_answers = data.get("answers") if isinstance(data, dict) else None
+    values: dict[str, AnswerValue] = {}
+    evidence: dict[str, str] = {}
+    if isinstance(raw_answers, dict):
+        for qid, entry in raw_answers.items():
+            _parse_one(model, file, str(qid), entry, values, evidence, problems)
+    if parsed is not None and parsed.model is not None:
+        if parsed.model.id != model.id:
+            problems.append(Problem(file, "model.id", f"answers were made for model '{parsed.model.id}', but the model in use is '{model.id}'"))
+        elif parsed.model.version != model.version:
+            problems.append(Problem(file, "model.version", f"answered against version {parsed.model.version}; scoring with {model.version}", "warning"))
+    unanswered = [q.id for q in model.questions if q.id not in values]
+    if unanswered and parsed is not None:
+        problems.append(Problem(file, "answers", f"{len(unanswered)} question(s) unanswered, scored as don't know: {', '.join(unanswered)}", "warning"))
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or parsed is None:
+        raise AnswersError(problems)
+    return ClientAnswers(parsed.client, values, evidence, file, tuple(problems), data)
+
+
+def _message(err: dict[str, Any]) -> str:
+    if err["type"] == "extra_forbidden":
+        return "unknown key (typo?); remove it or check the spelling"
+    if err["type"] == "missing":
+        return "required key is missing"
+    got = err.get("input")
+    return f"{err['msg']} (got {got!r})" if not isinstance(got, dict) else err["msg"]
+
+
+def _parse_one(
+    model: MaturityModel,
+    file: str,
+    qid: str,
+    entry: Any,
+    values: dict[str, AnswerValue],
+    evidence: dict[str, str],
+    problems: list[Problem],
+) -> None:
+    at = f"answers.{qid}"
+    question = model.questions_by_id.get(qid)
+    if question is None:
+        problems.append(Problem(file, at, f"unknown question id '{qid}'; expected one of the model's questions (see `csmaturity new-client`)"))
+        return
+    if isinstance(entry, dict):
+        extra = set(entry) - {"answer", "evidence"}
+        if extra:
+            problems.append(Problem(file, at, f"unknown key(s) {sorted(extra)}; an answer takes 'answer' and optional 'evidence'"))
+        if "answer" not in entry:
+            problems.append(Problem(file, f"{at}.answer", "required key is missing"))
+            return
+        note = entry.get("evidence")
+        if note is not None:
+            if not isinstance(note, str):
+                problems.append(Problem(file, f"{at}.evidence", f"expected text, got {type(note).__name__}"))
+            elif note.strip():
+                evidence[qid] = note.strip()
+        at, entry = f"{at}.answer", entry["answer"]
+    if entry is None:  # left blank: unanswered, not wrong
+        return
+    value, error = normalise_answer(question, entry)
+    if error:
+        problems.append(Problem(file, at, error))
+    else:
+        values[qid] = value  # type: ignore[assignment]
+
+
+def normalise_answer(question: Question, value: Any) -> tuple[AnswerValue | None, str | None]:
+    """Check one raw answer against its question; return ``(value, None)`` or ``(None, why)``.
+
+    Shared by the YAML reader, the Excel intake and the widget form so that every
+    front door accepts exactly the same answers.
+    """
+    option_ids = [o.id for o in question.options]
+    if isinstance(value, str) and value.strip() in (DONT_KNOW, "unknown"):
+        if question.allow_dont_know or question.type == "yes_no":
+            return DONT_KNOW, None
+        return None, "this question does not accept \"don't know\""
+    if question.type == "yes_no":
+        if isinstance(value, bool):  # YAML reads bare yes/no as booleans
+            return ("yes" if value else "no"), None
+        if value in ("yes", "no"):
+            return value, None
+        return None, f"expected yes, no or unknown, got {value!r}"
+    if question.type == "single":
+        if isinstance(value, str) and value in option_ids:
+            return value, None
+        return None, f"{_show(value)} is not an option of this question; expected one of {option_ids}" + _bool_hint(value)
+    if question.type == "multi":
+        items = value if isinstance(value, list) else [value]
+        bad = [v for v in items if not isinstance(v, str) or v not in option_ids]
+        if bad:
+            return None, f"{', '.join(_show(v) for v in bad)} not an option of this question; expected a list drawn from {option_ids}" + _bool_hint(bad[0])
+        if not items:
+            return None, "empty selection; choose at least one option (or the 'none' option, or dont_know)"
+        if len(set(items)) != len(items):
+            return None, f"an option is listed twice: {items}"
+        exclusive = [o.id for o in question.options if o.exclusive and o.id in items]
+        if exclusive and len(items) > 1:
+            return None, f"'{exclusive[0]}' cannot be combined with other options"
+        return sorted(items, key=option_ids.index), None
+    assert question.scale is not None
+    lo, hi = question.scale.min, question.scale.max
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None, f"expected a whole number from {lo} to {hi}, got {_show(value)}"
+    if isinstance(value, float) and (math.isnan(value) or not value.is_integer()):
+        return None, f"expected a whole number from {lo} to {hi}, got {value!r}"
+    if not lo <= value <= hi:
+        return None, f"{value:g} is out of range; expected a whole number from {lo} to {hi}"
+    return int(value), None
+
+
+def _show(value: Any) -> str:
+    return f"{type(value).__name__} {value!r}" if not isinstance(value, str) else repr(value)
+
+
+def _bool_hint(value: Any) -> str:
+    return " (YAML reads bare yes/no/on/off as booleans; quote the value)" if isinstance(value, bool) else ""
+
+
+def check_unique_client_ids(clients: Iterable[ClientAnswers]) -> list[Problem]:
+    """Problems for client ids that appear in more than one file."""
+    seen: dict[str, str] = {}
+    out: list[Problem] = []
+    for c in clients:
+        first = seen.setdefault(c.client.id, c.source)
+        if first != c.source:
+            out.append(Problem(c.source, "client.id", f"duplicate client id '{c.client.id}': already used by {first}"))
+    return out
+
+
+def blank_answers_yaml(model: MaturityModel, lang: str = "en", client_id: str = "new-client") -> str:
+    """A ready-to-fill answers file: every question as a comment with its options."""
+    header = {
+        "client": {
+            "id": client_id,
+            "name": "",
+            "industry": "",
+            "assessment_date": dt.date.today().isoformat(),
+            "language": lang,
+            "profile": {"business_model": "B2B", "arr_band": "", "customers": 0, "cs_headcount": 0},
+        },
+        "model": model.ref,
+    }
+    lines = [f"# {model.title.get(lang)} {model.version}", dump_yaml(header).rstrip(), "answers:"]
+    for dim in model.dimensions:
+        lines.append(f"  # === {dim.name.get(lang)} ===")
+        for q in (q for q in model.questions if q.dimension == dim.id):
+            lines.append(f"  # {q.text.get(lang)}")
+            if q.type == "scale" and q.scale:
+                lines.append(f"  #   scale {q.scale.min}..{q.scale.max}")
+            for o in q.options:
+                lines.append(f"  #   {o.id}: {o.label.get(lang)}")
+            if q.allow_dont_know or q.type == "yes_no":
+                lines.append(f"  #   {DONT_KNOW}")
+            hint = "  # a list, e.g. [a, b]" if q.type == "multi" else ""
+            lines.append(f"  {q.id}:\n    answer:{hint}\n    evidence: \"\"")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,132 @@
+"""One call from a model and a client's answers to every result a report needs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+
+from . import __version__
+from .answers import ClientAnswers
+from .benchmark import CohortSimilarity, benchmark_table, cohort_similarity
+from .model import MaturityModel
+from .recommend import gap_table, recommendations, roadmap
+from .scoring import Scorecard, score
+
+__all__ = ["Assessment", "assess", "input_hash", "file_digest"]
+
+
+def file_digest(path: str | Path) -> str:
+    """SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def input_hash(model: MaturityModel, answers: ClientAnswers, data_files: Iterable[str | Path] = ()) -> str:
+    """SHA-256 over the model, the answers as written (evidence included) and the bytes
+    of any data files, in canonical JSON: any change to an input changes the hash."""
+    payload = {
+        "model": model.model_dump(mode="json"),
+        "answers": answers.raw,
+        "data": sorted(file_digest(p) for p in data_files),
+    }
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Scores, benchmark, gaps, recommendations and roadmap of one client, with provenance."""
+
+    model: MaturityModel
+    answers: ClientAnswers
+    lang: str
+    scorecard: Scorecard
+    benchmark: pd.DataFrame
+    similarity: CohortSimilarity
+    gaps: pd.DataFrame
+    recommendations: pd.DataFrame
+    roadmap: pd.DataFrame
+    kit_version: str
+    input_hash: str
+
+    @property
+    def client_id(self) -> str:
+        return self.answers.client.id
+
+    def dimension_table(self) -> pd.DataFrame:
+        """Dimension scores with their names in the assessment's language."""
+        dims = self.scorecard.dimensions.copy()
+        dims.insert(0, "name", [self.model.dimensions_by_id[d].name.get(self.lang) for d in dims.index])
+        return dims
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able summary (what `csmaturity score --json` prints and batches collect)."""
+        card = self.scorecard
+        client = self.answers.client
+        return {
+            "client": {"id": client.id, "name": client.name, "industry": client.industry,
+                       "assessment_date": client.assessment_date.isoformat(), "language": client.language,
+                       "profile": client.profile.model_dump()},
+            "overall": round(card.overall, 2),
+            "level": {"id": card.level.id, "stage": card.level.stage, "name": card.level.name.get(self.lang)},
+            "score_level": card.score_level.id,
+            "held_back_by": [vars(g) for g in card.held_back_by],
+            "coverage": round(card.coverage, 4),
+            "provisional": card.provisional,
+            "dont_know": card.dont_know,
+            "unanswered": card.unanswered,
+            "dimensions": {d: round(float(s), 2) for d, s in card.dimensions["score"].items()},
+            "cohort_similarity": {
+                "indicative": True,
+                "items_used": self.similarity.items_used,
+                "likelihood_ratio": round(self.similarity.likelihood_ratio, 4),
+                "posterior_effective": round(self.similarity.posterior_effective, 4),
+                "leaning": self.similarity.leaning,
+            },
+            "top_gaps": self.gaps.index[:5].tolist(),
+            "recommendations": self.recommendations.index.tolist(),
+            "roadmap": [{"step": int(s), "recommendation": r["recommendation"], "phase": r["phase"]}
+                        for s, r in self.roadmap.iterrows()],
+            "provenance": {"kit_version": self.kit_version, "model": self.model.ref, "input_hash": self.input_hash},
+        }
+
+
+def assess(
+    model: MaturityModel,
+    answers: ClientAnswers,
+    *,
+    lang: str | None = None,
+    data_files: Iterable[str | Path] = (),
+) -> Assessment:
+    """Score a client and derive benchmark, gaps, recommendations and roadmap.
+
+    ``lang`` picks the language of labels (default: the client's language); scores do
+    not depend on it. ``data_files`` (accounts/survey tables used in the report) enter
+    the input hash.
+    """
+    lang = lang or answers.client.language
+    card = score(model, answers)
+    bench = benchmark_table(model, answers, lang)
+    gaps = gap_table(model, card, bench)
+    recs = recommendations(model, answers, card, gaps, lang)
+    return Assessment(
+        model=model,
+        answers=answers,
+        lang=lang,
+        scorecard=card,
+        benchmark=bench,
+        similarity=cohort_similarity(model, bench),
+        gaps=gaps,
+        recommendations=recs,
+        roadmap=roadmap(model, recs, lang),
+        kit_version=__version__,
+        input_hash=input_hash(model, answers, data_files),
+    )

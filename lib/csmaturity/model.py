@@ -1,0 +1,463 @@
+"""The maturity model: a versioned YAML document, its schema and its validation.
+
+Pydantic checks the *shape* of the document (types, required keys, unknown keys:
+typos in a copied model are caught rather than ignored). The cross-references that a
+schema cannot express -- a question's dimension exists, levels tile 0-100 without gap
+or overlap, recommendations point at real questions, the roadmap has no dependency
+cycle -- are checked afterwards, and every problem of the file is reported together.
+
+Pydantic was chosen over jsonschema because the validated model *is* the Python API
+the engine uses (typed attributes, defaults), and its error locations give the key
+path each message needs.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ._yaml import loc_to_path, read_yaml_file
+from .errors import ModelError, Problem
+
+__all__ = [
+    "LocalText",
+    "Dimension",
+    "Option",
+    "Scale",
+    "BenchmarkLink",
+    "Question",
+    "Level",
+    "Phase",
+    "Trigger",
+    "Recommendation",
+    "BenchmarkItem",
+    "Cohort",
+    "Benchmark",
+    "ScoringRules",
+    "MaturityModel",
+    "DONT_KNOW",
+    "LANGUAGES",
+    "default_model_path",
+    "load_model",
+    "parse_model",
+]
+
+#: The answer value that means "don't know"; never a valid option id.
+DONT_KNOW = "dont_know"
+LANGUAGES = ("ja", "en")
+QuestionType = Literal["single", "multi", "yes_no", "scale"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LocalText(_Strict):
+    """A text in both report languages."""
+
+    ja: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang`` (``ja`` or ``en``)."""
+        if lang not in LANGUAGES:
+            raise ValueError(f"language must be one of {LANGUAGES}, got {lang!r}")
+        return getattr(self, lang)
+
+
+class Dimension(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: LocalText
+    description: LocalText | None = None
+    weight: float = Field(ge=0)
+
+
+class Option(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: LocalText
+    points: float = Field(ge=0)
+    #: Chosen alone only (e.g. "none of these"): cannot be combined in a multi choice.
+    exclusive: bool = False
+
+
+class Scale(_Strict):
+    min: int
+    max: int
+    labels: dict[int, LocalText] = Field(default_factory=dict)
+
+
+class BenchmarkLink(_Strict):
+    """The client matches benchmark ``item`` when the answer includes any of ``options``
+    (or is "don't know", when the survey item itself counts "don't know")."""
+
+    item: str
+    options: list[str] = Field(default_factory=list)
+    dont_know_matches: bool = False
+
+    @model_validator(mode="after")
+    def _some_match(self) -> "BenchmarkLink":
+        if not self.options and not self.dont_know_matches:
+            raise ValueError("a benchmark link needs 'options' or 'dont_know_matches: true'")
+        return self
+
+
+class Question(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    dimension: str
+    type: QuestionType
+    text: LocalText
+    help: LocalText | None = None
+    weight: float = Field(default=1.0, ge=0)
+    options: list[Option] = Field(default_factory=list)
+    #: Multi choice: points are summed and capped here (default: sum of all points).
+    max_points: float | None = Field(default=None, gt=0)
+    scale: Scale | None = None
+    allow_dont_know: bool = True
+    benchmark: list[BenchmarkLink] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _yes_no_options(cls, data: Any) -> Any:
+        """A yes/no question gets its two options unless the model spells them out."""
+        if isinstance(data, dict) and data.get("type") == "yes_no" and not data.get("options"):
+            data = dict(data)
+            data["options"] = [
+                {"id": "yes", "label": {"ja": "はい", "en": "Yes"}, "points": 1},
+                {"id": "no", "label": {"ja": "いいえ", "en": "No"}, "points": 0},
+            ]
+        return data
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+    @property
+    def full_points(self) -> float:
+        """Points that make this question's fraction 1.0."""
+        if self.type == "scale":
+            return 1.0
+        if self.type == "multi":
+            total = sum(o.points for o in self.options)
+            return min(total, self.max_points) if self.max_points else total
+        return max((o.points for o in self.options), default=0.0)
+
+
+class Level(_Strict):
+    id: str
+    stage: str
+    name: LocalText
+    description: LocalText
+    min: float = Field(ge=0, le=100)
+    max: float = Field(ge=0, le=100)
+    #: Minimum dimension scores required to hold this level, whatever the overall.
+    gates: dict[str, float] = Field(default_factory=dict)
+
+
+class Phase(_Strict):
+    id: str
+    name: LocalText
+    horizon: LocalText
+    start_month: int = Field(ge=0)
+    end_month: int = Field(gt=0)
+
+
+class Trigger(_Strict):
+    """A recommendation applies when a question's fraction is below ``below``, or
+    (multi choice) when any of ``lacks`` is not selected."""
+
+    question: str
+    below: float | None = Field(default=None, gt=0, le=1)
+    lacks: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_condition(self) -> "Trigger":
+        if self.below is None and not self.lacks:
+            raise ValueError("a trigger needs 'below' (a fraction in (0, 1]) or 'lacks' (option ids)")
+        return self
+
+
+class Recommendation(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: LocalText
+    action: LocalText
+    phase: str
+    triggers: list[Trigger] = Field(min_length=1)
+    depends_on: list[str] = Field(default_factory=list)
+    effort: Literal["S", "M", "L"] = "M"
+
+
+class BenchmarkItem(_Strict):
+    """A survey figure: share of each cohort with the practice; ``None`` = not published."""
+
+    id: str
+    label: LocalText
+    effective: float | None = Field(ge=0, le=1)
+    not_effective: float | None = Field(ge=0, le=1)
+    note: str | None = None
+
+
+class Cohort(_Strict):
+    n: int = Field(gt=0)
+    name: LocalText
+
+
+class Benchmark(_Strict):
+    source: LocalText
+    fielded: str
+    cohorts: dict[Literal["effective", "not_effective"], Cohort]
+    items: list[BenchmarkItem]
+
+    @model_validator(mode="after")
+    def _both_cohorts(self) -> "Benchmark":
+        missing = {"effective", "not_effective"} - set(self.cohorts)
+        if missing:
+            raise ValueError(f"cohorts must define both 'effective' and 'not_effective' (missing {sorted(missing)})")
+        return self
+
+    def item(self, item_id: str) -> BenchmarkItem | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+
+class ScoringRules(_Strict):
+    #: "zero": a don't-know answer scores 0 (not knowing is itself a gap);
+    #: "exclude": it is left out of its dimension's denominator.
+    dont_know: Literal["zero", "exclude"] = "zero"
+    #: Below this share of answered questions the level is marked provisional.
+    provisional_below_coverage: float = Field(default=0.8, ge=0, le=1)
+
+
+class MaturityModel(_Strict):
+    schema_version: Literal[1]
+    id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
+    title: LocalText
+    description: LocalText | None = None
+    scoring: ScoringRules = ScoringRules()
+    dimensions: list[Dimension] = Field(min_length=1)
+    questions: list[Question] = Field(min_length=1)
+    levels: list[Level] = Field(min_length=2)
+    phases: list[Phase] = Field(min_length=1)
+    recommendations: list[Recommendation] = Field(default_factory=list)
+    benchmark: Benchmark
+
+    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
+    @cached_property
+    def questions_by_id(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
+
+    @cached_property
+    def dimensions_by_id(self) -> dict[str, Dimension]:
+        return {d.id: d for d in self.dimensions}
+
+    def question(self, question_id: str) -> Question:
+        return self.questions_by_id[question_id]
+
+    def phase_index(self, phase_id: str) -> int:
+        return [p.id for p in self.phases].index(phase_id)
+
+    def level_for(self, score: float) -> Level:
+        """The level whose [min, max) band holds ``score`` (the top band includes 100)."""
+        for level in self.levels:
+            if level.min <= score < level.max:
+                return level
+        return self.levels[-1]
+
+    @property
+    def ref(self) -> dict[str, str]:
+        return {"id": self.id, "version": self.version}
+
+
+def default_model_path() -> Path:
+    """The model shipped with the kit."""
+    return Path(str(resources.files("csmaturity") / "models" / "cs_maturity_v1.yaml"))
+
+
+def load_model(path: str | Path | None = None) -> MaturityModel:
+    """Load and validate a maturity model YAML (the shipped one when ``path`` is None).
+
+    Raises
+    ------
+    ModelError
+        With every problem found in the file (shape and cross-references).
+    """
+    path = default_model_path() if path is None else Path(path)
+    data, problems = read_yaml_file(path)
+    if problems:
+        raise ModelError(problems)
+    return parse_model(data, file=str(path))
+
+
+def parse_model(data: dict[str, Any], file: str = "<memory>") -> MaturityModel:
+    """Validate already-loaded model data; see :func:`load_model`."""
+    try:
+        model = MaturityModel.model_validate(data)
+    except ValidationError as exc:
+        raise ModelError(
+            Problem(file, loc_to_path(err["loc"], data), _pydantic_message(err)) for err in exc.errors()
+        ) from None
+    problems = _check_references(model, file)
+    if any(p.severity == "error" for p in problems):
+        raise ModelError(problems)
+    return model
+
+
+def _pydantic_message(err: dict[str, Any]) -> str:
+    msg = err["msg"]
+    if err["type"] == "extra_forbidden":
+        return "unknown key (typo?); remove it or check the spelling"
+    if err["type"] == "missing":
+        return "required key is missing"
+    if isinstance(err.get("input"), bool):
+        return f"{msg} (got {err['input']}: YAML reads yes/no/on/off/true/false as booleans; quote the value)"
+    if "input" in err and err["type"] not in ("model_type", "dict_type", "list_type"):
+        return f"{msg} (got {err['input']!r})"
+    return msg
+
+
+def _duplicates(ids: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return sorted({i for i in ids if i in seen or seen.add(i)})  # type: ignore[func-returns-value]
+
+
+def _check_references(model: MaturityModel, file: str) -> list[Problem]:
+    """Cross-reference checks that the schema cannot express."""
+    out: list[Problem] = []
+
+    def err(loc: str, msg: str) -> None:
+        out.append(Problem(file, loc, msg))
+
+    for key, ids in {
+        "dimensions": [d.id for d in model.dimensions],
+        "questions": [q.id for q in model.questions],
+        "levels": [lv.id for lv in model.levels],
+        "phases": [p.id for p in model.phases],
+        "recommendations": [r.id for r in model.recommendations],
+        "benchmark.items": [i.id for i in model.benchmark.items],
+    }.items():
+        for dup in _duplicates(ids):
+            err(f"{key}[{dup}]", f"id '{dup}' is used more than once; ids must be unique")
+
+    dims = {d.id for d in model.dimensions}
+    if not any(d.weight > 0 for d in model.dimensions):
+        err("dimensions", "at least one dimension needs a weight above 0")
+    items = {i.id for i in model.benchmark.items}
+    per_dim_weight = {d: 0.0 for d in dims}
+    for q in model.questions:
+        at = f"questions[{q.id}]"
+        if q.dimension not in dims:
+            err(f"{at}.dimension", f"unknown dimension '{q.dimension}'; expected one of {sorted(dims)}")
+        else:
+            per_dim_weight[q.dimension] += q.weight
+        for dup in _duplicates([o.id for o in q.options]):
+            err(f"{at}.options[{dup}]", f"option id '{dup}' is used more than once")
+        if any(o.id == DONT_KNOW for o in q.options):
+            err(f"{at}.options[{DONT_KNOW}]", f"'{DONT_KNOW}' is reserved; use allow_dont_know: true instead")
+        if q.type == "scale":
+            if q.scale is None:
+                err(f"{at}.scale", "a scale question needs 'scale: {min: .., max: ..}'")
+            elif q.scale.min >= q.scale.max:
+                err(f"{at}.scale", f"min ({q.scale.min}) must be below max ({q.scale.max})")
+            if q.options:
+                err(f"{at}.options", "a scale question has no options; use 'scale' labels instead")
+        else:
+            if len(q.options) < 2:
+                err(f"{at}.options", f"a {q.type} question needs at least 2 options")
+            elif q.full_points <= 0:
+                err(f"{at}.options", "no option gives points; the question could never score")
+            if q.scale is not None:
+                err(f"{at}.scale", f"only scale questions take 'scale' (this one is {q.type})")
+        if q.type == "yes_no" and sorted(o.id for o in q.options) != ["no", "yes"]:
+            err(f"{at}.options", "a yes_no question has exactly the options 'yes' and 'no'")
+        if q.max_points is not None and q.type != "multi":
+            err(f"{at}.max_points", "max_points applies to multi choice questions only")
+        option_ids = {o.id for o in q.options}
+        for k, link in enumerate(q.benchmark):
+            if link.item not in items:
+                err(f"{at}.benchmark[{k}].item", f"unknown benchmark item '{link.item}'")
+            for opt in link.options:
+                if opt not in option_ids:
+                    err(f"{at}.benchmark[{k}].options", f"'{opt}' is not an option of this question; expected one of {sorted(option_ids)}")
+    for d in model.dimensions:
+        if d.weight > 0 and per_dim_weight[d.id] <= 0:
+            err(f"dimensions[{d.id}]", "has a weight but no question with a weight above 0")
+
+    out.extend(_check_levels(model, file, dims))
+    out.extend(_check_recommendations(model, file))
+    return out
+
+
+def _check_levels(model: MaturityModel, file: str, dims: set[str]) -> list[Problem]:
+    out: list[Problem] = []
+    levels = sorted(model.levels, key=lambda lv: lv.min)
+    if [lv.id for lv in levels] != [lv.id for lv in model.levels]:
+        out.append(Problem(file, "levels", "levels must be listed from lowest to highest 'min'"))
+    for lv in levels:
+        if lv.min >= lv.max:
+            out.append(Problem(file, f"levels[{lv.id}]", f"min ({lv.min:g}) must be below max ({lv.max:g})"))
+        for dim in lv.gates:
+            if dim not in dims:
+                out.append(Problem(file, f"levels[{lv.id}].gates.{dim}", f"unknown dimension '{dim}'"))
+    if levels[0].min != 0:
+        out.append(Problem(file, f"levels[{levels[0].id}].min", f"the lowest level must start at 0 (starts at {levels[0].min:g})"))
+    if levels[-1].max != 100:
+        out.append(Problem(file, f"levels[{levels[-1].id}].max", f"the highest level must end at 100 (ends at {levels[-1].max:g})"))
+    for lo, hi in zip(levels, levels[1:]):
+        if hi.min < lo.max:
+            out.append(Problem(file, f"levels[{hi.id}].min", f"overlaps level '{lo.id}' ({lo.min:g}-{lo.max:g}): starts at {hi.min:g}, expected {lo.max:g}"))
+        elif hi.min > lo.max:
+            out.append(Problem(file, f"levels[{hi.id}].min", f"leaves a gap after level '{lo.id}': scores {lo.max:g}-{hi.min:g} have no level; expected min {lo.max:g}"))
+    return out
+
+
+def _check_recommendations(model: MaturityModel, file: str) -> list[Problem]:
+    out: list[Problem] = []
+    phases = {p.id for p in model.phases}
+    recs = {r.id: r for r in model.recommendations}
+    for r in model.recommendations:
+        at = f"recommendations[{r.id}]"
+        if r.phase not in phases:
+            out.append(Problem(file, f"{at}.phase", f"unknown phase '{r.phase}'; expected one of {sorted(phases)}"))
+        for k, t in enumerate(r.triggers):
+            q = model.questions_by_id.get(t.question)
+            if q is None:
+                out.append(Problem(file, f"{at}.triggers[{k}].question", f"unknown question '{t.question}'"))
+                continue
+            for opt in t.lacks:
+                if q.option(opt) is None:
+                    out.append(Problem(file, f"{at}.triggers[{k}].lacks", f"'{opt}' is not an option of question '{q.id}'"))
+        for dep in r.depends_on:
+            if dep not in recs:
+                out.append(Problem(file, f"{at}.depends_on", f"unknown recommendation '{dep}'"))
+            elif dep == r.id:
+                out.append(Problem(file, f"{at}.depends_on", "a recommendation cannot depend on itself"))
+    cycle = _find_cycle({r.id: [d for d in r.depends_on if d in recs and d != r.id] for r in model.recommendations})
+    if cycle:
+        out.append(Problem(file, "recommendations", "dependency cycle in the roadmap: " + " -> ".join(cycle)))
+    return out
+
+
+def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
+    """One dependency cycle as a path (first node repeated at the end), or None."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for nxt in graph.get(node, []):
+            if state.get(nxt) == 1:
+                return path[path.index(nxt):] + [nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        path.pop()
+        state[node] = 2
+        return None
+
+    for start in graph:
+        if start not in state and (found := visit(start)):
+            return found
+    return None

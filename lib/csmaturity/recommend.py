@@ -1,0 +1,130 @@
+"""Gaps, prioritized recommendations and a phased roadmap that respects dependencies.
+
+Gap of a question: ``1 - fraction`` (don't know and unanswered count as a full gap:
+not knowing is a gap to close). Its *impact* is the overall-score points that closing
+it would add::
+
+    impact_q = gap_q * (w_q / sum of question weights in its dimension)
+                     * (w_d / sum of dimension weights) * 100
+
+*Separation* is how strongly the linked practice separates the survey cohorts,
+``max |share_effective - share_not_effective|`` over the question's benchmark items with
+both shares published (0 when none is). Priority ranks by both::
+
+    priority_q = impact_q * (1 + separation_q)
+
+A recommendation applies when any of its triggers holds; its priority is the sum of the
+impacts of its triggering questions times ``(1 + their largest separation)``.
+
+Roadmap: every applicable recommendation goes in its own phase or, if later, the phase
+of the latest applicable recommendation it depends on (a dependency that does not apply
+is already in place). Within the roadmap, a recommendation always comes after what it
+depends on; among those ready, higher priority first.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+import pandas as pd
+
+from .answers import ClientAnswers
+from .model import DONT_KNOW, MaturityModel, Trigger
+from .scoring import Scorecard
+
+__all__ = ["gap_table", "recommendations", "roadmap"]
+
+
+def gap_table(model: MaturityModel, card: Scorecard, bench: pd.DataFrame) -> pd.DataFrame:
+    """Questions with a gap, highest priority first."""
+    q = card.questions.copy()
+    dim_weight_total = sum(d.weight for d in model.dimensions)
+    q_weight_total = q.groupby("dimension")["weight"].transform("sum")
+    dim_weight = q["dimension"].map({d.id: d.weight for d in model.dimensions})
+    q["gap"] = 1.0 - q["fraction"].fillna(0.0)
+    q["impact"] = q["gap"] * (q["weight"] / q_weight_total) * (dim_weight / dim_weight_total) * 100
+    separation = bench.groupby("question_id")["separation"].max() if len(bench) else pd.Series(dtype=float)
+    q["separation"] = separation.reindex(q.index).fillna(0.0)
+    q["priority"] = q["impact"] * (1 + q["separation"])
+    gaps = q[q["gap"] > 0][["dimension", "status", "gap", "impact", "separation", "priority"]]
+    return gaps.sort_values(["priority", "impact"], ascending=False, kind="stable")
+
+
+def _triggered(trigger: Trigger, answers: ClientAnswers, fraction: float) -> bool:
+    value = answers.answers.get(trigger.question)
+    if value is None or value == DONT_KNOW:
+        return True
+    if trigger.below is not None and fraction < trigger.below - 1e-9:
+        return True
+    chosen = set(value) if isinstance(value, list) else {value}
+    return any(opt not in chosen for opt in trigger.lacks)
+
+
+def recommendations(model: MaturityModel, answers: ClientAnswers, card: Scorecard, gaps: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Recommendations that apply to this client, highest priority first."""
+    fractions = card.questions["fraction"].fillna(0.0)
+    rows = []
+    for rec in model.recommendations:
+        by = sorted({t.question for t in rec.triggers if _triggered(t, answers, fractions[t.question])})
+        if not by:
+            continue
+        hit = gaps.reindex(by).dropna(subset=["impact"])
+        impact = float(hit["impact"].sum())
+        separation = float(hit["separation"].max()) if len(hit) else 0.0
+        rows.append(
+            {
+                "recommendation": rec.id,
+                "title": rec.title.get(lang),
+                "action": rec.action.get(lang),
+                "phase": rec.phase,
+                "effort": rec.effort,
+                "triggered_by": by,
+                "depends_on": list(rec.depends_on),
+                "impact": impact,
+                "separation": separation,
+                "priority": impact * (1 + separation),
+            }
+        )
+    cols = ["recommendation", "title", "action", "phase", "effort", "triggered_by", "depends_on", "impact", "separation", "priority"]
+    table = pd.DataFrame(rows, columns=cols).set_index("recommendation")
+    return table.sort_values("priority", ascending=False, kind="stable")
+
+
+def roadmap(model: MaturityModel, recs: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Order the applicable recommendations into phases; see the module docstring."""
+    applicable = set(recs.index)
+    deps = {r: [d for d in recs.at[r, "depends_on"] if d in applicable] for r in recs.index}
+    waiting = {r: len(d) for r, d in deps.items()}
+    dependants: dict[str, list[str]] = {r: [] for r in recs.index}
+    for r, ds in deps.items():
+        for d in ds:
+            dependants[d].append(r)
+    phase_of = {r: model.phase_index(recs.at[r, "phase"]) for r in recs.index}
+    ready = [(phase_of[r], -recs.at[r, "priority"], r) for r in recs.index if waiting[r] == 0]
+    heapq.heapify(ready)
+    rows = []
+    while ready:
+        phase_idx, _, rec = heapq.heappop(ready)
+        phase = model.phases[phase_idx]
+        rows.append(
+            {
+                "step": len(rows) + 1,
+                "recommendation": rec,
+                "phase": phase.id,
+                "phase_name": phase.name.get(lang),
+                "horizon": phase.horizon.get(lang),
+                "start_month": phase.start_month,
+                "end_month": phase.end_month,
+                "title": recs.at[rec, "title"],
+                "after": deps[rec],
+                "moved_by_dependency": phase_idx > model.phase_index(recs.at[rec, "phase"]),
+                "priority": recs.at[rec, "priority"],
+            }
+        )
+        for nxt in dependants[rec]:
+            phase_of[nxt] = max(phase_of[nxt], phase_idx)
+            waiting[nxt] -= 1
+            if waiting[nxt] == 0:
+                heapq.heappush(ready, (phase_of[nxt], -recs.at[nxt, "priority"], nxt))
+    cols = ["step", "recommendation", "phase", "phase_name", "horizon", "start_month", "end_month", "title", "after", "moved_by_dependency", "priority"]
+    return pd.DataFrame(rows, columns=cols).set_index("step")
