@@ -3,7 +3,38 @@
 The maturity model (questions, weights, levels, recommendations, benchmark figures)
 is versioned YAML; the engine scores a client's answers against it, compares them
 with the 2021 survey cohorts and plans a phased roadmap. One engine serves the
-notebooks, the CLI and the batch runner.
+notebooks, the CLI and the batch runner::
+
+    import csmaturity as cm
+    model = cm.load_model()                        # or cm.load_model("my_model.yaml")
+    answers = cm.load_answers("client.yaml", model)
+    result = cm.assess(model, answers)             # scores, benchmark, gaps, roadmap
 """
 
 __version__ = "0.1.0"
+
+from .answers import ClientAnswers, load_answers, parse_answers  # noqa: E402
+from .assessment import Assessment, assess  # noqa: E402
+from .errors import AnswersError, CsMaturityError, DataError, ModelError, Problem, ValidationFailed  # noqa: E402
+from .model import MaturityModel, load_model, parse_model  # noqa: E402
+from .scoring import Scorecard, score  # noqa: E402
+
+__all__ = [
+    "__version__",
+    "Assessment",
+    "AnswersError",
+    "ClientAnswers",
+    "CsMaturityError",
+    "DataError",
+    "MaturityModel",
+    "ModelError",
+    "Problem",
+    "Scorecard",
+    "ValidationFailed",
+    "assess",
+    "load_answers",
+    "load_model",
+    "parse_answers",
+    "parse_model",
+    "score",
+]

@@ -1,0 +1,176 @@
+"""Core commands: validate, score, new-client, demo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from .._yaml import read_yaml_file
+from ..answers import ClientAnswers, blank_answers_yaml, check_unique_client_ids, load_answers
+from ..assessment import Assessment, assess
+from ..errors import AnswersError, ModelError, Problem, ValidationFailed
+from ..fileio import atomic_write, safe_name
+from ..model import MaturityModel, load_model, parse_model
+
+SAMPLE_CLIENTS = Path("data/sample/clients")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("validate", help="check answers files (or a model file) and list every problem")
+    p.add_argument("files", nargs="*", type=Path, help="answers YAML files; a model YAML is recognised and checked as a model")
+    _model_arg(p)
+    p.add_argument("--strict", action="store_true", help="treat warnings (e.g. unanswered questions) as errors")
+    p.set_defaults(handler=cmd_validate)
+
+    p = sub.add_parser("score", help="score one client and print the result")
+    p.add_argument("file", type=Path, help="the client's answers YAML")
+    _model_arg(p)
+    p.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    p.add_argument("--lang", choices=["ja", "en"], help="label language (default: the client's)")
+    p.set_defaults(handler=cmd_score)
+
+    p = sub.add_parser("new-client", help="write a blank answers file from the model")
+    _model_arg(p)
+    p.add_argument("--lang", choices=["ja", "en"], default="en")
+    p.add_argument("--id", default="new-client", help="client id to put in the file")
+    p.add_argument("--out", type=Path, help="file to write (default: print to stdout)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(handler=cmd_new_client)
+
+    p = sub.add_parser("demo", help="score every sample client and print a table")
+    p.add_argument("--clients", type=Path, default=SAMPLE_CLIENTS, help=f"folder of answers files (default {SAMPLE_CLIENTS})")
+    p.add_argument("--out", type=Path, default=Path("out/demo"))
+    _model_arg(p)
+    p.set_defaults(handler=cmd_demo)
+
+
+def _model_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", type=Path, help="maturity model YAML (default: the shipped model)")
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for p in problems:
+        print(f"  - {p}", file=sys.stderr)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    try:
+        model = load_model(args.model)
+    except ModelError as exc:
+        print(f"INVALID model {args.model}", file=sys.stderr)
+        _print_problems(exc.problems)
+        return 1
+    if args.model:
+        print(f"OK      model {args.model} ({model.id} {model.version}: {len(model.questions)} questions)")
+    failed = False
+    loaded: list[ClientAnswers] = []
+    for path in args.files:
+        data, problems = read_yaml_file(path)
+        if not problems and "questions" in data:
+            try:
+                other = parse_model(data, str(path))
+                print(f"OK      model {path} ({other.id} {other.version}: {len(other.questions)} questions)")
+            except ModelError as exc:
+                failed = True
+                print(f"INVALID model {path}", file=sys.stderr)
+                _print_problems(exc.problems)
+            continue
+        try:
+            answers = load_answers(path, model)
+        except AnswersError as exc:
+            failed = True
+            print(f"INVALID {path}", file=sys.stderr)
+            _print_problems(exc.problems)
+            continue
+        loaded.append(answers)
+        warn = list(answers.warnings)
+        failed |= bool(args.strict and warn)
+        print(f"{'WARN   ' if warn else 'OK     '} {path} ({answers.client.id}: {len(answers.answers)}/{len(model.questions)} answered)")
+        _print_problems(warn)
+    duplicates = check_unique_client_ids(loaded)
+    if duplicates:
+        failed = True
+        _print_problems(duplicates)
+    return 1 if failed else 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    model = load_model(args.model)
+    result = assess(model, load_answers(args.file, model), lang=args.lang)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(format_assessment(result))
+    return 0
+
+
+def format_assessment(result: Assessment) -> str:
+    """A plain-text summary for the terminal."""
+    card = result.scorecard
+    lines = [
+        f"{result.answers.client.name} ({result.client_id})",
+        f"  overall {card.overall:.1f}/100 -> {card.level.name.get(result.lang)}"
+        + (" (provisional: many questions unanswered)" if card.provisional else ""),
+    ]
+    for g in card.held_back_by:
+        lines.append(f"  held back from {g.level}: {g.dimension} scores {g.score:.0f}, needs {g.required:g}")
+    dims = result.dimension_table()[["name", "weight", "score"]]
+    lines.append(dims.round(1).to_string())
+    lines.append(f"  cohort similarity (indicative): P(effective-like) = {result.similarity.posterior_effective:.2f} over {result.similarity.items_used} items")
+    lines.append("  roadmap:")
+    for step, row in result.roadmap.iterrows():
+        lines.append(f"    {step:2d}. [{row['phase']}] {row['title']}")
+    return "\n".join(lines)
+
+
+def cmd_new_client(args: argparse.Namespace) -> int:
+    model = load_model(args.model)
+    text = blank_answers_yaml(model, args.lang, args.id)
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    if args.out.exists() and not args.force:
+        print(f"error: {args.out} exists; pass --force to overwrite it", file=sys.stderr)
+        return 1
+    atomic_write(args.out, text)
+    print(f"wrote {args.out}")
+    return 0
+
+
+def score_folder(model: MaturityModel, folder: Path) -> tuple[list[Assessment], list[ValidationFailed]]:
+    """Assess every ``*.yaml`` answers file in ``folder``; invalid files are returned, not raised."""
+    results, failures = [], []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            results.append(assess(model, load_answers(path, model)))
+        except ValidationFailed as exc:
+            failures.append(exc)
+    return results, failures
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    model = load_model(args.model)
+    if not args.clients.is_dir():
+        print(f"error: {args.clients} is not a folder of answers files (run from the repository root)", file=sys.stderr)
+        return 1
+    results, failures = score_folder(model, args.clients)
+    table = pd.DataFrame(
+        [
+            {"client": r.client_id, "name": r.answers.client.name, "overall": round(r.scorecard.overall, 1),
+             "level": r.scorecard.level.id, "coverage": f"{r.scorecard.coverage:.0%}"}
+            for r in results
+        ]
+    )
+    args.out.mkdir(parents=True, exist_ok=True)
+    for r in results:
+        atomic_write(args.out / f"{safe_name(r.client_id)}.json", json.dumps(r.to_dict(), ensure_ascii=False, indent=2))
+    atomic_write(args.out / "scores.csv", table.to_csv(index=False))
+    print(table.to_string(index=False))
+    for exc in failures:
+        _print_problems(exc.problems)
+    print(f"\nscores: {args.out / 'scores.csv'}; one JSON per client in {args.out}/")
+    return 1 if failures else 0

@@ -1,0 +1,60 @@
+"""Writing outputs safely: atomic replacement and file names that stay inside their folder."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+__all__ = ["atomic_write", "atomic_path", "safe_name", "inside"]
+
+
+@contextmanager
+def atomic_path(target: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success it replaces ``target``.
+
+    A failure (or Ctrl-C) inside the block removes the temporary file and leaves any
+    existing ``target`` untouched, so a good report is never replaced by half of one.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write(target: str | Path, data: str | bytes) -> Path:
+    """Write ``data`` to ``target`` atomically (text is written as UTF-8)."""
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return Path(target)
+
+
+_UNSAFE = re.compile(r"[^\w.-]+", re.UNICODE)
+
+
+def safe_name(text: str, fallback: str = "client") -> str:
+    """A file-name component from free text (client ids, names): no separators, no
+    leading dots, no '..', Japanese letters kept. ``../../etc/x`` becomes ``etc_x``."""
+    norm = unicodedata.normalize("NFKC", text)
+    name = _UNSAFE.sub("_", norm).strip("._")
+    name = re.sub(r"\.{2,}", ".", name)[:100]
+    return name or fallback
+
+
+def inside(folder: str | Path, name: str) -> Path:
+    """``folder / name`` after checking the result cannot escape ``folder``."""
+    base = Path(folder).resolve()
+    path = (base / name).resolve()
+    if base != path and base not in path.parents:
+        raise ValueError(f"{name!r} would write outside {base}")
+    return path
