@@ -1,0 +1,423 @@
+"""Turn raw answer columns into clean numbers, or say exactly what is wrong and where.
+
+Conventions shared by every metric and by :mod:`csmaturity.readers`:
+
+Blanks
+    ``None``, ``NaN``, ``pd.NA``/``NaT`` and strings that are empty once stripped are
+    *blank*: excluded from every statistic and counted (``n_blank``), never read as 0.
+Text
+    Strings are NFKC-normalised before parsing, so a full-width ``"９"`` typed in a
+    Japanese spreadsheet means 9 and ``"７．０"`` means 7. ``"9.0"`` is accepted as the
+    integer 9; ``"7.5"`` is not.
+Row numbers
+    Problems name rows as a spreadsheet user sees them: the header is row 1, so the
+    first data row is row 2. For a pandas Series with an integer index (the
+    ``RangeIndex`` that :func:`csmaturity.readers.read_table` returns, or any subset of
+    it) the row is ``index label + 2``, which stays right after filtering. For any
+    other input (arrays, lists, Series indexed by account id) the row is
+    ``position + 2``.
+File names
+    A Series taken from a table read by :mod:`csmaturity.readers` carries its file
+    name in ``attrs["source"]``; problems then name that file instead of ``<memory>``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from csmaturity.errors import DataError, Problem, display_path
+
+__all__ = [
+    "ScaleColumn",
+    "coerce_scale",
+    "parse_scale",
+    "parse_numbers",
+    "numeric_column",
+    "date_column",
+    "parse_dates",
+    "require_columns",
+    "row_numbers",
+    "rows_text",
+    "source_of",
+    "is_blank",
+    "normalize_text",
+    "fail",
+]
+
+MAX_LISTED = 8  # rows/values quoted in one message; the rest are counted
+
+
+@dataclass(frozen=True, eq=False)
+class ScaleColumn:
+    """Answers on an integer scale, aligned with the input positions.
+
+    ``codes`` holds one integer per input position; where ``blank`` is True the code is
+    a placeholder (``lo``) and must be ignored. ``blank`` is None when nothing is blank,
+    so the common all-valid case costs no mask.
+    """
+
+    codes: NDArray[np.integer]
+    blank: NDArray[np.bool_] | None
+    lo: int
+    hi: int
+
+    @property
+    def n_blank(self) -> int:
+        return 0 if self.blank is None else int(self.blank.sum())
+
+    @property
+    def valid_codes(self) -> NDArray[np.integer]:
+        """The non-blank answers only."""
+        return self.codes if self.blank is None else self.codes[~self.blank]
+
+    def counts(self) -> NDArray[np.int64]:
+        """How many answers fall on each scale point ``lo..hi`` (blanks excluded)."""
+        codes = self.valid_codes
+        if codes.dtype == np.uint64:  # bincount refuses uint64 -> int64 casting
+            codes = codes.astype(np.intp)
+        # Codes are validated to lie in lo..hi, so slicing beats shifting a large array.
+        return np.bincount(codes, minlength=self.hi + 1)[self.lo :]
+
+
+def normalize_text(text: str) -> str:
+    """NFKC-normalise (full-width digits, letters and spaces become ASCII) and strip."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def is_blank(value: Any) -> bool:
+    """True for None, NaN, pd.NA, NaT and strings that are empty once stripped."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, str):
+        return not normalize_text(value)
+    if isinstance(value, (float, np.floating)):
+        return math.isnan(value)
+    return False
+
+
+def source_of(values: Any, file: str | None) -> str:
+    """The file name to put in problems: explicit ``file``, else ``attrs['source']``."""
+    if file is not None:
+        return display_path(file)
+    attrs = getattr(values, "attrs", None)
+    if isinstance(attrs, dict) and attrs.get("source"):
+        return str(attrs["source"])
+    return display_path(None)
+
+
+def row_numbers(values: Any, positions: NDArray[np.intp]) -> NDArray[np.int64]:
+    """Spreadsheet row numbers (header = row 1) of the given positions; see module doc."""
+    if isinstance(values, (pd.Series, pd.DataFrame)) and pd.api.types.is_integer_dtype(
+        values.index.dtype
+    ):
+        return values.index.to_numpy()[positions].astype(np.int64) + 2
+    return np.asarray(positions, dtype=np.int64) + 2
+
+
+def rows_text(rows: Sequence[int] | NDArray[np.int64]) -> str:
+    """``"rows 3, 7, 12"`` with at most MAX_LISTED numbers and a count of the rest."""
+    rows = [int(r) for r in rows]
+    head = ", ".join(str(r) for r in rows[:MAX_LISTED])
+    more = f" (+{len(rows) - MAX_LISTED} more)" if len(rows) > MAX_LISTED else ""
+    return f"row{'s' if len(rows) > 1 else ''} {head}{more}"
+
+
+def _found_text(raw: Sequence[Any], rows: Sequence[int]) -> str:
+    pairs = [f"{value!r} (row {row})" for value, row in zip(raw[:MAX_LISTED], rows)]
+    more = f", … {len(raw) - MAX_LISTED} more" if len(raw) > MAX_LISTED else ""
+    return ", ".join(pairs) + more
+
+
+def fail(problems: Iterable[Problem]) -> None:
+    """Raise one DataError carrying every error-severity problem, if there is any."""
+    problems = list(problems)
+    if any(p.severity == "error" for p in problems):
+        raise DataError(problems)
+
+
+def _name_of(values: Any, name: str | None) -> str:
+    if name is not None:
+        return name
+    series_name = getattr(values, "name", None)
+    return str(series_name) if series_name is not None else "values"
+
+
+def _to_float_array(values: Any) -> tuple[NDArray[np.float64], NDArray[np.bool_], NDArray[Any]]:
+    """Parse anything array-like into floats.
+
+    Returns ``(numbers, bad, raw)``: ``numbers`` is NaN where blank or unparseable, ``bad``
+    marks unparseable non-blank entries (text such as ``"abc"``, booleans, objects), and
+    ``raw`` is the original object array for quoting offending values.
+    """
+    raw = np.asarray(values.to_numpy(dtype=object) if isinstance(values, pd.Series) else values,
+                     dtype=object).ravel()
+    numbers = np.full(raw.shape, np.nan)
+    bad = np.zeros(raw.shape, dtype=bool)
+    for i, value in enumerate(raw):
+        if is_blank(value):
+            continue
+        if isinstance(value, str):
+            text = normalize_text(value)
+            # Thousands separators as Excel exports them ("1,200,000"), never decimal commas.
+            if "," in text and all(part.isdigit() and len(part) == 3 for part in text.lstrip("-").split(",")[1:]):
+                text = text.replace(",", "")
+            try:
+                number = float(text)
+            except ValueError:
+                bad[i] = True
+                continue
+        elif isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+            bad[i] = True
+            continue
+        else:
+            number = float(value)
+        if math.isfinite(number):
+            numbers[i] = number
+        else:
+            bad[i] = True
+    return numbers, bad, raw
+
+
+def _numeric_view(values: Any) -> tuple[NDArray[Any], bool]:
+    """A plain numpy array of ``values`` when it is numeric, and whether it is integer.
+
+    Returns ``(array, is_integer)``; ``array`` is None-typed object data for text input.
+    """
+    if isinstance(values, pd.Series):
+        dtype = values.dtype
+        if isinstance(dtype, pd.api.extensions.ExtensionDtype):
+            if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+                return values.to_numpy(dtype="float64", na_value=np.nan), False
+            return values.to_numpy(dtype=object), False
+        array = values.to_numpy()
+    elif isinstance(values, np.ndarray):
+        array = values
+    else:
+        array = np.asarray(values if isinstance(values, (list, tuple)) else list(values), dtype=object)
+        if array.size and all(isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+                              for v in array):
+            array = array.astype(np.int64)
+    return array.ravel(), array.dtype.kind in "iu"
+
+
+def parse_scale(
+    values: ArrayLike | pd.Series, lo: int, hi: int, name: str | None = None, file: str | None = None
+) -> tuple[ScaleColumn, list[Problem]]:
+    """Like :func:`coerce_scale` but returns the problems instead of raising."""
+    name = _name_of(values, name)
+    array, is_integer = _numeric_view(values)
+    if is_integer:
+        # Hot path: an integer array has no blanks, so a min/max check validates it.
+        if array.size == 0 or (array.min() >= lo and array.max() <= hi):
+            return ScaleColumn(array, None, lo, hi), []
+        numbers = array.astype(np.float64)
+        bad_type = np.zeros(array.shape, dtype=bool)
+        raw = array.astype(object)
+    elif array.dtype.kind == "f":
+        numbers = array.astype(np.float64, copy=False)
+        bad_type = np.isinf(numbers)
+        raw = array
+        numbers = np.where(bad_type, np.nan, numbers)
+    else:
+        numbers, bad_type, raw = _to_float_array(array)
+    blank = np.isnan(numbers) & ~bad_type
+    valid = ~np.isnan(numbers)
+    not_integer = valid & (numbers != np.rint(numbers))
+    out_of_range = valid & ~not_integer & ((numbers < lo) | (numbers > hi))
+
+    file_name = source_of(values, file)
+    expected = f"expected an integer from {lo} to {hi} (or a blank)"
+    problems = []
+    for mask, what in (
+        (bad_type, "found values that are not numbers"),
+        (not_integer, "found numbers that are not whole"),
+        (out_of_range, f"found values outside {lo}–{hi}"),
+    ):
+        if mask.any():
+            positions = np.flatnonzero(mask)
+            rows = row_numbers(values, positions)
+            problems.append(
+                Problem(
+                    file_name,
+                    f"column '{name}', {rows_text(rows)}",
+                    f"{expected}; {what}: {_found_text(list(raw[positions]), list(rows))}",
+                )
+            )
+    codes = np.where(valid & ~not_integer & ~out_of_range, numbers, lo).astype(np.intp)
+    return ScaleColumn(codes, blank if blank.any() else None, lo, hi), problems
+
+
+def coerce_scale(
+    values: ArrayLike | pd.Series, lo: int, hi: int, name: str | None = None, file: str | None = None
+) -> ScaleColumn:
+    """Validate answers on an integer scale ``lo..hi``; blanks are kept aside and counted.
+
+    Parameters
+    ----------
+    values
+        Raw answers: a pandas Series, numpy array or any sequence. Strings are
+        NFKC-normalised, so ``"９"`` is 9.
+    lo, hi
+        Inclusive bounds of the scale (0 and 10 for NPS).
+    name
+        Column name used in error messages (defaults to the Series name).
+    file
+        File name used in error messages (defaults to ``attrs["source"]`` or ``<memory>``).
+
+    Returns
+    -------
+    ScaleColumn
+        Integer codes aligned with the input and the mask of blanks.
+
+    Raises
+    ------
+    DataError
+        Listing, per kind of fault (not a number, not whole, out of range), the
+        spreadsheet rows and offending values; see the module doc for row numbering.
+    """
+    column, problems = parse_scale(values, lo, hi, name, file)
+    fail(problems)
+    return column
+
+
+def parse_numbers(
+    values: ArrayLike | pd.Series,
+    name: str | None = None,
+    file: str | None = None,
+    *,
+    lo: float | None = None,
+    hi: float | None = None,
+    integer: bool = False,
+    allow_blank: bool = True,
+) -> tuple[NDArray[np.float64], list[Problem]]:
+    """Parse a numeric column to floats (NaN = blank) and list what is wrong with it."""
+    name = _name_of(values, name)
+    array, _ = _numeric_view(values)
+    if array.dtype.kind in "iuf":
+        numbers = array.astype(np.float64)
+        bad_type = np.isinf(numbers)
+        numbers[bad_type] = np.nan
+        raw = array.astype(object)
+    else:
+        numbers, bad_type, raw = _to_float_array(array)
+    valid = ~np.isnan(numbers)
+    blank = ~valid & ~bad_type
+    not_integer = valid & (numbers != np.rint(numbers)) if integer else np.zeros_like(valid)
+    too_low = valid & (numbers < lo) if lo is not None else np.zeros_like(valid)
+    too_high = valid & (numbers > hi) if hi is not None else np.zeros_like(valid)
+
+    kind = "a whole number" if integer else "a number"
+    bounds = (
+        f" from {lo:g} to {hi:g}" if lo is not None and hi is not None
+        else f" ≥ {lo:g}" if lo is not None
+        else f" ≤ {hi:g}" if hi is not None
+        else ""
+    )
+    expected = f"expected {kind}{bounds}" + (" (or a blank)" if allow_blank else "")
+    file_name = source_of(values, file)
+    problems = []
+    checks = [
+        (bad_type, "found values that are not numbers"),
+        (not_integer, "found numbers that are not whole"),
+        (too_low | too_high, "found values out of range"),
+    ]
+    if not allow_blank:
+        checks.append((blank, "found blanks"))
+    for mask, what in checks:
+        if mask.any():
+            positions = np.flatnonzero(mask)
+            rows = row_numbers(values, positions)
+            problems.append(
+                Problem(
+                    file_name,
+                    f"column '{name}', {rows_text(rows)}",
+                    f"{expected}; {what}: {_found_text(list(raw[positions]), list(rows))}",
+                )
+            )
+    numbers[too_low | too_high | not_integer] = np.nan
+    return numbers, problems
+
+
+def numeric_column(
+    frame: pd.DataFrame,
+    column: str,
+    file: str | None = None,
+    *,
+    lo: float | None = None,
+    hi: float | None = None,
+    allow_blank: bool = True,
+) -> NDArray[np.float64]:
+    """One numeric column of a table as floats (NaN = blank); DataError if malformed."""
+    numbers, problems = parse_numbers(
+        frame[column], column, file or source_of(frame, None), lo=lo, hi=hi, allow_blank=allow_blank
+    )
+    fail(problems)
+    return numbers
+
+
+def parse_dates(
+    values: pd.Series, name: str | None = None, file: str | None = None
+) -> tuple[pd.Series, list[Problem]]:
+    """Parse a date column (NaT = blank) and list the rows that are not dates.
+
+    Accepts date/datetime objects (as Excel cells arrive) and text such as
+    ``2024-04-01``, ``2024/4/1`` or ``2024-04-01 09:30``. Bare numbers are refused rather
+    than guessed (an Excel serial number or a Unix time would silently become 1970).
+    """
+    name = _name_of(values, name)
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return values, []
+    raw = values.to_numpy(dtype=object)
+    text = [
+        None if is_blank(v) else normalize_text(v) if isinstance(v, str) else v
+        for v in raw
+    ]
+    is_date_like = np.array(
+        [v is None or isinstance(v, (str, dt.date, np.datetime64)) for v in text], dtype=bool
+    )
+    candidates = pd.Series([v if ok else None for v, ok in zip(text, is_date_like)],
+                           index=values.index, dtype=object)
+    parsed = pd.to_datetime(candidates, errors="coerce", format="mixed")
+    bad = (parsed.isna().to_numpy() & candidates.notna().to_numpy()) | ~is_date_like
+    problems = []
+    if bad.any():
+        positions = np.flatnonzero(bad)
+        rows = row_numbers(values, positions)
+        problems.append(
+            Problem(
+                source_of(values, file),
+                f"column '{name}', {rows_text(rows)}",
+                "expected a date such as 2024-04-01 (or a blank); found "
+                + _found_text(list(raw[positions]), list(rows)),
+            )
+        )
+    return parsed, problems
+
+
+def date_column(frame: pd.DataFrame, column: str, file: str | None = None) -> pd.Series:
+    """One date column as ``datetime64`` (NaT = blank); DataError naming bad rows."""
+    parsed, problems = parse_dates(frame[column], column, file or source_of(frame, None))
+    fail(problems)
+    return parsed
+
+
+def require_columns(frame: pd.DataFrame, columns: Iterable[str], file: str | None = None,
+                    *, purpose: str = "") -> None:
+    """DataError listing every missing column (and what the table does have)."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        have = ", ".join(map(str, frame.columns)) or "none"
+        raise DataError([
+            Problem(source_of(frame, file), f"column '{c}'",
+                    f"required column is missing{' for ' + purpose if purpose else ''}; "
+                    f"columns present: {have}")
+            for c in missing
+        ])

@@ -1,0 +1,302 @@
+"""Retention over a period from an accounts table: churn, GRR, NRR, upsell and cross-sell.
+
+The accounts table has one row per customer. The ARR column is each customer's ARR at
+the start of the period; movements during the period come in separate columns
+(contraction, upsell and cross-sell ARR, all positive amounts). Rates are fractions in
+[0, 1] (NRR may exceed 1).
+
+Who counts (with ``period_start`` and ``period_end``, both inclusive):
+
+* **at start** — ``start_date < period_start`` and not churned before it
+  (``churn_date`` blank or ``≥ period_start``);
+* **lost** — at start and ``churn_date ≤ period_end``;
+* **new** — ``period_start ≤ start_date ≤ period_end`` and still active at the end.
+
+Without a period the table is read as a snapshot of the customers at the start: every
+row is "at start" and a true ``churned`` flag (or, lacking that column, any churn
+date) means lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from csmaturity.errors import DataError, Problem
+from csmaturity.metrics._stats import plain
+from csmaturity.metrics._validation import (
+    date_column,
+    fail,
+    is_blank,
+    numeric_column,
+    parse_numbers,
+    require_columns,
+    row_numbers,
+    rows_text,
+    source_of,
+)
+
+__all__ = ["RetentionResult", "retention"]
+
+DateLike = str | dt.date | pd.Timestamp
+
+
+@dataclass(frozen=True)
+class RetentionResult:
+    """Customer and revenue retention of the customers active at the period start.
+
+    Attributes
+    ----------
+    period_start, period_end
+        ISO dates of the period (None for a snapshot table).
+    customers_at_start, customers_lost, customers_retained
+        The starting cohort, those lost during the period, and the rest.
+    new_customers, customers_at_end
+        Customers won during the period and still active; ``retained + new``.
+    churn_rate, retention_rate
+        ``lost / at_start`` and ``1 − churn_rate``.
+    starting_arr, churned_arr, contraction_arr, expansion_arr, ending_arr
+        ARR of the starting cohort at the start; ARR of the lost customers; downgrades
+        and upsell + cross-sell of retained customers; ``start − churned − contraction +
+        expansion``.
+    grr, nrr
+        ``(start − churned − contraction) / start`` and
+        ``(start − churned − contraction + expansion) / start``.
+    upsell_customers, cross_sell_customers
+        Customers of the starting cohort with an upsell / cross-sell in the period.
+    upsell_rate, cross_sell_rate
+        Those counts divided by ``customers_at_start`` (None when the column is absent).
+    notes
+        What was assumed (e.g. a missing contraction column read as no contraction).
+    """
+
+    period_start: str | None
+    period_end: str | None
+    customers_at_start: int
+    customers_lost: int
+    customers_retained: int
+    new_customers: int
+    customers_at_end: int
+    churn_rate: float
+    retention_rate: float
+    starting_arr: float
+    churned_arr: float
+    contraction_arr: float
+    expansion_arr: float
+    ending_arr: float
+    grr: float
+    nrr: float
+    upsell_customers: int | None
+    cross_sell_customers: int | None
+    upsell_rate: float | None
+    cross_sell_rate: float | None
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: plain(v) for k, v in asdict(self).items()}
+
+
+def _flags(frame: pd.DataFrame, column: str, file: str | None) -> np.ndarray:
+    """A churned flag column as booleans: True/False, 1/0, yes/no, はい/いいえ; blank = False."""
+    truthy = {"true", "1", "yes", "y", "t", "はい", "有"}
+    falsy = {"false", "0", "no", "n", "f", "いいえ", "無"}
+    series = frame[column]
+    if pd.api.types.is_bool_dtype(series.dtype) and not series.isna().any():
+        return series.to_numpy(dtype=bool)
+    values = series.to_numpy(dtype=object)
+    flags = np.zeros(len(values), dtype=bool)
+    bad = []
+    for i, value in enumerate(values):
+        if is_blank(value):
+            continue
+        text = str(value).strip().casefold()
+        if isinstance(value, (float, np.floating)) and float(value).is_integer():
+            text = str(int(value))
+        if text in truthy:
+            flags[i] = True
+        elif text not in falsy:
+            bad.append(i)
+    if bad:
+        rows = row_numbers(series, np.asarray(bad))
+        raise DataError([Problem(source_of(frame, file), f"column '{column}', {rows_text(rows)}",
+                      "expected true/false, 1/0 or yes/no; found "
+                      + ", ".join(repr(values[i]) for i in bad[:8]))])
+    return flags
+
+
+def _amounts(frame: pd.DataFrame, column: str, file: str | None) -> np.ndarray:
+    """A movement column (ARR ≥ 0); blank means no movement."""
+    numbers, problems = parse_numbers(frame[column], column, file or source_of(frame, None), lo=0)
+    fail(problems)
+    return np.nan_to_num(numbers, nan=0.0)
+
+
+def retention(
+    accounts: pd.DataFrame,
+    period_start: DateLike | None = None,
+    period_end: DateLike | None = None,
+    *,
+    start_date: str = "start_date",
+    churn_date: str = "churn_date",
+    churned: str = "churned",
+    arr: str = "arr",
+    contraction: str = "contraction_arr",
+    upsell: str = "upsell_arr",
+    cross_sell: str = "cross_sell_arr",
+    file: str | None = None,
+) -> RetentionResult:
+    """Churn, retention, GRR, NRR, upsell and cross-sell rates over a period.
+
+    Formula
+    -------
+    ``churn_rate = customers lost in the period / customers at its start``;
+    ``retention_rate = 1 − churn_rate``;
+    ``GRR = (ARR_start − ARR_churned − ARR_contraction) / ARR_start``;
+    ``NRR = (ARR_start − ARR_churned − ARR_contraction + ARR_expansion) / ARR_start``,
+    with ``ARR_expansion = upsell + cross-sell ARR``;
+    ``upsell_rate = customers at start with upsell ARR > 0 / customers at start``
+    (cross-sell likewise). Only the starting cohort counts: new customers add to
+    ``customers_at_end`` but never to GRR/NRR. A lost customer's own upsell or
+    contraction is ignored in ARR — its whole starting ARR is counted as churned — but
+    an upsell it made before leaving still counts in ``upsell_rate``.
+
+    Parameters
+    ----------
+    accounts
+        One row per customer (see the module doc for who counts as at start / lost).
+    period_start, period_end
+        Inclusive period bounds (ISO strings, dates or Timestamps). Give both, or
+        neither for a snapshot table.
+    start_date, churn_date, churned, arr, contraction, upsell, cross_sell
+        Column names. ``arr`` is the ARR at period start. The movement columns are
+        optional; blanks in them mean no movement. A missing contraction column is
+        read as none; a missing upsell / cross-sell column leaves that rate None.
+        Both noted in ``notes``.
+    file
+        File named in error messages (default: the table's ``attrs["source"]``).
+
+    Returns
+    -------
+    RetentionResult
+
+    Raises
+    ------
+    DataError
+        A required column is missing; dates, flags or amounts are malformed; a customer
+        of the starting cohort has no ARR; a churned flag disagrees with the churn date;
+        or there are no customers at the period start.
+    ValueError
+        Only one period bound given, or the end is before the start.
+    """
+    if (period_start is None) != (period_end is None):
+        raise ValueError("give both period_start and period_end, or neither for a snapshot")
+    file_name = source_of(accounts, file)
+    has_period = period_start is not None
+    notes: list[str] = []
+    if has_period:
+        require_columns(accounts, [start_date, churn_date, arr], file_name, purpose="retention over a period")
+        begin, end = pd.Timestamp(period_start), pd.Timestamp(period_end)
+        if end < begin:
+            raise ValueError(f"period_end {end.date()} is before period_start {begin.date()}")
+        starts = date_column(accounts, start_date, file_name)
+        churns = date_column(accounts, churn_date, file_name)
+        if starts.isna().any():
+            positions = np.flatnonzero(starts.isna().to_numpy())
+            raise DataError([Problem(file_name, f"column '{start_date}', {rows_text(row_numbers(accounts, positions))}",
+                          "start date is blank: cannot tell whether the customer was active")])
+        if churned in accounts.columns:
+            flag = _flags(accounts, churned, file_name)
+            mismatch = flag != churns.notna().to_numpy()
+            if mismatch.any():
+                positions = np.flatnonzero(mismatch)
+                raise DataError([Problem(file_name,
+                              f"columns '{churned}' and '{churn_date}', {rows_text(row_numbers(accounts, positions))}",
+                              "churned flag and churn date disagree (a churned customer needs a "
+                              "churn date and an active one none)")])
+        at_start = (starts < begin).to_numpy() & ~(churns < begin).to_numpy()
+        churned_by_end = (churns <= end).to_numpy()  # NaT compares False: never churned
+        lost = at_start & churned_by_end
+        new = ((starts >= begin) & (starts <= end)).to_numpy() & ~churned_by_end
+    else:
+        require_columns(accounts, [arr], file_name, purpose="retention")
+        if churned in accounts.columns:
+            lost = _flags(accounts, churned, file_name)
+        elif churn_date in accounts.columns:
+            lost = date_column(accounts, churn_date, file_name).notna().to_numpy()
+        else:
+            raise DataError([Problem(file_name, f"column '{churned}'",
+                                     f"required column is missing for retention: give a '{churned}' "
+                                     f"flag or a '{churn_date}' column")])
+        at_start = np.ones(len(accounts), dtype=bool)
+        new = np.zeros(len(accounts), dtype=bool)
+
+    n_start = int(at_start.sum())
+    if n_start == 0:
+        where = f"on {pd.Timestamp(period_start).date()}" if has_period else "in the table"
+        raise DataError([Problem(file_name, f"column '{start_date}'" if has_period else "",
+                                 f"no customers active at the period start {where}: churn and "
+                                 "retention rates are undefined (check the period and the "
+                                 "start/churn dates)")])
+
+    arr_values = numeric_column(accounts, arr, file_name, lo=0)
+    missing_arr = at_start & np.isnan(arr_values)
+    if missing_arr.any():
+        positions = np.flatnonzero(missing_arr)
+        raise DataError([Problem(file_name, f"column '{arr}', {rows_text(row_numbers(accounts, positions))}",
+                      "ARR is blank for customers active at the period start")])
+
+    def movement(column: str, label: str) -> np.ndarray | None:
+        if column in accounts.columns:
+            return _amounts(accounts, column, file_name)
+        notes.append(f"no '{column}' column: {label}")
+        return None
+
+    contraction_values = movement(contraction, "contraction taken as 0")
+    upsell_values = movement(upsell, "upsell not measured (rate None, no upsell in expansion)")
+    cross_values = movement(cross_sell, "cross-sell not measured (rate None, no cross-sell in expansion)")
+
+    retained = at_start & ~lost
+    starting_arr = float(arr_values[at_start].sum())
+    churned_arr = float(arr_values[lost].sum())
+    contraction_arr = float(contraction_values[retained].sum()) if contraction_values is not None else 0.0
+    expansion_arr = sum(float(v[retained].sum()) for v in (upsell_values, cross_values) if v is not None)
+    ending_arr = starting_arr - churned_arr - contraction_arr + expansion_arr
+    if starting_arr > 0:
+        grr = (starting_arr - churned_arr - contraction_arr) / starting_arr
+        nrr = ending_arr / starting_arr
+    else:
+        grr = nrr = float("nan")
+        notes.append("starting ARR is 0: GRR and NRR are undefined (NaN)")
+
+    def event_count(values: np.ndarray | None) -> int | None:
+        return None if values is None else int((at_start & (values > 0)).sum())
+
+    n_lost, n_new = int(lost.sum()), int(new.sum())
+    upsell_customers, cross_customers = event_count(upsell_values), event_count(cross_values)
+    return RetentionResult(
+        period_start=begin.date().isoformat() if has_period else None,
+        period_end=end.date().isoformat() if has_period else None,
+        customers_at_start=n_start,
+        customers_lost=n_lost,
+        customers_retained=n_start - n_lost,
+        new_customers=n_new,
+        customers_at_end=n_start - n_lost + n_new,
+        churn_rate=n_lost / n_start,
+        retention_rate=1 - n_lost / n_start,
+        starting_arr=starting_arr,
+        churned_arr=churned_arr,
+        contraction_arr=contraction_arr,
+        expansion_arr=expansion_arr,
+        ending_arr=ending_arr,
+        grr=grr,
+        nrr=nrr,
+        upsell_customers=upsell_customers,
+        cross_sell_customers=cross_customers,
+        upsell_rate=None if upsell_customers is None else upsell_customers / n_start,
+        cross_sell_rate=None if cross_customers is None else cross_customers / n_start,
+        notes=tuple(notes),
+    )
