@@ -77,6 +77,7 @@ def benchmark_table(model: MaturityModel, answers: ClientAnswers, lang: str = "e
                 }
             )
     table = pd.DataFrame(rows, columns=["item", "label", "question_id", "dimension", "client", "effective", "not_effective", "note"])
+    table["client"] = table["client"].astype("boolean")  # True / False / <NA> = unknown
     table["effective"] = pd.to_numeric(table["effective"], errors="coerce").astype(float)
     table["not_effective"] = pd.to_numeric(table["not_effective"], errors="coerce").astype(float)
     table["separation"] = (table["effective"] - table["not_effective"]).abs()
