@@ -13,11 +13,11 @@ from typing import Sequence
 
 from .. import __version__
 from ..errors import CsMaturityError
-from . import core
+from . import core, intake
 
 __all__ = ["main", "build_parser"]
 
-_COMMAND_GROUPS = (core,)
+_COMMAND_GROUPS = (core, intake)
 
 
 def build_parser() -> argparse.ArgumentParser:

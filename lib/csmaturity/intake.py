@@ -1,0 +1,671 @@
+"""Excel intake: a questionnaire workbook generated from the model, and its importer.
+
+The workbook (written with openpyxl, which, unlike XlsxWriter, can also lock the
+workbook *structure* so sheets cannot be renamed, moved or deleted by accident):
+
+- an instructions sheet;
+- the form sheet: a client-information block, then one row per question grouped by
+  dimension. Single, yes/no and scale questions have a dropdown of the option
+  *labels* in the chosen language (plus "don't know"); a multi-choice question is
+  followed by one row per option with a ✓ dropdown, so a client never types a
+  delimited list. Only the yellow cells (answers, evidence) are unlocked;
+- ``_lists`` (hidden): the dropdown sources (inline lists cannot hold commas);
+- ``_meta`` (very hidden): format, model id, version and a fingerprint of its
+  questions, the language, and the key of every row of the form.
+
+The importer checks the layout against ``_meta`` first (a renamed sheet, deleted or
+reordered rows, a form from another model version), maps labels back to option ids,
+validates each answer with :func:`csmaturity.answers.normalise_answer` -- the same
+check as the YAML reader and the widget form -- and names the sheet, row and question
+of every problem. The result is an ordinary :class:`~csmaturity.answers.ClientAnswers`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ._yaml import dump_yaml
+from .answers import ClientAnswers, normalise_answer, parse_answers
+from .errors import AnswersError, Problem
+from .fileio import atomic_path, atomic_write
+from .model import DONT_KNOW, LANGUAGES, MaturityModel, Question
+
+__all__ = [
+    "FORMAT",
+    "TICK",
+    "write_intake_template",
+    "read_intake",
+    "answers_data",
+    "answers_yaml",
+    "write_answers",
+    "choice_labels",
+    "model_fingerprint",
+]
+
+FORMAT = "csmaturity-intake/1"
+TICK = "✓"
+META_SHEET = "_meta"
+LISTS_SHEET = "_lists"
+
+# Form columns.
+COL_NO, COL_DIM, COL_TEXT, COL_ANSWER, COL_EVIDENCE, COL_GUIDE, COL_KEY = "ABCDEFG"
+
+_TEXT: dict[str, dict[str, str]] = {
+    "ja": {
+        "instructions": "説明",
+        "form": "回答",
+        "dont_know": "分からない",
+        "client": "クライアント情報",
+        "no": "No.",
+        "dimension": "領域",
+        "question": "設問",
+        "answer": "回答",
+        "evidence": "根拠・メモ（任意）",
+        "guide": "回答方法",
+        "key": "ID",
+        "choose_one": "リストから1つ選んでください。",
+        "tick": "下の行で、当てはまるものすべてに ✓ を付けてください。",
+        "scale": "{lo}〜{hi} から1つ選んでください。",
+        "fill": "黄色のセルに記入してください。",
+        "error_title": "リストにない値です",
+        "error": "セルの右の▼からリストの値を選んでください。",
+        "id": "クライアントID（半角英数字とハイフン）",
+        "name": "会社名",
+        "industry": "業種",
+        "assessment_date": "診断日（YYYY-MM-DD）",
+        "language": "レポートの言語",
+        "business_model": "事業モデル",
+        "arr_band": "年間経常収益（ARR）の規模",
+        "customers": "顧客数",
+        "cs_headcount": "CS担当者数",
+    },
+    "en": {
+        "instructions": "Instructions",
+        "form": "Questionnaire",
+        "dont_know": "Don't know",
+        "client": "Client information",
+        "no": "No.",
+        "dimension": "Dimension",
+        "question": "Question",
+        "answer": "Answer",
+        "evidence": "Evidence / notes (optional)",
+        "guide": "How to answer",
+        "key": "ID",
+        "choose_one": "Choose one from the list.",
+        "tick": "Tick ✓ every option below that applies.",
+        "scale": "Choose a value from {lo} to {hi}.",
+        "fill": "Fill in the yellow cells.",
+        "error_title": "Not in the list",
+        "error": "Pick a value from the list (the arrow at the right of the cell).",
+        "id": "Client id (letters, digits and hyphens)",
+        "name": "Company name",
+        "industry": "Industry",
+        "assessment_date": "Assessment date (YYYY-MM-DD)",
+        "language": "Report language",
+        "business_model": "Business model",
+        "arr_band": "Annual recurring revenue band",
+        "customers": "Number of customers",
+        "cs_headcount": "CS headcount",
+    },
+}
+
+_INSTRUCTIONS = {
+    "ja": [
+        "このブックはカスタマーサクセス成熟度診断の質問票です。",
+        "1. 「{form}」シートの上部にクライアント情報を記入してください。",
+        "2. 各設問の黄色のセルで、▼のリストから回答を選んでください。",
+        "3. 複数選択の設問は、設問の下に並ぶ選択肢のうち当てはまるものすべてに ✓ を付けてください。",
+        "4. 分からない場合は「分からない」を選んでください（空欄のままにはしないでください）。",
+        "5. 根拠・メモ欄には、回答の裏付けとなる資料や事実を自由に書けます。",
+        "6. 行の削除・挿入・並べ替えやシート名の変更はしないでください。取り込み時に検出され、エラーになります。",
+        "記入が終わったら、このファイルをコンサルタントに返送してください。",
+    ],
+    "en": [
+        "This workbook is the Customer Success maturity questionnaire.",
+        "1. Fill in the client information at the top of the '{form}' sheet.",
+        "2. For each question, pick the answer from the dropdown in its yellow cell.",
+        "3. For a multi-choice question, tick ✓ every option that applies in the rows below it.",
+        "4. If you do not know, choose \"Don't know\" (do not leave the answer blank).",
+        "5. Use the evidence column for the documents or facts behind an answer (optional).",
+        "6. Do not delete, insert or reorder rows, or rename sheets: the import detects it and stops.",
+        "When you are done, send the file back to your consultant.",
+    ],
+}
+
+#: Client-information rows: (key, kind, choices).
+_CLIENT_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("client.id", "text", ()),
+    ("client.name", "text", ()),
+    ("client.industry", "text", ()),
+    ("client.assessment_date", "date", ()),
+    ("client.language", "list", LANGUAGES),
+    ("client.profile.business_model", "list", ("B2B", "B2C", "B2B2C")),
+    ("client.profile.arr_band", "text", ()),
+    ("client.profile.customers", "whole", ()),
+    ("client.profile.cs_headcount", "whole", ()),
+)
+
+_INPUT = PatternFill("solid", fgColor="FFF2B3")
+_HEAD = PatternFill("solid", fgColor="1F4E79")
+_DIM = PatternFill("solid", fgColor="DDEBF7")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_UNLOCKED = Protection(locked=False)
+
+
+def choice_labels(question: Question, lang: str) -> dict[str, Any]:
+    """The dropdown labels of a single, yes/no or scale question mapped to the answer
+    value they stand for (option id, scale integer or :data:`DONT_KNOW`)."""
+    if question.type == "scale":
+        assert question.scale is not None
+        out: dict[str, Any] = {}
+        for v in range(question.scale.min, question.scale.max + 1):
+            label = question.scale.labels.get(v)
+            out[f"{v} - {label.get(lang)}" if label else str(v)] = v
+    else:
+        out = {o.label.get(lang): o.id for o in question.options}
+    if question.allow_dont_know or question.type == "yes_no":
+        out[_TEXT[lang]["dont_know"]] = DONT_KNOW
+    return out
+
+
+def _multi_rows(question: Question) -> list[str]:
+    """Option ids of a multi-choice question's tick rows, "don't know" last."""
+    ids = [o.id for o in question.options]
+    return ids + ([DONT_KNOW] if question.allow_dont_know else [])
+
+
+def model_fingerprint(model: MaturityModel) -> str:
+    """A short hash of the questions (ids, types, options, labels): a form made from
+    a model whose questions changed without a version bump is still caught."""
+    payload = json.dumps(model.model_dump(mode="json", include={"id", "questions"}), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_intake_template(model: MaturityModel, path: str | Path, lang: str = "ja", client_id: str = "") -> Path:
+    """Write the intake workbook for ``model`` in ``lang`` to ``path`` (atomically)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES}, got {lang!r}")
+    t = _TEXT[lang]
+    wb = Workbook()
+    intro = wb.active
+    intro.title = t["instructions"]
+    form = wb.create_sheet(t["form"])
+    lists = wb.create_sheet(LISTS_SHEET)
+    meta = wb.create_sheet(META_SHEET)
+
+    _write_instructions(intro, model, lang)
+    list_refs = _ListColumns(lists)
+    rows = _write_form(form, model, lang, client_id, list_refs)
+    _write_meta(meta, model, lang, rows)
+
+    for sheet in (intro, form, lists, meta):
+        sheet.protection.sheet = True
+        sheet.protection.formatColumns = False  # let people widen a column to read
+    lists.sheet_state = "hidden"
+    meta.sheet_state = "veryHidden"
+    wb.security = WorkbookProtection(lockStructure=True)
+    wb.active = 1
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return Path(path)
+
+
+def _write_instructions(ws: Worksheet, model: MaturityModel, lang: str) -> None:
+    ws.column_dimensions["A"].width = 110
+    ws["A1"] = f"{model.title.get(lang)}  ({model.id} {model.version})"
+    ws["A1"].font = Font(bold=True, size=14)
+    for i, line in enumerate(_INSTRUCTIONS[lang], start=3):
+        ws.cell(i, 1, line.format(form=_TEXT[lang]["form"])).alignment = _WRAP
+
+
+class _ListColumns:
+    """Dropdown sources on the hidden lists sheet, one column per distinct list."""
+
+    def __init__(self, ws: Worksheet):
+        self.ws = ws
+        self.refs: dict[tuple[str, ...], str] = {}
+
+    def ref(self, values: tuple[str, ...]) -> str:
+        if values not in self.refs:
+            col = len(self.refs) + 1
+            for i, v in enumerate(values, start=1):
+                self.ws.cell(i, col, v)
+            letter = self.ws.cell(1, col).column_letter
+            self.refs[values] = f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(values)}"
+        return self.refs[values]
+
+
+def _dropdown(ws: Worksheet, cell: str, source: str, lang: str) -> None:
+    dv = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=True,
+                        errorStyle="stop", errorTitle=_TEXT[lang]["error_title"], error=_TEXT[lang]["error"])
+    ws.add_data_validation(dv)
+    dv.add(cell)
+
+
+def _input_cell(ws: Worksheet, ref: str, value: Any = None) -> None:
+    cell = ws[ref]
+    if value is not None:
+        cell.value = value
+    cell.fill = _INPUT
+    cell.protection = _UNLOCKED
+    cell.alignment = _WRAP
+
+
+def _write_form(ws: Worksheet, model: MaturityModel, lang: str, client_id: str, lists: _ListColumns) -> list[tuple[int, str]]:
+    """Fill the form sheet; return ``(row, key)`` of every keyed row."""
+    t = _TEXT[lang]
+    widths = {COL_NO: 7, COL_DIM: 18, COL_TEXT: 70, COL_ANSWER: 34, COL_EVIDENCE: 36, COL_GUIDE: 36, COL_KEY: 22}
+    for col, width in widths.items():
+        ws.column_dimensions[col].width = width
+    ws["A1"] = f"{model.title.get(lang)}  ({model.id} {model.version})"
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = t["fill"]
+    grey = Font(color="808080", size=8)
+    rows: list[tuple[int, str]] = []
+
+    row = 4
+    ws.cell(row, 3, t["client"]).font = Font(bold=True)
+    defaults = {"client.id": client_id or None, "client.language": lang}
+    for key, kind, choices in _CLIENT_FIELDS:
+        row += 1
+        ws[f"{COL_TEXT}{row}"] = t[key.rsplit(".", 1)[1]]
+        _input_cell(ws, f"{COL_ANSWER}{row}", defaults.get(key))
+        ref = f"{COL_ANSWER}{row}"
+        if kind == "list":
+            _dropdown(ws, ref, lists.ref(choices), lang)
+        elif kind == "whole":
+            ws.add_data_validation(dv := DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0",
+                                                        showErrorMessage=True, error=t["error"]))
+            dv.add(ref)
+        elif kind == "date":
+            ws[ref].number_format = "yyyy-mm-dd"
+        ws[f"{COL_KEY}{row}"] = key
+        ws[f"{COL_KEY}{row}"].font = grey
+        rows.append((row, key))
+
+    row += 2
+    header_row = row
+    for col, name in zip("ABCDEFG", ("no", "dimension", "question", "answer", "evidence", "guide", "key")):
+        cell = ws[f"{col}{row}"]
+        cell.value = t[name]
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = _HEAD
+    tick_ref = lists.ref((TICK,))
+    number = 0
+    for dim in model.dimensions:
+        row += 1
+        ws[f"{COL_DIM}{row}"] = dim.name.get(lang)
+        for col in "ABCDEFG":
+            ws[f"{col}{row}"].fill = _DIM
+        ws[f"{COL_DIM}{row}"].font = Font(bold=True)
+        ws[f"{COL_KEY}{row}"] = f"dimension:{dim.id}"
+        rows.append((row, f"dimension:{dim.id}"))
+        for q in (q for q in model.questions if q.dimension == dim.id):
+            number += 1
+            row += 1
+            ws[f"{COL_NO}{row}"] = f"Q{number}"
+            ws[f"{COL_DIM}{row}"] = dim.name.get(lang)
+            ws[f"{COL_TEXT}{row}"] = q.text.get(lang)
+            ws[f"{COL_TEXT}{row}"].alignment = _WRAP
+            guide = t["tick"] if q.type == "multi" else t["choose_one"]
+            if q.type == "scale" and q.scale:
+                guide = t["scale"].format(lo=q.scale.min, hi=q.scale.max)
+            ws[f"{COL_GUIDE}{row}"] = guide + (f"\n{q.help.get(lang)}" if q.help else "")
+            ws[f"{COL_GUIDE}{row}"].alignment = _WRAP
+            _input_cell(ws, f"{COL_EVIDENCE}{row}")
+            if q.type != "multi":
+                _input_cell(ws, f"{COL_ANSWER}{row}")
+                _dropdown(ws, f"{COL_ANSWER}{row}", lists.ref(tuple(choice_labels(q, lang))), lang)
+            ws[f"{COL_KEY}{row}"] = q.id
+            ws[f"{COL_KEY}{row}"].font = grey
+            rows.append((row, q.id))
+            for opt_id in _multi_rows(q) if q.type == "multi" else ():
+                row += 1
+                label = t["dont_know"] if opt_id == DONT_KNOW else q.option(opt_id).label.get(lang)  # type: ignore[union-attr]
+                ws[f"{COL_TEXT}{row}"] = f"    ・{label}"
+                _input_cell(ws, f"{COL_ANSWER}{row}")
+                _dropdown(ws, f"{COL_ANSWER}{row}", tick_ref, lang)
+                ws[f"{COL_KEY}{row}"] = f"{q.id}:{opt_id}"
+                ws[f"{COL_KEY}{row}"].font = grey
+                rows.append((row, f"{q.id}:{opt_id}"))
+    ws.freeze_panes = f"A{header_row + 1}"
+    return rows
+
+
+def _write_meta(ws: Worksheet, model: MaturityModel, lang: str, rows: list[tuple[int, str]]) -> None:
+    t = _TEXT[lang]
+    header = [("format", FORMAT), ("model_id", model.id), ("model_version", model.version),
+              ("fingerprint", model_fingerprint(model)), ("language", lang),
+              ("form_sheet", t["form"]), ("rows", len(rows))]
+    for i, (k, v) in enumerate(header, start=1):
+        ws.cell(i, 1, k)
+        ws.cell(i, 2, v)
+    for i, (row, key) in enumerate(rows, start=len(header) + 2):
+        ws.cell(i, 1, row)
+        ws.cell(i, 2, key)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class _Meta:
+    model_id: str
+    model_version: str
+    fingerprint: str
+    lang: str
+    form_sheet: str
+    rows: list[tuple[int, str]]
+
+
+def _norm(text: Any) -> str:
+    """Compare typed text leniently: full/half width, surrounding spaces."""
+    return unicodedata.normalize("NFKC", str(text)).strip()
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def read_intake(path: str | Path, model: MaturityModel, allow_blank: bool = False) -> ClientAnswers:
+    """Read a filled intake workbook into validated answers.
+
+    Parameters
+    ----------
+    path
+        The filled workbook.
+    model
+        The model in use; the workbook must have been generated from the same
+        model id, version and questions.
+    allow_blank
+        Accept blank answers (scored as unanswered, reported as a warning) instead
+        of failing; for a questionnaire returned half done.
+
+    Raises
+    ------
+    AnswersError
+        Every problem found, each naming the sheet, row and question (or field).
+    """
+    file = str(path)
+    try:
+        wb = load_workbook(path, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise AnswersError([Problem(file, "", f"cannot open as an Excel workbook (.xlsx): {exc}")]) from None
+    if META_SHEET not in wb.sheetnames:
+        raise AnswersError([Problem(file, f"sheet '{META_SHEET}'", "hidden sheet missing: this workbook was not made by "
+                                    "`csmaturity intake-template` (or was copied into a new workbook); start from a fresh template")])
+    meta = _read_meta(wb[META_SHEET])
+    problems = _check_model(file, meta, model)
+    if problems:
+        raise AnswersError(problems)
+    if meta.form_sheet not in wb.sheetnames:
+        others = [s for s in wb.sheetnames if wb[s].sheet_state == "visible"]
+        raise AnswersError([Problem(file, f"sheet '{meta.form_sheet}'", f"sheet not found (visible sheets: {others}); "
+                                    f"was it renamed? Rename it back to '{meta.form_sheet}'")])
+    ws = wb[meta.form_sheet]
+    problems = _check_layout(file, ws, meta, model)
+    if problems:
+        raise AnswersError(problems)
+    reader = _FormReader(file, ws, meta, model, allow_blank)
+    data = reader.read()
+    if any(p.severity == "error" for p in reader.problems):
+        raise AnswersError(reader.problems)
+    try:
+        parsed = parse_answers(data, model, file=file)
+    except AnswersError as exc:
+        raise AnswersError([reader.locate(p) for p in exc.problems]) from None
+    return ClientAnswers(parsed.client, parsed.answers, parsed.evidence, file,
+                         tuple(reader.problems) + tuple(reader.locate(p) for p in parsed.warnings), data)
+
+
+def _read_meta(ws: Worksheet) -> _Meta:
+    cells = list(ws.iter_rows(values_only=True, max_col=2))
+    head = {str(k): v for k, v in cells[:7] if k is not None}
+    rows = [(int(r), str(k)) for r, k in cells[8:] if r is not None]
+    return _Meta(str(head.get("model_id")), str(head.get("model_version")), str(head.get("fingerprint")),
+                 str(head.get("language")), str(head.get("form_sheet")), rows)
+
+
+def _question_keys(rows: list[tuple[int, str]]) -> dict[str, int]:
+    return {key: row for row, key in rows if ":" not in key and not key.startswith("client.")}
+
+
+def _check_model(file: str, meta: _Meta, model: MaturityModel) -> list[Problem]:
+    """A form from another model (or another version of it) cannot be read row by row."""
+    if meta.model_id != model.id:
+        return [Problem(file, f"sheet '{META_SHEET}'", f"this form was generated from model '{meta.model_id}', "
+                        f"but the model in use is '{model.id}'; generate a new template with this model")]
+    if meta.model_version == model.version and meta.fingerprint == model_fingerprint(model):
+        return []
+    if meta.model_version == model.version:
+        head = (f"this form's questions differ from model {model.id} {model.version} although the version is the same "
+                "(the model was edited without a version bump); regenerate the template")
+    else:
+        head = (f"this form was generated from model {model.id} {meta.model_version}; the model in use is "
+                f"{model.version}: re-enter the answers in a template made with `csmaturity intake-template`")
+    out = [Problem(file, f"sheet '{META_SHEET}'", head)]
+    in_form = _question_keys(meta.rows)
+    for qid, row in in_form.items():
+        if qid not in model.questions_by_id:
+            out.append(Problem(file, f"sheet '{meta.form_sheet}', row {row}, question {qid}",
+                               f"question not in model {model.version}"))
+    for q in model.questions:
+        if q.id not in in_form:
+            out.append(Problem(file, f"question {q.id}", f"new in model {model.version}; the old form does not ask it"))
+    return out
+
+
+def _check_layout(file: str, ws: Worksheet, meta: _Meta, model: MaturityModel) -> list[Problem]:
+    """Every keyed row must still hold its key: rows deleted, inserted or reordered
+    would otherwise attach answers to the wrong question."""
+    found: dict[str, int] = {}
+    for (row, key) in ((r, ws[f"{COL_KEY}{r}"].value) for r in range(1, ws.max_row + 1)):
+        if isinstance(key, str):
+            found.setdefault(key.strip(), row)
+    out: list[Problem] = []
+    texts = _row_texts(model, meta.lang)
+    for row, key in meta.rows:
+        actual = ws[f"{COL_KEY}{row}"].value
+        if actual == key:
+            continue
+        where = f"sheet '{meta.form_sheet}', row {row}, {_describe(key)}"
+        if key in found:
+            msg = (f"{texts.get(key, key)!r} belongs on row {row} but is on row {found[key]}: rows were moved, "
+                   "inserted or reordered; restore the original order or copy the answers into a fresh template")
+        else:
+            msg = (f"{texts.get(key, key)!r} (row {row} of the template) is missing: its row was deleted; "
+                   "copy the answers into a fresh template")
+        out.append(Problem(file, where, msg))
+    return out
+
+
+def _describe(key: str) -> str:
+    if key.startswith("client."):
+        return f"field {key}"
+    if key.startswith("dimension:"):
+        return f"dimension {key.split(':', 1)[1]}"
+    if ":" in key:
+        qid, opt = key.split(":", 1)
+        return f"question {qid} option {opt}"
+    return f"question {key}"
+
+
+def _row_texts(model: MaturityModel, lang: str) -> dict[str, str]:
+    """Human text of every key, to quote in messages."""
+    t = _TEXT[lang]
+    out = {key: t[key.rsplit(".", 1)[1]] for key, _, _ in _CLIENT_FIELDS}
+    out.update({f"dimension:{d.id}": d.name.get(lang) for d in model.dimensions})
+    for q in model.questions:
+        out[q.id] = _short(q.text.get(lang))
+        for o in q.options:
+            out[f"{q.id}:{o.id}"] = o.label.get(lang)
+        out[f"{q.id}:{DONT_KNOW}"] = t["dont_know"]
+    return out
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _FormReader:
+    """Reads the client block and the answers of a form whose layout was checked."""
+
+    def __init__(self, file: str, ws: Worksheet, meta: _Meta, model: MaturityModel, allow_blank: bool):
+        self.file, self.ws, self.meta, self.model, self.allow_blank = file, ws, meta, model, allow_blank
+        self.row_of = {key: row for row, key in meta.rows}
+        self.lang = meta.lang
+        self.problems: list[Problem] = []
+
+    def where(self, key: str) -> str:
+        return f"sheet '{self.meta.form_sheet}', row {self.row_of[key]}, {_describe(key)}"
+
+    def add(self, key: str, message: str, severity: str = "error") -> None:
+        self.problems.append(Problem(self.file, self.where(key), message, severity))  # type: ignore[arg-type]
+
+    def locate(self, problem: Problem) -> Problem:
+        """Re-address a problem found by :func:`parse_answers` (a YAML key path) to its row."""
+        key = problem.location.removesuffix(".answer").removeprefix("answers.")
+        if key in self.row_of:
+            return Problem(self.file, self.where(key), problem.message, problem.severity)
+        return Problem(self.file, f"sheet '{self.meta.form_sheet}'" + (f", {problem.location}" if problem.location else ""),
+                       problem.message, problem.severity)
+
+    def cell(self, key: str) -> Any:
+        return self.ws[f"{COL_ANSWER}{self.row_of[key]}"].value
+
+    def read(self) -> dict[str, Any]:
+        client = self._client()
+        answers: dict[str, Any] = {}
+        for q in self.model.questions:
+            value = self._multi(q) if q.type == "multi" else self._choice(q)
+            if value is None:
+                continue
+            checked, why = normalise_answer(q, value)
+            if why:
+                self.add(q.id, f"{_short(q.text.get(self.lang))!r}: {why}")
+                continue
+            note = self.ws[f"{COL_EVIDENCE}{self.row_of[q.id]}"].value
+            answers[q.id] = {"answer": checked, "evidence": _norm(note)} if not _blank(note) else checked
+        return {"client": client, "model": self.model.ref, "answers": answers}
+
+    def _client(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for key, kind, choices in _CLIENT_FIELDS:
+            raw = self.cell(key)
+            if _blank(raw):
+                self.add(key, f"{_TEXT[self.lang][key.rsplit('.', 1)[1]]!r} is blank; it is required")
+                continue
+            values[key] = self._client_value(key, kind, choices, raw)
+        client: dict[str, Any] = {"profile": {}}
+        for key, value in values.items():
+            if value is not None:
+                parts = key.split(".")[1:]
+                (client["profile"] if parts[0] == "profile" else client)[parts[-1]] = value
+        return client
+
+    def _client_value(self, key: str, kind: str, choices: tuple[str, ...], raw: Any) -> Any:
+        if kind == "date":
+            if isinstance(raw, dt.datetime):
+                return raw.date()
+            try:
+                return dt.date.fromisoformat(_norm(raw))
+            except ValueError:
+                self.add(key, f"{raw!r} is not a date; write it as YYYY-MM-DD")
+                return None
+        if kind == "whole":
+            if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer() and raw >= 0:
+                return int(raw)
+            self.add(key, f"{raw!r} is not a whole number of 0 or more")
+            return None
+        if kind == "list":
+            if _norm(raw) in choices:
+                return _norm(raw)
+            self.add(key, f"{raw!r} is not one of the choices {list(choices)}")
+            return None
+        return _norm(raw)
+
+    def _missing(self, q: Question) -> None:
+        dont_know = _TEXT[self.lang]["dont_know"]
+        what = "tick ✓ at least one option below it" if q.type == "multi" else "choose an answer from the list"
+        message = f"{_short(q.text.get(self.lang))!r}: the answer is blank; {what} (or {dont_know!r})"
+        self.add(q.id, message + ("; left unanswered" if self.allow_blank else ""),
+                 "warning" if self.allow_blank else "error")
+
+    def _choice(self, q: Question) -> Any:
+        raw = self.cell(q.id)
+        if _blank(raw):
+            self._missing(q)
+            return None
+        labels = {_norm(label): value for label, value in choice_labels(q, self.lang).items()}
+        if _norm(raw) in labels:
+            return labels[_norm(raw)]
+        self.add(q.id, f"{_short(q.text.get(self.lang))!r}: {raw!r} is not one of the choices; "
+                       f"pick one of {list(choice_labels(q, self.lang))}")
+        return None
+
+    def _multi(self, q: Question) -> Any:
+        ticked, bad = [], False
+        for opt_id in _multi_rows(q):
+            key = f"{q.id}:{opt_id}"
+            raw = self.cell(key)
+            if _blank(raw):
+                continue
+            if _norm(raw) != _norm(TICK):
+                self.add(key, f"{raw!r} is not a tick; choose {TICK} from the list or leave the cell blank")
+                bad = True
+            else:
+                ticked.append(opt_id)
+        if bad:
+            return None
+        if not ticked:
+            self._missing(q)
+            return None
+        if DONT_KNOW in ticked:
+            if len(ticked) > 1:
+                self.add(q.id, f"{_short(q.text.get(self.lang))!r}: {_TEXT[self.lang]['dont_know']!r} is ticked "
+                               "together with other options; keep one or the other")
+                return None
+            return DONT_KNOW
+        return ticked
+
+
+# --------------------------------------------------------------------------- answers files
+
+
+def answers_data(model: MaturityModel, answers: ClientAnswers) -> dict[str, Any]:
+    """The answers-file mapping (client, model, answers with evidence) of ``answers``."""
+    body: dict[str, Any] = {}
+    for q in model.questions:
+        if q.id in answers.answers:
+            value = answers.answers[q.id]
+            note = answers.evidence.get(q.id)
+            body[q.id] = {"answer": value, "evidence": note} if note else value
+    return {"client": answers.client.model_dump(mode="python"), "model": model.ref, "answers": body}
+
+
+def answers_yaml(model: MaturityModel, answers: ClientAnswers) -> str:
+    """An answers file (YAML) that :func:`csmaturity.load_answers` reads back to ``answers``."""
+    return dump_yaml(answers_data(model, answers))
+
+
+def write_answers(model: MaturityModel, answers: ClientAnswers, path: str | Path) -> Path:
+    """Write ``answers`` as an answers YAML file, atomically."""
+    return atomic_write(path, answers_yaml(model, answers))
+
