@@ -562,7 +562,7 @@ class _FormReader:
                 self.add(q.id, f"{_short(q.text.get(self.lang))!r}: {why}")
                 continue
             note = self.ws[f"{COL_EVIDENCE}{self.row_of[q.id]}"].value
-            answers[q.id] = {"answer": checked, "evidence": _norm(note)} if not _blank(note) else checked
+            answers[q.id] = {"answer": checked, "evidence": str(note).strip()} if not _blank(note) else checked
         return {"client": client, "model": self.model.ref, "answers": answers}
 
     def _client(self) -> dict[str, Any]:
@@ -599,7 +599,7 @@ class _FormReader:
                 return _norm(raw)
             self.add(key, f"{raw!r} is not one of the choices {list(choices)}")
             return None
-        return _norm(raw)
+        return str(raw).strip()  # free text is kept as typed
 
     def _missing(self, q: Question) -> None:
         dont_know = _TEXT[self.lang]["dont_know"]
