@@ -154,3 +154,24 @@ def test_blank_answers_file_lists_every_question_and_loads_once_filled(tiny, mod
         answers = parse_answers(data, model)
         assert answers.answers == {}  # blank answers are unanswered, not errors
         assert answers.client.id == "acme"
+
+
+def test_data_files_resolve_relative_to_the_answers_file(tmp_path, tiny):
+    (tmp_path / "acme_accounts.csv").write_text("account_id\n1\n", encoding="utf-8")
+    data = answers_dict(GOOD)
+    data["data"] = {"accounts": "acme_accounts.csv"}
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    answers = load_answers(path, tiny)
+    assert answers.data_files == {"accounts": tmp_path / "acme_accounts.csv"}
+
+
+def test_a_named_data_file_that_is_missing_is_an_error(tmp_path, tiny):
+    data = answers_dict(GOOD)
+    data["data"] = {"survey": "nowhere.csv", "accounts": None}
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(AnswersError) as info:
+        load_answers(path, tiny)
+    (problem,) = info.value.problems
+    assert problem.location == "data.survey" and "nowhere.csv" in problem.message

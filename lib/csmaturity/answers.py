@@ -10,6 +10,9 @@ The file is YAML::
       language: en
       profile: {business_model: B2B, arr_band: "1-10M USD", customers: 1200, cs_headcount: 8}
     model: {id: cs-maturity, version: 1.0.0}      # optional: what it was answered against
+    data:                                         # optional: the client's tables, relative
+      accounts: acme_accounts.csv                 # to this file; each named file must exist
+      survey: acme_survey.csv
     answers:
       kpi_defined: [retention, churn]             # a bare answer ...
       touch_status:                               # ... or an answer with its evidence
@@ -36,6 +39,7 @@ from .errors import AnswersError, Problem
 from .model import DONT_KNOW, MaturityModel, Question
 
 __all__ = [
+    "DATA_KEYS",
     "Profile",
     "ClientInfo",
     "ClientAnswers",
@@ -74,9 +78,22 @@ class _ModelRef(_Strict):
     version: str
 
 
+#: Data files a client may name: the accounts and survey tables, and the previous
+#: assessment (an answers file) with its survey, for the change since then.
+DATA_KEYS = ("accounts", "survey", "previous", "previous_survey")
+
+
+class _DataFiles(_Strict):
+    accounts: str | None = None
+    survey: str | None = None
+    previous: str | None = None
+    previous_survey: str | None = None
+
+
 class _AnswersFile(_Strict):
     client: ClientInfo
     model: _ModelRef | None = None
+    data: _DataFiles | None = None
     answers: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -91,6 +108,8 @@ class ClientAnswers:
     evidence: dict[str, str] = field(default_factory=dict)
     source: str = "<memory>"
     warnings: tuple[Problem, ...] = ()
+    #: Data files named in the file's ``data`` section, resolved against its folder.
+    data_files: dict[str, Path] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -127,13 +146,26 @@ def parse_answers(data: dict[str, Any], model: MaturityModel, file: str = "<memo
             problems.append(Problem(file, "model.id", f"answers were made for model '{parsed.model.id}', but the model in use is '{model.id}'"))
         elif parsed.model.version != model.version:
             problems.append(Problem(file, "model.version", f"answered against version {parsed.model.version}; scoring with {model.version}", "warning"))
+    data_files: dict[str, Path] = {}
+    if parsed is not None and parsed.data is not None:
+        base = Path(file).parent if file != "<memory>" else Path.cwd()
+        for key, name in parsed.data.model_dump().items():
+            if name:
+                path = base / name
+                if path.is_file():
+                    data_files[key] = path
+                else:
+                    problems.append(Problem(file, f"data.{key}", f"file not found: {path}"))
     unanswered = [q.id for q in model.questions if q.id not in values]
     if unanswered and parsed is not None:
         problems.append(Problem(file, "answers", f"{len(unanswered)} question(s) unanswered, scored as don't know: {', '.join(unanswered)}", "warning"))
     errors = [p for p in problems if p.severity == "error"]
     if errors or parsed is None:
         raise AnswersError(problems)
-    return ClientAnswers(parsed.client, values, evidence, file, tuple(problems), data)
+    return ClientAnswers(
+        client=parsed.client, answers=values, evidence=evidence, source=file,
+        warnings=tuple(problems), data_files=data_files, raw=data,
+    )
 
 
 def _message(err: dict[str, Any]) -> str:
