@@ -43,6 +43,7 @@ __all__ = [
     "numeric_column",
     "date_column",
     "parse_dates",
+    "parse_flags",
     "require_columns",
     "row_numbers",
     "rows_text",
@@ -407,6 +408,47 @@ def date_column(frame: pd.DataFrame, column: str, file: str | None = None) -> pd
     parsed, problems = parse_dates(frame[column], column, file or source_of(frame, None))
     fail(problems)
     return parsed
+
+
+TRUE_WORDS = frozenset({"true", "1", "yes", "y", "t", "はい", "有"})
+FALSE_WORDS = frozenset({"false", "0", "no", "n", "f", "いいえ", "無"})
+
+
+def parse_flags(
+    values: pd.Series, name: str | None = None, file: str | None = None
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_], list[Problem]]:
+    """Parse a yes/no column: true/false, 1/0, yes/no, はい/いいえ (any case).
+
+    Returns ``(flags, blank, problems)``; ``flags`` is False where blank.
+    """
+    name = _name_of(values, name)
+    raw = values.to_numpy(dtype=object)
+    flags = np.zeros(len(raw), dtype=bool)
+    blank = np.zeros(len(raw), dtype=bool)
+    bad = []
+    for i, value in enumerate(raw):
+        if is_blank(value):
+            blank[i] = True
+            continue
+        if isinstance(value, (bool, np.bool_)):
+            flags[i] = bool(value)
+            continue
+        if isinstance(value, (int, float, np.number)) and float(value).is_integer():
+            text = str(int(value))
+        else:
+            text = normalize_text(str(value)).casefold()
+        if text in TRUE_WORDS:
+            flags[i] = True
+        elif text not in FALSE_WORDS:
+            bad.append(i)
+    problems = []
+    if bad:
+        positions = np.asarray(bad)
+        rows = row_numbers(values, positions)
+        problems.append(Problem(source_of(values, file), f"column '{name}', {rows_text(rows)}",
+                                "expected true/false, 1/0 or yes/no (or a blank); found "
+                                + _found_text(list(raw[positions]), list(rows))))
+    return flags, blank, problems
 
 
 def require_columns(frame: pd.DataFrame, columns: Iterable[str], file: str | None = None,

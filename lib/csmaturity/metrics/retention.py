@@ -31,8 +31,8 @@ from csmaturity.metrics._stats import plain
 from csmaturity.metrics._validation import (
     date_column,
     fail,
-    is_blank,
     numeric_column,
+    parse_flags,
     parse_numbers,
     require_columns,
     row_numbers,
@@ -101,30 +101,9 @@ class RetentionResult:
 
 
 def _flags(frame: pd.DataFrame, column: str, file: str | None) -> np.ndarray:
-    """A churned flag column as booleans: True/False, 1/0, yes/no, はい/いいえ; blank = False."""
-    truthy = {"true", "1", "yes", "y", "t", "はい", "有"}
-    falsy = {"false", "0", "no", "n", "f", "いいえ", "無"}
-    series = frame[column]
-    if pd.api.types.is_bool_dtype(series.dtype) and not series.isna().any():
-        return series.to_numpy(dtype=bool)
-    values = series.to_numpy(dtype=object)
-    flags = np.zeros(len(values), dtype=bool)
-    bad = []
-    for i, value in enumerate(values):
-        if is_blank(value):
-            continue
-        text = str(value).strip().casefold()
-        if isinstance(value, (float, np.floating)) and float(value).is_integer():
-            text = str(int(value))
-        if text in truthy:
-            flags[i] = True
-        elif text not in falsy:
-            bad.append(i)
-    if bad:
-        rows = row_numbers(series, np.asarray(bad))
-        raise DataError([Problem(source_of(frame, file), f"column '{column}', {rows_text(rows)}",
-                      "expected true/false, 1/0 or yes/no; found "
-                      + ", ".join(repr(values[i]) for i in bad[:8]))])
+    """A churned flag column as booleans (see :func:`parse_flags`); blank = not churned."""
+    flags, _, problems = parse_flags(frame[column], column, file)
+    fail(problems)
     return flags
 
 

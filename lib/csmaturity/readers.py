@@ -1,0 +1,419 @@
+"""Read accounts and survey tables from CSV or Excel as a consultant receives them.
+
+* **Encodings** — CSV files are tried as UTF-8 (with or without BOM) and then as CP932,
+  the Shift_JIS variant Japanese Excel writes, unless an encoding is given.
+* **Text** — headers and text cells are NFKC-normalised and stripped, so full-width
+  digits, letters and spaces (``"９"``, ``"ＡＲＲ"``, ``"　"``) become ASCII.
+* **Headers** — each schema column lists its aliases, Japanese included (``顧客ID`` →
+  ``account_id``). Matching ignores case, spaces/underscores/hyphens and a trailing
+  unit in brackets (``ARR（円）`` matches ``arr``). Unknown columns are kept as they are.
+* **Validation** — missing required columns, blanks where a value is required,
+  duplicate ids, values of the wrong type or out of range, an empty table, an
+  undecodable file: every problem of the file is collected into one
+  :class:`~csmaturity.errors.DataError` naming the file, column and row numbers.
+
+Row numbers are those a spreadsheet shows: the header is row 1, the first data row is
+row 2. The returned frame keeps a ``RangeIndex`` (row = index + 2) and carries the file
+name in ``attrs["source"]`` (and the encoding used in ``attrs["encoding"]``), so metric
+functions given one of its columns report the same file and rows.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from csmaturity.errors import DataError, Problem
+from csmaturity.metrics._validation import (
+    fail,
+    is_blank,
+    normalize_text,
+    parse_dates,
+    parse_flags,
+    parse_numbers,
+    rows_text,
+)
+
+__all__ = [
+    "ColumnSpec",
+    "TableSchema",
+    "ACCOUNTS_SCHEMA",
+    "SURVEY_SCHEMA",
+    "SURVEY_ITEMS",
+    "SURVEY_ITEM_LABELS",
+    "ENCODINGS",
+    "read_table",
+    "read_accounts",
+    "read_survey",
+]
+
+Kind = Literal["str", "int", "float", "date", "bool"]
+
+# Tried in order when no encoding is given; utf-8-sig also reads plain UTF-8.
+ENCODINGS: tuple[tuple[str, str], ...] = (
+    ("utf-8-sig", "UTF-8 with or without BOM"),
+    ("cp932", "Shift_JIS as Japanese Excel writes it"),
+)
+
+
+def header_key(text: Any) -> str:
+    """Comparison key of a header: NFKC, case-folded, separators unified, unit dropped."""
+    key = normalize_text(str(text)).casefold()
+    key = re.sub(r"\s*[(\[][^()\[\]]*[)\]]$", "", key)  # "arr (円)" -> "arr"
+    return re.sub(r"[\s_\-]+", "_", key).strip("_")
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column of a table schema.
+
+    Attributes
+    ----------
+    name
+        Canonical name used by the metrics (``account_id``).
+    kind
+        ``str``, ``int``, ``float``, ``date`` or ``bool``.
+    aliases
+        Other headers accepted for it, Japanese included.
+    required
+        The column must be present.
+    nullable
+        Blank cells are allowed (kept as missing values, never as 0).
+    lo, hi
+        Allowed range of numeric values (inclusive), if any.
+    unique
+        Values must not repeat (ids).
+    description
+        What the column holds, for documentation and messages.
+    """
+
+    name: str
+    kind: Kind
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    nullable: bool = True
+    lo: float | None = None
+    hi: float | None = None
+    unique: bool = False
+    description: str = ""
+
+    def headers(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """The columns of one kind of table, declared once."""
+
+    name: str
+    columns: tuple[ColumnSpec, ...]
+
+    def spec_for(self, header: Any) -> ColumnSpec | None:
+        """The column a header stands for, or None for an unknown header."""
+        key = header_key(header)
+        for spec in self.columns:
+            if any(header_key(h) == key for h in spec.headers()):
+                return spec
+        return None
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+
+def _money(name: str, aliases: tuple[str, ...], description: str, **kw: Any) -> ColumnSpec:
+    return ColumnSpec(name, "float", aliases, lo=0, description=description, **kw)
+
+
+def _count(name: str, aliases: tuple[str, ...], description: str) -> ColumnSpec:
+    return ColumnSpec(name, "int", aliases, lo=0, description=description)
+
+
+ACCOUNTS_SCHEMA = TableSchema(
+    "accounts",
+    (
+        ColumnSpec("account_id", "str", ("顧客ID", "取引先ID", "アカウントID", "customer_id", "id"),
+                   required=True, nullable=False, unique=True, description="customer id"),
+        ColumnSpec("company_name", "str", ("会社名", "企業名", "顧客名", "company"), description="company name"),
+        _money("arr", ("ARR", "年間契約金額", "年間契約額", "年間売上"), "ARR at the period start",
+               required=True, nullable=False),
+        ColumnSpec("plan", "str", ("プラン", "契約プラン"), description="price plan"),
+        ColumnSpec("segment", "str", ("セグメント", "顧客セグメント"), description="customer segment"),
+        ColumnSpec("start_date", "date", ("契約開始日", "開始日", "contract_start"), required=True,
+                   nullable=False, description="first contract date"),
+        ColumnSpec("renewal_date", "date", ("契約更新日", "更新日"), description="next renewal date"),
+        _count("seats", ("契約ライセンス数", "ライセンス数", "licenses"), "licensed users"),
+        _count("active_users", ("アクティブユーザー数", "アクティブユーザー"), "users active in the last 30 days"),
+        _count("logins_30d", ("月間ログイン数", "ログイン数", "logins"), "logins in the last 30 days"),
+        ColumnSpec("feature_adoption", "float", ("機能活用率", "機能利用率"), lo=0, hi=1,
+                   description="share of key features in use (0–1)"),
+        _count("support_tickets_90d", ("問い合わせ件数", "サポート問い合わせ件数", "support_tickets"),
+               "support tickets in the last 90 days"),
+        ColumnSpec("last_nps", "int", ("直近NPS", "最新NPS", "nps"), lo=0, hi=10,
+                   description="latest 0–10 recommendation answer"),
+        ColumnSpec("churned", "bool", ("解約", "解約フラグ"), description="churned (true/false)"),
+        ColumnSpec("churn_date", "date", ("解約日",), description="date the customer left"),
+        _money("upsell_arr", ("アップセル額", "アップセルARR"), "ARR added by upsell in the period"),
+        _money("cross_sell_arr", ("クロスセル額", "クロスセルARR"), "ARR added by cross-sell in the period"),
+        _money("contraction_arr", ("ダウングレード額", "縮小額"), "ARR lost to downgrades in the period"),
+        _money("revenue_to_date", ("累計売上", "累計売上高"), "revenue billed since the start"),
+        _money("cost_of_sales_to_date", ("累計売上原価", "売上原価"), "cost of sales since the start"),
+        _count("orders_to_date", ("累計購入回数", "購入回数"), "purchases (orders/invoices) since the start"),
+    ),
+)
+
+SURVEY_ITEMS = ("item_quotation", "item_procedures", "item_delivery", "item_quality", "item_support")
+SURVEY_ITEM_LABELS: dict[str, dict[str, str]] = {
+    "item_quotation": {"en": "Quotation", "ja": "見積もり"},
+    "item_procedures": {"en": "Procedures", "ja": "手続き"},
+    "item_delivery": {"en": "Delivery", "ja": "納期"},
+    "item_quality": {"en": "Product quality", "ja": "品質"},
+    "item_support": {"en": "Support", "ja": "サポート"},
+}
+
+
+def _rating(name: str, aliases: tuple[str, ...], hi: int, description: str, lo: int = 1) -> ColumnSpec:
+    return ColumnSpec(name, "int", aliases, lo=lo, hi=hi, description=description)
+
+
+SURVEY_SCHEMA = TableSchema(
+    "survey",
+    (
+        ColumnSpec("response_id", "str", ("回答ID", "回答番号"), unique=True, description="answer id"),
+        ColumnSpec("account_id", "str", ("顧客ID", "取引先ID", "アカウントID", "customer_id"),
+                   required=True, nullable=False, description="customer id (joins to accounts)"),
+        ColumnSpec("survey_year", "int", ("調査年度", "年度"), lo=1990, hi=2100, description="survey wave"),
+        ColumnSpec("answered_on", "date", ("回答日",), description="answer date"),
+        ColumnSpec("nps", "int", ("推奨度", "総合推奨度", "NPS", "likelihood_to_recommend", "overall"),
+                   required=True, lo=0, hi=10, description="overall 0–10 likelihood to recommend"),
+        _rating("nrs", ("継続意向", "NRS"), 5, "1–5 intends to keep using in a year"),
+        _rating("ces", ("負担感", "CES", "顧客努力"), 7, "1–7 effort (1 = very little)"),
+        _rating("csat", ("満足度", "CSAT"), 5, "1–5 satisfaction"),
+        _rating("dwb", ("購入意向", "DWB"), 5, "1–5 would buy again (5 = definitely)"),
+        *(
+            _rating(item, (labels["ja"], labels["en"], item.removeprefix("item_")), 5,
+                    f"1–5 rating of {labels['en'].lower()}")
+            for item, labels in SURVEY_ITEM_LABELS.items()
+        ),
+    ),
+)
+
+
+def _fail_file(file: str, message: str, location: str = "") -> DataError:
+    return DataError([Problem(file, location, message)])
+
+
+def _decode(data: bytes, file: str, encoding: str | None) -> tuple[str, str]:
+    """Decode CSV bytes with the given encoding or the first of ENCODINGS that fits.
+
+    Text holding NUL characters is treated as a failed decode: it is UTF-16 or binary
+    read with the wrong codec, not a CSV.
+    """
+    candidates = ((encoding, encoding),) if encoding else ENCODINGS
+    for codec, _ in candidates:
+        try:
+            text = data.decode(codec)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if "\x00" not in text:
+            return text, codec
+    tried = ", ".join(f"{codec} ({label})" if label != codec else codec for codec, label in candidates)
+    hint = ""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        hint = " It starts with a UTF-16 byte-order mark (Excel's 'Unicode text')."
+    raise _fail_file(file, f"cannot decode the file with any of the encodings tried: {tried}.{hint} "
+                     "Save it as 'CSV UTF-8' (or pass encoding=...).")
+
+
+def _read_csv(path: Path, file: str, encoding: str | None) -> tuple[pd.DataFrame, str]:
+    data = path.read_bytes()
+    text, used = _decode(data, file, encoding)
+    if not text.strip():
+        raise _fail_file(file, "the file is empty: expected a header row and data rows")
+    try:
+        # header=None: the header row is read as data so duplicate headers are not renamed.
+        frame = pd.read_csv(io.StringIO(text), sep="\t" if path.suffix.lower() == ".tsv" else ",",
+                            header=None, dtype=str, keep_default_na=False, na_filter=False,
+                            skip_blank_lines=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise _fail_file(file, f"not a readable CSV table: {error}") from error
+    return frame, used
+
+
+def _read_excel(path: Path, file: str, sheet: str | int | None) -> pd.DataFrame:
+    try:
+        return pd.read_excel(path, sheet_name=0 if sheet is None else sheet, header=None, dtype=object,
+                             keep_default_na=False, na_values=[], engine="openpyxl")
+    except ValueError as error:
+        if "not found" in str(error) or "out of range" in str(error):
+            import openpyxl
+
+            names = openpyxl.load_workbook(path, read_only=True).sheetnames
+            raise _fail_file(file, f"no sheet {sheet!r}; the workbook has {', '.join(names)}",
+                             "sheet") from error
+        raise _fail_file(file, f"not a readable Excel workbook: {error}") from error
+    except Exception as error:  # zip/XML errors from a damaged or mislabelled file
+        raise _fail_file(file, f"not a readable Excel workbook (.xlsx): {error}") from error
+
+
+def _normalise_cells(raw: pd.DataFrame) -> pd.DataFrame:
+    """NFKC + strip every text cell and drop trailing all-blank rows (header row included)."""
+    frame = raw.copy()
+    for column in frame.columns:
+        frame[column] = frame[column].map(lambda v: (normalize_text(v) or None) if isinstance(v, str) else v)
+    filled = ~frame.map(is_blank).to_numpy(dtype=bool).all(axis=1)
+    last = np.flatnonzero(filled)
+    return frame.iloc[: last[-1] + 1 if last.size else 0].reset_index(drop=True)
+
+
+def _headers(raw: pd.DataFrame, file: str, schema: TableSchema | None) -> tuple[pd.DataFrame, list[Problem]]:
+    """Split off the header row, drop empty unnamed columns, rename aliases to canonical names."""
+    problems: list[Problem] = []
+    body = raw.iloc[1:].reset_index(drop=True)
+    keep: list[int] = []
+    names: list[str] = []
+    seen: dict[str, str] = {}
+    for position, cell in enumerate(raw.iloc[0] if len(raw) else []):
+        header = "" if is_blank(cell) else normalize_text(str(cell))
+        if not header:
+            if not body.iloc[:, position].map(is_blank).all():
+                problems.append(Problem(file, f"column {position + 1}", "has values but no header"))
+            continue
+        spec = schema.spec_for(header) if schema else None
+        name = spec.name if spec else header
+        if name in seen:
+            problems.append(Problem(file, f"column '{name}'",
+                                    f"given twice (headers {seen[name]!r} and {header!r})"))
+            continue
+        seen[name] = header
+        keep.append(position)
+        names.append(name)
+    frame = body.iloc[:, keep].copy()
+    frame.columns = names
+    return frame, problems
+
+
+def _typed(series: pd.Series, spec: ColumnSpec, file: str) -> tuple[pd.Series, list[Problem]]:
+    """Convert one column to its kind, listing bad values, blanks and duplicates."""
+    problems: list[Problem] = []
+    blank = series.map(is_blank).to_numpy(dtype=bool)
+    if spec.kind in ("int", "float"):
+        numbers, problems = parse_numbers(series, spec.name, file, lo=spec.lo, hi=spec.hi,
+                                          integer=spec.kind == "int", allow_blank=spec.nullable)
+        typed = (pd.Series(numbers, index=series.index, dtype="Float64").astype("Int64")
+                 if spec.kind == "int" else pd.Series(numbers, index=series.index))
+    elif spec.kind == "date":
+        typed, problems = parse_dates(series, spec.name, file)
+    elif spec.kind == "bool":
+        flags, _, problems = parse_flags(series, spec.name, file)
+        typed = pd.Series(flags, index=series.index, dtype="boolean")
+        typed[blank] = pd.NA
+    else:
+        def as_text(value: Any) -> Any:
+            if is_blank(value):
+                return None
+            if isinstance(value, float) and value.is_integer():
+                return str(int(value))  # an id typed as a number in Excel
+            return str(value)
+
+        typed = pd.Series([as_text(v) for v in series.to_numpy(dtype=object)], index=series.index, dtype="str")
+    if not spec.nullable and blank.any() and spec.kind not in ("int", "float"):
+        problems.append(Problem(file, f"column '{spec.name}', {rows_text(np.flatnonzero(blank) + 2)}",
+                                f"a value is required ({spec.description or spec.kind}); found blanks"))
+    if spec.unique:
+        present = pd.Series(typed[~blank].to_numpy(), index=np.flatnonzero(~blank) + 2)
+        duplicated = present[present.duplicated(keep=False)]
+        for value, rows in duplicated.groupby(duplicated, sort=False).groups.items():
+            problems.append(Problem(file, f"column '{spec.name}', {rows_text(list(rows))}",
+                                    f"duplicate value {value!r}: each {spec.name} must appear once"))
+    return typed, problems
+
+
+def read_table(
+    path: str | Path,
+    schema: TableSchema | None = None,
+    *,
+    sheet: str | int | None = None,
+    encoding: str | None = None,
+) -> pd.DataFrame:
+    """Read a CSV or Excel (.xlsx) table, normalise it and validate it against a schema.
+
+    Parameters
+    ----------
+    path
+        ``.csv`` / ``.tsv`` / ``.txt`` or ``.xlsx`` / ``.xlsm`` file.
+    schema
+        Columns to map and validate (e.g. :data:`ACCOUNTS_SCHEMA`); None only
+        normalises the text and headers.
+    sheet
+        Excel sheet name or 0-based index (default: the first sheet).
+    encoding
+        CSV encoding; by default :data:`ENCODINGS` are tried in order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Canonical column names, typed columns (``Int64``, ``float64``,
+        ``datetime64``, ``boolean``, ``str``; blanks stay missing), a ``RangeIndex``
+        (spreadsheet row = index + 2) and ``attrs["source"]`` / ``attrs["encoding"]``.
+
+    Raises
+    ------
+    DataError
+        Every problem of the file at once: not found, unsupported type, undecodable
+        (naming the encodings tried), empty, missing required columns, duplicate
+        headers or ids, blanks where a value is required, wrong types or ranges.
+    """
+    path = Path(path)
+    file = str(path)
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise _fail_file(file, "file not found")
+    if sheet is not None and suffix not in (".xlsx", ".xlsm"):
+        raise ValueError("sheet= applies to Excel workbooks only")
+    if suffix in (".csv", ".tsv", ".txt"):
+        raw, used = _read_csv(path, file, encoding)
+    elif suffix in (".xlsx", ".xlsm"):
+        raw, used = _read_excel(path, file, sheet), "xlsx"
+    elif suffix == ".xls":
+        raise _fail_file(file, "legacy .xls workbooks are not supported: save it as .xlsx or CSV UTF-8")
+    else:
+        raise _fail_file(file, f"unsupported file type {suffix or '(none)'}: expected .csv or .xlsx")
+
+    frame, problems = _headers(_normalise_cells(raw), file, schema)
+    if frame.shape[1] == 0:
+        raise _fail_file(file, "the table has no columns: expected a header row")
+    if len(frame) == 0:
+        raise _fail_file(file, "the table has a header but no data rows")
+    if schema is not None:
+        for spec in schema.columns:
+            if spec.name not in frame.columns:
+                if spec.required:
+                    accepted = ", ".join(spec.headers())
+                    problems.append(Problem(file, f"column '{spec.name}'",
+                                            f"required column is missing (accepted headers: {accepted})"))
+                continue
+            frame[spec.name], column_problems = _typed(frame[spec.name], spec, file)
+            problems += column_problems
+    fail(problems)
+    frame.attrs["source"] = file
+    frame.attrs["encoding"] = used
+    return frame
+
+
+def read_accounts(path: str | Path, *, sheet: str | int | None = None,
+                  encoding: str | None = None) -> pd.DataFrame:
+    """Read and validate an accounts table (:data:`ACCOUNTS_SCHEMA`); see :func:`read_table`."""
+    return read_table(path, ACCOUNTS_SCHEMA, sheet=sheet, encoding=encoding)
+
+
+def read_survey(path: str | Path, *, sheet: str | int | None = None,
+                encoding: str | None = None) -> pd.DataFrame:
+    """Read and validate a relational survey (:data:`SURVEY_SCHEMA`); see :func:`read_table`."""
+    return read_table(path, SURVEY_SCHEMA, sheet=sheet, encoding=encoding)
