@@ -91,6 +91,7 @@ class Assessment:
                 "posterior_effective": round(self.similarity.posterior_effective, 4),
                 "leaning": self.similarity.leaning,
             },
+            "benchmark": {item: (None if pd.isna(v) else bool(v)) for item, v in self.benchmark["client"].items()},
             "top_gaps": self.gaps.index[:5].tolist(),
             "recommendations": self.recommendations.index.tolist(),
             "roadmap": [{"step": int(s), "recommendation": r["recommendation"], "phase": r["phase"]}

@@ -1,0 +1,314 @@
+"""Diagnose many clients at once: parallel, fault-isolated, resumable.
+
+Layout of a batch folder ``OUT``::
+
+    OUT/<client>/          the client's report (HTML, Excel, results JSON); with the
+                           papermill engine also the executed notebook and its HTML
+    OUT/logs/<client>.log  what happened, with the traceback of a failure
+    OUT/state/<client>.json  the hash of the inputs behind the last good report
+    OUT/batch_summary.csv  one row per client: status, seconds, score, error
+
+Each client runs in a worker process (or a Dask worker) and returns a
+:class:`ClientOutcome`; an exception, even a crashed worker, fails that client only.
+Reports are written atomically, so an interrupted batch leaves no half-written
+report, and ``resume=True`` skips clients whose inputs, model and kit version match
+the state of their last good report.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import json
+import logging
+import multiprocessing
+import os
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Iterable, Literal
+
+import pandas as pd
+
+from . import __version__
+from .answers import load_answers
+from .assessment import input_hash
+from .errors import ValidationFailed
+from .fileio import atomic_write, safe_name
+from .model import MaturityModel, load_model
+
+__all__ = ["Engine", "ClientJob", "ClientOutcome", "BatchResult", "run_client", "run_batch", "expand_client_paths", "NOTEBOOK"]
+
+Engine = Literal["papermill", "direct"]
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "diagnosis.ipynb"
+
+
+@dataclass(frozen=True)
+class ClientJob:
+    client_file: str
+    out_dir: str
+    engine: Engine = "direct"
+    lang: str | None = None
+    model_file: str | None = None
+    resume: bool = False
+    notebook: str = str(NOTEBOOK)
+
+
+@dataclass
+class ClientOutcome:
+    client_file: str
+    key: str
+    status: Literal["ok", "failed", "skipped"]
+    seconds: float = 0.0
+    client_id: str | None = None
+    overall: float | None = None
+    level: str | None = None
+    error: str | None = None
+    outputs: dict[str, str] = field(default_factory=dict)
+    results_json: str | None = None
+
+
+@dataclass
+class BatchResult:
+    outcomes: list[ClientOutcome]
+    out_dir: Path
+    seconds: float
+
+    @property
+    def failed(self) -> list[ClientOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    def summary(self) -> pd.DataFrame:
+        rows = [{k: v for k, v in asdict(o).items() if k not in ("outputs",)} for o in self.outcomes]
+        return pd.DataFrame(rows).set_index("key")
+
+
+def expand_client_paths(items: Iterable[str | Path]) -> list[Path]:
+    """Answers files from the command line: files as given, folders as their ``*.yaml``."""
+    paths: list[Path] = []
+    for item in map(Path, items):
+        paths.extend(sorted(item.glob("*.yaml")) if item.is_dir() else [item])
+    return paths
+
+
+@lru_cache(maxsize=8)
+def _model(model_file: str | None, mtime: float | None) -> MaturityModel:
+    return load_model(model_file)
+
+
+def _cached_model(model_file: str | None) -> MaturityModel:
+    return _model(model_file, os.path.getmtime(model_file) if model_file else None)
+
+
+def warm_up(engine: Engine = "direct", model_file: str | None = None) -> None:
+    """Pay the start-up work once per worker: imports, model parsing, fonts, templates."""
+    _cached_model(model_file)
+    if engine == "direct":
+        from . import report
+
+        report.warm_up()
+    else:
+        import nbconvert  # noqa: F401
+        import papermill  # noqa: F401
+
+
+def _logger(out_dir: Path, key: str) -> logging.Logger:
+    log = logging.getLogger(f"csmaturity.batch.{key}")
+    log.handlers.clear()
+    log.propagate = False
+    log.setLevel(logging.INFO)
+    handler = logging.FileHandler(out_dir / "logs" / f"{key}.log", mode="a", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    log.addHandler(handler)
+    return log
+
+
+def _state_path(out_dir: Path, key: str) -> Path:
+    return out_dir / "state" / f"{key}.json"
+
+
+def run_client(job: ClientJob) -> ClientOutcome:
+    """Diagnose one client; never raises for a problem of that client."""
+    started = time.perf_counter()
+    out_dir = Path(job.out_dir)
+    key = safe_name(Path(job.client_file).stem)
+    (out_dir / "logs").mkdir(parents=True, exist_ok=True)
+    log = _logger(out_dir, key)
+    outcome = ClientOutcome(job.client_file, key, "failed")
+    try:
+        model = _cached_model(job.model_file)
+        answers = load_answers(job.client_file, model)
+        outcome.client_id = answers.client.id
+        key = outcome.key = safe_name(answers.client.id)
+        if key != safe_name(Path(job.client_file).stem):
+            log = _logger(out_dir, key)
+        digest = input_hash(model, answers, answers.data_files.values())
+        state = {"input_hash": digest, "model": model.ref, "kit_version": __version__, "engine": job.engine, "lang": job.lang}
+        previous = _read_state(_state_path(out_dir, key))
+        if job.resume and previous and {k: previous.get(k) for k in state} == state and _outputs_exist(previous):
+            log.info("unchanged since the last good report: skipped")
+            outcome.status = "skipped"
+            outcome.outputs = previous["outputs"]
+        else:
+            log.info("start %s (engine %s)", job.client_file, job.engine)
+            client_dir = out_dir / key
+            runner = _run_papermill if job.engine == "papermill" else _run_direct
+            outcome.outputs = runner(job, answers.data_files, client_dir, key)
+            atomic_write(_state_path(out_dir, key), json.dumps({**state, "outputs": outcome.outputs}, ensure_ascii=False, indent=2))
+            outcome.status = "ok"
+            log.info("done: %s", outcome.outputs)
+        outcome.results_json = outcome.outputs.get("results_json")
+        if outcome.results_json:
+            summary = json.loads(Path(outcome.results_json).read_text(encoding="utf-8"))
+            outcome.overall, outcome.level = summary["overall"], summary["level"]["id"]
+    except ValidationFailed as exc:
+        outcome.error = str(exc)
+        log.error("invalid input:\n%s", exc)
+    except Exception as exc:  # noqa: BLE001 - one client's failure must not stop the batch
+        outcome.error = f"{type(exc).__name__}: {exc}"
+        log.error("failed:\n%s", traceback.format_exc())
+    outcome.seconds = time.perf_counter() - started
+    for handler in log.handlers:
+        handler.close()
+    return outcome
+
+
+def _read_state(path: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+
+
+def _outputs_exist(state: dict[str, Any]) -> bool:
+    outputs = state.get("outputs") or {}
+    return bool(outputs) and all(Path(p).is_file() for p in outputs.values())
+
+
+def _data_kwargs(data_files: dict[str, Path]) -> dict[str, str | None]:
+    return {f"{k}_file": str(v) for k, v in data_files.items()}
+
+
+def _run_direct(job: ClientJob, data_files: dict[str, Path], client_dir: Path, key: str) -> dict[str, str]:
+    from .report import build_report
+
+    written = build_report(job.client_file, out_dir=client_dir, lang=job.lang, model_file=job.model_file, **_data_kwargs(data_files))
+    return {k: str(v) for k, v in asdict(written).items() if v is not None}
+
+
+def _run_papermill(job: ClientJob, data_files: dict[str, Path], client_dir: Path, key: str) -> dict[str, str]:
+    import papermill as pm
+
+    from .report import export_audit_html, results_json_path
+
+    client_dir.mkdir(parents=True, exist_ok=True)
+    executed = client_dir / f"{key}.ipynb"
+    parameters: dict[str, Any] = {
+        "client_file": str(Path(job.client_file).resolve()),
+        "output_dir": str(client_dir.resolve()),
+        "lang": job.lang or "",
+        "model_file": job.model_file or "",
+        **_data_kwargs(data_files),
+    }
+    # papermill writes the partly executed notebook even when a cell fails: it stays as evidence.
+    pm.execute_notebook(job.notebook, str(executed), parameters=parameters, kernel_name="python3",
+                        progress_bar=False, cwd=str(client_dir))
+    audit = export_audit_html(executed, client_dir / f"{key}.audit.html")
+    results = results_json_path(client_dir, key)
+    outputs = json.loads(results.read_text(encoding="utf-8")).get("outputs", {})
+    return {**outputs, "notebook": str(executed), "audit_html": str(audit), "results_json": str(results)}
+
+
+Submit = Callable[[ClientJob], "cf.Future[ClientOutcome]"]
+
+
+def run_batch(
+    client_files: Iterable[str | Path],
+    out_dir: str | Path,
+    *,
+    engine: Engine = "direct",
+    workers: int | None = None,
+    resume: bool = False,
+    lang: str | None = None,
+    model_file: str | Path | None = None,
+    scheduler: str | None = None,
+    progress: bool = True,
+    notebook: str | Path = NOTEBOOK,
+) -> BatchResult:
+    """Diagnose every client; see the module docstring. ``scheduler`` is the address of
+    a Dask distributed scheduler to run on instead of local processes."""
+    started = time.perf_counter()
+    out = Path(out_dir).resolve()
+    (out / "logs").mkdir(parents=True, exist_ok=True)
+    model_path = str(Path(model_file).resolve()) if model_file else None
+    jobs = [
+        ClientJob(str(Path(p).resolve()), str(out), engine, lang, model_path, resume, str(notebook))
+        for p in client_files
+    ]
+    workers = workers or os.cpu_count() or 1
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(jobs), unit="client", disable=not progress, dynamic_ncols=True)
+    outcomes: list[ClientOutcome] = []
+
+    def done(outcome: ClientOutcome) -> None:
+        outcomes.append(outcome)
+        bar.update(1)
+        bar.set_postfix(ok=sum(o.status != "failed" for o in outcomes), failed=sum(o.status == "failed" for o in outcomes))
+
+    try:
+        if scheduler:
+            _run_on_dask(jobs, scheduler, engine, model_path, done)
+        else:
+            _run_on_processes(jobs, workers, engine, model_path, done)
+    finally:
+        bar.close()
+    order = {j.client_file: i for i, j in enumerate(jobs)}
+    outcomes.sort(key=lambda o: order[o.client_file])
+    result = BatchResult(outcomes, out, time.perf_counter() - started)
+    atomic_write(out / "batch_summary.csv", result.summary().to_csv())
+    return result
+
+
+def _run_on_processes(jobs: list[ClientJob], workers: int, engine: Engine, model_file: str | None,
+                      done: Callable[[ClientOutcome], None]) -> None:
+    """Run jobs on a process pool; a crashed worker fails the client it was running
+    (after one retry, since a crash also takes down its neighbours' pending work)."""
+    context = multiprocessing.get_context("spawn")
+    pending = list(jobs)
+    attempts = {j.client_file: 0 for j in jobs}
+    while pending:
+        retry: list[ClientJob] = []
+        with cf.ProcessPoolExecutor(max_workers=min(workers, len(pending)), mp_context=context,
+                                    initializer=warm_up, initargs=(engine, model_file)) as pool:
+            futures = {pool.submit(run_client, job): job for job in pending}
+            try:
+                for future in cf.as_completed(futures):
+                    job = futures[future]
+                    try:
+                        done(future.result())
+                    except cf.process.BrokenProcessPool:
+                        attempts[job.client_file] += 1
+                        if attempts[job.client_file] > 1:
+                            done(ClientOutcome(job.client_file, safe_name(Path(job.client_file).stem), "failed",
+                                               error="the worker process died while running this client"))
+                        else:
+                            retry.append(job)
+            except KeyboardInterrupt:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+        pending = retry
+
+
+def _run_on_dask(jobs: list[ClientJob], scheduler: str, engine: Engine, model_file: str | None,
+                 done: Callable[[ClientOutcome], None]) -> None:
+    try:
+        from distributed import Client, as_completed
+    except ImportError as exc:  # pragma: no cover - depends on the optional extra
+        raise RuntimeError("--scheduler needs Dask: pip install 'csmaturity[dask]'") from exc
+    with Client(scheduler) as client:
+        client.run(warm_up, engine, model_file)
+        futures = client.map(run_client, jobs, pure=False)
+        for future in as_completed(futures):
+            done(future.result())

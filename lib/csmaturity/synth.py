@@ -1,0 +1,93 @@
+"""Synthetic client answers files for load tests and benchmarks.
+
+Each synthetic client has a latent maturity ``m`` in (0, 1) drawn from Beta(2, 2);
+every answer is drawn around it (a mature client tends to pick the higher-point
+options, select more practices, know more answers), so scores spread over all levels
+and dimensions correlate as they do in real assessments. Seeded: the same ``seed``
+and ``n`` always give the same files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+
+from ._yaml import dump_yaml
+from .fileio import atomic_write
+from .model import DONT_KNOW, MaturityModel, Question
+
+__all__ = ["synthetic_client", "synthetic_clients", "write_synthetic_clients"]
+
+_JA_STEMS = ["さくら", "ひかり", "みらい", "あおば", "つばさ", "みなと", "こだま", "はやて", "いろは", "ほくと"]
+_JA_TAILS = ["テック", "ソフト", "クラウド", "システムズ", "データ", "ワークス"]
+_EN_STEMS = ["Northgate", "Bluefin", "Redwood", "Silverline", "Brightpath", "Clearwater", "Ironbark", "Suncrest"]
+_EN_TAILS = ["Software", "Cloud", "Analytics", "Systems", "Labs", "Networks"]
+_INDUSTRIES = {"ja": ["SaaS", "製造", "物流", "金融", "教育", "人材"], "en": ["SaaS", "Manufacturing", "Logistics", "Fintech", "EdTech", "HR Tech"]}
+_ARR_BANDS = ["<1M USD", "1-10M USD", "10-50M USD", "50M+ USD"]
+
+
+def _answer(q: Question, m: float, rng: np.random.Generator) -> Any:
+    if (q.allow_dont_know or q.type == "yes_no") and rng.random() < 0.12 * (1 - m):
+        return DONT_KNOW
+    noisy = float(np.clip(m + rng.normal(0, 0.2), 0, 1))
+    if q.type == "scale":
+        assert q.scale is not None
+        return int(round(q.scale.min + noisy * (q.scale.max - q.scale.min)))
+    if q.type == "multi":
+        plain = [o.id for o in q.options if not o.exclusive]
+        chosen = [o for o in plain if rng.random() < 0.05 + 0.85 * noisy]
+        if chosen:
+            return chosen
+        exclusive = [o.id for o in q.options if o.exclusive]
+        return exclusive[:1] or [plain[0]]
+    ranked = sorted(q.options, key=lambda o: o.points)
+    return ranked[int(round(noisy * (len(ranked) - 1)))].id
+
+
+def synthetic_client(model: MaturityModel, index: int, rng: np.random.Generator) -> dict[str, Any]:
+    """One client's answers-file data, drawn with ``rng``."""
+    lang = "ja" if rng.random() < 0.5 else "en"
+    if lang == "ja":
+        name = f"{rng.choice(_JA_STEMS)}{rng.choice(_JA_TAILS)}株式会社"
+    else:
+        name = f"{rng.choice(_EN_STEMS)} {rng.choice(_EN_TAILS)} Inc."
+    m = float(rng.beta(2, 2))
+    customers = int(rng.lognormal(6.5, 1.2))
+    return {
+        "client": {
+            "id": f"synth-{index:05d}",
+            "name": name,
+            "industry": str(rng.choice(_INDUSTRIES[lang])),
+            "assessment_date": (dt.date(2026, 1, 1) + dt.timedelta(days=int(rng.integers(0, 300)))).isoformat(),
+            "language": lang,
+            "profile": {
+                "business_model": str(rng.choice(["B2B", "B2B", "B2B", "B2C", "B2B2C"])),
+                "arr_band": str(rng.choice(_ARR_BANDS)),
+                "customers": customers,
+                "cs_headcount": max(1, int(customers * m / 150)),
+            },
+        },
+        "model": model.ref,
+        "answers": {q.id: _answer(q, m, rng) for q in model.questions},
+    }
+
+
+def synthetic_clients(model: MaturityModel, n: int, seed: int = 0) -> Iterator[dict[str, Any]]:
+    """``n`` synthetic clients, deterministic for a given ``seed``."""
+    rng = np.random.default_rng(seed)
+    for i in range(n):
+        yield synthetic_client(model, i + 1, rng)
+
+
+def write_synthetic_clients(model: MaturityModel, n: int, out_dir: str | Path, seed: int = 0) -> list[Path]:
+    """Write ``n`` answers files into ``out_dir``; return their paths."""
+    out = Path(out_dir)
+    paths = []
+    for data in synthetic_clients(model, n, seed):
+        path = out / f"{data['client']['id']}.yaml"
+        atomic_write(path, "# Synthetic client for load tests (csmaturity synth)\n" + dump_yaml(data))
+        paths.append(path)
+    return paths
