@@ -63,7 +63,7 @@ def cohort_comparison_chart(comparison: pd.DataFrame, labels: dict[str, str], ti
     data = comparison.dropna(subset=["portfolio"]).iloc[::-1]
     y = np.arange(len(data))
     with theme():
-        fig, ax = plt.subplots(figsize=(8, 0.8 + 0.3 * len(data)))
+        fig, ax = plt.subplots(figsize=(9, 1.4 + 0.3 * len(data)))
         ax.scatter(data["effective"] * 100, y, color=COLORS["effective"], marker="s", label=labels["effective"], zorder=3)
         ax.scatter(data["not_effective"] * 100, y, color=COLORS["not_effective"], marker="D", label=labels["not_effective"], zorder=3)
         ax.scatter(data["portfolio"] * 100, y, color=COLORS["client"], s=60, label=labels["portfolio"], zorder=4)
@@ -71,6 +71,6 @@ def cohort_comparison_chart(comparison: pd.DataFrame, labels: dict[str, str], ti
         ax.set_xlim(0, 100)
         ax.set_xlabel("%")
         ax.set_title(title)
-        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.02), ncol=3, frameon=False)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False)
         fig.tight_layout()
     return fig
