@@ -13,11 +13,11 @@ from typing import Sequence
 
 from .. import __version__
 from ..errors import CsMaturityError
-from . import core, intake
+from . import batch, core, intake
 
 __all__ = ["main", "build_parser"]
 
-_COMMAND_GROUPS = (core, intake)
+_COMMAND_GROUPS = (core, intake, batch)
 
 
 def build_parser() -> argparse.ArgumentParser:

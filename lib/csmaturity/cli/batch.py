@@ -1,0 +1,100 @@
+"""Batch commands: batch, synth, portfolio."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from ..batch import BatchResult, expand_client_paths, run_batch
+from ..model import load_model
+from ..portfolio import DEFAULT_MIN_GROUP, load_results
+from ..portfolio_report import summarise_portfolio, write_portfolio
+from ..synth import write_synthetic_clients
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("batch", help="diagnose many clients in parallel and summarise the portfolio")
+    p.add_argument("clients", nargs="+", type=Path, help="answers files, or folders of them")
+    p.add_argument("--out", type=Path, required=True, help="batch folder")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="parallel workers (default: number of cores)")
+    p.add_argument("--engine", choices=["papermill", "direct"], default="direct",
+                   help="papermill: run the diagnosis notebook per client (audit trail); direct: library only (fast)")
+    p.add_argument("--resume", action="store_true", help="skip clients whose inputs, model and kit are unchanged since their last good report")
+    p.add_argument("--lang", choices=["ja", "en"], help="report language (default: each client's own)")
+    p.add_argument("--model", type=Path, help="maturity model YAML (default: the shipped model)")
+    p.add_argument("--scheduler", help="address of a Dask distributed scheduler (pip install 'csmaturity[dask]')")
+    p.add_argument("--segment", default="business_model", choices=["business_model", "industry", "arr_band"],
+                   help="segment for portfolio percentiles")
+    p.add_argument("--min-group", type=int, default=DEFAULT_MIN_GROUP, help="hide percentiles in segments smaller than this")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(handler=cmd_batch)
+
+    p = sub.add_parser("synth", help="write realistic synthetic client files (load tests, benchmarks)")
+    p.add_argument("--n", type=int, required=True)
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--model", type=Path)
+    p.set_defaults(handler=cmd_synth)
+
+    p = sub.add_parser("portfolio", help="rebuild the portfolio summary of a batch folder")
+    p.add_argument("batch_dir", type=Path)
+    p.add_argument("--lang", choices=["ja", "en"], default="en")
+    p.add_argument("--model", type=Path)
+    p.add_argument("--segment", default="business_model", choices=["business_model", "industry", "arr_band"])
+    p.add_argument("--min-group", type=int, default=DEFAULT_MIN_GROUP)
+    p.set_defaults(handler=cmd_portfolio)
+
+
+def print_outcomes(result: BatchResult) -> None:
+    table = result.summary()[["client_id", "status", "level", "overall", "seconds", "error"]].copy()
+    table["seconds"] = table["seconds"].round(1)
+    table["error"] = table["error"].fillna("").map(lambda e: e.splitlines()[0][:70] if e else "")
+    print(table.to_string())
+    counts = table["status"].value_counts()
+    print(f"\n{counts.get('ok', 0)} ok, {counts.get('skipped', 0)} skipped (unchanged), {counts.get('failed', 0)} failed "
+          f"in {result.seconds:.1f} s; logs in {result.out_dir / 'logs'}")
+
+
+def build_portfolio(batch_dir: Path, model_file: Path | None, lang: str, segment: str, min_group: int) -> Path | None:
+    """Summarise every results JSON under ``batch_dir``; None when there are none."""
+    paths = sorted(batch_dir.glob("*/*.results.json"))
+    if not paths:
+        return None
+    model = load_model(model_file)
+    summary = summarise_portfolio(load_results(paths), model, lang, segment, min_group)
+    return write_portfolio(summary, model, batch_dir, lang).html
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    files = expand_client_paths(args.clients)
+    if not files:
+        print("error: no answers files found", file=sys.stderr)
+        return 1
+    try:
+        result = run_batch(files, args.out, engine=args.engine, workers=args.workers, resume=args.resume,
+                           lang=args.lang, model_file=args.model, scheduler=args.scheduler, progress=not args.no_progress)
+    except KeyboardInterrupt:
+        print("\ninterrupted: finished reports are complete; rerun with --resume to do the rest", file=sys.stderr)
+        return 130
+    print_outcomes(result)
+    page = build_portfolio(args.out, args.model, args.lang or "en", args.segment, args.min_group)
+    if page:
+        print(f"portfolio: {page}")
+    return 1 if result.failed else 0
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    paths = write_synthetic_clients(load_model(args.model), args.n, args.out, args.seed)
+    print(f"wrote {len(paths)} synthetic clients to {args.out}")
+    return 0
+
+
+def cmd_portfolio(args: argparse.Namespace) -> int:
+    page = build_portfolio(args.batch_dir, args.model, args.lang, args.segment, args.min_group)
+    if page is None:
+        print(f"error: no results JSON under {args.batch_dir}", file=sys.stderr)
+        return 1
+    print(f"portfolio: {page}")
+    return 0
