@@ -1,0 +1,18 @@
+"""Interactive widgets (ipywidgets) for workshops and training.
+
+Every widget object keeps its controls as attributes and exposes its results, so a
+test or a notebook can set ``.value`` on a control and read the outcome without a
+browser. Displaying the object in Jupyter shows the form.
+"""
+
+from .form import QuestionInput, QuestionnaireForm
+from .whatif import WhatIfPanel, single_change_lifts, with_answer, with_weights
+
+__all__ = [
+    "QuestionInput",
+    "QuestionnaireForm",
+    "WhatIfPanel",
+    "single_change_lifts",
+    "with_answer",
+    "with_weights",
+]

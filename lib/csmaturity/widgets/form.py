@@ -1,0 +1,335 @@
+"""The questionnaire as an ipywidgets form, generated from the model.
+
+Every question becomes a control chosen by its type (radio buttons, toggle buttons
+for a scale, one checkbox per option for multi choice), grouped by dimension in an
+accordion whose titles count the answered questions. Each answer is checked as it
+changes with :func:`csmaturity.answers.normalise_answer`, the validator the YAML
+reader and the Excel intake use, and the whole file with :func:`parse_answers`
+before it is saved; so the form saves exactly the files ``load_answers`` accepts.
+
+Tests (and notebooks) drive it from Python: set ``form.inputs[qid].choice.value``,
+``form.inputs[qid].boxes[option_id].value`` or ``form.client_inputs[field].value``
+and read ``form.inputs[qid].message``, ``form.progress`` or ``form.status.value``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as W
+
+from ..answers import ClientAnswers, load_answers, normalise_answer, parse_answers
+from ..errors import AnswersError, Problem, ValidationFailed
+from ..intake import write_answers
+from ..model import DONT_KNOW, MaturityModel, Question
+from ._text import ui
+
+__all__ = ["QuestionInput", "QuestionnaireForm"]
+
+_FULL = W.Layout(width="auto")
+_CLIENT_FIELDS = ("id", "name", "industry", "assessment_date", "language",
+                  "business_model", "arr_band", "customers", "cs_headcount")
+_PROFILE = {"business_model", "arr_band", "customers", "cs_headcount"}
+
+
+def _problem_html(lang: str, head_key: str, problems: list[Problem], names: dict[str, str]) -> str:
+    """A red list of problems, each located by the name a person sees on the form."""
+    def where(location: str) -> str:
+        key = location.removesuffix(".answer").removeprefix("answers.").removeprefix("client.").removeprefix("profile.")
+        return names.get(key, location)
+
+    items = "".join(f"<li>{html.escape(where(p.location))}: {html.escape(p.message)}</li>" for p in problems)
+    return f"<div style='color:#B00020'>{html.escape(ui(lang, head_key))}<ul>{items}</ul></div>"
+
+
+class QuestionInput:
+    """The controls of one question: ``choice`` (single, yes/no, scale) or ``boxes``
+    (multi: option id -> Checkbox, "don't know" included), ``evidence`` and a
+    ``status`` line showing the validation message."""
+
+    def __init__(self, question: Question, lang: str, number: int):
+        self.question = question
+        self.lang = lang
+        dont_know = [(ui(lang, "dont_know"), DONT_KNOW)] if question.allow_dont_know or question.type == "yes_no" else []
+        self.choice: W.ValueWidget | None = None
+        self.boxes: dict[str, W.Checkbox] = {}
+        if question.type == "multi":
+            ids = [o.id for o in question.options] + [d[1] for d in dont_know]
+            labels = [o.label.get(lang) for o in question.options] + [d[0] for d in dont_know]
+            self.boxes = {i: W.Checkbox(value=False, description=lab, indent=False, layout=_FULL) for i, lab in zip(ids, labels)}
+            control: W.Widget = W.VBox(list(self.boxes.values()))
+        elif question.type == "scale":
+            assert question.scale is not None
+            values = list(range(question.scale.min, question.scale.max + 1))
+            labels = question.scale.labels
+            self.choice = W.ToggleButtons(options=[(str(v), v) for v in values] + dont_know, value=None,
+                                          tooltips=[labels[v].get(lang) if v in labels else str(v) for v in values]
+                                          + [d[0] for d in dont_know], style={"button_width": "auto"})
+            legend = " / ".join(f"{v} = {lab.get(lang)}" for v, lab in sorted(labels.items()))
+            control = W.VBox([self.choice, W.HTML(f"<small>{html.escape(legend)}</small>")])
+        else:
+            self.choice = W.RadioButtons(options=[(o.label.get(lang), o.id) for o in question.options] + dont_know,
+                                         value=None, layout=_FULL)
+            control = self.choice
+        self.evidence = W.Text(placeholder=ui(lang, "evidence"), layout=W.Layout(width="90%"))
+        self.status = W.HTML()
+        title = W.HTML(f"<b>Q{number}.</b> {html.escape(question.text.get(lang))}")
+        help_text = [W.HTML(f"<small>{html.escape(question.help.get(lang))}</small>")] if question.help else []
+        self.widget = W.VBox([title, *help_text, control, self.evidence, self.status],
+                             layout=W.Layout(border_bottom="1px solid #ddd", padding="4px 0 8px 0"))
+
+    def controls(self) -> list[W.ValueWidget]:
+        """The widgets whose change changes the answer."""
+        return list(self.boxes.values()) if self.boxes else [self.choice]  # type: ignore[list-item]
+
+    def raw(self) -> Any:
+        """The answer as the controls hold it; None when unanswered."""
+        if not self.boxes:
+            return self.choice.value  # type: ignore[union-attr]
+        ticked = [i for i, box in self.boxes.items() if box.value]
+        if ticked == [DONT_KNOW]:
+            return DONT_KNOW
+        return ticked or None
+
+    @property
+    def message(self) -> str | None:
+        """Why the current answer is not acceptable (None when it is, or is blank)."""
+        value = self.raw()
+        if value is None:
+            return None
+        if self.mixes_dont_know:
+            return f"\"{ui(self.lang, 'dont_know')}\" cannot be combined with other options"
+        return normalise_answer(self.question, value)[1]
+
+    @property
+    def mixes_dont_know(self) -> bool:
+        """Multi choice with "don't know" ticked beside real options."""
+        value = self.raw()
+        return isinstance(value, list) and DONT_KNOW in value
+
+    @property
+    def answered(self) -> bool:
+        return self.raw() is not None and self.message is None
+
+    def set(self, value: Any) -> None:
+        """Show a validated answer value (None clears the question)."""
+        if self.boxes:
+            chosen = [value] if isinstance(value, str) else list(value or [])
+            for i, box in self.boxes.items():
+                box.value = i in chosen
+        else:
+            self.choice.value = value  # type: ignore[union-attr]
+
+    def refresh(self) -> None:
+        msg = self.message
+        if msg:
+            self.status.value = f"<span style='color:#B00020'>⚠ {html.escape(msg)}</span>"
+        else:
+            self.status.value = "<span style='color:#029E73'>✓</span>" if self.answered else ""
+
+
+class QuestionnaireForm:
+    """The whole questionnaire of ``model`` in ``lang``, ready to display.
+
+    Parameters
+    ----------
+    model
+        The maturity model; one control per question, in model order.
+    lang
+        ``ja`` or ``en``: question and option labels, interface words.
+    answers
+        Optional answers to show (e.g. a file loaded to be edited).
+    path
+        Default file for the save / load buttons.
+    """
+
+    def __init__(self, model: MaturityModel, lang: str = "ja", answers: ClientAnswers | None = None,
+                 path: str | Path = "client.yaml"):
+        self.model = model
+        self.lang = lang
+        self.client_inputs = self._client_widgets()
+        self.client_status = W.HTML()
+        self._names = {f: ui(lang, f) for f in _CLIENT_FIELDS}
+        self.inputs: dict[str, QuestionInput] = {}
+        groups = []
+        for dim in model.dimensions:
+            qs = [q for q in model.questions if q.dimension == dim.id]
+            for q in qs:
+                self.inputs[q.id] = QuestionInput(q, lang, len(self.inputs) + 1)
+                self._names[q.id] = f"Q{len(self.inputs)} ({q.id})"
+            groups.append(W.VBox([self.inputs[q.id].widget for q in qs]))
+        self.sections = W.Accordion(children=groups)
+        self.progress_bar = W.IntProgress(value=0, min=0, max=len(model.questions), description="")
+        self.progress_label = W.Label()
+        self.path = W.Text(value=str(path), description=ui(lang, "file"))
+        self.save_button = W.Button(description=ui(lang, "save"), button_style="primary", icon="save")
+        self.load_button = W.Button(description=ui(lang, "load"), icon="folder-open")
+        self.status = W.HTML()
+        self.save_button.on_click(lambda _: self._on_save())
+        self.load_button.on_click(lambda _: self._on_load())
+        for qi in self.inputs.values():
+            for control in qi.controls():
+                control.observe(lambda _change, qi=qi: self._on_answer(qi), names="value")
+        for control in self.client_inputs.values():
+            control.observe(lambda _change: self._check_client(), names="value")
+        client_box = W.VBox([W.HTML(f"<b>{html.escape(ui(lang, 'client'))}</b>"),
+                             W.GridBox(list(self.client_inputs.values()),
+                                       layout=W.Layout(grid_template_columns="repeat(2, 50%)")),
+                             self.client_status])
+        self.widget = W.VBox([
+            W.HTML(f"<h3>{html.escape(model.title.get(lang))} <small>{model.id} {model.version}</small></h3>"),
+            client_box,
+            W.HBox([self.progress_bar, self.progress_label]),
+            self.sections,
+            W.HBox([self.path, self.save_button, self.load_button]),
+            self.status,
+        ])
+        if answers is not None:
+            self.fill(answers)
+        self._refresh_all()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def _client_widgets(self) -> dict[str, W.ValueWidget]:
+        style = {"description_width": "120px"}
+        lay = W.Layout(width="95%")
+        text = {f: W.Text(description=ui(self.lang, f), style=style, layout=lay) for f in ("id", "name", "industry", "arr_band")}
+        return {
+            **text,
+            "assessment_date": W.DatePicker(description=ui(self.lang, "assessment_date"), value=dt.date.today(),
+                                            style=style, layout=lay),
+            "language": W.Dropdown(options=["ja", "en"], value=self.lang, description=ui(self.lang, "language"),
+                                   style=style, layout=lay),
+            "business_model": W.Dropdown(options=["B2B", "B2C", "B2B2C"], value="B2B",
+                                         description=ui(self.lang, "business_model"), style=style, layout=lay),
+            "customers": W.BoundedIntText(min=0, max=10**9, description=ui(self.lang, "customers"), style=style, layout=lay),
+            "cs_headcount": W.BoundedIntText(min=0, max=10**7, description=ui(self.lang, "cs_headcount"), style=style, layout=lay),
+        }
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def progress(self) -> tuple[int, int]:
+        """(questions answered acceptably, questions in the model)."""
+        return sum(qi.answered for qi in self.inputs.values()), len(self.inputs)
+
+    def client_data(self) -> dict[str, Any]:
+        """The client block as an answers file holds it."""
+        values = {f: w.value for f, w in self.client_inputs.items()}
+        for f in ("id", "name", "industry", "arr_band"):
+            values[f] = values[f].strip()
+        client = {f: values[f] for f in _CLIENT_FIELDS if f not in _PROFILE}
+        client["profile"] = {f: values[f] for f in _CLIENT_FIELDS if f in _PROFILE}
+        return client
+
+    def data(self) -> dict[str, Any]:
+        """The answers file the form currently stands for (not yet validated)."""
+        answers: dict[str, Any] = {}
+        for qid, qi in self.inputs.items():
+            value = qi.raw()
+            if value is None:
+                continue
+            note = qi.evidence.value.strip()
+            answers[qid] = {"answer": value, "evidence": note} if note else value
+        return {"client": self.client_data(), "model": self.model.ref, "answers": answers}
+
+    def answers(self) -> ClientAnswers:
+        """Validate the whole form like an answers file.
+
+        Raises
+        ------
+        AnswersError
+            Every problem, located by question id or client field.
+        """
+        data = self.data()
+        problems: list[Problem] = []
+        for qid, qi in self.inputs.items():
+            if qi.mixes_dont_know:  # parse_answers would only say "'dont_know' is not an option"
+                problems.append(Problem("<form>", f"answers.{qid}", qi.message or ""))
+                del data["answers"][qid]
+        parsed = None
+        try:
+            parsed = parse_answers(data, self.model, file="<form>")
+        except AnswersError as exc:
+            problems.extend(exc.problems)
+        if parsed is None or problems:
+            raise AnswersError(problems)
+        return parsed
+
+    # ------------------------------------------------------------------ actions
+
+    def fill(self, answers: ClientAnswers) -> None:
+        """Show ``answers`` (client, answers, evidence) in the form."""
+        client = answers.client
+        for f in _CLIENT_FIELDS:
+            source = client.profile if f in _PROFILE else client
+            self.client_inputs[f].value = getattr(source, f)
+        for qid, qi in self.inputs.items():
+            qi.set(answers.answers.get(qid))
+            qi.evidence.value = answers.evidence.get(qid, "")
+        self._refresh_all()
+
+    def save(self, path: str | Path | None = None) -> Path:
+        """Validate and write the answers file; raises :class:`AnswersError` if invalid."""
+        target = Path(path or self.path.value)
+        answers = self.answers()
+        write_answers(self.model, answers, target)
+        done, total = self.progress
+        self.status.value = f"<span style='color:#029E73'>{html.escape(ui(self.lang, 'saved', path=target, done=done, total=total))}</span>"
+        return target
+
+    def load(self, path: str | Path | None = None) -> ClientAnswers:
+        """Read an answers file into the form (to continue or correct it)."""
+        target = Path(path or self.path.value)
+        answers = load_answers(target, self.model)
+        self.fill(answers)
+        self.path.value = str(target)
+        self.status.value = html.escape(ui(self.lang, "loaded", path=target))
+        return answers
+
+    def _on_save(self) -> None:
+        try:
+            self.save()
+        except ValidationFailed as exc:
+            self.status.value = _problem_html(self.lang, "not_saved", [p for p in exc.problems if p.severity == "error"], self._names)
+
+    def _on_load(self) -> None:
+        try:
+            self.load()
+        except ValidationFailed as exc:
+            self.status.value = _problem_html(self.lang, "not_loaded", [p for p in exc.problems if p.severity == "error"], self._names)
+
+    # ------------------------------------------------------------------ live feedback
+
+    def _on_answer(self, qi: QuestionInput) -> None:
+        qi.refresh()
+        self._refresh_progress()
+
+    def _check_client(self) -> None:
+        """Validate the client block alone, as the answers file will."""
+        try:
+            # with no answers only the client block can raise (unanswered is a warning)
+            parse_answers({"client": self.client_data(), "answers": {}}, self.model, file="<form>")
+        except AnswersError as exc:
+            self.client_status.value = _problem_html(self.lang, "not_saved", [p for p in exc.problems if p.severity == "error"], self._names)
+            return
+        self.client_status.value = "<span style='color:#029E73'>✓</span>"
+
+    def _refresh_progress(self) -> None:
+        done, total = self.progress
+        self.progress_bar.value = done
+        self.progress_label.value = ui(self.lang, "answered", done=done, total=total)
+        for i, dim in enumerate(self.model.dimensions):
+            qs = [qi for qi in self.inputs.values() if qi.question.dimension == dim.id]
+            mark = " ✓" if all(qi.answered for qi in qs) else ""
+            self.sections.set_title(i, f"{dim.name.get(self.lang)}  ({sum(qi.answered for qi in qs)}/{len(qs)}){mark}")
+
+    def _refresh_all(self) -> None:
+        for qi in self.inputs.values():
+            qi.refresh()
+        self._check_client()
+        self._refresh_progress()

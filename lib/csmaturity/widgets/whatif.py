@@ -1,0 +1,251 @@
+"""What-if panel: move dimension weights and answers, watch the overall score and level.
+
+Nothing is re-implemented: each change builds a re-validated model
+(:func:`csmaturity.parse_model`) and answers checked by ``normalise_answer``, and
+scores them with :func:`csmaturity.score`, the function every report uses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+from typing import Any
+
+import ipywidgets as W
+import pandas as pd
+
+from ..answers import AnswerValue, ClientAnswers, normalise_answer
+from ..errors import ModelError
+from ..model import DONT_KNOW, MaturityModel, Question, parse_model
+from ..scoring import Scorecard, score
+from ._text import ui
+
+__all__ = ["with_weights", "with_answer", "single_change_lifts", "WhatIfPanel"]
+
+
+def with_weights(model: MaturityModel, weights: dict[str, float]) -> MaturityModel:
+    """``model`` with new dimension weights, validated like a model file.
+
+    Raises
+    ------
+    ModelError
+        E.g. when every weight is 0.
+    """
+    data = model.model_dump(mode="json")
+    for dim in data["dimensions"]:
+        dim["weight"] = float(weights.get(dim["id"], dim["weight"]))
+    return parse_model(data, file="<what-if>")
+
+
+def with_answer(model: MaturityModel, answers: ClientAnswers, question_id: str, value: Any) -> ClientAnswers:
+    """``answers`` with one answer changed (``None`` = unanswered), checked by the shared validator.
+
+    Raises
+    ------
+    ValueError
+        When ``value`` is not a valid answer to the question.
+    """
+    new = dict(answers.answers)
+    if value is None:
+        new.pop(question_id, None)
+    else:
+        checked, why = normalise_answer(model.question(question_id), value)
+        if why:
+            raise ValueError(f"{question_id}: {why}")
+        new[question_id] = checked  # type: ignore[assignment]
+    return dataclasses.replace(answers, answers=new)
+
+
+def _label(question: Question, value: AnswerValue | None, lang: str) -> str:
+    if value is None:
+        return "—"
+    if value == DONT_KNOW:
+        return ui(lang, "dont_know")
+    if question.type == "scale":
+        return str(value)
+    chosen = value if isinstance(value, list) else [value]
+    return " + ".join(o.label.get(lang) for o in question.options if o.id in chosen)
+
+
+def _as_selection(value: AnswerValue | None) -> tuple[str, ...]:
+    """A multi-choice answer as a SelectMultiple value."""
+    if value is None:
+        return ()
+    return tuple(value) if isinstance(value, list) else (str(value),)
+
+
+def _better_answers(question: Question, current: AnswerValue | None) -> list[AnswerValue]:
+    """Answers one step of practice away from ``current`` that earn more points."""
+    known = current not in (None, DONT_KNOW)
+    if question.type == "scale":
+        assert question.scale is not None
+        start = int(current) + 1 if known else question.scale.min  # type: ignore[arg-type]
+        return list(range(start, question.scale.max + 1))
+    if question.type == "multi":
+        have = [v for v in current if not question.option(v).exclusive] if known else []  # type: ignore[union-attr]
+        return [have + [o.id] for o in question.options if o.id not in have and not o.exclusive and o.points > 0]
+    points = {o.id: o.points for o in question.options}
+    floor = points.get(current, -1.0) if known else -1.0  # type: ignore[arg-type]
+    return [o.id for o in question.options if o.points > floor]
+
+
+def single_change_lifts(model: MaturityModel, answers: ClientAnswers, lang: str = "en") -> pd.DataFrame:
+    """Every one-answer improvement scored with :func:`score`, best first.
+
+    Columns: question, dimension, from, to (labels in ``lang``), overall, gain,
+    level (id) and level_up (the level is above the current one).
+    """
+    base = score(model, answers)
+    order = [lv.id for lv in model.levels]
+    rows = []
+    for q in model.questions:
+        current = answers.answers.get(q.id)
+        for value in _better_answers(q, current):
+            card = score(model, with_answer(model, answers, q.id, value))
+            rows.append({"question": q.id, "dimension": model.dimensions_by_id[q.dimension].name.get(lang),
+                         "from": _label(q, current, lang), "to": _label(q, card.questions.loc[q.id, "answer"], lang),
+                         "overall": card.overall, "gain": card.overall - base.overall, "level": card.level.id,
+                         "level_up": order.index(card.level.id) > order.index(base.level.id)})
+    table = pd.DataFrame(rows, columns=["question", "dimension", "from", "to", "overall", "gain", "level", "level_up"])
+    return table.sort_values(["level_up", "gain"], ascending=False, kind="stable").reset_index(drop=True)
+
+
+class WhatIfPanel:
+    """Weight sliders and answer controls for one client, with the live result.
+
+    ``weights[dim_id]`` are FloatSliders, ``answer_inputs[qid]`` are Dropdowns
+    (single, yes/no, scale) or SelectMultiple (multi). After any change
+    ``result`` is the what-if :class:`Scorecard` (``baseline`` is the client as
+    answered), ``error`` says why the model cannot be scored (e.g. all weights 0)
+    and ``summary`` holds the HTML shown.
+    """
+
+    def __init__(self, model: MaturityModel, answers: ClientAnswers, lang: str | None = None):
+        self.model = model
+        self.base_answers = answers
+        self.lang = lang or answers.client.language
+        self.baseline: Scorecard = score(model, answers)
+        self.result: Scorecard = self.baseline
+        self.current_model: MaturityModel = model
+        self.current_answers: ClientAnswers = answers
+        self.error: str | None = None
+        top = max(30.0, 2 * max(d.weight for d in model.dimensions))
+        self.weights = {d.id: W.FloatSlider(value=d.weight, min=0, max=top, step=1, continuous_update=False,
+                                            description=d.name.get(self.lang), style={"description_width": "180px"},
+                                            layout=W.Layout(width="520px"))
+                        for d in model.dimensions}
+        self.answer_inputs = {q.id: self._answer_widget(q) for q in model.questions}
+        self.summary = W.HTML()
+        self.lifts = W.HTML()
+        reset = W.Button(description=ui(self.lang, "reset"), icon="undo")
+        reset.on_click(lambda _: self.reset())
+        suggest = W.Button(description=ui(self.lang, "suggest"), icon="lightbulb-o", layout=W.Layout(width="auto"))
+        suggest.on_click(lambda _: self.suggest())
+        for control in [*self.weights.values(), *self.answer_inputs.values()]:
+            control.observe(lambda _change: self.update(), names="value")
+        answer_tabs = W.Accordion(children=[
+            W.VBox([self.answer_inputs[q.id] for q in model.questions if q.dimension == d.id]) for d in model.dimensions
+        ], titles=tuple(d.name.get(self.lang) for d in model.dimensions))
+        controls = W.Tab(children=[W.VBox(list(self.weights.values())), answer_tabs],
+                         titles=(ui(self.lang, "weights"), ui(self.lang, "answers")))
+        self.widget = W.VBox([self.summary, controls, W.HBox([reset, suggest]), self.lifts])
+        self.update()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def _answer_widget(self, q: Question) -> W.ValueWidget:
+        value = self.base_answers.answers.get(q.id)
+        short = q.text.get(self.lang)
+        short = short if len(short) <= 60 else short[:59] + "…"
+        layout, style = W.Layout(width="95%"), {"description_width": "45%"}
+        if q.type == "multi":
+            options = [(o.label.get(self.lang), o.id) for o in q.options] + [(ui(self.lang, "dont_know"), DONT_KNOW)]
+            return W.SelectMultiple(options=options, value=_as_selection(value), rows=min(len(options), 8), description=short,
+                                    style=style, layout=layout)
+        if q.type == "scale":
+            assert q.scale is not None
+            options: list[tuple[str, Any]] = [(str(v), v) for v in range(q.scale.min, q.scale.max + 1)]
+        else:
+            options = [(o.label.get(self.lang), o.id) for o in q.options]
+        options.append((ui(self.lang, "dont_know"), DONT_KNOW))
+        if value is None:
+            options.insert(0, ("—", None))
+        return W.Dropdown(options=options, value=value, description=short, style=style, layout=layout)
+
+    def _answers_now(self) -> ClientAnswers:
+        answers = self.base_answers
+        for qid, control in self.answer_inputs.items():
+            value = control.value
+            if isinstance(control, W.SelectMultiple):  # () = unanswered, (dont_know,) = don't know
+                value = None if not value else DONT_KNOW if value == (DONT_KNOW,) else list(value)
+            if value != answers.answers.get(qid):
+                answers = with_answer(self.model, answers, qid, value)
+        return answers
+
+    def update(self) -> None:
+        """Rescore with the current weights and answers and redraw the summary."""
+        try:
+            self.current_model = with_weights(self.model, {d: s.value for d, s in self.weights.items()})
+            self.current_answers = self._answers_now()
+        except (ModelError, ValueError) as exc:
+            self.error = str(exc)
+            self.summary.value = (f"<div style='color:#B00020'>{html.escape(ui(self.lang, 'invalid_model'))} "
+                                  f"<pre>{html.escape(self.error)}</pre></div>")
+            return
+        self.error = None
+        self.result = score(self.current_model, self.current_answers)
+        self.summary.value = self._summary_html()
+
+    def reset(self) -> None:
+        """Back to the model's weights and the client's answers."""
+        with self.widget.hold_sync():
+            for d in self.model.dimensions:
+                self.weights[d.id].value = d.weight
+            for q in self.model.questions:
+                control = self.answer_inputs[q.id]
+                value = self.base_answers.answers.get(q.id)
+                control.value = _as_selection(value) if isinstance(control, W.SelectMultiple) else value
+        self.update()
+
+    def suggest(self, top: int = 8) -> pd.DataFrame:
+        """Show (and return) the single answer changes that lift the what-if score most."""
+        table = single_change_lifts(self.current_model, self.current_answers, self.lang)
+        best = table[table["gain"] > 1e-9].head(top)
+        if best.empty:
+            self.lifts.value = html.escape(ui(self.lang, "no_lift"))
+            return best
+        names = {lv.id: lv.name.get(self.lang) for lv in self.model.levels}
+        rows = "".join(
+            f"<tr><td>{html.escape(r.question)}</td><td>{html.escape(r['from'])} → <b>{html.escape(r.to)}</b></td>"
+            f"<td>+{r.gain:.1f}</td><td>{'⬆ ' if r.level_up else ''}{html.escape(names[r.level])}</td></tr>"
+            for _, r in best.iterrows())
+        self.lifts.value = (f"<b>{html.escape(ui(self.lang, 'lifts_title'))}</b><table><tr><th>ID</th>"
+                            f"<th>{html.escape(ui(self.lang, 'change'))}</th><th>Δ</th>"
+                            f"<th>{html.escape(ui(self.lang, 'level'))}</th></tr>{rows}</table>")
+        return best
+
+    def _summary_html(self) -> str:
+        base, now, lang = self.baseline, self.result, self.lang
+        delta = now.overall - base.overall
+        arrow = "▲" if delta > 1e-9 else "▼" if delta < -1e-9 else "＝"
+        level_change = (f"{html.escape(base.level.name.get(lang))} → <b>{html.escape(now.level.name.get(lang))}</b>"
+                        if now.level.id != base.level.id else f"<b>{html.escape(now.level.name.get(lang))}</b>")
+        levels = {lv.id: lv.name.get(lang) for lv in self.model.levels}
+        held = "".join(
+            "<li>" + html.escape(ui(lang, "held_back", level=levels[g.level], score=g.score, required=g.required,
+                                    dimension=self.model.dimensions_by_id[g.dimension].name.get(lang))) + "</li>"
+            for g in now.held_back_by)
+        rows = []
+        for d in self.current_model.dimensions:
+            b, n = base.dimensions.loc[d.id, "score"], now.dimensions.loc[d.id, "score"]
+            bar = (f"<div style='background:#0173B2;height:10px;width:{n:.0f}px'></div>")
+            rows.append(f"<tr><td>{html.escape(d.name.get(lang))}</td><td style='text-align:right'>{d.weight:g}</td>"
+                        f"<td style='text-align:right'>{b:.0f}</td><td style='text-align:right'>{n:.0f}</td>"
+                        f"<td style='width:110px'>{bar}</td></tr>")
+        return (f"<div style='font-size:1.2em'>{html.escape(ui(lang, 'overall'))}: {base.overall:.1f} → "
+                f"<b>{now.overall:.1f}</b> ({arrow} {delta:+.1f})　{html.escape(ui(lang, 'level'))}: {level_change}</div>"
+                + (f"<ul>{held}</ul>" if held else "")
+                + f"<table><tr><th>{html.escape(ui(lang, 'dimension'))}</th><th>{html.escape(ui(lang, 'weight'))}</th>"
+                f"<th>{html.escape(ui(lang, 'baseline'))}</th><th>{html.escape(ui(lang, 'what_if'))}</th><th></th></tr>"
+                + "".join(rows) + "</table>")
