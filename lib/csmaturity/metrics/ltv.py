@@ -367,7 +367,8 @@ def gini(values: ArrayLike | pd.Series, *, name: str | None = None, file: str | 
     ordered = np.sort(valid)
     n = ordered.size
     ranks = np.arange(1, n + 1)
-    return float(((2 * ranks - n - 1) @ ordered) / (n * ordered.sum()))
+    # Clamped: with equal values rounding can leave −1e−17, and a Gini is never negative.
+    return max(0.0, float(((2 * ranks - n - 1) @ ordered) / (n * ordered.sum())))
 
 
 @dataclass(frozen=True)
