@@ -217,3 +217,10 @@ class TestSampleFiles:
         survey = read_survey(SAMPLE / "survey_ja_cp932.csv")
         assert survey.attrs["encoding"] == "cp932" and len(survey) >= 1000
         assert {"nps", "nrs", "ces", "csat", "dwb", "item_support"} <= set(survey.columns)
+
+
+def test_thousands_separators_only_in_groups_of_three(tmp_path):
+    text = "account_id,arr,start_date\nC1,\"12,345\",2024-04-01\nC2,\"1,2\",2024-04-01\nC3,\",200\",2024-04-01\n"
+    with pytest.raises(DataError) as caught:
+        read_accounts(write(tmp_path, "a.csv", text))
+    assert [p.location for p in caught.value.problems] == ["column 'arr', rows 3, 4"]

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
@@ -54,6 +55,7 @@ __all__ = [
 ]
 
 MAX_LISTED = 8  # rows/values quoted in one message; the rest are counted
+THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,9 +72,13 @@ class ScaleColumn:
     lo: int
     hi: int
 
+    def __post_init__(self) -> None:
+        # Counted once: counts() and every result need it.
+        object.__setattr__(self, "_n_blank", 0 if self.blank is None else int(self.blank.sum()))
+
     @property
     def n_blank(self) -> int:
-        return 0 if self.blank is None else int(self.blank.sum())
+        return self._n_blank  # type: ignore[attr-defined]
 
     @property
     def valid_codes(self) -> NDArray[np.integer]:
@@ -81,11 +87,14 @@ class ScaleColumn:
 
     def counts(self) -> NDArray[np.int64]:
         """How many answers fall on each scale point ``lo..hi`` (blanks excluded)."""
-        codes = self.valid_codes
+        codes = self.codes
         if codes.dtype == np.uint64:  # bincount refuses uint64 -> int64 casting
             codes = codes.astype(np.intp)
-        # Codes are validated to lie in lo..hi, so slicing beats shifting a large array.
-        return np.bincount(codes, minlength=self.hi + 1)[self.lo :]
+        # Codes lie in lo..hi, so slicing beats shifting a large array; blanks hold the
+        # placeholder lo, so they are taken off the first bin rather than masked out.
+        counts = np.bincount(codes, minlength=self.hi + 1)[self.lo :]
+        counts[0] -= self.n_blank
+        return counts
 
 
 def normalize_text(text: str) -> str:
@@ -168,7 +177,7 @@ def _to_float_array(values: Any) -> tuple[NDArray[np.float64], NDArray[np.bool_]
         if isinstance(value, str):
             text = normalize_text(value)
             # Thousands separators as Excel exports them ("1,200,000"), never decimal commas.
-            if "," in text and all(part.isdigit() and len(part) == 3 for part in text.lstrip("-").split(",")[1:]):
+            if "," in text and THOUSANDS.match(text):
                 text = text.replace(",", "")
             try:
                 number = float(text)
@@ -223,6 +232,16 @@ def parse_scale(
         bad_type = np.zeros(array.shape, dtype=bool)
         raw = array.astype(object)
     elif array.dtype.kind == "f":
+        # Fast path for a clean float column (blanks as NaN): fill blanks with lo, cast
+        # once, then min/max and one equality check. Any fault falls through to the
+        # slow path below, which works out what is wrong and where.
+        nan = np.isnan(array)
+        has_blank = bool(nan.any())
+        filled = np.where(nan, lo, array) if has_blank else array
+        with np.errstate(invalid="ignore"):
+            codes = filled.astype(np.intp)
+        if codes.size == 0 or (codes.min() >= lo and codes.max() <= hi and np.array_equal(codes, filled)):
+            return ScaleColumn(codes, nan if has_blank else None, lo, hi), []
         numbers = array.astype(np.float64, copy=False)
         bad_type = np.isinf(numbers)
         raw = array
