@@ -68,6 +68,15 @@ class TestNps:
         assert "11 (row 3)" in text and "-1 (row 4)" in text
         assert "expected an integer from 0 to 10" in text
 
+    def test_float_and_integer_arrays_quote_plain_values(self):
+        with pytest.raises(DataError) as caught:
+            nps(np.array([7.5, 3.0, np.nan, 11.0]))
+        message = str(caught.value)
+        assert "7.5 (row 2)" in message and "11.0 (row 5)" in message
+        assert "np." not in message
+        with pytest.raises(DataError, match=r"found values outside 0–10: 11 \(row 4\)"):
+            nps(np.array([1, 2, 11]))
+
     def test_rows_follow_the_index_of_a_filtered_table(self):
         # Rows 2..6 of a sheet; after filtering, row numbers still point into the sheet.
         table = pd.DataFrame({"nps": [5, 6, 7, 12, 8]})

@@ -197,9 +197,10 @@ def _to_float_array(values: Any) -> tuple[NDArray[np.float64], NDArray[np.bool_]
 
 
 def _numeric_view(values: Any) -> tuple[NDArray[Any], bool]:
-    """A plain numpy array of ``values`` when it is numeric, and whether it is integer.
+    """``values`` as a flat numpy array, and whether it is a (blank-free) integer array.
 
-    Returns ``(array, is_integer)``; ``array`` is None-typed object data for text input.
+    Nullable numeric columns come back as floats with NaN for blanks; text, mixed and
+    boolean input comes back as an object array for element-wise parsing.
     """
     if isinstance(values, pd.Series):
         dtype = values.dtype
@@ -244,7 +245,7 @@ def parse_scale(
             return ScaleColumn(codes, nan if has_blank else None, lo, hi), []
         numbers = array.astype(np.float64, copy=False)
         bad_type = np.isinf(numbers)
-        raw = array
+        raw = array.astype(object)  # Python floats quote as 7.5, not np.float64(7.5)
         numbers = np.where(bad_type, np.nan, numbers)
     else:
         numbers, bad_type, raw = _to_float_array(array)

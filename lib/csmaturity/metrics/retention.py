@@ -29,9 +29,8 @@ import pandas as pd
 from csmaturity.errors import DataError, Problem
 from csmaturity.metrics._stats import plain
 from csmaturity.metrics._validation import (
-    date_column,
     fail,
-    numeric_column,
+    parse_dates,
     parse_flags,
     parse_numbers,
     require_columns,
@@ -100,20 +99,6 @@ class RetentionResult:
         return {k: plain(v) for k, v in asdict(self).items()}
 
 
-def _flags(frame: pd.DataFrame, column: str, file: str | None) -> np.ndarray:
-    """A churned flag column as booleans (see :func:`parse_flags`); blank = not churned."""
-    flags, _, problems = parse_flags(frame[column], column, file)
-    fail(problems)
-    return flags
-
-
-def _amounts(frame: pd.DataFrame, column: str, file: str | None) -> np.ndarray:
-    """A movement column (ARR ≥ 0); blank means no movement."""
-    numbers, problems = parse_numbers(frame[column], column, file or source_of(frame, None), lo=0)
-    fail(problems)
-    return np.nan_to_num(numbers, nan=0.0)
-
-
 def retention(
     accounts: pd.DataFrame,
     period_start: DateLike | None = None,
@@ -176,26 +161,32 @@ def retention(
     file_name = source_of(accounts, file)
     has_period = period_start is not None
     notes: list[str] = []
+    problems: list[Problem] = []
+
+    def rows_of(mask: np.ndarray) -> str:
+        return rows_text(row_numbers(accounts, np.flatnonzero(mask)))
+
     if has_period:
         require_columns(accounts, [start_date, churn_date, arr], file_name, purpose="retention over a period")
         begin, end = pd.Timestamp(period_start), pd.Timestamp(period_end)
         if end < begin:
             raise ValueError(f"period_end {end.date()} is before period_start {begin.date()}")
-        starts = date_column(accounts, start_date, file_name)
-        churns = date_column(accounts, churn_date, file_name)
-        if starts.isna().any():
-            positions = np.flatnonzero(starts.isna().to_numpy())
-            raise DataError([Problem(file_name, f"column '{start_date}', {rows_text(row_numbers(accounts, positions))}",
-                          "start date is blank: cannot tell whether the customer was active")])
+        starts, start_problems = parse_dates(accounts[start_date], start_date, file_name)
+        churns, churn_problems = parse_dates(accounts[churn_date], churn_date, file_name)
+        problems += start_problems + churn_problems
+        blank_start = starts.isna().to_numpy()
+        if blank_start.any() and not start_problems:
+            problems.append(Problem(file_name, f"column '{start_date}', {rows_of(blank_start)}",
+                                    "start date is blank: cannot tell whether the customer was active"))
         if churned in accounts.columns:
-            flag = _flags(accounts, churned, file_name)
-            mismatch = flag != churns.notna().to_numpy()
-            if mismatch.any():
-                positions = np.flatnonzero(mismatch)
-                raise DataError([Problem(file_name,
-                              f"columns '{churned}' and '{churn_date}', {rows_text(row_numbers(accounts, positions))}",
-                              "churned flag and churn date disagree (a churned customer needs a "
-                              "churn date and an active one none)")])
+            flags, _, flag_problems = parse_flags(accounts[churned], churned, file_name)
+            problems += flag_problems
+            mismatch = flags != churns.notna().to_numpy()
+            if mismatch.any() and not (flag_problems or churn_problems):
+                problems.append(Problem(
+                    file_name, f"columns '{churned}' and '{churn_date}', {rows_of(mismatch)}",
+                    "churned flag and churn date disagree (a churned customer needs a churn date "
+                    "and an active one none)"))
         at_start = (starts < begin).to_numpy() & ~(churns < begin).to_numpy()
         churned_by_end = (churns <= end).to_numpy()  # NaT compares False: never churned
         lost = at_start & churned_by_end
@@ -203,9 +194,12 @@ def retention(
     else:
         require_columns(accounts, [arr], file_name, purpose="retention")
         if churned in accounts.columns:
-            lost = _flags(accounts, churned, file_name)
+            lost, _, flag_problems = parse_flags(accounts[churned], churned, file_name)
+            problems += flag_problems
         elif churn_date in accounts.columns:
-            lost = date_column(accounts, churn_date, file_name).notna().to_numpy()
+            churns, churn_problems = parse_dates(accounts[churn_date], churn_date, file_name)
+            problems += churn_problems
+            lost = churns.notna().to_numpy()
         else:
             raise DataError([Problem(file_name, f"column '{churned}'",
                                      f"required column is missing for retention: give a '{churned}' "
@@ -213,26 +207,32 @@ def retention(
         at_start = np.ones(len(accounts), dtype=bool)
         new = np.zeros(len(accounts), dtype=bool)
 
+    arr_values, arr_problems = parse_numbers(accounts[arr], arr, file_name, lo=0)
+    problems += arr_problems
+    missing_arr = at_start & np.isnan(arr_values)
+    if missing_arr.any() and not arr_problems:
+        problems.append(Problem(file_name, f"column '{arr}', {rows_of(missing_arr)}",
+                                "ARR is blank for customers active at the period start"))
+    movements = {}
+    for column in (contraction, upsell, cross_sell):
+        if column in accounts.columns:
+            amounts, amount_problems = parse_numbers(accounts[column], column, file_name, lo=0)
+            problems += amount_problems
+            movements[column] = np.nan_to_num(amounts, nan=0.0)  # blank: no movement
+    fail(problems)
+
     n_start = int(at_start.sum())
     if n_start == 0:
-        where = f"on {pd.Timestamp(period_start).date()}" if has_period else "in the table"
+        where = f"on {begin.date()}" if has_period else "in the table"
         raise DataError([Problem(file_name, f"column '{start_date}'" if has_period else "",
                                  f"no customers active at the period start {where}: churn and "
                                  "retention rates are undefined (check the period and the "
                                  "start/churn dates)")])
 
-    arr_values = numeric_column(accounts, arr, file_name, lo=0)
-    missing_arr = at_start & np.isnan(arr_values)
-    if missing_arr.any():
-        positions = np.flatnonzero(missing_arr)
-        raise DataError([Problem(file_name, f"column '{arr}', {rows_text(row_numbers(accounts, positions))}",
-                      "ARR is blank for customers active at the period start")])
-
     def movement(column: str, label: str) -> np.ndarray | None:
-        if column in accounts.columns:
-            return _amounts(accounts, column, file_name)
-        notes.append(f"no '{column}' column: {label}")
-        return None
+        if column not in movements:
+            notes.append(f"no '{column}' column: {label}")
+        return movements.get(column)
 
     contraction_values = movement(contraction, "contraction taken as 0")
     upsell_values = movement(upsell, "upsell not measured (rate None, no upsell in expansion)")
