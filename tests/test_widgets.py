@@ -211,3 +211,133 @@ def test_single_change_lifts_are_real_score_changes(model, hikari):
 def test_with_answer_uses_the_shared_validator(model, hikari):
     with pytest.raises(ValueError, match="'maybe' is not an option"):
         with_answer(model, hikari, "touch_status", "maybe")
+
+
+# --------------------------------------------------------------------------- teaching widgets
+
+
+def test_nps_explorer_recomputes_with_the_library():
+    from csmaturity.metrics import nps
+    from csmaturity.widgets import NpsExplorer
+
+    explorer = NpsExplorer("en", promoters=50, passives=30, detractors=20)
+    assert explorer.result.score == pytest.approx(30.0)
+    png = explorer.chart.value
+    assert png[:4] == b"\x89PNG"
+    explorer.controls["detractors"].value = 50
+    # 50 / 130 promoters − 50 / 130 detractors
+    assert explorer.result == nps([10] * 50 + [8] * 30 + [3] * 50)
+    assert explorer.result.score == pytest.approx(0.0)
+    assert explorer.summary() == f"NpsExplorer: NPS +0.0 ± {explorer.result.margin_of_error:.1f} (n=130)"
+    assert "<b>+0.0</b>" in explorer.formula.value and explorer.chart.value != png
+
+
+def test_explorer_reports_invalid_input_instead_of_raising():
+    from csmaturity.widgets import NpsExplorer
+
+    explorer = NpsExplorer("ja")
+    for name in ("promoters", "passives", "detractors"):
+        explorer.controls[name].value = 0
+    assert explorer.result is None and "no NPS answers" in explorer.error
+    assert "入力を確認してください" in explorer.formula.value
+    explorer.controls["passives"].value = 10
+    assert explorer.result.score == 0.0 and explorer.error is None
+
+
+@pytest.mark.parametrize(("metric", "counts", "share"), [
+    ("csat", (5, 5, 20, 30, 40), 0.70),       # (30 + 40) / 100
+    ("dwb", (6, 9, 15, 12, 18), 18 / 60),     # top box only
+    ("ces", (20, 25, 15, 10, 10, 10, 10), 0.60),  # 1-3 = low effort
+])
+def test_scale_explorer(metric, counts, share):
+    from csmaturity.widgets import ScaleExplorer
+
+    explorer = ScaleExplorer(metric, "en", counts=counts)
+    assert explorer._share()[0] == pytest.approx(share)
+    explorer.controls["p1"].value += 100
+    n = sum(counts) + 100
+    expected = share * sum(counts) / n + (100 / n if metric == "ces" else 0)
+    assert explorer._share()[0] == pytest.approx(expected)
+
+
+def test_retention_explorer_upsell_and_nrr():
+    from csmaturity.widgets import RetentionExplorer
+
+    explorer = RetentionExplorer("en", customers=100, lost=10, upsold=20, cross_sold=5, arr_each=100,
+                                 upsell_each=30, cross_each=10, contraction=200)
+    r = explorer.result
+    assert (r.churn_rate, r.upsell_rate, r.cross_sell_rate) == (0.10, 0.20, 0.05)
+    assert r.nrr == pytest.approx((10_000 - 1_000 - 200 + 650) / 10_000)
+    explorer.controls["lost"].value = 95  # more lost than can leave 20 upsold customers
+    assert explorer.result is None and "within those retained" in explorer.error
+
+
+def test_ltv_and_roi_explorers():
+    from csmaturity.widgets import LtvExplorer, RoiExplorer
+
+    ltv = LtvExplorer("ja", annual_revenue=1_200_000, margin=0.6, years=5)
+    assert ltv.result["estimate1"] == pytest.approx(3_600_000)
+    ltv.controls["years"].value = 2.5
+    assert ltv.result["estimate1"] == pytest.approx(1_800_000)
+    roi = RoiExplorer("en", cost=12_000, gain=75_000)
+    assert roi.result.roi_pct == pytest.approx(525.0)
+    roi.controls["gain"].value = 12_000
+    assert roi.result.roi_pct == pytest.approx(0.0) and roi.result.break_even_gain == 12_000
+    assert "ROI 0.0%" in roi.summary()
+
+
+@pytest.fixture(scope="module")
+def sample_tables():
+    from csmaturity.readers import read_accounts, read_survey
+
+    root = Path(__file__).resolve().parents[1] / "data" / "sample"
+    return read_accounts(root / "accounts.csv"), read_survey(root / "survey_ja_cp932.csv")
+
+
+def test_driver_explorer_changes_with_the_split(sample_tables):
+    from csmaturity.metrics import key_drivers
+    from csmaturity.readers import SURVEY_ITEMS
+    from csmaturity.widgets import DriverExplorer, driver_survey
+
+    accounts, survey = sample_tables
+    joined = driver_survey(survey, accounts, year=2024)
+    explorer = DriverExplorer(joined, SURVEY_ITEMS, "en")
+    expected = key_drivers(joined, SURVEY_ITEMS, segment_by="ltv", high_share=0.3)
+    for segment in ("all", "high_ltv", "low_ltv"):
+        explorer.controls["segment"].value = segment
+        want = expected[expected["segment"] == segment].reset_index(drop=True)
+        assert explorer.result["quadrant"].tolist() == want["quadrant"].tolist()
+        assert explorer.summary().startswith(f"DriverExplorer: {segment}: priority to improve = ")
+    explorer.controls["segment"].value = "high_ltv"
+    high = explorer.priorities()
+    explorer.controls["segment"].value = "low_ltv"
+    assert explorer.priorities() != high, "the sample survey is built so the high-LTV pain points differ"
+    explorer.controls["importance"].value = "regression"
+    assert explorer.result["importance"].tolist() == pytest.approx(explorer.result["std_coef"].tolist())
+
+
+def test_health_explorer_weights(sample_tables):
+    from csmaturity.metrics import health_scores, load_health_config, summarize_health
+    from csmaturity.widgets import HealthExplorer
+
+    accounts, _ = sample_tables
+    explorer = HealthExplorer(accounts, "en")
+    default = summarize_health(health_scores(accounts, load_health_config()), load_health_config())
+    assert explorer.result == default
+    for name, slider in explorer.controls.items():
+        slider.value = 50 if name == "feature_adoption" else 0
+    only = explorer.result
+    assert only != default and explorer.error is None
+    assert "1.00·feature_adoption" in explorer.formula.value
+
+
+def test_exercise_box_uses_check():
+    from csmaturity.widgets import ExerciseBox
+
+    box = ExerciseBox("roi", "ja")
+    box.answer.value = "500"
+    box.check_button.click()
+    assert not box.feedback.correct and "違います" in box.verdict.value
+    box.answer.value = "525"
+    box.check_button.click()
+    assert box.feedback.correct and "正解です" in box.verdict.value

@@ -6,12 +6,34 @@ browser. Displaying the object in Jupyter shows the form.
 """
 
 from .form import QuestionInput, QuestionnaireForm
+from .teaching import (
+    DriverExplorer,
+    ExerciseBox,
+    HealthExplorer,
+    LtvExplorer,
+    NpsExplorer,
+    NrsExplorer,
+    RetentionExplorer,
+    RoiExplorer,
+    ScaleExplorer,
+    driver_survey,
+)
 from .whatif import WhatIfPanel, single_change_lifts, with_answer, with_weights
 
 __all__ = [
+    "DriverExplorer",
+    "ExerciseBox",
+    "HealthExplorer",
+    "LtvExplorer",
+    "NpsExplorer",
+    "NrsExplorer",
     "QuestionInput",
     "QuestionnaireForm",
+    "RetentionExplorer",
+    "RoiExplorer",
+    "ScaleExplorer",
     "WhatIfPanel",
+    "driver_survey",
     "single_change_lifts",
     "with_answer",
     "with_weights",

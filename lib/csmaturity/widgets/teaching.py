@@ -1,0 +1,581 @@
+"""Teaching widgets: move a metric's inputs and see its value, formula and chart redrawn.
+
+Each explorer calls the metrics library the reports use (``csmaturity.metrics``),
+never a copy of a formula, and draws with the report charts (``csmaturity.charts``)
+or, for the pictures only a lesson needs, small charts in the same theme.
+
+Every explorer has ``controls`` (name -> widget; set ``.value`` from Python),
+``result`` (the library's result object, or None while the inputs are invalid),
+``error`` (why not), ``formula`` (HTML with the numbers plugged in), ``chart``
+(an Image widget with the PNG) and ``summary()`` (one line of plain text). In a
+notebook the text representation is that summary, so stored outputs stay short
+and meaningful for nbval while the live view is the widget.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import io
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import ipywidgets as W
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from .. import metrics as M
+from ..charts import driver_quadrant, health_chart, loyalty_chart
+from ..errors import ValidationFailed
+from ..exercises import check, cohort_table, exercise
+from ..style import COLORS, theme
+
+__all__ = [
+    "driver_survey",
+    "NpsExplorer",
+    "NrsExplorer",
+    "ScaleExplorer",
+    "RetentionExplorer",
+    "LtvExplorer",
+    "RoiExplorer",
+    "HealthExplorer",
+    "DriverExplorer",
+    "ExerciseBox",
+]
+
+_T = {
+    "ja": {
+        "promoters": "推奨者 (9–10)", "passives": "中立者 (7–8)", "detractors": "批判者 (0–6)",
+        "repeaters": "継続 (5)", "neutrals": "どちらでもない (4)", "at_risk": "離反リスク (1–3)",
+        "customers": "期初の顧客数", "lost": "解約した顧客", "upsold": "アップセルした顧客",
+        "cross_sold": "クロスセルした顧客", "arr_each": "1社あたりARR", "upsell_each": "アップセル1件の増額",
+        "cross_each": "クロスセル1件の増額", "contraction": "ダウングレード合計",
+        "annual_revenue": "1社あたり年間売上", "margin": "利益率", "years": "継続年数",
+        "purchase_value": "平均購入単価", "purchase_count": "平均購入回数", "revenue": "売上高",
+        "cost_of_sales": "売上原価", "purchasers": "購入者数",
+        "cost": "CRM導入コスト", "gain": "粗利の増加", "months": "効果の期間（月）",
+        "segment": "顧客", "importance": "重要度", "performance": "満足度",
+        "all": "全体", "high_ltv": "高LTV", "low_ltv": "低LTV",
+        "start": "期初ARR", "churned": "解約", "contracted": "縮小", "expanded": "拡大", "end": "期末ARR",
+        "estimate1": "①年間売上×利益率×継続年数", "estimate2": "②平均購入単価×平均購入回数",
+        "estimate3": "③(売上高−売上原価)÷購入者数", "roi": "ROI", "break_even": "損益分岐点（ROI 0%）",
+        "invalid": "入力を確認してください:", "answers": "回答数", "top": "上位",
+        "red": "赤", "count": "件数",
+    },
+    "en": {
+        "promoters": "Promoters (9–10)", "passives": "Passives (7–8)", "detractors": "Detractors (0–6)",
+        "repeaters": "Repeaters (5)", "neutrals": "Neutral (4)", "at_risk": "At risk (1–3)",
+        "customers": "Customers at start", "lost": "Customers lost", "upsold": "Customers upsold",
+        "cross_sold": "Customers cross-sold", "arr_each": "ARR per customer", "upsell_each": "ARR per upsell",
+        "cross_each": "ARR per cross-sell", "contraction": "Downgrades (total)",
+        "annual_revenue": "Annual revenue / customer", "margin": "Margin", "years": "Years retained",
+        "purchase_value": "Avg purchase value", "purchase_count": "Avg purchases", "revenue": "Revenue",
+        "cost_of_sales": "Cost of sales", "purchasers": "Purchasers",
+        "cost": "CRM cost", "gain": "Gross-margin gain", "months": "Months of gain",
+        "segment": "Customers", "importance": "Importance", "performance": "Performance",
+        "all": "All", "high_ltv": "High LTV", "low_ltv": "Low LTV",
+        "start": "ARR at start", "churned": "Churned", "contracted": "Downgrades", "expanded": "Expansion",
+        "end": "ARR at end",
+        "estimate1": "① revenue × margin × years", "estimate2": "② purchase value × purchases",
+        "estimate3": "③ (revenue − cost) ÷ purchasers", "roi": "ROI", "break_even": "Break-even (ROI 0%)",
+        "invalid": "Check the inputs:", "answers": "Answers", "top": "top",
+        "red": "red", "count": "Count",
+    },
+}
+
+
+def _t(lang: str, key: str) -> str:
+    return _T[lang][key]
+
+
+def _png(fig: Figure, dpi: int = 80) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def driver_survey(survey: pd.DataFrame, accounts: pd.DataFrame, *, year: int | None = None) -> pd.DataFrame:
+    """The relational survey joined with each customer's value for the high/low-LTV split.
+
+    Value = gross profit earned so far (``revenue_to_date − cost_of_sales_to_date``),
+    the realised part of the customer's lifetime value. ``year`` keeps one survey wave.
+    """
+    value = accounts[["account_id"]].assign(ltv=accounts["revenue_to_date"] - accounts["cost_of_sales_to_date"])
+    rows = survey if year is None else survey[survey["survey_year"] == year]
+    joined = rows.merge(value, on="account_id", how="left")
+    joined.attrs.update(survey.attrs)
+    return joined
+
+
+class _Explorer:
+    """Controls -> library call -> formula text + chart, redrawn on every change."""
+
+    title: dict[str, str] = {}
+
+    def __init__(self, lang: str, controls: dict[str, W.ValueWidget]):
+        if lang not in _T:
+            raise ValueError(f"language must be 'ja' or 'en', got {lang!r}")
+        self.lang = lang
+        self.controls = controls
+        self.result: Any = None
+        self.error: str | None = None
+        self.formula = W.HTML()
+        self.chart = W.Image(format="png", layout=W.Layout(max_width="640px"))
+        for control in controls.values():
+            control.observe(lambda _change: self.update(), names="value")
+        box = W.VBox(list(controls.values()), layout=W.Layout(width="360px"))
+        self.widget = W.VBox([W.HTML(f"<b>{html.escape(self.title.get(lang, ''))}</b>"),
+                              W.HBox([box, W.VBox([self.formula])]), self.chart])
+        self.update()
+
+    def values(self) -> dict[str, Any]:
+        return {k: c.value for k, c in self.controls.items()}
+
+    def compute(self, **values: Any) -> Any:
+        raise NotImplementedError
+
+    def explain(self) -> str:
+        """HTML: the formula with this result's numbers."""
+        raise NotImplementedError
+
+    def draw(self) -> Figure:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """One line of plain text about the current result."""
+        raise NotImplementedError
+
+    def update(self) -> None:
+        try:
+            self.result = self.compute(**self.values())
+        except (ValidationFailed, ValueError) as exc:
+            self.result, self.error = None, str(exc)
+            self.formula.value = f"<span style='color:#B00020'>{html.escape(_t(self.lang, 'invalid'))} {html.escape(self.error)}</span>"
+            return
+        self.error = None
+        self.formula.value = self.explain()
+        self.chart.value = _png(self.draw())
+
+    def summary(self) -> str:
+        return f"{type(self).__name__}: " + (self.describe() if self.result is not None else f"invalid input: {self.error}")
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = self.summary()
+        return bundle
+
+
+def _int_slider(label: str, value: int, lo: int, hi: int, step: int = 1) -> W.IntSlider:
+    return W.IntSlider(value=value, min=lo, max=hi, step=step, description=label, continuous_update=False,
+                       style={"description_width": "150px"}, layout=W.Layout(width="350px"))
+
+
+def _float_slider(label: str, value: float, lo: float, hi: float, step: float, fmt: str = ".2f") -> W.FloatSlider:
+    return W.FloatSlider(value=value, min=lo, max=hi, step=step, description=label, continuous_update=False,
+                         readout_format=fmt, style={"description_width": "150px"}, layout=W.Layout(width="350px"))
+
+
+def _shares_chart(counts: Sequence[int], labels: Sequence[str], highlight: Callable[[int], str], title: str,
+                  lang: str) -> Figure:
+    """Answers per scale point, coloured by what the metric counts."""
+    with theme():
+        fig = Figure(figsize=(6.0, 2.2), layout="constrained")
+        ax = fig.subplots()
+        ax.bar(range(len(counts)), counts, color=[highlight(i) for i in range(len(counts))])
+        ax.set_xticks(range(len(counts)), labels)
+        ax.set_ylabel(_t(lang, "answers"))
+        ax.set_title(title, fontsize=10)
+    return fig
+
+
+# --------------------------------------------------------------------------- loyalty
+
+
+class NpsExplorer(_Explorer):
+    """Promoters, passives and detractors -> NPS with its margin of error (``metrics.nps``)."""
+
+    title = {"ja": "NPS（ネット・プロモーター・スコア）", "en": "NPS (Net Promoter Score)"}
+
+    def __init__(self, lang: str = "ja", promoters: int = 50, passives: int = 30, detractors: int = 20):
+        super().__init__(lang, {k: _int_slider(_t(lang, k), v, 0, 300) for k, v in
+                                (("promoters", promoters), ("passives", passives), ("detractors", detractors))})
+
+    def compute(self, promoters: int, passives: int, detractors: int) -> M.NpsResult:
+        # one representative answer per group: the score depends only on the counts
+        return M.nps([10] * promoters + [8] * passives + [3] * detractors)
+
+    def explain(self) -> str:
+        r = self.result
+        return (f"NPS = %{_t(self.lang, 'promoters')} − %{_t(self.lang, 'detractors')}<br>"
+                f"= {r.share_promoters:.1%} − {r.share_detractors:.1%} = <b>{r.score:+.1f}</b><br>"
+                f"± {r.margin_of_error:.1f} ({r.confidence:.0%}, n = {r.n_valid}) → [{r.ci_low:+.1f}, {r.ci_high:+.1f}]")
+
+    def draw(self) -> Figure:
+        return loyalty_chart(self.result, lang=self.lang)
+
+    def describe(self) -> str:
+        r = self.result
+        return f"NPS {r.score:+.1f} ± {r.margin_of_error:.1f} (n={r.n_valid})"
+
+
+class NrsExplorer(_Explorer):
+    """Repeaters, neutrals and at-risk customers -> NRS (``metrics.nrs``)."""
+
+    title = {"ja": "NRS（ネット・リピーター・スコア）", "en": "NRS (Net Repeater Score)"}
+
+    def __init__(self, lang: str = "ja", repeaters: int = 45, neutrals: int = 30, at_risk: int = 25):
+        super().__init__(lang, {k: _int_slider(_t(lang, k), v, 0, 300) for k, v in
+                                (("repeaters", repeaters), ("neutrals", neutrals), ("at_risk", at_risk))})
+
+    def compute(self, repeaters: int, neutrals: int, at_risk: int) -> Any:
+        return M.nrs([5] * repeaters + [4] * neutrals + [2] * at_risk)
+
+    def explain(self) -> str:
+        r = self.result
+        return (f"NRS = %{_t(self.lang, 'repeaters')} − %{_t(self.lang, 'at_risk')}<br>"
+                f"= {r.share_repeaters:.1%} − {r.share_at_risk:.1%} = <b>{r.score:+.1f}</b> ± {r.margin_of_error:.1f}")
+
+    def draw(self) -> Figure:
+        counts = list(self.result.counts)
+        colors = {3: COLORS["neutral"], 4: COLORS["good"]}
+        return _shares_chart(counts, ["1", "2", "3", "4", "5"], lambda i: colors.get(i, COLORS["bad"]), "NRS", self.lang)
+
+    def describe(self) -> str:
+        r = self.result
+        return f"NRS {r.score:+.1f} ± {r.margin_of_error:.1f} (n={r.n_valid})"
+
+
+class ScaleExplorer(_Explorer):
+    """Answers per scale point -> CSAT (top-2 of 5), DWB (top box of 5) or CES (7 points, lower is better)."""
+
+    _SPEC = {"csat": (5, (4, 5)), "dwb": (5, (5,)), "ces": (7, (1, 2, 3))}
+    _TITLE = {"csat": {"ja": "CSAT（顧客満足度）", "en": "CSAT (customer satisfaction)"},
+              "dwb": {"ja": "DWB（絶対に買う）", "en": "DWB (definitely would buy)"},
+              "ces": {"ja": "CES（顧客努力指標）", "en": "CES (customer effort score)"}}
+
+    def __init__(self, metric: str = "csat", lang: str = "ja", counts: Sequence[int] | None = None):
+        if metric not in self._SPEC:
+            raise ValueError(f"metric must be one of {sorted(self._SPEC)}, got {metric!r}")
+        self.metric = metric
+        points, _ = self._SPEC[metric]
+        self.title = self._TITLE[metric]
+        default = {"csat": (5, 5, 20, 30, 40), "dwb": (6, 9, 15, 12, 18), "ces": (20, 25, 15, 10, 10, 10, 10)}[metric]
+        counts = tuple(counts or default)
+        if len(counts) != points:
+            raise ValueError(f"{metric} takes {points} counts (one per scale point), got {len(counts)}")
+        super().__init__(lang, {f"p{i + 1}": _int_slider(f"{i + 1}", c, 0, 200) for i, c in enumerate(counts)})
+
+    def compute(self, **counts: int) -> Any:
+        answers = [int(k[1:]) for k, c in counts.items() for _ in range(c)]
+        return {"csat": M.csat, "dwb": M.dwb, "ces": M.ces}[self.metric](answers)
+
+    def _share(self) -> tuple[float, float, float]:
+        """The counted share and its interval (CES counts low-effort answers)."""
+        r = self.result
+        if self.metric == "ces":
+            return r.share_low_effort, r.share_ci_low, r.share_ci_high
+        return r.share, r.ci_low, r.ci_high
+
+    def explain(self) -> str:
+        r = self.result
+        _, top = self._SPEC[self.metric]
+        counted = "+".join(str(p) for p in top)
+        share, low, high = self._share()
+        text = (f"{self.metric.upper()} = #({counted}) / n = {share * r.n_valid:.0f} / {r.n_valid} = "
+                f"<b>{share:.1%}</b> [{low:.1%}, {high:.1%}]")
+        if self.metric == "ces":
+            text += f"<br>mean = {r.mean:.2f} (1 = {'負担が小さい' if self.lang == 'ja' else 'little effort'})"
+        return text
+
+    def draw(self) -> Figure:
+        points, top = self._SPEC[self.metric]
+        counts = [self.controls[f"p{i + 1}"].value for i in range(points)]
+        return _shares_chart(counts, [str(i + 1) for i in range(points)],
+                             lambda i: COLORS["good"] if i + 1 in top else COLORS["neutral"],
+                             self.title[self.lang], self.lang)
+
+    def describe(self) -> str:
+        r = self.result
+        share, low, high = self._share()
+        extra = f", mean {r.mean:.2f}" if self.metric == "ces" else ""
+        return f"{self.metric.upper()} {share:.1%} [{low:.1%}, {high:.1%}] (n={r.n_valid}{extra})"
+
+
+# --------------------------------------------------------------------------- revenue
+
+
+class RetentionExplorer(_Explorer):
+    """Churn, retention, upsell / cross-sell rates, GRR and NRR of a cohort (``metrics.retention``)."""
+
+    title = {"ja": "解約率・継続率・アップセル／クロスセル・GRR／NRR", "en": "Churn, retention, upsell / cross-sell, GRR / NRR"}
+
+    def __init__(self, lang: str = "ja", customers: int = 200, lost: int = 16, upsold: int = 20, cross_sold: int = 10,
+                 arr_each: int = 100, upsell_each: int = 40, cross_each: int = 30, contraction: int = 300):
+        t = lambda k: _t(lang, k)  # noqa: E731
+        super().__init__(lang, {
+            "customers": _int_slider(t("customers"), customers, 10, 1000, 10),
+            "lost": _int_slider(t("lost"), lost, 0, 500),
+            "upsold": _int_slider(t("upsold"), upsold, 0, 500),
+            "cross_sold": _int_slider(t("cross_sold"), cross_sold, 0, 500),
+            "arr_each": _int_slider(t("arr_each"), arr_each, 10, 1000, 10),
+            "upsell_each": _int_slider(t("upsell_each"), upsell_each, 0, 500, 10),
+            "cross_each": _int_slider(t("cross_each"), cross_each, 0, 500, 10),
+            "contraction": _int_slider(t("contraction"), contraction, 0, 5000, 50),
+        })
+
+    def compute(self, **v: int) -> M.RetentionResult:
+        return M.retention(cohort_table(**v))
+
+    def explain(self) -> str:
+        r = self.result
+        upsell = f"{r.upsell_customers} / {r.customers_at_start} = <b>{r.upsell_rate:.1%}</b>"
+        cross = f"{r.cross_sell_customers} / {r.customers_at_start} = <b>{r.cross_sell_rate:.1%}</b>"
+        return (f"churn = {r.customers_lost} / {r.customers_at_start} = <b>{r.churn_rate:.1%}</b>; "
+                f"retention = 1 − churn = <b>{r.retention_rate:.1%}</b><br>"
+                f"upsell = {upsell}; cross-sell = {cross}<br>"
+                f"GRR = ({r.starting_arr:,.0f} − {r.churned_arr:,.0f} − {r.contraction_arr:,.0f}) / {r.starting_arr:,.0f}"
+                f" = <b>{r.grr:.1%}</b><br>"
+                f"NRR = (… + {r.expansion_arr:,.0f}) / {r.starting_arr:,.0f} = <b>{r.nrr:.1%}</b>")
+
+    def draw(self) -> Figure:
+        r, t = self.result, (lambda k: _t(self.lang, k))
+        steps = [(t("start"), r.starting_arr, "total"), (t("churned"), -r.churned_arr, "step"),
+                 (t("contracted"), -r.contraction_arr, "step"), (t("expanded"), r.expansion_arr, "step"),
+                 (t("end"), r.ending_arr, "total")]
+        with theme():
+            fig = Figure(figsize=(6.0, 2.6), layout="constrained")
+            ax = fig.subplots()
+            level = 0.0
+            for i, (name, value, kind) in enumerate(steps):
+                bottom = 0.0 if kind == "total" else (level + value if value < 0 else level)
+                color = COLORS["client"] if kind == "total" else COLORS["bad"] if value < 0 else COLORS["effective"]
+                ax.bar(i, abs(value), bottom=bottom, color=color)
+                ax.text(i, bottom + abs(value), f"{value:+,.0f}" if kind == "step" else f"{value:,.0f}",
+                        ha="center", va="bottom", fontsize=8)
+                level = value if kind == "total" else level + value
+            ax.set_xticks(range(len(steps)), [s[0] for s in steps], fontsize=8)
+            ax.set_title(f"GRR {r.grr:.0%} / NRR {r.nrr:.0%}", fontsize=10)
+        return fig
+
+    def describe(self) -> str:
+        r = self.result
+        return (f"churn {r.churn_rate:.1%}, retention {r.retention_rate:.1%}, upsell {r.upsell_rate:.1%}, "
+                f"cross-sell {r.cross_sell_rate:.1%}, GRR {r.grr:.1%}, NRR {r.nrr:.1%}")
+
+
+class LtvExplorer(_Explorer):
+    """The three LTV estimates side by side (``metrics.ltv_*``)."""
+
+    title = {"ja": "LTV（顧客生涯価値）の3つの求め方", "en": "LTV (customer lifetime value), three ways"}
+
+    def __init__(self, lang: str = "ja", annual_revenue: int = 1_200_000, margin: float = 0.6, years: float = 5.0,
+                 purchase_value: int = 300_000, purchase_count: float = 12.0, revenue: int = 2_000_000_000,
+                 cost_of_sales: int = 1_100_000_000, purchasers: int = 500):
+        t = lambda k: _t(lang, k)  # noqa: E731
+        super().__init__(lang, {
+            "annual_revenue": _int_slider(t("annual_revenue"), annual_revenue, 100_000, 10_000_000, 100_000),
+            "margin": _float_slider(t("margin"), margin, 0.0, 1.0, 0.05),
+            "years": _float_slider(t("years"), years, 0.5, 15.0, 0.5, ".1f"),
+            "purchase_value": _int_slider(t("purchase_value"), purchase_value, 10_000, 2_000_000, 10_000),
+            "purchase_count": _float_slider(t("purchase_count"), purchase_count, 1.0, 60.0, 1.0, ".0f"),
+            "revenue": _int_slider(t("revenue"), revenue, 100_000_000, 10_000_000_000, 100_000_000),
+            "cost_of_sales": _int_slider(t("cost_of_sales"), cost_of_sales, 0, 10_000_000_000, 100_000_000),
+            "purchasers": _int_slider(t("purchasers"), purchasers, 1, 5000, 10),
+        })
+
+    def compute(self, **v: Any) -> dict[str, float]:
+        return {
+            "estimate1": M.ltv_margin_retention(v["annual_revenue"], v["margin"], years_retained=v["years"]),
+            "estimate2": M.ltv_purchases(v["purchase_value"], v["purchase_count"]),
+            "estimate3": M.ltv_gross_profit(v["revenue"], v["cost_of_sales"], v["purchasers"]),
+        }
+
+    def explain(self) -> str:
+        v, r = self.values(), self.result
+        return (f"① {v['annual_revenue']:,} × {v['margin']:.2f} × {v['years']:g} = <b>{r['estimate1']:,.0f}</b><br>"
+                f"② {v['purchase_value']:,} × {v['purchase_count']:g} = <b>{r['estimate2']:,.0f}</b><br>"
+                f"③ ({v['revenue']:,} − {v['cost_of_sales']:,}) ÷ {v['purchasers']:,} = <b>{r['estimate3']:,.0f}</b>")
+
+    def draw(self) -> Figure:
+        with theme():
+            fig = Figure(figsize=(6.0, 2.4), layout="constrained")
+            ax = fig.subplots()
+            names = [_t(self.lang, k) for k in self.result]
+            values = list(self.result.values())
+            ax.barh(range(3), values, color=[COLORS["client"], COLORS["effective"], COLORS["not_effective"]])
+            ax.set_yticks(range(3), names, fontsize=8)
+            ax.invert_yaxis()
+            for i, value in enumerate(values):
+                ax.text(value, i, f" {value:,.0f}", va="center", fontsize=8)
+            ax.set_xlim(0, max(max(values), 1) * 1.35)
+        return fig
+
+    def describe(self) -> str:
+        return "LTV " + ", ".join(f"{k[-1]}: {v:,.0f}" for k, v in self.result.items())
+
+
+class RoiExplorer(_Explorer):
+    """CRM ROI, break-even and payback (``metrics.crm_roi``)."""
+
+    title = {"ja": "CRMのROIと損益分岐点", "en": "CRM ROI and break-even"}
+
+    def __init__(self, lang: str = "ja", cost: int = 12_000, gain: int = 75_000, months: int = 12):
+        t = lambda k: _t(lang, k)  # noqa: E731
+        super().__init__(lang, {"cost": _int_slider(t("cost"), cost, 1_000, 200_000, 1_000),
+                                "gain": _int_slider(t("gain"), gain, 0, 400_000, 1_000),
+                                "months": _int_slider(t("months"), months, 1, 36)})
+
+    def compute(self, cost: int, gain: int, months: int) -> M.RoiResult:
+        return M.crm_roi(gain, cost, months=months)
+
+    def explain(self) -> str:
+        r = self.result
+        payback = f"{r.payback_months:.1f}" if r.payback_months is not None else "—"
+        note = ("※ 元記事は損益分岐を「ROI 100%」としていますが、この式では利益＝コストのとき ROI 0% です。"
+                if self.lang == "ja" else
+                "Note: the source article puts break-even at “ROI 100%”; with this formula gain = cost gives ROI 0%.")
+        return (f"ROI = ({r.gain:,.0f} − {r.cost:,.0f}) / {r.cost:,.0f} × 100 = <b>{r.roi_pct:,.1f}%</b><br>"
+                f"{_t(self.lang, 'break_even')}: gain = {r.break_even_gain:,.0f}<br>"
+                f"payback = {r.cost:,.0f} / {r.monthly_gain:,.0f} = <b>{payback}</b> months<br><small>{note}</small>")
+
+    def draw(self) -> Figure:
+        r = self.result
+        gains = np.linspace(0, max(r.gain, r.cost) * 2, 100)
+        with theme():
+            fig = Figure(figsize=(6.0, 2.6), layout="constrained")
+            ax = fig.subplots()
+            ax.plot(gains, [M.roi_percent(g, r.cost) for g in gains], color=COLORS["client"])
+            ax.axhline(0, color=COLORS["muted"], linewidth=0.8)
+            ax.axvline(r.break_even_gain, color=COLORS["bad"], linestyle="--", linewidth=1)
+            ax.annotate(_t(self.lang, "break_even"), (r.break_even_gain, 0), xytext=(6, 10), textcoords="offset points",
+                        fontsize=8, color=COLORS["bad"])
+            ax.scatter([r.gain], [r.roi_pct], color=COLORS["accent"], zorder=3)
+            ax.set_xlabel(_t(self.lang, "gain"))
+            ax.set_ylabel("ROI (%)")
+        return fig
+
+    def describe(self) -> str:
+        r = self.result
+        payback = f"{r.payback_months:.1f} months" if r.payback_months is not None else "never"
+        return f"ROI {r.roi_pct:,.1f}%, break-even at gain {r.break_even_gain:,.0f}, payback {payback}"
+
+
+# --------------------------------------------------------------------------- customer data
+
+
+class HealthExplorer(_Explorer):
+    """Health-score signal weights -> account bands and ARR at risk (``metrics.health_scores``)."""
+
+    title = {"ja": "ヘルススコア：指標の重みと危険な顧客", "en": "Health score: signal weights and accounts at risk"}
+
+    def __init__(self, accounts: pd.DataFrame, lang: str = "ja", config: Any = None):
+        self.accounts = accounts
+        self.config = config if isinstance(config, M.HealthConfig) else M.load_health_config(config)
+        super().__init__(lang, {
+            s.name or s.column: _float_slider(s.name or s.column, s.weight, 0, 50, 1, ".0f") for s in self.config.signals
+        })
+
+    def compute(self, **weights: float) -> Any:
+        signals = tuple(dataclasses.replace(s, weight=weights[s.name or s.column]) for s in self.config.signals)
+        if not any(s.weight > 0 for s in signals):
+            raise ValueError("at least one signal needs a weight above 0")
+        config = dataclasses.replace(self.config, signals=signals)
+        scores = M.health_scores(self.accounts, config)
+        return M.summarize_health(scores, config)
+
+    def explain(self) -> str:
+        r = self.result
+        weights = self.values()
+        total = sum(weights.values())
+        terms = " + ".join(f"{w / total:.2f}·{html.escape(k)}" for k, w in weights.items() if w > 0)
+        return (f"score = 100 × ({terms})<br>{_t(self.lang, 'red')} &lt; {r.red_below:g}: "
+                f"<b>{r.accounts['red']}</b> accounts, ARR at risk <b>{r.share_arr_at_risk:.1%}</b>")
+
+    def draw(self) -> Figure:
+        return health_chart(self.result, lang=self.lang)
+
+    def describe(self) -> str:
+        r = self.result
+        return (f"red {r.accounts['red']}, yellow {r.accounts['yellow']}, green {r.accounts['green']}; "
+                f"ARR at risk {r.share_arr_at_risk:.1%}")
+
+
+class DriverExplorer(_Explorer):
+    """Key-driver quadrant of the relational survey for all, high- or low-LTV customers."""
+
+    title = {"ja": "重要項目（キードライバー）分析", "en": "Key-driver analysis"}
+
+    def __init__(self, survey: pd.DataFrame, items: Sequence[str], lang: str = "ja",
+                 item_labels: dict[str, str] | None = None, value_column: str = "ltv", high_share: float = 0.3):
+        self.survey, self.items, self.value_column, self.high_share = survey, list(items), value_column, high_share
+        self.item_labels = item_labels or {}
+        self._cache: dict[tuple[str, str], pd.DataFrame] = {}
+        t = lambda k: _t(lang, k)  # noqa: E731
+        super().__init__(lang, {
+            "segment": W.ToggleButtons(options=[(t(s), s) for s in ("all", "high_ltv", "low_ltv")], value="all",
+                                       description=t("segment")),
+            "importance": W.Dropdown(options=["correlation", "regression"], value="correlation", description=t("importance")),
+            "performance": W.Dropdown(options=["top2", "top1"], value="top2", description=t("performance")),
+        })
+
+    def drivers(self, importance: str, performance: str) -> pd.DataFrame:
+        """The full :func:`metrics.key_drivers` table for one method (computed once)."""
+        key = (importance, performance)
+        if key not in self._cache:
+            self._cache[key] = M.key_drivers(self.survey, self.items, importance=importance, performance=performance,
+                                             segment_by=self.value_column, high_share=self.high_share)
+        return self._cache[key]
+
+    def compute(self, segment: str, importance: str, performance: str) -> pd.DataFrame:
+        table = self.drivers(importance, performance)
+        return table[table["segment"] == segment].reset_index(drop=True)
+
+    def priorities(self) -> list[str]:
+        """Items with high importance and low performance in the chosen segment, most important first."""
+        rows = self.result[self.result["quadrant"] == "priority to improve"].sort_values("importance", ascending=False)
+        return rows["item"].tolist()
+
+    def explain(self) -> str:
+        label = lambda i: html.escape(self.item_labels.get(i, i))  # noqa: E731
+        rows = "".join(f"<tr><td>{label(r.item)}</td><td>{r.importance:.2f}</td><td>{r.performance:.0%}</td>"
+                       f"<td>{html.escape(r.quadrant)}</td></tr>" for r in self.result.itertuples())
+        return (f"<table><tr><th></th><th>{_t(self.lang, 'importance')}</th><th>{_t(self.lang, 'performance')}</th>"
+                f"<th></th></tr>{rows}</table>")
+
+    def draw(self) -> Figure:
+        segment = self.controls["segment"].value
+        table = self.drivers(self.controls["importance"].value, self.controls["performance"].value)
+        return driver_quadrant(table, segment=segment, item_labels=self.item_labels, lang=self.lang)
+
+    def describe(self) -> str:
+        names = [self.item_labels.get(i, i) for i in self.priorities()]
+        return f"{self.controls['segment'].value}: priority to improve = {', '.join(names) or 'none'}"
+
+
+class ExerciseBox:
+    """An exercise: its question, an answer box and a Check button whose verdict
+    comes from :func:`csmaturity.exercises.check` (``feedback`` holds the last one)."""
+
+    def __init__(self, exercise_id: str, lang: str = "ja"):
+        self.exercise = exercise(exercise_id)
+        self.lang = lang
+        self.answer = W.Text(placeholder="?" if self.exercise.unit != "choice" else " / ".join(self.exercise.choices))
+        self.check_button = W.Button(description="答え合わせ" if lang == "ja" else "Check", button_style="info")
+        self.verdict = W.HTML()
+        self.feedback: Any = None
+        self.check_button.on_click(lambda _: self.check())
+        self.widget = W.VBox([W.HTML(f"<b>{html.escape(self.exercise.id)}</b>: {html.escape(self.exercise.prompt[lang])}"),
+                              W.HBox([self.answer, self.check_button]), self.verdict])
+
+    def check(self) -> Any:
+        self.feedback = check(self.exercise.id, self.answer.value)
+        color = "#029E73" if self.feedback.correct else "#B00020"
+        mark = "✓" if self.feedback.correct else "✗"
+        self.verdict.value = f"<span style='color:{color}'>{mark} {html.escape(self.feedback.message(self.lang))}</span>"
+        return self.feedback
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = f"Exercise {self.exercise.id}: {self.exercise.prompt[self.lang]}"
+        return bundle
