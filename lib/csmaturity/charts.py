@@ -1,0 +1,434 @@
+"""Charts of an assessment and of the CS metrics, in the report style.
+
+Every function takes result objects (an :class:`~csmaturity.assessment.Assessment`, a
+metrics result, a DataFrame) and an optional matplotlib ``ax``; it draws, and returns
+the Figure. Nothing is computed here that the report shows as a number: the maths
+lives in the engine and in :mod:`csmaturity.metrics`. Labels come from
+:mod:`csmaturity.locales` in the chart's language; client-supplied text is drawn
+literally (``$`` cannot switch on mathtext).
+
+Figures are built with :class:`matplotlib.figure.Figure`, not pyplot, so a batch
+worker does not accumulate open figures; notebooks display them all the same.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import textwrap
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .locales import text
+from .style import COLORS, PALETTE, theme
+
+if TYPE_CHECKING:  # imported lazily at run time: the engine never needs matplotlib
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from .assessment import Assessment
+
+__all__ = [
+    "radar_chart",
+    "benchmark_chart",
+    "roadmap_chart",
+    "change_chart",
+    "loyalty_chart",
+    "health_chart",
+    "concentration_chart",
+    "driver_quadrant",
+    "driver_quadrants",
+    "nps_nrs_chart",
+    "literal",
+]
+
+# Width of a chart on an A4 page with 18 mm margins, in inches.
+PAGE_WIDTH = 7.0
+
+
+def literal(value: Any) -> str:
+    """Client text for a chart: ``$`` escaped so that matplotlib never reads mathtext."""
+    return str(value).replace("$", r"\$")
+
+
+_JA_TOKENS = re.compile(r"[A-Za-z0-9./&+-]+|（[^）]*）|\([^)]*\)|.", re.DOTALL)
+
+
+def _wrap(label: str, width: int, lang: str) -> str:
+    """Wrap a label to lines of about ``width`` characters.
+
+    Japanese has no spaces: it is cut between characters, but never inside a run of
+    Latin letters or digits ("KPI") nor inside a parenthesis, which moves to the next
+    line whole.
+    """
+    if lang != "ja":
+        return textwrap.fill(label, width, break_long_words=False)
+    # Balance the lines ("テクノロジー活\n用" reads badly): aim at an even share each.
+    target = math.ceil(len(label) / math.ceil(len(label) / width))
+    lines = [""]
+    for token in _JA_TOKENS.findall(label):
+        if lines[-1] and len(lines[-1]) + len(token) > target:
+            lines.append("")
+        lines[-1] += token
+    return "\n".join(lines)
+
+
+def _new_axes(ax: "Axes | None", size: tuple[float, float], **subplot: Any) -> tuple["Figure", "Axes"]:
+    from matplotlib.figure import Figure
+
+    if ax is not None:
+        return ax.figure, ax  # type: ignore[return-value]
+    fig = Figure(figsize=size, layout="constrained")
+    return fig, fig.add_subplot(**subplot)
+
+
+def _percent_axis(axis: Any) -> None:
+    from matplotlib.ticker import PercentFormatter
+
+    axis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+
+
+# --------------------------------------------------------------------------- maturity
+
+
+def radar_chart(
+    assessment: "Assessment",
+    *,
+    previous: "Assessment | None" = None,
+    portfolio: pd.Series | None = None,
+    lang: str | None = None,
+    ax: "Axes | None" = None,
+) -> "Figure":
+    """Dimension scores (0–100) on a radar, with the level bands as rings.
+
+    ``previous`` adds the earlier assessment (dashed); ``portfolio`` (a Series of
+    median scores by dimension id) adds a dotted reference polygon.
+    """
+    lang = lang or assessment.lang
+    dims = assessment.dimension_table()
+    with theme():
+        fig, ax = _new_axes(ax, (PAGE_WIDTH * 0.62, PAGE_WIDTH * 0.62), projection="polar")
+        if getattr(ax, "name", "") != "polar":
+            raise ValueError("radar_chart needs a polar axes (projection='polar')")
+        n = len(dims)
+        angles = np.linspace(0, 2 * np.pi, n, endpoint=False)
+        closed = np.concatenate([angles, angles[:1]])
+        ax.set_theta_offset(np.pi / 2)
+        ax.set_theta_direction(-1)
+        ax.set_ylim(0, 100)
+        bounds = [lv.min for lv in assessment.model.levels[1:]]
+        ax.set_yticks(bounds + [100])
+        ax.set_yticklabels([f"{b:g}" for b in bounds + [100]], fontsize=7, color=COLORS["muted"])
+        ax.set_rlabel_position(90 / n)
+        ax.set_xticks(angles)
+        ax.set_xticklabels([_wrap(str(name), 7 if lang == "ja" else 14, lang) for name in dims["name"]], fontsize=8.5)
+        ax.tick_params(axis="x", pad=9)
+        ax.grid(color=COLORS["grid"], linewidth=0.8)
+        ax.spines["polar"].set_color("#BBBBBB")
+
+        def polygon(scores: Sequence[float], **style: Any) -> None:
+            values = np.concatenate([scores, scores[:1]])
+            ax.plot(closed, values, **style)
+
+        if portfolio is not None:
+            polygon(portfolio.reindex(dims.index).to_numpy(dtype=float), color=COLORS["muted"], linestyle=":", linewidth=1.4,
+                    label=text("chart.radar.portfolio", lang))
+        if previous is not None:
+            prev = previous.scorecard.dimensions["score"].reindex(dims.index).to_numpy(dtype=float)
+            polygon(prev, color=COLORS["previous"], linestyle="--", linewidth=1.4,
+                    label=text("chart.radar.previous", lang, date=previous.answers.client.assessment_date.isoformat()))
+        scores = dims["score"].to_numpy(dtype=float)
+        ax.fill(closed, np.concatenate([scores, scores[:1]]), color=COLORS["client"], alpha=0.18, zorder=2)
+        polygon(scores, color=COLORS["client"], linewidth=2, marker="o", markersize=4, zorder=3,
+                label=text("chart.radar.current", lang))
+        if previous is not None or portfolio is not None:
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncols=3, fontsize=8)
+    return fig
+
+
+def benchmark_chart(assessment: "Assessment", *, lang: str | None = None, ax: "Axes | None" = None) -> "Figure":
+    """Each survey practice: share of the effective and not-effective cohorts, and whether
+    the client has it (filled marker), lacks it (open) or did not know (?)."""
+    lang = lang or assessment.lang
+    table = assessment.benchmark
+    n = len(table)
+    with theme():
+        fig, ax = _new_axes(ax, (PAGE_WIDTH, 0.3 * n + 1.3))
+        y = np.arange(n)[::-1]
+        for yi, (_, row) in zip(y, table.iterrows()):
+            shares = [s for s in (row["effective"], row["not_effective"]) if not math.isnan(s)]
+            if len(shares) == 2:
+                ax.plot(shares, [yi, yi], color="#BBBBBB", linewidth=2, zorder=1)
+        model = assessment.model
+        ax.scatter(table["effective"], y, s=46, color=COLORS["effective"], zorder=3,
+                   label=model.benchmark.cohorts["effective"].name.get(lang))
+        ax.scatter(table["not_effective"], y, s=46, marker="s", color=COLORS["not_effective"], zorder=3,
+                   label=model.benchmark.cohorts["not_effective"].name.get(lang))
+        client_x = 1.09
+        for yi, match in zip(y, table["client"]):
+            if match is None or (isinstance(match, float) and math.isnan(match)):
+                ax.text(client_x, yi, "?", ha="center", va="center", fontsize=10, color=COLORS["muted"])
+            else:
+                ax.scatter([client_x], [yi], s=60, marker="D", zorder=3, clip_on=False,
+                           facecolor=COLORS["client"] if match else "white", edgecolor=COLORS["client"], linewidth=1.5)
+        ax.text(client_x, n - 0.35, text("chart.benchmark.client", lang), ha="center", va="bottom", fontsize=8,
+                color=COLORS["client"])
+        ax.axvline(1.02, color="#BBBBBB", linewidth=0.8)
+        ax.set_yticks(y)
+        ax.set_yticklabels([_wrap(str(lbl), 22 if lang == "ja" else 44, lang) for lbl in table["label"]], fontsize=8)
+        ax.set_xlim(-0.02, 1.15)
+        ax.set_ylim(-0.7, n - 0.1)
+        ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
+        _percent_axis(ax.xaxis)
+        ax.tick_params(axis="x", labelsize=8)
+        ax.set_xlabel(text("chart.benchmark.xlabel", lang), fontsize=8)
+        ax.grid(axis="y", visible=False)
+        ax.legend(loc="lower center", bbox_to_anchor=(0.45, 1.0), ncols=2, fontsize=8)
+    return fig
+
+
+def roadmap_chart(assessment: "Assessment", *, lang: str | None = None, ax: "Axes | None" = None) -> "Figure":
+    """The phased roadmap as a timeline: one bar per step across its phase's months."""
+    lang = lang or assessment.lang
+    road = assessment.roadmap
+    phases = assessment.model.phases
+    colors = {p.id: PALETTE[i % len(PALETTE)] for i, p in enumerate(phases)}
+    n = max(len(road), 1)
+    end = max(p.end_month for p in phases)
+    with theme():
+        fig, ax = _new_axes(ax, (PAGE_WIDTH, 0.27 * n + 1.4))
+        for p in phases:
+            ax.axvspan(p.start_month, p.end_month, color=colors[p.id], alpha=0.07, zorder=0)
+            ax.text((p.start_month + p.end_month) / 2, -0.9, f"{p.name.get(lang)}\n{p.horizon.get(lang)}",
+                    ha="center", va="bottom", fontsize=8, color=colors[p.id])
+        for step, row in road.iterrows():
+            yi = step - 1
+            # Light bars with dark text: a title may run past a short phase and stay legible.
+            ax.barh(yi, row["end_month"] - row["start_month"], left=row["start_month"], height=0.66,
+                    color=colors[row["phase"]], alpha=0.3, hatch="///" if row["moved_by_dependency"] else None,
+                    edgecolor=colors[row["phase"]], linewidth=0, zorder=2)
+            ax.plot([row["start_month"], row["start_month"]], [yi - 0.33, yi + 0.33], color=colors[row["phase"]],
+                    linewidth=3, solid_capstyle="butt", zorder=3)
+            ax.text(row["start_month"] + 0.25, yi, f"{step}. {literal(row['title'])}", va="center", ha="left",
+                    fontsize=7.5, color=COLORS["ink"], zorder=4, clip_on=True)
+        if road.empty:
+            ax.text(end / 2, 0, text("chart.roadmap.empty", lang), ha="center", va="center", color=COLORS["muted"])
+        ax.set_xlim(0, end)
+        ax.set_ylim(n - 0.5, -1.0)
+        ax.set_yticks([])
+        ax.set_xticks(sorted({p.start_month for p in phases} | {p.end_month for p in phases}))
+        ax.set_xlabel(text("chart.roadmap.xlabel", lang), fontsize=8.5)
+        ax.grid(axis="y", visible=False)
+        ax.grid(axis="x", color="white", linewidth=1.2)
+    return fig
+
+
+def change_chart(change: pd.DataFrame, *, lang: str, ax: "Axes | None" = None) -> "Figure":
+    """Score change per dimension since the previous assessment.
+
+    ``change`` has one row per dimension with ``name``, ``previous``, ``current``
+    and ``delta`` columns (as built by the report's comparison).
+    """
+    n = len(change)
+    with theme():
+        fig, ax = _new_axes(ax, (PAGE_WIDTH, 0.3 * n + 1.0))
+        y = np.arange(n)[::-1]
+        for yi, (_, row) in zip(y, change.iterrows()):
+            ax.annotate("", xy=(row["current"], yi), xytext=(row["previous"], yi),
+                        arrowprops={"arrowstyle": "-|>", "color": COLORS["client"] if row["delta"] >= 0 else COLORS["bad"],
+                                    "linewidth": 1.6, "shrinkA": 0, "shrinkB": 0})
+        ax.scatter(change["previous"], y, color=COLORS["previous"], s=30, zorder=3, label=text("chart.change.previous", lang))
+        ax.scatter(change["current"], y, color=COLORS["client"], s=36, zorder=3, label=text("chart.change.current", lang))
+        for yi, (_, row) in zip(y, change.iterrows()):
+            ax.text(102, yi, f"{row['delta']:+.0f}", va="center", fontsize=8,
+                    color=COLORS["client"] if row["delta"] >= 0 else COLORS["bad"])
+        ax.set_yticks(y)
+        ax.set_yticklabels([str(name) for name in change["name"]], fontsize=8)
+        ax.set_xlim(0, 110)
+        ax.set_xticks([0, 25, 50, 75, 100])
+        ax.set_xlabel(text("chart.change.xlabel", lang), fontsize=8.5)
+        ax.grid(axis="y", visible=False)
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, fontsize=8)
+    return fig
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def loyalty_chart(nps: Any, nrs: Any | None = None, *, lang: str, ax: "Axes | None" = None) -> "Figure":
+    """NPS (and NRS) as stacked shares of detractors/passives/promoters, score ± interval."""
+    rows = [("NPS", (nps.share_detractors, nps.share_passives, nps.share_promoters), nps)]
+    if nrs is not None:
+        rows.append(("NRS", (nrs.share_at_risk, nrs.share_neutrals, nrs.share_repeaters), nrs))
+    names = {
+        "NPS": [text(f"chart.loyalty.{k}", lang) for k in ("detractors", "passives", "promoters")],
+        "NRS": [text(f"chart.loyalty.{k}", lang) for k in ("at_risk", "neutrals", "repeaters")],
+    }
+    colors = (COLORS["bad"], COLORS["neutral"], COLORS["good"])
+    with theme():
+        fig, ax = _new_axes(ax, (PAGE_WIDTH, 0.75 * len(rows) + 1.0))
+        for yi, (metric, shares, result) in enumerate(rows):
+            left = 0.0
+            for k, (share, color) in enumerate(zip(shares, colors)):
+                ax.barh(yi, share, left=left, color=color, height=0.55, edgecolor="white")
+                if share >= 0.07:
+                    ax.text(left + share / 2, yi, f"{names[metric][k]}\n{share:.0%}", ha="center", va="center",
+                            fontsize=7, color="white" if k != 1 else COLORS["ink"])
+                left += share
+            ax.text(1.02, yi, f"{metric} {result.score:+.1f}\n[{result.ci_low:+.1f}, {result.ci_high:+.1f}]",
+                    va="center", ha="left", fontsize=8)
+        ax.set_yticks(range(len(rows)))
+        ax.set_yticklabels([r[0] for r in rows])
+        ax.set_ylim(len(rows) - 0.5, -0.5)
+        ax.set_xlim(0, 1.22)
+        ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
+        _percent_axis(ax.xaxis)
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel(text("chart.loyalty.xlabel", lang, confidence=f"{nps.confidence:.0%}"), fontsize=8)
+    return fig
+
+
+def health_chart(summary: Any, *, lang: str, ax: "Axes | None" = None) -> "Figure":
+    """Shares of ARR and of accounts per health band; the red band's ARR is the ARR at risk."""
+    frame = summary.to_frame()
+    frame = frame[(frame["accounts"] > 0) | (frame["band"] != "no data")].fillna(0.0)
+    band_colors = {"red": COLORS["bad"], "yellow": "#ECE133", "green": COLORS["effective"], "no data": COLORS["neutral"]}
+    with theme():
+        fig, ax = _new_axes(ax, (PAGE_WIDTH, 2.0))
+        for yi, column in enumerate(("share_arr", "share_accounts")):
+            left = 0.0
+            for _, row in frame.iterrows():
+                share = float(row[column])
+                ax.barh(yi, share, left=left, color=band_colors[row["band"]], height=0.55, edgecolor="white")
+                if share >= 0.06:
+                    name = text("chart.health." + row["band"].replace(" ", "_"), lang)
+                    ax.text(left + share / 2, yi, f"{name} {share:.0%}", ha="center", va="center", fontsize=7.5,
+                            color=COLORS["ink"] if row["band"] in ("yellow", "no data") else "white")
+                left += share
+        ax.set_yticks([0, 1])
+        ax.set_yticklabels([text("chart.health.arr", lang), text("chart.health.accounts", lang)], fontsize=8)
+        ax.set_ylim(1.5, -0.5)
+        ax.set_xlim(0, 1)
+        _percent_axis(ax.xaxis)
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel(text("chart.health.xlabel", lang, red=f"{summary.red_below:g}", green=f"{summary.green_from:g}"),
+                      fontsize=8)
+    return fig
+
+
+def concentration_chart(lorenz: pd.DataFrame, concentration: Any, *, lang: str, ax: "Axes | None" = None) -> "Figure":
+    """Pareto curve: share of the total brought by the largest customers."""
+    with theme():
+        fig, ax = _new_axes(ax, (PAGE_WIDTH * 0.55, PAGE_WIDTH * 0.45))
+        ax.plot(lorenz["customer_share"], lorenz["value_share"], color=COLORS["client"], linewidth=2)
+        ax.plot([0, 1], [0, 1], color="#BBBBBB", linestyle="--", linewidth=1)
+        for fraction, share in sorted(concentration.top_shares.items()):
+            ax.plot([fraction, fraction, 0], [0, share, share], color=COLORS["not_effective"], linewidth=0.9, linestyle=":")
+            ax.scatter([fraction], [share], color=COLORS["not_effective"], zorder=3, s=22)
+            ax.annotate(text("chart.concentration.point", lang, top=f"{fraction:.0%}", share=f"{share:.0%}"),
+                        (fraction, share), xytext=(8, -14), textcoords="offset points", fontsize=7.5)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1.02)
+        _percent_axis(ax.xaxis)
+        _percent_axis(ax.yaxis)
+        ax.set_xlabel(text("chart.concentration.xlabel", lang), fontsize=8)
+        ax.set_ylabel(text("chart.concentration.ylabel", lang), fontsize=8)
+    return fig
+
+
+def driver_quadrant(
+    drivers: pd.DataFrame,
+    *,
+    segment: str = "all",
+    item_labels: Mapping[str, str] | None = None,
+    lang: str,
+    ax: "Axes | None" = None,
+) -> "Figure":
+    """Importance × performance of the survey items of one segment, split at the thresholds.
+
+    ``drivers`` is a :func:`csmaturity.metrics.key_drivers` result.
+    """
+    rows = drivers[drivers["segment"] == segment]
+    item_labels = item_labels or {}
+    with theme():
+        fig, ax = _new_axes(ax, (PAGE_WIDTH * 0.5, PAGE_WIDTH * 0.45))
+        defined = rows.dropna(subset=["importance", "performance"])
+        if defined.empty:
+            ax.text(0.5, 0.5, text("chart.drivers.undefined", lang), ha="center", va="center", transform=ax.transAxes)
+            return fig
+        imp_cut = float(rows["importance_threshold"].iloc[0])
+        perf_cut = float(rows["performance_threshold"].iloc[0])
+        priority = defined["quadrant"] == "priority to improve"
+        x_lo = max(0.0, min(defined["performance"].min(), perf_cut) - 0.08)
+        x_hi = min(1.05, max(defined["performance"].max(), perf_cut) + 0.15)
+        y_lo = min(defined["importance"].min(), imp_cut) - 0.05
+        y_hi = max(defined["importance"].max(), imp_cut) + 0.05
+        # Shade the "priority to improve" quadrant: important to customers, rated low.
+        ax.fill_between([x_lo, perf_cut], imp_cut, y_hi, color=COLORS["bad"], alpha=0.08, linewidth=0, zorder=0)
+        ax.axvline(perf_cut, color="#999999", linewidth=0.8, linestyle="--")
+        ax.axhline(imp_cut, color="#999999", linewidth=0.8, linestyle="--")
+        ax.scatter(defined.loc[~priority, "performance"], defined.loc[~priority, "importance"], s=30, color=COLORS["client"], zorder=3)
+        ax.scatter(defined.loc[priority, "performance"], defined.loc[priority, "importance"], s=42, marker="D",
+                   color=COLORS["bad"], zorder=3, label=text("chart.drivers.priority", lang))
+        for _, row in defined.iterrows():
+            ax.annotate(literal(item_labels.get(row["item"], row["item"])), (row["performance"], row["importance"]),
+                        xytext=(5, 3), textcoords="offset points", fontsize=7)
+        ax.set_xlim(x_lo, x_hi)
+        ax.set_ylim(y_lo, y_hi)
+        _percent_axis(ax.xaxis)
+        ax.tick_params(labelsize=7)
+        ax.set_xlabel(text("chart.drivers.xlabel", lang), fontsize=7.5)
+        ax.set_ylabel(text("chart.drivers.ylabel", lang), fontsize=7.5)
+        ax.set_title(text(f"chart.drivers.segment_{segment}", lang), fontsize=9)
+    return fig
+
+
+def driver_quadrants(
+    drivers: pd.DataFrame, *, item_labels: Mapping[str, str] | None = None, lang: str
+) -> "Figure":
+    """The key-driver quadrant of every segment side by side (overall, high- and low-LTV)."""
+    from matplotlib.figure import Figure
+
+    segments = [s for s in ("all", "high_ltv", "low_ltv") if (drivers["segment"] == s).any()]
+    with theme():
+        fig = Figure(figsize=(PAGE_WIDTH, PAGE_WIDTH * 0.4), layout="constrained")
+        axes = fig.subplots(1, len(segments), sharey=False, squeeze=False)[0]
+        for k, (segment, ax) in enumerate(zip(segments, axes)):
+            driver_quadrant(drivers, segment=segment, item_labels=item_labels, lang=lang, ax=ax)
+            if k:
+                ax.set_ylabel("")
+        handles, names = axes[0].get_legend_handles_labels()
+        if handles:
+            fig.legend(handles[:1], names[:1], loc="outside lower center", fontsize=8)
+    return fig
+
+
+def nps_nrs_chart(matrix: Any, *, lang: str, ax: "Axes | None" = None) -> "Figure":
+    """Heat map of respondents by NPS category (rows) × NRS category (columns)."""
+    from .metrics import NPS_CATEGORIES, NRS_CATEGORIES
+
+    share = matrix.crosstab("share")
+    count = matrix.crosstab("count")
+    with theme():
+        fig, ax = _new_axes(ax, (PAGE_WIDTH * 0.5, PAGE_WIDTH * 0.38))
+        ax.imshow(share.to_numpy(dtype=float), cmap="Blues", vmin=0, vmax=max(0.01, float(share.to_numpy().max())) * 1.15)
+        groups = matrix.table.set_index(["nps_category", "nrs_category"])["group"]
+        for i, n_cat in enumerate(NPS_CATEGORIES):
+            for j, r_cat in enumerate(NRS_CATEGORIES):
+                named = bool(groups.get((n_cat, r_cat), ""))
+                ax.text(j, i, f"{share.iloc[i, j]:.0%}\n({int(count.iloc[i, j])})", ha="center", va="center",
+                        fontsize=8.5 if named else 8, color=COLORS["ink"])
+                if named:
+                    from matplotlib.patches import Rectangle
+
+                    ax.add_patch(Rectangle((j - 0.48, i - 0.48), 0.96, 0.96, fill=False, edgecolor=COLORS["bad"], linewidth=1.8))
+        ax.set_xticks(range(3))
+        ax.set_xticklabels([text(f"chart.nps_nrs.{c}", lang) for c in NRS_CATEGORIES], fontsize=8)
+        ax.set_yticks(range(3))
+        ax.set_yticklabels([text(f"chart.nps_nrs.{c}", lang) for c in NPS_CATEGORIES], fontsize=8)
+        ax.set_xlabel(text("chart.nps_nrs.xlabel", lang), fontsize=8)
+        ax.set_ylabel(text("chart.nps_nrs.ylabel", lang), fontsize=8)
+        ax.grid(False)
+    return fig

@@ -1,0 +1,46 @@
+"""Client reports: one self-contained HTML file, an Excel workbook and a results JSON.
+
+One call writes all three::
+
+    from csmaturity.report import build_report
+    outputs = build_report("client.yaml", out_dir="out", lang="ja",
+                           accounts_file="accounts.csv", survey_file="survey.csv")
+    outputs.html, outputs.xlsx, outputs.results_json
+
+The pieces are public so the diagnosis notebook can show the same charts inline and
+write the same files: :func:`compute_results` (every number), :func:`render_charts`
+(PNG bytes), :func:`report_context` and :func:`render_html` (the page),
+:func:`write_excel` and :func:`write_report`. Templates (Jinja2, autoescaped) live in
+the repository's ``templates/`` folder, packaged as ``csmaturity/templates``.
+"""
+
+from .build import ReportOutputs, build_report, report_paths, write_report
+from .change import AssessmentChange, compare_assessments
+from .context import figure_png, render_charts, report_context, report_figures
+from .excel import write_excel
+from .html import render_html, templates_dir
+from .metrics_summary import MetricsSummary, compute_metrics
+from .results import ReportResults, cached_model, compute_results
+from .verdict import verdict
+
+__all__ = [
+    "AssessmentChange",
+    "MetricsSummary",
+    "ReportOutputs",
+    "ReportResults",
+    "build_report",
+    "cached_model",
+    "compare_assessments",
+    "compute_metrics",
+    "compute_results",
+    "figure_png",
+    "render_charts",
+    "render_html",
+    "report_context",
+    "report_figures",
+    "report_paths",
+    "templates_dir",
+    "verdict",
+    "write_excel",
+    "write_report",
+]

@@ -1,0 +1,85 @@
+"""Writing a client's report files: HTML, Excel and the machine-readable results JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import pandas as pd
+
+from ..fileio import atomic_write, inside, safe_name
+from .context import render_charts, report_context
+from .excel import write_excel
+from .html import render_html
+from .results import ReportResults, compute_results
+
+__all__ = ["ReportOutputs", "report_paths", "write_report", "build_report"]
+
+
+@dataclass(frozen=True)
+class ReportOutputs:
+    """Paths written for one client report."""
+
+    html: Path
+    xlsx: Path
+    results_json: Path
+
+
+def report_paths(client_id: str, lang: str, out_dir: str | Path) -> ReportOutputs:
+    """Where a client's report files go: ``<safe id>.<lang>.report.html`` and so on.
+
+    The client id is untrusted text (``../../etc/x``): it is reduced to a safe file
+    name and the result is checked to stay inside ``out_dir``.
+    """
+    stem = f"{safe_name(client_id)}.{lang}"
+    return ReportOutputs(
+        html=inside(out_dir, f"{stem}.report.html"),
+        xlsx=inside(out_dir, f"{stem}.report.xlsx"),
+        results_json=inside(out_dir, f"{stem}.results.json"),
+    )
+
+
+def write_report(results: ReportResults, out_dir: str | Path, *, charts_png: dict[str, bytes] | None = None) -> ReportOutputs:
+    """Render and write the HTML report, the workbook and the results JSON.
+
+    Each file is rendered completely in memory or in a temporary file and then moved
+    into place, so a failure leaves an earlier good report untouched and no partial
+    file behind. ``charts_png`` reuses charts already rendered (see
+    :func:`csmaturity.report.render_charts`).
+    """
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    paths = report_paths(results.assessment.client_id, results.lang, out_dir)
+    html = render_html(report_context(results, charts_png))
+    summary = json.dumps(results.to_dict(), ensure_ascii=False, indent=2, default=str)
+    write_excel(results, paths.xlsx)
+    atomic_write(paths.html, html)
+    atomic_write(paths.results_json, summary + "\n")
+    return paths
+
+
+def build_report(
+    client_file: str | Path,
+    *,
+    out_dir: str | Path,
+    lang: str | None = None,
+    model_file: str | Path | None = None,
+    accounts_file: str | Path | None = None,
+    survey_file: str | Path | None = None,
+    previous_file: str | Path | None = None,
+    previous_survey_file: str | Path | None = None,
+    portfolio: Iterable[Mapping[str, Any]] | pd.DataFrame | None = None,
+    period: tuple[str, str] | None = None,
+) -> ReportOutputs:
+    """Assess one client and write its report (HTML, Excel, results JSON) into ``out_dir``.
+
+    The one call behind ``csmaturity report``, the diagnosis notebook and the batch
+    runner. Data files default to those named in the answers file's ``data:`` section;
+    see :func:`csmaturity.report.compute_results` for the parameters and errors.
+    """
+    results = compute_results(
+        client_file, lang=lang, model_file=model_file, accounts_file=accounts_file, survey_file=survey_file,
+        previous_file=previous_file, previous_survey_file=previous_survey_file, portfolio=portfolio, period=period,
+    )
+    return write_report(results, out_dir, charts_png=render_charts(results))

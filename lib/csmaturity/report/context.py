@@ -1,0 +1,166 @@
+"""From computed results to what the templates need: labels, verdict, tables, charts."""
+
+from __future__ import annotations
+
+import base64
+import io
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from .. import charts
+from ..locales import labels
+from ..style import theme
+from . import tables
+from .verdict import verdict
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from .results import ReportResults
+
+__all__ = ["report_context", "report_figures", "render_charts", "figure_png"]
+
+
+def figure_png(fig: "Figure") -> bytes:
+    """PNG bytes of a figure in the report style (200 dpi, fixed metadata)."""
+    buffer = io.BytesIO()
+    with theme():
+        # No creation date or software version: identical inputs give identical bytes.
+        fig.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def report_figures(results: "ReportResults") -> dict[str, "Figure"]:
+    """Every chart of the report, by name, in the report language (matplotlib Figures)."""
+    a = results.assessment
+    lang = a.lang
+    figs: dict[str, Figure] = {
+        "radar": charts.radar_chart(a, previous=results.previous, portfolio=results.portfolio_median()),
+        "benchmark": charts.benchmark_chart(a),
+        "roadmap": charts.roadmap_chart(a),
+    }
+    if results.change is not None:
+        figs["change"] = charts.change_chart(tables.change_rows(results), lang=lang)
+    m = results.metrics
+    if m is not None:
+        if m.nps is not None:
+            figs["loyalty"] = charts.loyalty_chart(m.nps, m.nrs, lang=lang)
+        if m.health is not None:
+            figs["health"] = charts.health_chart(m.health, lang=lang)
+        if m.lorenz is not None and m.concentration is not None:
+            figs["concentration"] = charts.concentration_chart(m.lorenz, m.concentration, lang=lang)
+        if m.drivers is not None:
+            item_labels = {item: names.get(lang, item) for item, names in m.item_labels.items()}
+            figs["drivers"] = charts.driver_quadrants(m.drivers, item_labels=item_labels, lang=lang)
+        if m.matrix is not None:
+            figs["nps_nrs"] = charts.nps_nrs_chart(m.matrix, lang=lang)
+    return figs
+
+
+def render_charts(results: "ReportResults") -> dict[str, bytes]:
+    """Every chart of the report as PNG bytes, by name (what the notebook displays)."""
+    return {name: figure_png(fig) for name, fig in report_figures(results).items()}
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return frame.to_dict(orient="records")
+
+
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def report_context(results: "ReportResults", charts_png: dict[str, bytes] | None = None) -> dict[str, Any]:
+    """The template context of a report. ``charts_png`` reuses charts already rendered
+    with :func:`render_charts` (the notebook shows them first)."""
+    a = results.assessment
+    lang = a.lang
+    card = a.scorecard
+    client = a.answers.client
+    model = a.model
+    pngs = charts_png if charts_png is not None else render_charts(results)
+    m = results.metrics
+    metrics = None
+    if m is not None:
+        metrics = {
+            "summary": m,
+            "rows": _records(tables.metric_rows(results)),
+            "health": _records(m.health.to_frame()) if m.health is not None else [],
+            "drivers": _driver_records(results),
+        }
+    return {
+        "lang": lang,
+        "L": labels(lang),
+        "client": {
+            "id": client.id,
+            "name": client.name,
+            "industry": client.industry,
+            "assessment_date": client.assessment_date.isoformat(),
+            "profile": client.profile.model_dump(),
+        },
+        "model": {"title": model.title.get(lang), "id": model.id, "version": model.version},
+        "summary": {
+            "overall": card.overall,
+            "level": card.level,
+            "level_name": card.level.name.get(lang),
+            "level_description": card.level.description.get(lang),
+            "score_level_name": card.score_level.name.get(lang),
+            "held_back": bool(card.held_back_by),
+            "coverage": card.coverage,
+            "provisional": card.provisional,
+            "open_answers": len(card.dont_know) + len(card.unanswered),
+            "similarity": a.similarity,
+            "levels": [{"name": lv.name.get(lang), "stage": lv.stage, "min": lv.min, "max": lv.max,
+                        "current": lv.id == card.level.id} for lv in model.levels],
+            "steps": len(a.roadmap),
+            "portfolio": results.portfolio_position(),
+        },
+        "verdict": verdict(results),
+        "charts": {name: _data_uri(png) for name, png in pngs.items()},
+        "dimensions": _records(tables.dimension_rows(results)),
+        "benchmark": {
+            "rows": _records(tables.benchmark_rows(results)),
+            "source": model.benchmark.source.get(lang),
+            "cohorts": {k: {"name": c.name.get(lang), "n": c.n} for k, c in model.benchmark.cohorts.items()},
+        },
+        "gaps": _records(tables.gap_rows(results)),
+        "recommendations": _records(tables.recommendation_rows(results)),
+        "roadmap": _records(tables.roadmap_rows(results)),
+        "phases": [{"name": p.name.get(lang), "horizon": p.horizon.get(lang)} for p in model.phases],
+        "metrics": metrics,
+        "change": _change_context(results),
+        "answers": _records(tables.answer_rows(results)),
+        "provenance": {
+            "kit_version": a.kit_version,
+            "model": f"{model.id} {model.version}",
+            "input_hash": a.input_hash,
+            "files": [f for f in ((m.accounts_file, m.survey_file) if m else ()) if f],
+        },
+    }
+
+
+def _driver_records(results: "ReportResults") -> list[dict[str, Any]]:
+    """Items to improve first, per segment, with their display names."""
+    m = results.metrics
+    if m is None or m.drivers is None:
+        return []
+    rows = m.drivers[m.drivers["quadrant"] == "priority to improve"].sort_values(["segment", "importance"], ascending=[True, False])
+    return [
+        {**row, "label": m.item_labels.get(row["item"], {}).get(results.lang, row["item"])}
+        for row in _records(rows)
+    ]
+
+
+def _change_context(results: "ReportResults") -> dict[str, Any] | None:
+    change = results.change
+    if change is None:
+        return None
+    levels = {lv.id: lv.name.get(results.lang) for lv in results.assessment.model.levels}
+    return {
+        "change": change,
+        "level_previous": levels[change.level_previous],
+        "level_current": levels[change.level_current],
+        "dimensions": _records(tables.change_rows(results)),
+        "survey": _records(tables.survey_change_rows(results)),
+    }

@@ -1,0 +1,229 @@
+"""The metrics section of a report: which library calls, on which rows, with what period.
+
+This module only chooses inputs and calls :mod:`csmaturity.metrics`; every formula is
+there. The choices it makes, which the report states beside the figures:
+
+* **Survey wave** — when the survey has a ``survey_year`` column, the latest wave is
+  the current one; the wave before it (if any) is the default "previous" survey.
+* **Period** — retention needs a period. Unless one is given, it is the twelve months
+  ending with the month of the latest start or churn date in the accounts table.
+* **Current customers** — LTV, revenue concentration, the health score and the ARR at
+  risk cover the accounts not churned.
+* **Value split** — LTV by margin and retention is ARR × margin × expected years, the
+  same multiple for every customer, so ranking by LTV is ranking by ARR: the revenue
+  concentration and the high- vs low-LTV driver split use ARR.
+
+A column the tables do not have (no NRS question, no churn date…) leaves that metric
+out with a note; a value that is present but wrong raises DataError naming the file,
+column and rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import metrics as mx
+from ..locales import text
+from ..metrics._stats import plain
+from ..readers import SURVEY_ITEM_LABELS, SURVEY_ITEMS, read_accounts, read_survey
+
+__all__ = ["MetricsSummary", "compute_metrics", "survey_scores", "read_survey_scores", "survey_changes", "SURVEY_METRICS"]
+
+#: Survey questions compared between waves, with the function that scores each.
+SURVEY_METRICS = ("nps", "nrs", "csat", "ces", "dwb")
+
+Notes = list[tuple[str, dict[str, Any]]]
+
+
+@dataclass(frozen=True, eq=False)
+class MetricsSummary:
+    """Every metric the report shows, each None when its data are not available."""
+
+    accounts_file: str | None
+    survey_file: str | None
+    period: tuple[str, str] | None = None
+    wave: int | None = None
+    respondents: int = 0
+    nps: Any = None
+    nrs: Any = None
+    csat: Any = None
+    ces: Any = None
+    dwb: Any = None
+    retention: Any = None
+    ltv: Any = None
+    concentration: Any = None
+    lorenz: pd.DataFrame | None = None
+    health: Any = None
+    drivers: pd.DataFrame | None = None
+    matrix: Any = None
+    item_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: The survey wave before ``wave`` in the same file, and its scores (for the change).
+    earlier_wave: int | None = None
+    earlier_scores: dict[str, Any] = field(default_factory=dict)
+    #: What was left out or assumed: ``(key, values)`` pairs, worded by ``notes.<key>``
+    #: in ``locales/labels.yaml`` (``library`` carries a metric function's own note).
+    notes: tuple[tuple[str, dict[str, Any]], ...] = ()
+
+    def note_texts(self, lang: str) -> list[str]:
+        """The notes in ``lang``."""
+        return [text(f"notes.{key}", lang, **values) for key, values in self.notes]
+
+    def survey_results(self) -> dict[str, Any]:
+        """The survey metrics that were computed, by name."""
+        return {name: getattr(self, name) for name in SURVEY_METRICS if getattr(self, name) is not None}
+
+    def priority_items(self, segment: str = "all") -> list[str]:
+        """Survey items in the "priority to improve" quadrant, most important first."""
+        if self.drivers is None:
+            return []
+        rows = self.drivers[(self.drivers["segment"] == segment) & (self.drivers["quadrant"] == "priority to improve")]
+        return rows.sort_values("importance", ascending=False)["item"].tolist()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (the part of the results file a batch collects)."""
+
+        def dump(value: Any) -> Any:
+            return value.to_dict() if value is not None else None
+
+        drivers = None
+        if self.drivers is not None:
+            cols = ["segment", "item", "n", "importance", "performance", "quadrant"]
+            drivers = [{k: plain(v) for k, v in row.items()} for row in self.drivers[cols].to_dict(orient="records")]
+        return {
+            "files": {"accounts": self.accounts_file, "survey": self.survey_file},
+            "period": list(self.period) if self.period else None,
+            "survey_wave": self.wave,
+            "respondents": self.respondents,
+            **{name: dump(getattr(self, name)) for name in SURVEY_METRICS},
+            "retention": dump(self.retention),
+            "ltv": dump(self.ltv),
+            "concentration": dump(self.concentration),
+            "health": dump(self.health),
+            "nps_nrs_matrix": {k: v for k, v in self.matrix.to_dict().items() if k != "cells"} if self.matrix else None,
+            "key_drivers": drivers,
+            "notes": self.note_texts("en"),
+        }
+
+
+def _latest_wave(survey: pd.DataFrame) -> tuple[pd.DataFrame, int | None, pd.DataFrame | None]:
+    """(current wave rows, its year, previous wave rows or None)."""
+    if "survey_year" not in survey.columns or survey["survey_year"].isna().all():
+        return survey, None, None
+    years = sorted(int(y) for y in survey["survey_year"].dropna().unique())
+    current = survey[survey["survey_year"] == years[-1]]
+    previous = survey[survey["survey_year"] == years[-2]] if len(years) > 1 else None
+    return current, years[-1], previous
+
+
+def _default_period(accounts: pd.DataFrame) -> tuple[str, str] | None:
+    """Twelve months ending with the month of the latest start or churn date."""
+    dates = [accounts[c].max() for c in ("start_date", "churn_date") if c in accounts.columns]
+    dates = [d for d in dates if pd.notna(d)]
+    if not dates or "churn_date" not in accounts.columns:
+        return None
+    end = (pd.Timestamp(max(dates)) + pd.offsets.MonthEnd(0)).date()
+    start = (pd.Timestamp(end) - pd.DateOffset(years=1) + pd.Timedelta(days=1)).date()
+    return start.isoformat(), end.isoformat()
+
+
+def survey_scores(survey: pd.DataFrame) -> dict[str, Any]:
+    """NPS, NRS, CSAT, CES and DWB of one survey wave (the questions it has)."""
+    functions = {"nps": mx.nps, "nrs": mx.nrs, "csat": mx.csat, "ces": mx.ces, "dwb": mx.dwb}
+    out = {}
+    for name, function in functions.items():
+        if name in survey.columns and survey[name].notna().any():
+            out[name] = function(survey[name])
+    return out
+
+
+def compute_metrics(
+    accounts_file: str | Path | None = None,
+    survey_file: str | Path | None = None,
+    *,
+    period: tuple[str, str] | None = None,
+    health_config: str | Path | None = None,
+) -> MetricsSummary | None:
+    """Read the client's tables and compute the report's metrics (None without data).
+
+    Raises
+    ------
+    DataError
+        A table cannot be read or holds invalid values (file, column and rows named).
+    """
+    if accounts_file is None and survey_file is None:
+        return None
+    notes: Notes = []
+    values: dict[str, Any] = {}
+    accounts = read_accounts(accounts_file) if accounts_file is not None else None
+    if accounts is not None:
+        values.update(_account_metrics(accounts, period, health_config, notes))
+    if survey_file is not None:
+        survey, wave, earlier = _latest_wave(read_survey(survey_file))
+        values.update(wave=wave, respondents=len(survey), **survey_scores(survey))
+        if earlier is not None:
+            values.update(earlier_wave=int(earlier["survey_year"].iloc[0]), earlier_scores=survey_scores(earlier))
+        if "nrs" in survey.columns and survey["nrs"].notna().any():
+            values["matrix"] = mx.nps_nrs_matrix(survey["nps"], survey["nrs"])
+        values.update(_drivers(survey, accounts, notes))
+    return MetricsSummary(
+        # Names only: the report reads the same wherever the files were.
+        accounts_file=Path(accounts_file).name if accounts_file is not None else None,
+        survey_file=Path(survey_file).name if survey_file is not None else None,
+        notes=tuple(notes),
+        **values,
+    )
+
+
+def _account_metrics(
+    accounts: pd.DataFrame, period: tuple[str, str] | None, health_config: str | Path | None, notes: Notes
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    period = period or _default_period(accounts)
+    out["period"] = period
+    ret = mx.retention(accounts, *(period or (None, None)))
+    out["retention"] = ret
+    notes.extend(("library", {"text": note}) for note in ret.notes)
+    active = accounts[~accounts["churned"].fillna(False).astype(bool)] if "churned" in accounts.columns else accounts
+    if ret.churn_rate > 0:
+        out["ltv"] = mx.ltv_estimates(active, annual_churn=ret.churn_rate)
+    else:
+        notes.append(("no_churn", {}))
+    out["concentration"] = mx.concentration(active["arr"])
+    out["lorenz"] = mx.lorenz_table(active["arr"])
+    config = mx.load_health_config(health_config)
+    needed = {c for s in config.signals for c in (s.column, s.per) if c}
+    missing = sorted(needed - set(accounts.columns))
+    if missing:
+        notes.append(("health_columns", {"columns": ", ".join(missing)}))
+    else:
+        out["health"] = mx.summarize_health(mx.health_scores(active, config), config)
+    return out
+
+
+def _drivers(survey: pd.DataFrame, accounts: pd.DataFrame | None, notes: Notes) -> dict[str, Any]:
+    items = [c for c in SURVEY_ITEMS if c in survey.columns]
+    if len(items) < 2:
+        notes.append(("drivers_items", {}))
+        return {}
+    segment_by = None
+    if accounts is not None and "account_id" in survey.columns:
+        arr = accounts.set_index("account_id")["arr"]
+        survey = survey.assign(arr=survey["account_id"].map(arr))
+        segment_by = "arr"
+    drivers = mx.key_drivers(survey, items, overall="nps", segment_by=segment_by)
+    return {"drivers": drivers, "item_labels": {item: SURVEY_ITEM_LABELS[item] for item in items}}
+
+
+def survey_changes(previous: dict[str, Any], current: dict[str, Any]) -> list[Any]:
+    """Significance tests (``metrics.compare``) of every survey metric in both waves."""
+    return [mx.compare(previous[name], current[name]) for name in SURVEY_METRICS if name in previous and name in current]
+
+
+def read_survey_scores(survey_file: str | Path) -> tuple[dict[str, Any], int | None]:
+    """Scores of the latest wave of a survey file, and that wave's year (None without waves)."""
+    frame, wave, _ = _latest_wave(read_survey(survey_file))
+    return survey_scores(frame), wave

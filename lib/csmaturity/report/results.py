@@ -1,0 +1,152 @@
+"""Everything a report shows, computed once: the assessment, metrics, change, portfolio.
+
+:func:`compute_results` is the single entry used by the CLI, the notebook and the batch
+runner, so the three produce identical numbers. The model is parsed once per process
+and file version (a batch worker assesses many clients with one model).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import pandas as pd
+
+from ..answers import load_answers
+from ..assessment import Assessment, assess
+from ..errors import DataError, Problem
+from ..model import MaturityModel, default_model_path, load_model
+from .change import AssessmentChange, compare_assessments
+from .metrics_summary import MetricsSummary, compute_metrics, read_survey_scores, survey_changes
+
+__all__ = ["ReportResults", "compute_results", "cached_model", "portfolio_frame"]
+
+
+@lru_cache(maxsize=8)
+def _model_at(path: str, mtime_ns: int, size: int) -> MaturityModel:
+    return load_model(path)
+
+
+def cached_model(path: str | Path | None = None) -> MaturityModel:
+    """:func:`csmaturity.load_model`, cached per process by path, mtime and size."""
+    resolved = Path(path) if path is not None else default_model_path()
+    try:
+        stat = resolved.stat()
+    except OSError:
+        return load_model(resolved)  # let the loader report the missing file
+    return _model_at(str(resolved.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@dataclass(frozen=True, eq=False)
+class ReportResults:
+    """The inputs of one report, computed; see :func:`compute_results`."""
+
+    assessment: Assessment
+    metrics: MetricsSummary | None = None
+    previous: Assessment | None = None
+    change: AssessmentChange | None = None
+    portfolio: pd.DataFrame | None = None
+
+    @property
+    def lang(self) -> str:
+        return self.assessment.lang
+
+    def portfolio_median(self) -> pd.Series | None:
+        """Median score per dimension over the portfolio (None without one)."""
+        if self.portfolio is None or self.portfolio.empty:
+            return None
+        return self.portfolio.drop(columns="overall").median()
+
+    def portfolio_position(self) -> dict[str, Any] | None:
+        """How many portfolio clients score below this one overall."""
+        if self.portfolio is None or self.portfolio.empty:
+            return None
+        others = self.portfolio.drop(index=self.assessment.client_id, errors="ignore")["overall"]
+        below = int((others < self.assessment.scorecard.overall).sum())
+        return {"clients": int(len(others)), "below": below, "median": round(float(others.median()), 2) if len(others) else None}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The results file: ``Assessment.to_dict()`` plus metrics, change and portfolio."""
+        out = self.assessment.to_dict()
+        out["report_language"] = self.lang
+        out["metrics"] = self.metrics.to_dict() if self.metrics else None
+        out["change"] = self.change.to_dict() if self.change else None
+        out["portfolio"] = self.portfolio_position()
+        return out
+
+
+def portfolio_frame(portfolio: Iterable[Mapping[str, Any]] | pd.DataFrame | None) -> pd.DataFrame | None:
+    """Scores of other clients as a frame indexed by client id: ``overall`` and one
+    column per dimension. Accepts results dicts (as written beside each report, which a
+    batch collects) or such a frame."""
+    if portfolio is None:
+        return None
+    if isinstance(portfolio, pd.DataFrame):
+        return portfolio
+    rows = {r["client"]["id"]: {"overall": r["overall"], **r["dimensions"]} for r in portfolio}
+    return pd.DataFrame.from_dict(rows, orient="index") if rows else None
+
+
+def _named_file(path: str | Path | None, option: str) -> Path | None:
+    """A data file the caller named must exist; one not named is simply absent."""
+    if path is None or path == "":
+        return None
+    path = Path(path)
+    if not path.is_file():
+        raise DataError([Problem(str(path), "", f"file not found (named as the {option})")])
+    return path
+
+
+def compute_results(
+    client_file: str | Path,
+    *,
+    lang: str | None = None,
+    model_file: str | Path | None = None,
+    accounts_file: str | Path | None = None,
+    survey_file: str | Path | None = None,
+    previous_file: str | Path | None = None,
+    previous_survey_file: str | Path | None = None,
+    portfolio: Iterable[Mapping[str, Any]] | pd.DataFrame | None = None,
+    period: tuple[str, str] | None = None,
+) -> ReportResults:
+    """Assess a client and compute everything its report shows.
+
+    Data files not passed here are taken from the answers file's ``data:`` section
+    (paths relative to it). A file that is named, here or there, must exist; leaving
+    all of them out gives a report without the metrics section.
+
+    Raises
+    ------
+    ModelError, AnswersError, DataError
+        With every problem of the offending file.
+    """
+    model = cached_model(model_file)
+    answers = load_answers(client_file, model)
+    named = answers.data_files
+    files = {
+        "accounts": _named_file(accounts_file, "accounts table") or named.get("accounts"),
+        "survey": _named_file(survey_file, "survey table") or named.get("survey"),
+        "previous": _named_file(previous_file, "previous assessment") or named.get("previous"),
+        "previous_survey": _named_file(previous_survey_file, "previous survey") or named.get("previous_survey"),
+    }
+    result = assess(model, answers, lang=lang, data_files=[p for p in files.values() if p is not None])
+    metrics = compute_metrics(files["accounts"], files["survey"], period=period)
+    previous = change = None
+    if files["previous"] is not None:
+        previous = assess(model, load_answers(files["previous"], model), lang=result.lang)
+        before, source = _previous_survey(files["previous_survey"], metrics)
+        now = metrics.survey_results() if metrics else {}
+        change = compare_assessments(previous, result, survey_changes(before, now), source)
+    return ReportResults(result, metrics, previous, change, portfolio_frame(portfolio))
+
+
+def _previous_survey(file: Path | None, metrics: MetricsSummary | None) -> tuple[dict[str, Any], str | None]:
+    """Survey scores at the previous assessment: the named file, else the earlier wave."""
+    if file is not None:
+        scores, wave = read_survey_scores(file)
+        return scores, file.name + (f" ({wave})" if wave else "")
+    if metrics is not None and metrics.earlier_scores:
+        return metrics.earlier_scores, f"{metrics.survey_file} ({metrics.earlier_wave})"
+    return {}, None

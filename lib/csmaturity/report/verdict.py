@@ -1,0 +1,113 @@
+"""The executive-summary verdict: a few sentences written from the results.
+
+Each sentence is chosen by a rule on the results (level, gates that held the level
+back, strongest and weakest dimensions, coverage, cohort leaning, first roadmap steps,
+metrics, change since the previous assessment) and filled into a template from
+``locales/labels.yaml`` in the report language. The sentences are plain text; the
+HTML template escapes them like any other value.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from ..locales import text
+from .formatting import fmt_indicative
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .results import ReportResults
+
+__all__ = ["verdict"]
+
+
+def _join(items: list[str], lang: str) -> str:
+    """'A, B and C' / 'A、BとC'."""
+    if len(items) <= 1:
+        return "".join(items)
+    last = "と" if lang == "ja" else " and "
+    return ("、" if lang == "ja" else ", ").join(items[:-1]) + last + items[-1]
+
+
+def _pct(value: float) -> str:
+    return f"{value:.0%}"
+
+
+def verdict(results: "ReportResults") -> list[str]:
+    """The verdict sentences of a report, in its language."""
+    a = results.assessment
+    lang = a.lang
+    card = a.scorecard
+    model = a.model
+    dims = a.dimension_table()
+    weighted = dims[dims["weight"] > 0].sort_values("score", kind="stable")
+    name = a.answers.client.name
+
+    def t(key: str, **values: object) -> str:
+        return text(f"verdict.{key}", lang, **values)
+
+    out = [t("level", client=name, overall=f"{card.overall:.0f}", level=card.level.name.get(lang))
+           + ("" if lang == "ja" else " ") + card.level.description.get(lang)]
+    if card.held_back_by:
+        gates = [t("gate", dimension=model.dimensions_by_id[g.dimension].name.get(lang), score=f"{g.score:.0f}",
+                   required=f"{g.required:g}") for g in card.held_back_by]
+        out.append(t("held_back", score_level=card.score_level.name.get(lang), gates=_join(gates, lang)))
+    best = weighted.iloc[::-1].head(2)
+    worst = weighted.head(2)
+    if weighted["score"].max() - weighted["score"].min() >= 10:
+        def scored(rows: "pd.DataFrame") -> str:
+            return _join([t("dimension", name=n, score=f"{s:.0f}") for n, s in zip(rows["name"], rows["score"])], lang)
+
+        out.append(t("spread", best=scored(best), worst=scored(worst)))
+    else:
+        out.append(t("even"))
+    n_open = len(card.dont_know) + len(card.unanswered)
+    if card.provisional:
+        out.append(t("provisional", coverage=_pct(card.coverage), n=n_open))
+    elif n_open:
+        out.append(t("dont_know_one" if n_open == 1 else "dont_know", n=n_open))
+    sim = a.similarity
+    if sim.items_used == 0:
+        out.append(t("cohort_none"))
+    else:
+        out.append(t(f"cohort_{sim.leaning}", k=sim.items_used, p=fmt_indicative(sim.posterior_effective)))
+    if len(a.roadmap):
+        first = a.roadmap.iloc[0]
+        out.append(t("first_step", title=first["title"], phase=first["phase_name"], horizon=first["horizon"],
+                     n=len(a.roadmap)))
+    out.extend(_metric_sentences(results, t))
+    if results.change is not None:
+        out.append(_change_sentence(results, t))
+    return out
+
+
+def _metric_sentences(results: "ReportResults", t: Callable[..., str]) -> list[str]:
+    m = results.metrics
+    if m is None:
+        return []
+    lang = results.lang
+    out = []
+    if m.nps is not None:
+        out.append(t("nps", nps=f"{m.nps.score:+.0f}", low=f"{m.nps.ci_low:+.0f}", high=f"{m.nps.ci_high:+.0f}",
+                     n=f"{m.nps.n_valid:,}"))
+    if m.retention is not None:
+        out.append(t("retention", churn=f"{m.retention.churn_rate:.1%}", nrr=f"{m.retention.nrr:.0%}"))
+    if m.health is not None and m.health.arr_at_risk > 0:
+        out.append(t("at_risk", share=_pct(m.health.share_arr_at_risk), accounts=f"{m.health.accounts['red']:,}"))
+    items = m.priority_items("high_ltv") or m.priority_items("all")
+    if items:
+        labels = [m.item_labels.get(i, {}).get(lang, i) for i in items]
+        key = "drivers_high" if m.priority_items("high_ltv") else "drivers_all"
+        out.append(t(key, items=_join(labels, lang)))
+    return out
+
+
+def _change_sentence(results: "ReportResults", t: Callable[..., str]) -> str:
+    change = results.change
+    assert change is not None
+    model = results.assessment.model
+    levels = {lv.id: lv.name.get(results.lang) for lv in model.levels}
+    return t(f"change_{change.level_direction}", date=change.previous_date, before=f"{change.overall_previous:.0f}",
+             after=f"{change.overall_current:.0f}", delta=f"{change.overall_delta:+.0f}",
+             level_before=levels[change.level_previous], level=levels[change.level_current])

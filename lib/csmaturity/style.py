@@ -1,0 +1,188 @@
+"""One look for every chart: the Japanese font, a colour-blind-safe palette, print sizes.
+
+The Japanese font is IPAexGothic, shipped by the ``matplotlib-fontja`` wheel, so the
+labels render as real glyphs on a fresh machine after ``pip install`` (matplotlib draws
+a "missing glyph" box, without failing, when no font covers a character). The font
+file is registered with matplotlib once per process; :func:`theme` then yields a
+``matplotlib.rc_context`` built from a seaborn style with that font put back as the
+family, because ``sns.set_theme()`` resets ``font.family`` to its own default.
+
+Charts use the rc context rather than global state, so a batch worker or a notebook
+that restyles matplotlib does not change a report. :func:`apply_theme` sets the same
+style globally, for notebooks.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+
+__all__ = [
+    "JA_FONT_FAMILY",
+    "PALETTE",
+    "COLORS",
+    "japanese_font_path",
+    "register_japanese_font",
+    "theme_rc",
+    "theme",
+    "apply_theme",
+    "font_face_css",
+    "EMBEDDED_FAMILY",
+]
+
+#: Family name of the bundled IPAexGothic font, as matplotlib knows it.
+JA_FONT_FAMILY = "IPAexGothic"
+
+#: Okabe-Ito colours (seaborn's "colorblind" palette): distinguishable with the common
+#: colour-vision deficiencies and in greyscale print by lightness.
+PALETTE = ("#0173B2", "#DE8F05", "#029E73", "#D55E00", "#CC78BC", "#CA9161", "#FBAFE4", "#949494", "#ECE133", "#56B4E9")
+
+#: Roles used across charts, so the same thing has the same colour everywhere.
+COLORS = {
+    "client": "#0173B2",  # the client: blue
+    "previous": "#949494",  # an earlier assessment: grey
+    "effective": "#029E73",  # survey cohort that feels CS works: green
+    "not_effective": "#DE8F05",  # the other cohort: orange
+    "good": "#0173B2",
+    "neutral": "#BBBBBB",
+    "bad": "#D55E00",  # at risk / detractors: vermilion
+    "accent": "#CC78BC",
+    "ink": "#222222",
+    "muted": "#666666",
+    "grid": "#DDDDDD",
+}
+
+
+@lru_cache(maxsize=1)
+def japanese_font_path() -> Path:
+    """The IPAexGothic TTF shipped by ``matplotlib-fontja``.
+
+    Located without importing the package, whose import changes matplotlib's global
+    font setting as a side effect.
+    """
+    spec = importlib.util.find_spec("matplotlib_fontja")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("matplotlib-fontja is not installed; it ships the Japanese chart font (pip install matplotlib-fontja)")
+    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / "ipaexg.ttf"
+    if not path.is_file():
+        raise RuntimeError(f"the Japanese font file is missing: {path}")
+    return path
+
+
+@lru_cache(maxsize=1)
+def register_japanese_font() -> str:
+    """Add IPAexGothic to matplotlib's font manager (once per process); return its family."""
+    from matplotlib import font_manager
+
+    path = japanese_font_path()
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+@lru_cache(maxsize=1)
+def _base_rc() -> dict[str, Any]:
+    import seaborn as sns
+    from cycler import cycler
+
+    family = register_japanese_font()
+    rc: dict[str, Any] = {}
+    rc.update(sns.axes_style("whitegrid"))
+    rc.update(sns.plotting_context("paper"))
+    rc.update(
+        {
+            # After the seaborn style, which would put its own sans-serif list first.
+            "font.family": [family, "DejaVu Sans"],
+            "axes.prop_cycle": cycler(color=list(PALETTE)),
+            # Charts are drawn at print size (7 in wide = the A4 text width): 8-9 pt text.
+            "font.size": 8.5,
+            "axes.labelsize": 8.5,
+            "axes.titlesize": 9.5,
+            "xtick.labelsize": 8,
+            "ytick.labelsize": 8,
+            "legend.fontsize": 8,
+            "axes.edgecolor": "#BBBBBB",
+            "axes.labelcolor": COLORS["ink"],
+            "axes.titleweight": "normal",  # IPAexGothic has no bold face
+            "axes.titlelocation": "left",
+            "axes.titlepad": 10,
+            "grid.color": COLORS["grid"],
+            "text.color": COLORS["ink"],
+            "xtick.color": COLORS["muted"],
+            "ytick.color": COLORS["muted"],
+            "legend.frameon": False,
+            "figure.dpi": 100,
+            "savefig.dpi": 200,  # sharp when printed at A4 width
+            "savefig.bbox": "tight",
+            "savefig.facecolor": "white",
+            "svg.hashsalt": "csmaturity",  # reproducible SVG ids
+        }
+    )
+    return rc
+
+
+def theme_rc() -> dict[str, Any]:
+    """The rc settings of the report style (a copy: safe to modify)."""
+    return dict(_base_rc())
+
+
+@contextmanager
+def theme() -> Iterator[None]:
+    """Draw (and save) charts inside this block to get the report style."""
+    import matplotlib as mpl
+
+    with mpl.rc_context(_base_rc()):
+        yield
+
+
+@lru_cache(maxsize=1)
+def _font_bytes() -> bytes:
+    return japanese_font_path().read_bytes()
+
+
+#: CSS family name of the embedded font subset (first in the report's font stack).
+EMBEDDED_FAMILY = "csmaturity-ja"
+
+
+def font_face_css(used_text: str, family: str = EMBEDDED_FAMILY) -> str:
+    """An ``@font-face`` rule embedding the bundled Japanese font, cut down to the
+    characters of ``used_text`` from U+2000 up (punctuation, symbols, kana, kanji);
+    "" when there are none.
+
+    A Japanese report then shows the same typeface as its charts on any machine,
+    offline, with no font installed, for about 100 KB. The family must come first in
+    the CSS font stack: Chrome does not fall back to a web font listed after a system
+    font for a run that starts in Latin script or is bold (it draws boxes). Latin text
+    is not in the subset, so it still uses the system fonts listed after it.
+    Embedding IPA fonts in a document is allowed by the IPA Font License.
+    """
+    import base64
+    import io
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    chars = "".join(sorted({c for c in used_text if ord(c) >= 0x2000 and c.isprintable()}))
+    if not chars:
+        return ""
+    options = subset.Options()
+    options.layout_features = []  # horizontal text only: no vertical or contextual forms
+    options.hinting = False
+    options.name_IDs = [1, 2]
+    font = TTFont(io.BytesIO(_font_bytes()))
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=chars)
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    data = base64.b64encode(out.getvalue()).decode("ascii")
+    return f"@font-face {{ font-family: '{family}'; src: url(data:font/ttf;base64,{data}) format('truetype'); }}"
+
+
+def apply_theme() -> None:
+    """Set the report style globally (for notebooks: inline plots match the report)."""
+    import matplotlib as mpl
+
+    mpl.rcParams.update(_base_rc())
