@@ -76,12 +76,11 @@ def test_all_problems_of_a_file_are_reported_together():
     data["questions"][0]["dimension"] = "nope"
     data["recommendations"][1]["depends_on"] = ["ghost"]
     data["questions"][1]["benchmark"][0]["item"] = "no_item"
+    data["questions"][2]["scale"]["max"] = "five"
     msgs = _problems(data)
-    # shape errors are reported first; fix them and the cross-references show up together
-    assert len(msgs) == 1 and "weight" in msgs[0]
-    data["dimensions"][0]["weight"] = 2
-    msgs = _problems(data)
-    assert len(msgs) == 3
+    assert len(msgs) == 5
+    assert any("dimensions[a].weight" in m for m in msgs)
+    assert any("questions[q3].scale.max" in m for m in msgs)
     assert any("unknown dimension 'nope'" in m for m in msgs)
     assert any("unknown recommendation 'ghost'" in m for m in msgs)
     assert any("unknown benchmark item 'no_item'" in m for m in msgs)

@@ -296,13 +296,47 @@ def parse_model(data: dict[str, Any], file: str = "<memory>") -> MaturityModel:
     try:
         model = MaturityModel.model_validate(data)
     except ValidationError as exc:
-        raise ModelError(
-            Problem(file, loc_to_path(err["loc"], data), _pydantic_message(err)) for err in exc.errors()
-        ) from None
+        shape = [Problem(file, loc_to_path(err["loc"], data), _pydantic_message(err)) for err in exc.errors()]
+        raise ModelError(shape + _references_despite_shape_errors(data, exc, file)) from None
     problems = _check_references(model, file)
     if any(p.severity == "error" for p in problems):
         raise ModelError(problems)
     return model
+
+
+_LISTS = {("dimensions",), ("questions",), ("levels",), ("phases",), ("recommendations",), ("benchmark", "items")}
+
+
+def _references_despite_shape_errors(data: dict[str, Any], exc: ValidationError, file: str) -> list[Problem]:
+    """Cross-reference problems of the well-formed rest of a model with shape errors.
+
+    The malformed list items (a question with a bad field, say) are set aside and the
+    rest is checked, so one run reports both kinds. Problems that merely mention a
+    set-aside item are dropped: they would be noise until its shape is fixed.
+    """
+    import copy
+
+    pruned = copy.deepcopy(data)
+    removed: dict[tuple[str, ...], set[int]] = {}
+    for err in exc.errors():
+        loc = err["loc"]
+        key = next((k for k in _LISTS if loc[: len(k)] == k and len(loc) > len(k) and isinstance(loc[len(k)], int)), None)
+        if key is None:
+            return []  # a top-level problem: nothing sensible to check beyond it
+        removed.setdefault(key, set()).add(loc[len(key)])
+    removed_ids: set[str] = set()
+    for key, indexes in removed.items():
+        parent = pruned
+        for part in key[:-1]:
+            parent = parent[part]
+        items = parent[key[-1]]
+        removed_ids |= {str(items[i].get("id")) for i in indexes if isinstance(items[i], dict)}
+        parent[key[-1]] = [item for i, item in enumerate(items) if i not in indexes]
+    try:
+        model = MaturityModel.model_validate(pruned)
+    except ValidationError:
+        return []
+    return [p for p in _check_references(model, file) if not any(f"'{rid}'" in p.message for rid in removed_ids)]
 
 
 def _pydantic_message(err: dict[str, Any]) -> str:
