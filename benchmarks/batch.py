@@ -1,0 +1,132 @@
+"""Per-client cost of a batch, as ratios (run: ``.venv/bin/python benchmarks/batch.py``).
+
+Measures, on N synthetic clients:
+
+- *CLI loop*: what a user would otherwise write: ``papermill`` then
+  ``jupyter nbconvert --no-input`` per client, one after the other;
+- *papermill engine*: ``run_batch(engine="papermill", workers=2)``;
+- *direct engine*: ``run_batch(engine="direct", workers=2)``;
+- *floor*: starting a kernel and importing what the notebook imports, per client.
+
+Targets: papermill engine within 1.3x of floor/2 per client; direct engine at least 25x
+faster per client than the CLI loop; peak memory flat from N=50 to N=500 (direct).
+This is a benchmark, not a test: it prints figures and never fails on them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "diagnosis.ipynb"
+BIN = Path(sys.executable).parent
+
+
+def notebook_imports(path: Path) -> str:
+    """The import statements of a notebook's code cells, as one block of code."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    lines = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        try:
+            tree = ast.parse("".join(cell["source"]))
+        except SyntaxError:
+            continue
+        lines += [ast.unparse(node) for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+    return "\n".join(dict.fromkeys(lines))
+
+
+def floor_per_client(n: int, imports: str) -> float:
+    """Seconds per client to start a kernel, import the notebook's libraries and stop it."""
+    from jupyter_client.manager import start_new_kernel
+
+    started = time.perf_counter()
+    for _ in range(n):
+        km, kc = start_new_kernel(kernel_name="python3")
+        reply = kc.execute_interactive(imports, timeout=120)
+        assert reply["content"]["status"] == "ok", reply["content"]
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    return (time.perf_counter() - started) / n
+
+
+def cli_loop_per_client(clients: list[Path], out: Path) -> float:
+    started = time.perf_counter()
+    for client in clients:
+        executed = out / f"{client.stem}.ipynb"
+        subprocess.run([str(BIN / "papermill"), str(NOTEBOOK), str(executed), "-k", "python3", "--no-progress-bar",
+                        "-p", "client_file", str(client), "-p", "output_dir", str(out)],
+                       check=True, capture_output=True)
+        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
+                       check=True, capture_output=True)
+    return (time.perf_counter() - started) / len(clients)
+
+
+def batch_per_client(clients: list[Path], out: Path, engine: str, workers: int) -> float:
+    from csmaturity.batch import run_batch
+
+    result = run_batch(clients, out, engine=engine, workers=workers, progress=False)
+    assert not result.failed, [o.error for o in result.failed]
+    return result.seconds / len(clients)
+
+
+def direct_memory(n: int, tmp: Path) -> tuple[float, float, float]:
+    """(seconds per client, peak RSS of the parent MiB, peak RSS of any worker MiB) for a
+    direct batch of ``n`` clients, measured in a fresh process."""
+    code = f"""
+import json, resource, sys
+from csmaturity.batch import run_batch
+from csmaturity.model import load_model
+from csmaturity.synth import write_synthetic_clients
+clients = write_synthetic_clients(load_model(), {n}, {str(tmp / f'mem{n}')!r}, seed=1)
+result = run_batch(clients, {str(tmp / f'mem{n}_out')!r}, engine="direct", workers=2, progress=False)
+assert not result.failed
+print(json.dumps([result.seconds / {n}, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024]))
+"""
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return tuple(json.loads(out.stdout.strip().splitlines()[-1]))  # type: ignore[return-value]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=6, help="clients for the notebook measurements")
+    parser.add_argument("--n-direct", type=int, default=50, help="clients for the direct engine")
+    parser.add_argument("--memory", type=int, nargs="*", default=[50, 500], help="batch sizes for the memory check")
+    args = parser.parse_args()
+
+    from csmaturity.model import load_model
+    from csmaturity.synth import write_synthetic_clients
+
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        model = load_model()
+        clients = write_synthetic_clients(model, max(args.n, args.n_direct), tmp / "clients", seed=0)
+        nb_clients = clients[: args.n]
+        imports = notebook_imports(NOTEBOOK)
+        floor = floor_per_client(args.n, imports)
+        cli = cli_loop_per_client(nb_clients, tmp / "cli")
+        papermill = batch_per_client(nb_clients, tmp / "pm", "papermill", 2)
+        direct = batch_per_client(clients[: args.n_direct], tmp / "direct", "direct", 2)
+        print(f"clients: {args.n} (notebook runs), {args.n_direct} (direct); 2 workers; {model.id} {model.version}")
+        print(f"floor (kernel start + notebook imports): {floor:6.2f} s/client; floor/2 = {floor / 2:.2f}")
+        print(f"CLI loop (papermill + nbconvert):       {cli:6.2f} s/client")
+        print(f"batch, papermill engine, 2 workers:     {papermill:6.2f} s/client")
+        print(f"batch, direct engine, 2 workers:        {direct:6.3f} s/client")
+        print(f"ratio papermill engine / (floor/2):     {papermill / (floor / 2):6.2f}   (target <= 1.3)")
+        print(f"ratio CLI loop / direct engine:         {cli / direct:6.1f}   (target >= 25)")
+        for n in args.memory:
+            seconds, parent, worker = direct_memory(n, tmp)
+            print(f"direct N={n:4d}: {seconds:.3f} s/client, peak RSS parent {parent:6.0f} MiB, worker {worker:6.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
