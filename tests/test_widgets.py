@@ -133,7 +133,7 @@ def test_what_if_starts_at_the_clients_score(model, hikari):
     panel = WhatIfPanel(model, hikari)
     card = score(model, hikari)
     assert panel.result.overall == card.overall and panel.result.level.id == "cs1"
-    assert "63.3 → <b>63.3</b>" in panel.summary.value
+    assert "63.3 → <b>63.3</b>" in panel.scoreboard.value
 
 
 def test_raising_an_answer_moves_score_as_score_says(model, hikari):
@@ -142,7 +142,7 @@ def test_raising_an_answer_moves_score_as_score_says(model, hikari):
     expected = score(model, with_answer(model, hikari, "hs_validated", "yes"))
     assert panel.result.overall == pytest.approx(expected.overall)
     assert panel.result.overall > panel.baseline.overall
-    assert f"<b>{expected.overall:.1f}</b>" in panel.summary.value and "▲" in panel.summary.value
+    assert f"<b>{expected.overall:.1f}</b>" in panel.scoreboard.value and "▲" in panel.scoreboard.value
     panel.answer_inputs["tech_tools"].value = (DONT_KNOW,)
     assert panel.current_answers.answers["tech_tools"] == DONT_KNOW
     panel.reset()
@@ -159,7 +159,7 @@ def test_weights_change_the_level_as_score_says(model, hikari):
     expected = score(with_weights(model, weights), hikari)
     assert panel.result.overall == pytest.approx(expected.overall) == pytest.approx(panel.baseline.dimensions.loc["remote_touch", "score"])
     assert panel.result.level.id == expected.level.id == "cs0"
-    assert "CS 1.0 Retention → <b>CS 0.0 Design</b>" in panel.summary.value
+    assert "CS 1.0 Retention → <b>CS 0.0 Design</b>" in panel.scoreboard.value
     assert panel.current_model.dimensions_by_id["remote_touch"].weight == 30
 
 
@@ -173,7 +173,7 @@ def test_the_practice_that_lifts_a_gated_client(model):
     panel.answer_inputs["hs_validated"].value = "yes"
     expected = score(model, with_answer(model, midori, "hs_validated", "yes"))
     assert panel.result.level.id == expected.level.id == "cs1"
-    assert "CS 0.0 Design → <b>CS 1.0 Retention</b>" in panel.summary.value
+    assert "CS 0.0 Design → <b>CS 1.0 Retention</b>" in panel.scoreboard.value
 
 
 def test_level_gates_are_shown(model, hikari):
@@ -181,7 +181,7 @@ def test_level_gates_are_shown(model, hikari):
     panel.answer_inputs["kpi_defined"].value = ("none",)
     panel.answer_inputs["kpi_review"].value = "rarely"
     assert panel.result.held_back_by, "kpis now below the CS 1.0 gate"
-    assert "Held back from CS 1.0 Retention: Outcome KPIs scores" in panel.summary.value
+    assert "Held back from CS 1.0 Retention: Outcome KPIs scores" in panel.scoreboard.value
 
 
 def test_all_weights_zero_is_reported_not_raised(model, hikari):
@@ -189,7 +189,7 @@ def test_all_weights_zero_is_reported_not_raised(model, hikari):
     for slider in panel.weights.values():
         slider.value = 0
     assert panel.error and "at least one dimension needs a weight above 0" in panel.error
-    assert "採点できません" in panel.summary.value
+    assert "採点できません" in panel.scoreboard.value
 
 
 def test_single_change_lifts_are_real_score_changes(model, hikari):

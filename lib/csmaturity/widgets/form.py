@@ -191,8 +191,15 @@ class QuestionnaireForm:
             self.fill(answers)
         self._refresh_all()
 
+    def summary(self) -> str:
+        """One line of plain text: the model, the language and the progress."""
+        done, total = self.progress
+        return f"QuestionnaireForm: {self.model.id} {self.model.version} ({self.lang}), {done}/{total} answered"
+
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = self.summary()  # short and stable for stored notebook outputs
+        return bundle
 
     def _client_widgets(self) -> dict[str, W.ValueWidget]:
         style = {"description_width": "120px"}

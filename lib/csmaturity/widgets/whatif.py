@@ -117,7 +117,7 @@ class WhatIfPanel:
     (single, yes/no, scale) or SelectMultiple (multi). After any change
     ``result`` is the what-if :class:`Scorecard` (``baseline`` is the client as
     answered), ``error`` says why the model cannot be scored (e.g. all weights 0)
-    and ``summary`` holds the HTML shown.
+    and ``scoreboard`` is the HTML widget shown.
     """
 
     def __init__(self, model: MaturityModel, answers: ClientAnswers, lang: str | None = None):
@@ -135,7 +135,7 @@ class WhatIfPanel:
                                             layout=W.Layout(width="520px"))
                         for d in model.dimensions}
         self.answer_inputs = {q.id: self._answer_widget(q) for q in model.questions}
-        self.summary = W.HTML()
+        self.scoreboard = W.HTML()
         self.lifts = W.HTML()
         reset = W.Button(description=ui(self.lang, "reset"), icon="undo")
         reset.on_click(lambda _: self.reset())
@@ -148,11 +148,19 @@ class WhatIfPanel:
         ], titles=tuple(d.name.get(self.lang) for d in model.dimensions))
         controls = W.Tab(children=[W.VBox(list(self.weights.values())), answer_tabs],
                          titles=(ui(self.lang, "weights"), ui(self.lang, "answers")))
-        self.widget = W.VBox([self.summary, controls, W.HBox([reset, suggest]), self.lifts])
+        self.widget = W.VBox([self.scoreboard, controls, W.HBox([reset, suggest]), self.lifts])
         self.update()
 
+    def summary(self) -> str:
+        """One line of plain text: the client's overall score and level, as is and what if."""
+        base, now = self.baseline, self.result
+        return (f"WhatIfPanel: {self.base_answers.client.id} overall {base.overall:.1f} -> {now.overall:.1f}, "
+                f"level {base.level.id} -> {now.level.id}" + (f" (invalid: {self.error})" if self.error else ""))
+
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = self.summary()  # short and stable for stored notebook outputs
+        return bundle
 
     def _answer_widget(self, q: Question) -> W.ValueWidget:
         value = self.base_answers.answers.get(q.id)
@@ -190,12 +198,12 @@ class WhatIfPanel:
             self.current_answers = self._answers_now()
         except (ModelError, ValueError) as exc:
             self.error = str(exc)
-            self.summary.value = (f"<div style='color:#B00020'>{html.escape(ui(self.lang, 'invalid_model'))} "
+            self.scoreboard.value = (f"<div style='color:#B00020'>{html.escape(ui(self.lang, 'invalid_model'))} "
                                   f"<pre>{html.escape(self.error)}</pre></div>")
             return
         self.error = None
         self.result = score(self.current_model, self.current_answers)
-        self.summary.value = self._summary_html()
+        self.scoreboard.value = self._summary_html()
 
     def reset(self) -> None:
         """Back to the model's weights and the client's answers."""
