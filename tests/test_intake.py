@@ -226,7 +226,8 @@ def test_deleted_row(model, filled):
     assert "sheet 'Questionnaire', row 27, question kpi_ltv_focus" in found[0]
     assert "is missing: its row was deleted" in found[0]
     # every later row moved up: reported as moved, so the client sees the whole damage
-    assert any("row 28, dimension health_score" in p and "is on row 27" in p for p in found)
+    assert len(found) == 2
+    assert "row 28, dimension health_score" in found[1] and "is on row 27, and so are the next" in found[1]
 
 
 def test_reordered_rows(model, filled):

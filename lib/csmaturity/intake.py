@@ -481,18 +481,36 @@ def _check_layout(file: str, ws: Worksheet, meta: _Meta, model: MaturityModel) -
             found.setdefault(key.strip(), row)
     out: list[Problem] = []
     texts = _row_texts(model, meta.lang)
-    for row, key in meta.rows:
-        actual = ws[f"{COL_KEY}{row}"].value
-        if actual == key:
-            continue
-        where = f"sheet '{meta.form_sheet}', row {row}, {_describe(key)}"
-        if key in found:
-            msg = (f"{texts.get(key, key)!r} belongs on row {row} but is on row {found[key]}: rows were moved, "
-                   "inserted or reordered; restore the original order or copy the answers into a fresh template")
+    shifted: list[tuple[int, str, int]] = []  # (template row, key, offset) of one run of moved rows
+
+    def flush() -> None:
+        if not shifted:
+            return
+        row, key, offset = shifted[0]
+        msg = f"{texts.get(key, key)!r} belongs on row {row} but is on row {row + offset}"
+        if len(shifted) > 1:
+            last_row, last_key, _ = shifted[-1]
+            msg += (f", and so are the next {len(shifted) - 1} rows (to row {last_row}, {_describe(last_key)}): "
+                    "a row above was deleted or inserted")
         else:
-            msg = (f"{texts.get(key, key)!r} (row {row} of the template) is missing: its row was deleted; "
-                   "copy the answers into a fresh template")
-        out.append(Problem(file, where, msg))
+            msg += ": rows were moved, inserted or reordered"
+        out.append(Problem(file, f"sheet '{meta.form_sheet}', row {row}, {_describe(key)}",
+                           msg + "; restore the original order or copy the answers into a fresh template"))
+        shifted.clear()
+
+    for row, key in meta.rows:
+        if ws[f"{COL_KEY}{row}"].value == key:
+            flush()
+        elif key in found:
+            if shifted and (found[key] - row != shifted[-1][2] or shifted[-1][0] + 1 != row):
+                flush()
+            shifted.append((row, key, found[key] - row))
+        else:
+            flush()
+            out.append(Problem(file, f"sheet '{meta.form_sheet}', row {row}, {_describe(key)}",
+                               f"{texts.get(key, key)!r} (row {row} of the template) is missing: its row was deleted; "
+                               "copy the answers into a fresh template"))
+    flush()
     return out
 
 
