@@ -168,7 +168,7 @@ def benchmark_chart(assessment: "Assessment", *, lang: str | None = None, ax: "A
                    label=model.benchmark.cohorts["not_effective"].name.get(lang))
         client_x = 1.09
         for yi, match in zip(y, table["client"]):
-            if match is None or (isinstance(match, float) and math.isnan(match)):
+            if pd.isna(match):  # don't know / unanswered (None, NaN or NA)
                 ax.text(client_x, yi, "?", ha="center", va="center", fontsize=10, color=COLORS["muted"])
             else:
                 ax.scatter([client_x], [yi], s=60, marker="D", zorder=3, clip_on=False,

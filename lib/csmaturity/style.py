@@ -130,10 +130,17 @@ def theme_rc() -> dict[str, Any]:
 
 @contextmanager
 def theme() -> Iterator[None]:
-    """Draw (and save) charts inside this block to get the report style."""
+    """Draw (and save) charts inside this block to get the report style.
+
+    The block starts from matplotlib's defaults, not from the caller's settings, so a
+    chart is the same pixel for pixel in a script, a batch worker or a notebook whose
+    inline backend changed the figure colours and dpi.
+    """
     import matplotlib as mpl
 
-    with mpl.rc_context(_base_rc()):
+    with mpl.rc_context():
+        mpl.rcdefaults()
+        mpl.rcParams.update(_base_rc())
         yield
 
 
@@ -171,7 +178,7 @@ def font_face_css(used_text: str, family: str = EMBEDDED_FAMILY) -> str:
     options.layout_features = []  # horizontal text only: no vertical or contextual forms
     options.hinting = False
     options.name_IDs = [1, 2]
-    font = TTFont(io.BytesIO(_font_bytes()))
+    font = TTFont(io.BytesIO(_font_bytes()), recalcTimestamp=False)  # same bytes on every run
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=chars)
     subsetter.subset(font)

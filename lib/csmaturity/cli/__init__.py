@@ -13,11 +13,11 @@ from typing import Sequence
 
 from .. import __version__
 from ..errors import CsMaturityError
-from . import batch, core, intake
+from . import batch, core, intake, report
 
 __all__ = ["main", "build_parser"]
 
-_COMMAND_GROUPS = (core, intake, batch)
+_COMMAND_GROUPS = (core, intake, batch, report)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,6 +17,9 @@ from ..fileio import atomic_write, safe_name
 from ..model import MaturityModel, load_model, parse_model
 
 SAMPLE_CLIENTS = Path("data/sample/clients")
+# The demo reports of this sample client include the metrics from the sample tables.
+DEMO_DATA_CLIENT = "hikari-cloud"
+DEMO_DATA = {"accounts_file": Path("data/sample/accounts.csv"), "survey_file": Path("data/sample/survey_ja_cp932.csv")}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -172,5 +175,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(table.to_string(index=False))
     for exc in failures:
         _print_problems(exc.problems)
+    from ..report import build_report  # heavy imports, only when reports are made
+
+    reports = args.out / "reports"
+    for r in results:
+        data = DEMO_DATA if r.client_id == DEMO_DATA_CLIENT and all(p.is_file() for p in DEMO_DATA.values()) else {}
+        build_report(r.answers.source, out_dir=reports, model_file=args.model, **data)
     print(f"\nscores: {args.out / 'scores.csv'}; one JSON per client in {args.out}/")
+    print(f"reports (HTML + Excel, open the .html in a browser): {reports}/")
     return 1 if failures else 0

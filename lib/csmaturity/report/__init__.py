@@ -10,11 +10,14 @@ One call writes all three::
 The pieces are public so the diagnosis notebook can show the same charts inline and
 write the same files: :func:`compute_results` (every number), :func:`render_charts`
 (PNG bytes), :func:`report_context` and :func:`render_html` (the page),
-:func:`write_excel` and :func:`write_report`. Templates (Jinja2, autoescaped) live in
+:func:`write_excel` and :func:`write_report`; :func:`run_diagnosis_notebook` executes
+the notebook with papermill and :func:`export_audit_html` turns it into the offline,
+code-free audit trail. Templates (Jinja2, autoescaped) live in
 the repository's ``templates/`` folder, packaged as ``csmaturity/templates``.
 """
 
-from .build import ReportOutputs, build_report, report_paths, write_report
+from .audit import export_audit_html, run_diagnosis_notebook
+from .build import ReportOutputs, build_report, report_paths, results_json_path, write_report
 from .change import AssessmentChange, compare_assessments
 from .context import figure_png, render_charts, report_context, report_figures
 from .excel import write_excel
@@ -30,6 +33,7 @@ __all__ = [
     "ReportResults",
     "build_report",
     "cached_model",
+    "export_audit_html",
     "compare_assessments",
     "compute_metrics",
     "compute_results",
@@ -39,6 +43,8 @@ __all__ = [
     "report_context",
     "report_figures",
     "report_paths",
+    "results_json_path",
+    "run_diagnosis_notebook",
     "templates_dir",
     "verdict",
     "write_excel",

@@ -15,7 +15,7 @@ from .excel import write_excel
 from .html import render_html
 from .results import ReportResults, compute_results
 
-__all__ = ["ReportOutputs", "report_paths", "write_report", "build_report"]
+__all__ = ["ReportOutputs", "report_paths", "results_json_path", "write_report", "build_report"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,21 @@ def report_paths(client_id: str, lang: str, out_dir: str | Path) -> ReportOutput
     )
 
 
+def results_json_path(out_dir: str | Path, client_id: str, lang: str | None = None) -> Path:
+    """The results JSON of a client's report in ``out_dir``.
+
+    Without ``lang``, the one results file of that client in the folder (a batch
+    folder holds one language per client); FileNotFoundError if there is none or
+    more than one.
+    """
+    if lang is not None:
+        return report_paths(client_id, lang, out_dir).results_json
+    found = sorted(Path(out_dir).glob(f"{safe_name(client_id)}.*.results.json"))
+    if len(found) != 1:
+        raise FileNotFoundError(f"expected one results file for {client_id!r} in {out_dir}, found {len(found)}")
+    return found[0]
+
+
 def write_report(results: ReportResults, out_dir: str | Path, *, charts_png: dict[str, bytes] | None = None) -> ReportOutputs:
     """Render and write the HTML report, the workbook and the results JSON.
 
@@ -52,7 +67,8 @@ def write_report(results: ReportResults, out_dir: str | Path, *, charts_png: dic
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     paths = report_paths(results.assessment.client_id, results.lang, out_dir)
     html = render_html(report_context(results, charts_png))
-    summary = json.dumps(results.to_dict(), ensure_ascii=False, indent=2, default=str)
+    outputs = {"html": str(paths.html), "xlsx": str(paths.xlsx), "results_json": str(paths.results_json)}
+    summary = json.dumps({**results.to_dict(), "outputs": outputs}, ensure_ascii=False, indent=2, default=str)
     write_excel(results, paths.xlsx)
     atomic_write(paths.html, html)
     atomic_write(paths.results_json, summary + "\n")

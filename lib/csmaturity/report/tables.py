@@ -93,7 +93,7 @@ def answer_rows(results: "ReportResults") -> pd.DataFrame:
 
 
 def _match(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if pd.isna(value):
         return "unknown"
     return "yes" if value else "no"
 

@@ -1,0 +1,44 @@
+"""Report command: the scored client report (HTML, Excel, results JSON)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("report", help="write a client's report: self-contained HTML, Excel workbook and results JSON")
+    p.add_argument("file", type=Path, help="the client's answers YAML")
+    p.add_argument("--out", type=Path, default=Path("out/reports"), help="output folder (default out/reports)")
+    p.add_argument("--lang", choices=["ja", "en"], help="report language (default: the client's)")
+    p.add_argument("--model", type=Path, help="maturity model YAML (default: the shipped model)")
+    data = p.add_argument_group("data", "the client's tables; by default those named in the answers file's data: section")
+    data.add_argument("--accounts", type=Path, help="accounts table (CSV or Excel)")
+    data.add_argument("--survey", type=Path, help="relational NPS survey (CSV or Excel)")
+    data.add_argument("--previous", type=Path, help="the client's previous answers file: adds the change since then")
+    data.add_argument("--previous-survey", type=Path, help="the survey at the previous assessment (default: the earlier wave of --survey)")
+    data.add_argument("--period", nargs=2, metavar=("START", "END"),
+                      help="retention period, ISO dates (default: the 12 months to the latest date in the accounts table)")
+    p.add_argument("--notebook", action="store_true",
+                   help="run the diagnosis notebook with papermill instead, keeping it and its code-free HTML as the audit trail")
+    p.set_defaults(handler=cmd_report)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from ..report import build_report, run_diagnosis_notebook  # heavy: only when a report is made
+
+    files = {"accounts_file": args.accounts, "survey_file": args.survey, "previous_file": args.previous,
+             "previous_survey_file": args.previous_survey}
+    if args.notebook:
+        if args.period:
+            print("error: --period is not a notebook parameter; leave it out with --notebook", file=sys.stderr)
+            return 2
+        written = run_diagnosis_notebook(args.file, args.out, lang=args.lang, model_file=args.model, **files)
+    else:
+        outputs = build_report(args.file, out_dir=args.out, lang=args.lang, model_file=args.model,
+                               period=tuple(args.period) if args.period else None, **files)
+        written = vars(outputs)
+    for kind, path in written.items():
+        print(f"{kind:>12}: {path}")
+    return 0

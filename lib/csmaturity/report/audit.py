@@ -1,0 +1,104 @@
+"""The executed diagnosis notebook as an offline HTML audit trail, and running it.
+
+nbconvert's default ``lab`` HTML template loads require.js, MathJax and Mermaid from a
+CDN, and the widget manager from unpkg when a notebook has widget state (nbconvert
+issues #754 and #1770). Setting their URL options to "" still leaves empty
+``<script src="">`` tags, so the exporter here uses a template that extends ``lab``
+with those blocks removed, hides code cells (``exclude_input``) and embeds images:
+the file opens offline and makes no request.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+from ..fileio import atomic_path, atomic_write
+
+__all__ = ["export_audit_html", "run_diagnosis_notebook", "OFFLINE_TEMPLATE", "default_notebook"]
+
+#: An nbconvert template: the lab look without any script or style fetched from a CDN.
+OFFLINE_TEMPLATE = """\
+{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+"""
+
+
+def default_notebook() -> Path:
+    """``notebooks/diagnosis.ipynb`` of the repository (the notebook is not packaged)."""
+    return Path(__file__).resolve().parents[3] / "notebooks" / "diagnosis.ipynb"
+
+
+def export_audit_html(notebook: str | Path, html_path: str | Path) -> Path:
+    """Export an executed notebook to offline HTML without code cells, atomically."""
+    import nbformat
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        extra_loaders=[DictLoader({"csmaturity_offline.html.j2": OFFLINE_TEMPLATE})],
+        template_file="csmaturity_offline.html.j2",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    body, _ = exporter.from_notebook_node(nbformat.read(str(notebook), as_version=4))
+    return atomic_write(html_path, body)
+
+
+def run_diagnosis_notebook(
+    client_file: str | Path,
+    output_dir: str | Path,
+    *,
+    notebook: str | Path | None = None,
+    timeout: int = 300,
+    **parameters: Any,
+) -> dict[str, Path]:
+    """Execute the diagnosis notebook with papermill for one client; export its audit HTML.
+
+    ``parameters`` are the notebook's other parameters (``lang``, ``model_file``,
+    ``accounts_file``…; None becomes "", meaning not given). Writes
+    ``<id>.<lang>.diagnosis.ipynb`` and ``<id>.<lang>.audit.html`` beside the report
+    files the notebook writes, and returns all their paths (keys ``notebook``,
+    ``audit_html``, ``html``, ``xlsx``, ``results_json``). On a failing cell papermill
+    raises ``PapermillExecutionError`` and the partly executed notebook is kept as
+    ``<id>.<lang>.diagnosis.failed.ipynb``.
+    """
+    import papermill as pm
+
+    from .._yaml import read_yaml_file
+    from ..errors import AnswersError
+    from .build import report_paths
+
+    data, problems = read_yaml_file(client_file)
+    if problems:
+        raise AnswersError(problems)
+    client = data.get("client") or {}
+    lang = parameters.get("lang") or client.get("language") or "en"
+    out = Path(output_dir).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    paths = report_paths(str(client.get("id") or Path(client_file).stem), lang, out)
+    stem = paths.html.name.removesuffix(".report.html")
+    executed = out / f"{stem}.diagnosis.ipynb"
+    # The kernel runs in the output folder: file parameters are made absolute first.
+    params = {"client_file": str(Path(client_file).resolve()), "output_dir": str(out)}
+    for key, value in parameters.items():
+        given = "" if value is None else str(value)
+        params[key] = str(Path(given).resolve()) if given and key.endswith("_file") else given
+    with atomic_path(executed) as tmp, warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The specified file .* does not end in one of")  # the .part temp
+        try:
+            pm.execute_notebook(str(notebook or default_notebook()), str(tmp), parameters=params, kernel_name="python3",
+                                progress_bar=False, cwd=str(out), execution_timeout=timeout)
+        except pm.PapermillExecutionError:
+            # Keep the partly executed notebook (with papermill's error banner) as evidence.
+            atomic_write(out / f"{stem}.diagnosis.failed.ipynb", tmp.read_bytes())
+            raise
+    audit = export_audit_html(executed, out / f"{stem}.audit.html")
+    return {"notebook": executed, "audit_html": audit, "html": paths.html, "xlsx": paths.xlsx,
+            "results_json": paths.results_json}
