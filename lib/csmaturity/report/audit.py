@@ -29,8 +29,10 @@ OFFLINE_TEMPLATE = """\
 
 
 def default_notebook() -> Path:
-    """``notebooks/diagnosis.ipynb`` of the repository (the notebook is not packaged)."""
-    return Path(__file__).resolve().parents[3] / "notebooks" / "diagnosis.ipynb"
+    """The diagnosis notebook: ``csmaturity/notebooks`` in a wheel that ships it, else
+    ``notebooks/diagnosis.ipynb`` of the repository."""
+    packaged = Path(__file__).resolve().parents[1] / "notebooks" / "diagnosis.ipynb"
+    return packaged if packaged.is_file() else Path(__file__).resolve().parents[3] / "notebooks" / "diagnosis.ipynb"
 
 
 def export_audit_html(notebook: str | Path, html_path: str | Path) -> Path:

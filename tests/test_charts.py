@@ -1,0 +1,111 @@
+"""Charts: the bundled Japanese font, one reproducible style, figures from result objects."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import matplotlib
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties, findfont
+
+import csmaturity as cm
+from csmaturity import charts
+from csmaturity.report import compute_results, figure_png
+from csmaturity.style import JA_FONT_FAMILY, PALETTE, apply_theme, japanese_font_path, register_japanese_font, theme
+
+from conftest import CLIENTS, SAMPLE
+
+
+@pytest.fixture(scope="module")
+def hikari():
+    return compute_results(CLIENTS / "hikari-cloud.yaml", accounts_file=SAMPLE / "accounts.csv",
+                           survey_file=SAMPLE / "survey_ja_cp932.csv", previous_file=CLIENTS / "sakura-logistics.yaml")
+
+
+def test_japanese_font_resolves_to_the_bundled_ipaex_file():
+    assert register_japanese_font() == JA_FONT_FAMILY
+    found = findfont(FontProperties(family=JA_FONT_FAMILY), fallback_to_default=False)
+    assert Path(found).resolve() == japanese_font_path().resolve()
+    assert Path(found).name == "ipaexg.ttf"
+
+
+def test_the_theme_puts_the_japanese_font_first_after_seaborn():
+    with theme():
+        assert matplotlib.rcParams["font.family"][0] == JA_FONT_FAMILY
+        assert [c.lower() for c in matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]] == [c.lower() for c in PALETTE]
+    apply_theme()
+    assert matplotlib.rcParams["font.family"][0] == JA_FONT_FAMILY
+
+
+def test_japanese_labels_are_drawn_with_the_japanese_font(hikari):
+    fig = charts.radar_chart(hikari.assessment)
+    labels = [t for t in fig.axes[0].get_xticklabels() if t.get_text()]
+    assert any("ヘルススコア" in t.get_text() for t in labels)
+    fig.canvas.draw()  # resolves the fonts actually used
+    used = {Path(findfont(t.get_fontproperties())).name for t in labels}
+    assert used == {"ipaexg.ttf"}
+
+
+def test_charts_are_the_same_bytes_whatever_the_global_style(hikari):
+    first = figure_png(charts.benchmark_chart(hikari.assessment))
+    with matplotlib.rc_context({"figure.facecolor": "black", "font.size": 20, "figure.dpi": 72}):
+        again = figure_png(charts.benchmark_chart(hikari.assessment))
+    assert first == again
+
+
+def test_every_report_chart_is_a_figure(hikari):
+    from csmaturity.report import report_figures
+
+    figures = report_figures(hikari)
+    assert set(figures) == {"radar", "benchmark", "roadmap", "change", "loyalty", "health", "concentration", "drivers", "nps_nrs"}
+    for fig in figures.values():
+        assert isinstance(fig, Figure)
+        assert figure_png(fig).startswith(b"\x89PNG")
+
+
+def test_charts_draw_on_a_given_axes(hikari):
+    fig = Figure()
+    ax = fig.add_subplot()
+    assert charts.roadmap_chart(hikari.assessment, ax=ax) is fig
+    m = hikari.metrics
+    assert charts.health_chart(m.health, lang="en", ax=fig.add_subplot(2, 1, 2)) is fig
+
+
+def test_radar_needs_a_polar_axes(hikari):
+    with pytest.raises(ValueError, match="polar"):
+        charts.radar_chart(hikari.assessment, ax=Figure().add_subplot())
+
+
+def test_client_text_never_switches_on_mathtext():
+    assert charts.literal("Cash$ Co $x^2$") == r"Cash\$ Co \$x^2\$"
+    fig = Figure()
+    ax = fig.add_subplot()
+    ax.text(0, 0, charts.literal("$\\frac{1}{0"))  # unbalanced TeX would fail to draw
+    fig.savefig(io.BytesIO(), format="png")
+
+
+def test_japanese_wrapping_keeps_words_and_parentheses_whole():
+    assert charts._wrap("成果指標（KPI）", 7, "ja") == "成果指標\n（KPI）"
+    assert "\n" not in charts._wrap("タッチモデル", 7, "ja")
+    assert all(len(line) >= 3 for line in charts._wrap("テクノロジー活用", 7, "ja").split("\n"))
+
+
+def test_assessment_maths_does_not_import_matplotlib():
+    import subprocess
+    import sys
+
+    code = ("import sys, csmaturity as cm; m = cm.load_model(); "
+            f"cm.assess(m, cm.load_answers(r'{CLIENTS / 'hikari-cloud.yaml'}', m)); "
+            "import csmaturity.metrics, csmaturity.report.results; print('matplotlib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("client", ["orbit-education", "bluepeak-hr"])
+def test_charts_cope_with_unknown_answers_and_short_roadmaps(client):
+    model = cm.load_model()
+    result = cm.assess(model, cm.load_answers(CLIENTS / f"{client}.yaml", model))
+    for chart in (charts.radar_chart, charts.benchmark_chart, charts.roadmap_chart):
+        assert figure_png(chart(result))

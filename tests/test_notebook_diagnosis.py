@@ -1,0 +1,86 @@
+"""The diagnosis notebook under papermill: every sample client, both languages.
+
+Each run starts a kernel, so the runs share one xdist group (one worker) instead of
+starving the two cores, and each is capped in time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import papermill as pm
+import pytest
+from conftest import CLIENTS, ROOT, SAMPLE
+
+import csmaturity as cm
+from csmaturity.report import build_report, run_diagnosis_notebook
+
+NOTEBOOK = ROOT / "notebooks" / "diagnosis.ipynb"
+CLIENT_IDS = sorted(p.stem for p in CLIENTS.glob("*.yaml"))
+SAMPLE_DATA = {"accounts_file": SAMPLE / "accounts.csv", "survey_file": SAMPLE / "survey_ja_cp932.csv"}
+TIMEOUT = 120  # seconds per cell; a run takes about ten
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("notebooks")]
+
+
+def remote_references(html: str) -> list[str]:
+    pattern = r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//|@import"""
+    return re.findall(pattern, html, re.I)
+
+
+def test_parameters_are_documented():
+    params = pm.inspect_notebook(str(NOTEBOOK))
+    assert set(params) == {"client_file", "output_dir", "lang", "model_file", "accounts_file", "survey_file",
+                           "previous_file", "previous_survey_file"}
+    assert all(p["help"] for p in params.values())
+
+
+def test_notebook_has_no_stored_outputs():
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    assert all(not c.get("outputs") for c in cells if c["cell_type"] == "code")
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("client", CLIENT_IDS)
+def test_notebook_writes_the_report_with_the_engine_scores(client, lang, tmp_path):
+    client_file = CLIENTS / f"{client}.yaml"
+    data = SAMPLE_DATA if client == "hikari-cloud" else {}
+    written = run_diagnosis_notebook(client_file, tmp_path / "nb", lang=lang, timeout=TIMEOUT, **data)
+    for kind in ("notebook", "audit_html", "html", "xlsx", "results_json"):
+        assert written[kind].is_file() and written[kind].stat().st_size > 0, kind
+
+    model = cm.load_model()
+    expected = cm.assess(model, cm.load_answers(client_file, model), lang=lang).to_dict()
+    summary = json.loads(written["results_json"].read_text(encoding="utf-8"))
+    for key in ("overall", "level", "score_level", "dimensions", "coverage", "provisional", "roadmap"):
+        assert summary[key] == expected[key], key
+    assert (summary["metrics"] is not None) == bool(data)
+
+    # The library path writes the very same report.
+    library = build_report(client_file, out_dir=tmp_path / "lib", lang=lang, **data)
+    assert library.html.read_bytes() == written["html"].read_bytes()
+
+    audit = written["audit_html"].read_text(encoding="utf-8")
+    assert remote_references(audit) == []
+    assert "<script src" not in audit
+    assert "compute_results(" not in audit  # code cells are hidden
+    assert "data:image/png;base64," in audit  # the charts are inline
+    assert cm.load_answers(client_file, model).client.name in audit
+
+
+def test_notebook_runs_with_its_defaults(tmp_path):
+    executed = tmp_path / "default.ipynb"
+    pm.execute_notebook(str(NOTEBOOK), str(executed), parameters={"output_dir": str(tmp_path)}, kernel_name="python3",
+                        progress_bar=False, cwd=str(ROOT / "notebooks"), execution_timeout=TIMEOUT)
+    summary = json.loads((tmp_path / "hikari-cloud.ja.results.json").read_text(encoding="utf-8"))
+    assert summary["client"]["id"] == "hikari-cloud" and summary["metrics"]["nps"] is not None
+
+
+def test_a_failing_notebook_is_kept_as_evidence(tmp_path):
+    broken_model = tmp_path / "model.yaml"
+    broken_model.write_text("schema_version: 1\nid: broken\n", encoding="utf-8")
+    with pytest.raises(pm.PapermillExecutionError, match="ModelError"):
+        run_diagnosis_notebook(CLIENTS / "hikari-cloud.yaml", tmp_path, lang="en", model_file=broken_model, timeout=TIMEOUT)
+    assert [p.name for p in tmp_path.glob("*.failed.ipynb")] == ["hikari-cloud.en.diagnosis.failed.ipynb"]
+    assert not list(tmp_path.glob("*.report.html")) and not list(tmp_path.glob(".*.part"))
