@@ -87,9 +87,11 @@ def test_client_text_never_switches_on_mathtext():
 
 
 def test_japanese_wrapping_keeps_words_and_parentheses_whole():
-    assert charts._wrap("成果指標（KPI）", 7, "ja") == "成果指標\n（KPI）"
-    assert "\n" not in charts._wrap("タッチモデル", 7, "ja")
-    assert all(len(line) >= 3 for line in charts._wrap("テクノロジー活用", 7, "ja").split("\n"))
+    assert charts._wrap("成果指標（KPI）", 8, "ja") == "成果指標\n（KPI）"
+    assert charts._wrap("サクセスロードマップ運用", 8, "ja") == "サクセスロードマップ\n運用"
+    assert charts._wrap("テクノロジー活用", 7, "ja") == "テクノロジー\n活用"
+    assert charts._wrap("非対面フォローの新施策", 8, "ja") == "非対面フォローの\n新施策"
+    assert charts._wrap("タッチモデル", 8, "ja") == "タッチモデル"
 
 
 def test_assessment_maths_does_not_import_matplotlib():

@@ -53,26 +53,28 @@ def literal(value: Any) -> str:
     return str(value).replace("$", r"\$")
 
 
-_JA_TOKENS = re.compile(r"[A-Za-z0-9./&+-]+|（[^）]*）|\([^)]*\)|.", re.DOTALL)
+# Units that a Japanese line break must not split: Latin words and numbers, katakana
+# words (with the long-vowel mark) and parenthesised groups; other characters stand alone.
+_JA_TOKENS = re.compile(r"[A-Za-z0-9./&+-]+|[ァ-ヺー]+|（[^）]*）|\([^)]*\)|.", re.DOTALL)
 
 
 def _wrap(label: str, width: int, lang: str) -> str:
-    """Wrap a label to lines of about ``width`` characters.
+    """Wrap a label to lines of at most about ``width`` characters.
 
-    Japanese has no spaces: it is cut between characters, but never inside a run of
-    Latin letters or digits ("KPI") nor inside a parenthesis, which moves to the next
-    line whole.
+    Japanese has no spaces: it breaks between characters, but never inside a Latin or
+    katakana word or a parenthesis, and a single character is not left alone on the
+    last line ("テクノロジー活\n用" becomes "テクノロジー\n活用").
     """
     if lang != "ja":
         return textwrap.fill(label, width, break_long_words=False)
-    # Balance the lines ("テクノロジー活\n用" reads badly): aim at an even share each.
-    target = math.ceil(len(label) / math.ceil(len(label) / width))
-    lines = [""]
+    lines: list[list[str]] = [[]]
     for token in _JA_TOKENS.findall(label):
-        if lines[-1] and len(lines[-1]) + len(token) > target:
-            lines.append("")
-        lines[-1] += token
-    return "\n".join(lines)
+        if lines[-1] and sum(map(len, lines[-1])) + len(token) > width:
+            lines.append([])
+        lines[-1].append(token)
+    if len(lines) > 1 and sum(map(len, lines[-1])) == 1 and len(lines[-2]) > 1 and len(lines[-2][-1]) == 1:
+        lines[-1].insert(0, lines[-2].pop())
+    return "\n".join("".join(line) for line in lines)
 
 
 def _new_axes(ax: "Axes | None", size: tuple[float, float], **subplot: Any) -> tuple["Figure", "Axes"]:
@@ -123,8 +125,8 @@ def radar_chart(
         ax.set_yticklabels([f"{b:g}" for b in bounds + [100]], fontsize=7, color=COLORS["muted"])
         ax.set_rlabel_position(90 / n)
         ax.set_xticks(angles)
-        ax.set_xticklabels([_wrap(str(name), 7 if lang == "ja" else 14, lang) for name in dims["name"]], fontsize=8.5)
-        ax.tick_params(axis="x", pad=9)
+        ax.set_xticklabels([_wrap(str(name), 8 if lang == "ja" else 13, lang) for name in dims["name"]], fontsize=8.5)
+        ax.tick_params(axis="x", pad=13)
         ax.grid(color=COLORS["grid"], linewidth=0.8)
         ax.spines["polar"].set_color("#BBBBBB")
 

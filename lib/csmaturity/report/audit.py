@@ -4,8 +4,9 @@ nbconvert's default ``lab`` HTML template loads require.js, MathJax and Mermaid 
 CDN, and the widget manager from unpkg when a notebook has widget state (nbconvert
 issues #754 and #1770). Setting their URL options to "" still leaves empty
 ``<script src="">`` tags, so the exporter here uses a template that extends ``lab``
-with those blocks removed, hides code cells (``exclude_input``) and embeds images:
-the file opens offline and makes no request.
+with those blocks removed, hides code cells (``exclude_input``) and embeds images and,
+like the report, a subset of the Japanese font: the file opens offline, makes no
+request and shows Japanese text on a machine without a Japanese font.
 """
 
 from __future__ import annotations
@@ -15,17 +16,31 @@ from pathlib import Path
 from typing import Any
 
 from ..fileio import atomic_path, atomic_write
+from ..style import EMBEDDED_FAMILY, font_face_css
+from .html import FONT_CSS_MARKER
 
 __all__ = ["export_audit_html", "run_diagnosis_notebook", "OFFLINE_TEMPLATE", "default_notebook"]
 
-#: An nbconvert template: the lab look without any script or style fetched from a CDN.
+#: An nbconvert template: the lab look without any script or style fetched from a CDN,
+#: and the report's embedded Japanese font put first in the lab font stacks (the
+#: marker is replaced by the font once the page text is known).
 OFFLINE_TEMPLATE = """\
 {%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
-"""
+{%- block html_head_css -%}
+<style type="text/css">
+FONT_CSS_MARKER
+:root {
+  --jp-ui-font-family: 'EMBEDDED', system-ui, -apple-system, 'Segoe UI', helvetica, arial, sans-serif;
+  --jp-content-font-family: 'EMBEDDED', system-ui, -apple-system, 'Segoe UI', helvetica, arial, sans-serif;
+  --jp-code-font-family: menlo, consolas, 'DejaVu Sans Mono', 'EMBEDDED', monospace;
+}
+</style>
+{%- endblock html_head_css -%}
+""".replace("FONT_CSS_MARKER", FONT_CSS_MARKER).replace("EMBEDDED", EMBEDDED_FAMILY)
 
 
 def default_notebook() -> Path:
@@ -50,7 +65,7 @@ def export_audit_html(notebook: str | Path, html_path: str | Path) -> Path:
         embed_images=True,
     )
     body, _ = exporter.from_notebook_node(nbformat.read(str(notebook), as_version=4))
-    return atomic_write(html_path, body)
+    return atomic_write(html_path, body.replace(FONT_CSS_MARKER, font_face_css(body)))
 
 
 def run_diagnosis_notebook(
