@@ -32,7 +32,8 @@ __all__ = ["write_excel"]
 # Number format per column key (the rest are text or plain numbers).
 PERCENT = {"weight", "fraction", "effective", "not_effective", "separation", "share", "share_accounts", "share_arr",
            "top1", "top2", "performance"}
-ONE_DECIMAL = {"score", "impact", "priority", "next_gate", "previous", "current", "delta"}
+ONE_DECIMAL = {"score", "impact", "priority", "next_gate", "previous", "current", "delta", "difference"}
+THREE_DECIMALS = {"p_value"}
 UNIT_FORMATS = {"points": "+0.0;-0.0;0.0", "share": "0.0%", "mean": "0.00", "amount": "#,##0", "count": "#,##0", "ratio": "0.00"}
 
 
@@ -71,7 +72,8 @@ def _table(s: _Sheets, name: str, frame: pd.DataFrame, lang: str, *, start_row: 
     headers = labels(lang)["columns"]
     columns = list(frame.columns)
     for j, key in enumerate(columns):
-        fmt = s.number("0%" if key in PERCENT else "0.0" if key in ONE_DECIMAL else "General") if key != "value" else None
+        num_format = "0%" if key in PERCENT else "0.0" if key in ONE_DECIMAL else "0.000" if key in THREE_DECIMALS else "General"
+        fmt = s.number(num_format) if key != "value" else None
         for i, value in enumerate(frame[key].tolist()):
             cell_fmt = s.number(UNIT_FORMATS[row_formats[i]]) if key in ("value", "low", "high") and row_formats else fmt
             if isinstance(value, str):
@@ -153,16 +155,21 @@ def write_excel(results: "ReportResults", path: str | Path) -> Path:
         _radar(s, sheet, len(dims), lang)
         _table(s, sheets["answers"], tables.answer_rows(results), lang,
                widths={"question": 60, "answer": 40, "evidence": 50, "dimension": 20})
-        _table(s, sheets["benchmark"], tables.benchmark_rows(results), lang, widths={"label": 44, "note": 50, "dimension": 20})
+        bench = tables.benchmark_rows(results)
+        bench["client"] = bench["client"].map(labels(lang)["match"])
+        _table(s, sheets["benchmark"], bench, lang, widths={"label": 44, "note": 50, "dimension": 20, "client": 18})
         _table(s, sheets["recommendations"], tables.recommendation_rows(results), lang,
                widths={"title": 32, "action": 70, "depends_on": 30, "triggered_by": 30})
         _table(s, sheets["roadmap"], tables.roadmap_rows(results), lang, widths={"title": 40, "phase": 20})
         if results.metrics is not None:
             rows = tables.metric_rows(results)
-            _table(s, sheets["metrics"], rows, lang, widths={"section": 28, "metric": 40}, row_formats=rows["unit"].tolist())
+            units = rows["unit"].tolist()
+            rows["unit"] = rows["unit"].map(labels(lang)["unit"])
+            _table(s, sheets["metrics"], rows, lang, widths={"section": 28, "metric": 40}, row_formats=units)
         if results.change is not None:
             _table(s, sheets["change"], tables.change_rows(results), lang, widths={"name": 28})
             survey = tables.survey_change_rows(results)
+            survey["unit"] = survey["unit"].map(labels(lang)["unit"])
             if len(survey):
                 _table(s, sheets["survey_change"], survey, lang, widths={"metric": 16})
         book.close()
