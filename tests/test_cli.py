@@ -116,14 +116,16 @@ def test_new_client_writes_a_file_and_will_not_overwrite(tmp_path, capsys):
     assert main(["new-client", "--out", str(out), "--force"]) == 0
 
 
-def test_demo_scores_every_sample_client(tmp_path, capsys, model, sample_client_files):
+def test_demo_diagnoses_every_sample_client(tmp_path, capsys, model, sample_client_files):
     clients = sample_client_files[0].parent
-    assert main(["demo", "--clients", str(clients), "--out", str(tmp_path)]) == 0
+    assert main(["demo", "--clients", str(clients), "--out", str(tmp_path), "--workers", "2"]) == 0
     out = capsys.readouterr().out
+    levels = set()
     for path in sample_client_files:
         client_id = yaml.safe_load(path.read_text(encoding="utf-8"))["client"]["id"]
         assert client_id in out
-        assert (tmp_path / f"{client_id}.json").exists()
-    assert (tmp_path / "scores.csv").exists()
-    levels = {json.loads(p.read_text(encoding="utf-8"))["level"]["id"] for p in tmp_path.glob("*.json")}
-    assert levels >= {lv.id for lv in model.levels}  # the samples span every level
+        (results,) = (tmp_path / client_id).glob("*.results.json")
+        assert list((tmp_path / client_id).glob("*.report.html")) and list((tmp_path / client_id).glob("*.report.xlsx"))
+        levels.add(json.loads(results.read_text(encoding="utf-8"))["level"]["id"])
+    assert levels == {lv.id for lv in model.levels}  # the samples span every level
+    assert (tmp_path / "portfolio.html").exists() and str(tmp_path / "portfolio.html") in out

@@ -60,5 +60,6 @@ def test_wheel_ships_model_and_templates(root, tmp_path):
     assert "csmaturity/models/cs_maturity_v1.yaml" in names
     assert any(n.startswith("csmaturity/templates/") and n.endswith((".html", ".j2", ".jinja")) for n in names), names
     assert "csmaturity/cli/__init__.py" in names
+    assert "csmaturity/notebooks/diagnosis.ipynb" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "csmaturity = csmaturity.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()

@@ -25,7 +25,6 @@ import os
 import time
 import traceback
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Literal
 
@@ -36,12 +35,12 @@ from .answers import load_answers
 from .assessment import input_hash
 from .errors import ValidationFailed
 from .fileio import atomic_write, safe_name
-from .model import MaturityModel, load_model
+from .resources import shipped_path
 
 __all__ = ["Engine", "ClientJob", "ClientOutcome", "BatchResult", "run_client", "run_batch", "expand_client_paths", "NOTEBOOK"]
 
 Engine = Literal["papermill", "direct"]
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "diagnosis.ipynb"
+NOTEBOOK = shipped_path("notebooks/diagnosis.ipynb")
 
 
 @dataclass(frozen=True)
@@ -92,22 +91,21 @@ def expand_client_paths(items: Iterable[str | Path]) -> list[Path]:
     return paths
 
 
-@lru_cache(maxsize=8)
-def _model(model_file: str | None, mtime: float | None) -> MaturityModel:
-    return load_model(model_file)
-
-
-def _cached_model(model_file: str | None) -> MaturityModel:
-    return _model(model_file, os.path.getmtime(model_file) if model_file else None)
-
-
 def warm_up(engine: Engine = "direct", model_file: str | None = None) -> None:
     """Pay the start-up work once per worker: imports, model parsing, fonts, templates."""
-    _cached_model(model_file)
-    if engine == "direct":
-        from . import report
+    from .report import cached_model
+    from .report.html import environment
+    from .style import register_japanese_font
 
-        report.warm_up()
+    cached_model(model_file)
+    environment()
+    if engine == "direct":
+        import matplotlib.pyplot  # noqa: F401
+        import seaborn  # noqa: F401
+
+        from . import charts  # noqa: F401
+
+        register_japanese_font()
     else:
         import nbconvert  # noqa: F401
         import papermill  # noqa: F401
@@ -137,7 +135,9 @@ def run_client(job: ClientJob) -> ClientOutcome:
     log = _logger(out_dir, key)
     outcome = ClientOutcome(job.client_file, key, "failed")
     try:
-        model = _cached_model(job.model_file)
+        from .report import cached_model
+
+        model = cached_model(job.model_file)
         answers = load_answers(job.client_file, model)
         outcome.client_id = answers.client.id
         key = outcome.key = safe_name(answers.client.id)
@@ -154,7 +154,7 @@ def run_client(job: ClientJob) -> ClientOutcome:
             log.info("start %s (engine %s)", job.client_file, job.engine)
             client_dir = out_dir / key
             runner = _run_papermill if job.engine == "papermill" else _run_direct
-            outcome.outputs = runner(job, answers.data_files, client_dir, key)
+            outcome.outputs = runner(job, client_dir)
             atomic_write(_state_path(out_dir, key), json.dumps({**state, "outputs": outcome.outputs}, ensure_ascii=False, indent=2))
             outcome.status = "ok"
             log.info("done: %s", outcome.outputs)
@@ -186,38 +186,19 @@ def _outputs_exist(state: dict[str, Any]) -> bool:
     return bool(outputs) and all(Path(p).is_file() for p in outputs.values())
 
 
-def _data_kwargs(data_files: dict[str, Path]) -> dict[str, str | None]:
-    return {f"{k}_file": str(v) for k, v in data_files.items()}
-
-
-def _run_direct(job: ClientJob, data_files: dict[str, Path], client_dir: Path, key: str) -> dict[str, str]:
+def _run_direct(job: ClientJob, client_dir: Path) -> dict[str, str]:
     from .report import build_report
 
-    written = build_report(job.client_file, out_dir=client_dir, lang=job.lang, model_file=job.model_file, **_data_kwargs(data_files))
-    return {k: str(v) for k, v in asdict(written).items() if v is not None}
+    written = build_report(job.client_file, out_dir=client_dir, lang=job.lang, model_file=job.model_file)
+    return {k: str(v) for k, v in asdict(written).items()}
 
 
-def _run_papermill(job: ClientJob, data_files: dict[str, Path], client_dir: Path, key: str) -> dict[str, str]:
-    import papermill as pm
+def _run_papermill(job: ClientJob, client_dir: Path) -> dict[str, str]:
+    from .report import run_diagnosis_notebook
 
-    from .report import export_audit_html, results_json_path
-
-    client_dir.mkdir(parents=True, exist_ok=True)
-    executed = client_dir / f"{key}.ipynb"
-    parameters: dict[str, Any] = {
-        "client_file": str(Path(job.client_file).resolve()),
-        "output_dir": str(client_dir.resolve()),
-        "lang": job.lang or "",
-        "model_file": job.model_file or "",
-        **_data_kwargs(data_files),
-    }
-    # papermill writes the partly executed notebook even when a cell fails: it stays as evidence.
-    pm.execute_notebook(job.notebook, str(executed), parameters=parameters, kernel_name="python3",
-                        progress_bar=False, cwd=str(client_dir))
-    audit = export_audit_html(executed, client_dir / f"{key}.audit.html")
-    results = results_json_path(client_dir, key)
-    outputs = json.loads(results.read_text(encoding="utf-8")).get("outputs", {})
-    return {**outputs, "notebook": str(executed), "audit_html": str(audit), "results_json": str(results)}
+    # On a failing cell the partly executed notebook is kept beside the report as evidence.
+    written = run_diagnosis_notebook(job.client_file, client_dir, notebook=job.notebook, lang=job.lang, model_file=job.model_file)
+    return {k: str(v) for k, v in written.items()}
 
 
 Submit = Callable[[ClientJob], "cf.Future[ClientOutcome]"]
@@ -249,7 +230,8 @@ def run_batch(
     workers = workers or os.cpu_count() or 1
     from tqdm import tqdm
 
-    bar = tqdm(total=len(jobs), unit="client", disable=not progress, dynamic_ncols=True)
+    # disable=None: a bar on a terminal, none in a CI log.
+    bar = tqdm(total=len(jobs), unit="client", disable=None if progress else True, dynamic_ncols=True)
     outcomes: list[ClientOutcome] = []
 
     def done(outcome: ClientOutcome) -> None:

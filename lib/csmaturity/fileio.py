@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
+import secrets
 import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,8 +22,10 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
+    tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.part"
+    # Created like any new file (mode 0666 less the umask), unlike mkstemp's 0600:
+    # a report is a deliverable others must be able to read.
+    os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
     try:
         yield Path(tmp)
         os.replace(tmp, target)

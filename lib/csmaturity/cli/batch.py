@@ -1,4 +1,4 @@
-"""Batch commands: batch, synth, portfolio."""
+"""Batch commands: batch, demo, synth, portfolio."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from ..model import load_model
 from ..portfolio import DEFAULT_MIN_GROUP, load_results
 from ..portfolio_report import summarise_portfolio, write_portfolio
 from ..synth import write_synthetic_clients
+
+SAMPLE_CLIENTS = Path("data/sample/clients")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,6 +33,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_batch)
 
+    p = sub.add_parser("demo", help="diagnose every sample client (reports + portfolio) and print where the outputs are")
+    p.add_argument("--clients", type=Path, default=SAMPLE_CLIENTS, help=f"folder of answers files (default {SAMPLE_CLIENTS})")
+    p.add_argument("--out", type=Path, default=Path("out/demo"))
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--model", type=Path)
+    p.set_defaults(handler=cmd_demo)
+
     p = sub.add_parser("synth", help="write realistic synthetic client files (load tests, benchmarks)")
     p.add_argument("--n", type=int, required=True)
     p.add_argument("--out", type=Path, required=True)
@@ -48,7 +57,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def print_outcomes(result: BatchResult) -> None:
-    table = result.summary()[["client_id", "status", "level", "overall", "seconds", "error"]].copy()
+    table = result.summary()[["status", "level", "overall", "seconds", "error"]].rename_axis("client")
     table["seconds"] = table["seconds"].round(1)
     table["error"] = table["error"].fillna("").map(lambda e: e.splitlines()[0][:70] if e else "")
     print(table.to_string())
@@ -82,6 +91,18 @@ def cmd_batch(args: argparse.Namespace) -> int:
     page = build_portfolio(args.out, args.model, args.lang or "en", args.segment, args.min_group)
     if page:
         print(f"portfolio: {page}")
+    return 1 if result.failed else 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    if not args.clients.is_dir():
+        print(f"error: {args.clients} is not a folder of answers files (run from the repository root)", file=sys.stderr)
+        return 1
+    result = run_batch(expand_client_paths([args.clients]), args.out, workers=args.workers, model_file=args.model)
+    print_outcomes(result)
+    page = build_portfolio(args.out, args.model, "en", "business_model", DEFAULT_MIN_GROUP)
+    print(f"\nreports (open the .report.html files in a browser; .report.xlsx to edit): {args.out}/<client>/")
+    print(f"portfolio summary: {page}")
     return 1 if result.failed else 0
 
 

@@ -1,4 +1,4 @@
-"""Core commands: validate, score, new-client, demo."""
+"""Core commands: validate, score, new-client."""
 
 from __future__ import annotations
 
@@ -7,19 +7,13 @@ import json
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from .._yaml import read_yaml_file
 from ..answers import ClientAnswers, blank_answers_yaml, check_unique_client_ids, load_answers
 from ..assessment import Assessment, assess
-from ..errors import AnswersError, ModelError, Problem, ValidationFailed
-from ..fileio import atomic_write, safe_name
-from ..model import MaturityModel, load_model, parse_model
+from ..errors import AnswersError, ModelError, Problem
+from ..fileio import atomic_write
+from ..model import load_model, parse_model
 
-SAMPLE_CLIENTS = Path("data/sample/clients")
-# The demo reports of this sample client include the metrics from the sample tables.
-DEMO_DATA_CLIENT = "hikari-cloud"
-DEMO_DATA = {"accounts_file": Path("data/sample/accounts.csv"), "survey_file": Path("data/sample/survey_ja_cp932.csv")}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,11 +38,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(handler=cmd_new_client)
 
-    p = sub.add_parser("demo", help="score every sample client and print a table")
-    p.add_argument("--clients", type=Path, default=SAMPLE_CLIENTS, help=f"folder of answers files (default {SAMPLE_CLIENTS})")
-    p.add_argument("--out", type=Path, default=Path("out/demo"))
-    _model_arg(p)
-    p.set_defaults(handler=cmd_demo)
 
 
 def _model_arg(p: argparse.ArgumentParser) -> None:
@@ -142,45 +131,3 @@ def cmd_new_client(args: argparse.Namespace) -> int:
     atomic_write(args.out, text)
     print(f"wrote {args.out}")
     return 0
-
-
-def score_folder(model: MaturityModel, folder: Path) -> tuple[list[Assessment], list[ValidationFailed]]:
-    """Assess every ``*.yaml`` answers file in ``folder``; invalid files are returned, not raised."""
-    results, failures = [], []
-    for path in sorted(folder.glob("*.yaml")):
-        try:
-            results.append(assess(model, load_answers(path, model)))
-        except ValidationFailed as exc:
-            failures.append(exc)
-    return results, failures
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    model = load_model(args.model)
-    if not args.clients.is_dir():
-        print(f"error: {args.clients} is not a folder of answers files (run from the repository root)", file=sys.stderr)
-        return 1
-    results, failures = score_folder(model, args.clients)
-    table = pd.DataFrame(
-        [
-            {"client": r.client_id, "name": r.answers.client.name, "overall": round(r.scorecard.overall, 1),
-             "level": r.scorecard.level.id, "coverage": f"{r.scorecard.coverage:.0%}"}
-            for r in results
-        ]
-    )
-    args.out.mkdir(parents=True, exist_ok=True)
-    for r in results:
-        atomic_write(args.out / f"{safe_name(r.client_id)}.json", json.dumps(r.to_dict(), ensure_ascii=False, indent=2))
-    atomic_write(args.out / "scores.csv", table.to_csv(index=False))
-    print(table.to_string(index=False))
-    for exc in failures:
-        _print_problems(exc.problems)
-    from ..report import build_report  # heavy imports, only when reports are made
-
-    reports = args.out / "reports"
-    for r in results:
-        data = DEMO_DATA if r.client_id == DEMO_DATA_CLIENT and all(p.is_file() for p in DEMO_DATA.values()) else {}
-        build_report(r.answers.source, out_dir=reports, model_file=args.model, **data)
-    print(f"\nscores: {args.out / 'scores.csv'}; one JSON per client in {args.out}/")
-    print(f"reports (HTML + Excel, open the .html in a browser): {reports}/")
-    return 1 if failures else 0

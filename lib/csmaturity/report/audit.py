@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..fileio import atomic_path, atomic_write
+from ..resources import shipped_path
 from ..style import EMBEDDED_FAMILY, font_face_css
 from .html import FONT_CSS_MARKER
 

@@ -12,12 +12,12 @@ once per process and folder; Jinja reloads a template whose file changed.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from ..resources import shipped_path
 from ..style import font_face_css
 from .formatting import fmt_compact, fmt_indicative, fmt_number, fmt_percent, fmt_ratio, fmt_signed, missing
 
@@ -29,13 +29,7 @@ FONT_CSS_MARKER = "/* csmaturity:font-face */"
 
 def templates_dir() -> Path:
     """``csmaturity/templates`` when installed from a wheel, else ``<repo>/templates``."""
-    packaged = Path(str(resources.files("csmaturity"))) / "templates"
-    if packaged.is_dir():
-        return packaged
-    repo = Path(__file__).resolve().parents[3] / "templates"
-    if repo.is_dir():
-        return repo
-    raise FileNotFoundError(f"report templates not found in {packaged} or {repo}")
+    return shipped_path("templates")
 
 
 def fill(label: str, **values: Any) -> str:

@@ -1,0 +1,143 @@
+"""Batch runs: fault isolation, resume, both engines agreeing, Dask."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from csmaturity.batch import run_batch
+from csmaturity.cli import main
+
+
+@pytest.fixture()
+def clients(tmp_path, sample_client_files) -> list[Path]:
+    """Three sample clients copied (without data tables, to stay quick) plus a broken one."""
+    folder = tmp_path / "clients"
+    folder.mkdir()
+    chosen = [p for p in sample_client_files if p.stem in ("sakura-logistics", "northwind-analytics", "midori-fintech")]
+    for path in chosen:
+        shutil.copy(path, folder / path.name)
+    broken = yaml.safe_load(chosen[0].read_text(encoding="utf-8"))
+    broken["client"]["id"] = "broken-co"
+    broken["answers"]["touch_status"] = "maybe"
+    (folder / "broken-co.yaml").write_text(yaml.safe_dump(broken, allow_unicode=True), encoding="utf-8")
+    return sorted(folder.glob("*.yaml"))
+
+
+def _results(out: Path, client_id: str) -> dict:
+    (path,) = (out / client_id).glob("*.results.json")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_a_broken_client_does_not_stop_the_batch(clients, tmp_path, capsys):
+    out = tmp_path / "out"
+    code = main(["batch", *map(str, clients), "--out", str(out), "--workers", "2", "--no-progress"])
+    printed = capsys.readouterr().out
+    assert code == 1
+    summary = pd.read_csv(out / "batch_summary.csv", index_col="key")
+    assert summary.loc["broken-co", "status"] == "failed"
+    assert "answers.touch_status" in summary.loc["broken-co", "error"]
+    assert (summary.drop(index="broken-co")["status"] == "ok").all()
+    log = (out / "logs" / "broken-co.log").read_text(encoding="utf-8")
+    assert "'maybe' is not an option" in log
+    assert "3 ok, 0 skipped (unchanged), 1 failed" in printed
+    for client in ("sakura-logistics", "northwind-analytics", "midori-fintech"):
+        assert _results(out, client)["provenance"]["kit_version"]
+    assert (out / "portfolio.html").exists() and len(pd.read_csv(out / "portfolio.csv")) == 3
+
+
+def test_resume_skips_unchanged_and_reruns_changed(clients, tmp_path):
+    good = [p for p in clients if p.stem != "broken-co"]
+    out = tmp_path / "out"
+    first = run_batch(good, out, workers=2, progress=False)
+    assert [o.status for o in first.outcomes] == ["ok"] * 3
+    report = next((out / "sakura-logistics").glob("*.report.html"))
+    stamp = report.stat().st_mtime_ns
+
+    again = run_batch(good, out, workers=2, resume=True, progress=False)
+    assert [o.status for o in again.outcomes] == ["skipped"] * 3
+    assert report.stat().st_mtime_ns == stamp
+    assert all(o.overall is not None for o in again.outcomes)  # skipped clients still report their scores
+
+    changed = next(p for p in good if p.stem == "northwind-analytics")
+    data = yaml.safe_load(changed.read_text(encoding="utf-8"))
+    data["answers"]["touch_status"] = "built"
+    changed.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    third = run_batch(good, out, workers=2, resume=True, progress=False)
+    status = {o.client_id: o.status for o in third.outcomes}
+    assert status == {"midori-fintech": "skipped", "northwind-analytics": "ok", "sakura-logistics": "skipped"}
+
+    report.unlink()  # a missing output forces a rerun even when the inputs match
+    fourth = run_batch(good, out, workers=2, resume=True, progress=False)
+    assert {o.client_id: o.status for o in fourth.outcomes}["sakura-logistics"] == "ok"
+
+
+def test_resume_reruns_everything_when_the_model_changes(clients, tmp_path, model):
+    from csmaturity.model import default_model_path
+
+    good = [p for p in clients if p.stem != "broken-co"][:2]
+    out = tmp_path / "out"
+    run_batch(good, out, workers=1, progress=False)
+    data = yaml.safe_load(default_model_path().read_text(encoding="utf-8"))
+    data["version"] = "1.0.1"
+    data["dimensions"][0]["weight"] = 20
+    mine = tmp_path / "my_model.yaml"
+    mine.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    rerun = run_batch(good, out, workers=1, resume=True, model_file=mine, progress=False)
+    assert [o.status for o in rerun.outcomes] == ["ok", "ok"]
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("notebooks")
+def test_both_engines_give_the_same_scores_and_report(clients, tmp_path):
+    good = [p for p in clients if p.stem in ("midori-fintech", "sakura-logistics")]
+    direct = run_batch(good, tmp_path / "direct", engine="direct", workers=2, progress=False)
+    papermill = run_batch(good, tmp_path / "pm", engine="papermill", workers=2, progress=False)
+    assert not direct.failed and not papermill.failed
+    for client in ("midori-fintech", "sakura-logistics"):
+        a, b = _results(tmp_path / "direct", client), _results(tmp_path / "pm", client)
+        a.pop("outputs"), b.pop("outputs")
+        assert a == b
+        html_a = next((tmp_path / "direct" / client).glob("*.report.html")).read_bytes()
+        html_b = next((tmp_path / "pm" / client).glob("*.report.html")).read_bytes()
+        assert html_a == html_b
+        audit = next((tmp_path / "pm" / client).glob("*.audit.html")).read_text(encoding="utf-8")
+        assert "<script src=" not in audit
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("notebooks")
+def test_papermill_failure_keeps_the_partial_notebook(clients, tmp_path):
+    # Valid answers, but the accounts table they name lacks every required column:
+    # the notebook fails part-way, after the assessment cells ran.
+    source = next(p for p in clients if p.stem == "sakura-logistics")
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    data["client"]["id"] = "bad-data-co"
+    data["data"] = {"accounts": "bad_accounts.csv"}
+    (source.parent / "bad_accounts.csv").write_text("foo,bar\n1,2\n", encoding="utf-8")
+    client = source.parent / "bad-data-co.yaml"
+    client.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_batch([client, source], out, engine="papermill", workers=2, progress=False)
+    (outcome,) = result.failed
+    assert outcome.client_id == "bad-data-co" and "bad_accounts.csv" in outcome.error
+    (partial,) = (out / "bad-data-co").glob("*.failed.ipynb")
+    assert "PapermillExecutionError" in (out / "logs" / "bad-data-co.log").read_text(encoding="utf-8")
+    assert json.loads(partial.read_text(encoding="utf-8"))["cells"]
+    assert _results(out, "sakura-logistics")["level"]["id"] == "adhoc"
+
+
+@pytest.mark.slow
+def test_batch_on_a_dask_local_cluster(clients, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    good = [p for p in clients if p.stem != "broken-co"][:2]
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        result = run_batch(good, tmp_path / "out", scheduler=cluster.scheduler_address, progress=False)
+    assert [o.status for o in result.outcomes] == ["ok", "ok"]
+    local = run_batch(good, tmp_path / "local", workers=1, progress=False)
+    assert [o.overall for o in result.outcomes] == [o.overall for o in local.outcomes]
