@@ -59,6 +59,7 @@ def floor_per_client(n: int, imports: str) -> float:
 
 
 def cli_loop_per_client(clients: list[Path], out: Path) -> float:
+    out.mkdir(parents=True, exist_ok=True)  # papermill does not create the output folder
     started = time.perf_counter()
     for client in clients:
         executed = out / f"{client.stem}.ipynb"
