@@ -214,8 +214,14 @@ def test_verdict_follows_the_results():
 def test_portfolio_position(tmp_path):
     others = [json.loads(build_report(CLIENTS / f"{c}.yaml", out_dir=tmp_path).results_json.read_text(encoding="utf-8"))
               for c in ("sakura-logistics", "bluepeak-hr")]
-    results = compute_results(CLIENTS / "northwind-analytics.yaml", portfolio=others)
-    assert results.portfolio_position() == {"clients": 2, "below": 1, "median": pytest.approx(51.6, abs=0.1)}
+    # Three B2B clients: below the default minimum of 5, so hidden, and too few for a median.
+    hidden = compute_results(CLIENTS / "northwind-analytics.yaml", portfolio=others).portfolio_position()
+    assert hidden["hidden"] is True and hidden["segment_size"] == 3 and hidden["median"] is None
+    assert set(hidden["percentiles"].values()) == {None}
+    # With a minimum of 3: sakura 9.08 < northwind 46.4 < bluepeak 94.06 -> 100 * 1 / 2.
+    shown = compute_results(CLIENTS / "northwind-analytics.yaml", portfolio=others, portfolio_min_group=3)
+    assert shown.portfolio_position()["percentiles"]["overall"] == 50.0
+    assert shown.portfolio_median() is not None
 
 
 def test_templates_are_found_in_the_repository():

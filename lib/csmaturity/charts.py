@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 import textwrap
+import unicodedata
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
@@ -100,13 +101,15 @@ def radar_chart(
     *,
     previous: "Assessment | None" = None,
     portfolio: pd.Series | None = None,
+    portfolio_label: str | None = None,
     lang: str | None = None,
     ax: "Axes | None" = None,
 ) -> "Figure":
     """Dimension scores (0–100) on a radar, with the level bands as rings.
 
     ``previous`` adds the earlier assessment (dashed); ``portfolio`` (a Series of
-    median scores by dimension id) adds a dotted reference polygon.
+    median scores by dimension id) adds a dotted reference polygon, named in the legend
+    by ``portfolio_label`` (default "Portfolio median").
     """
     lang = lang or assessment.lang
     dims = assessment.dimension_table()
@@ -136,7 +139,7 @@ def radar_chart(
 
         if portfolio is not None:
             polygon(portfolio.reindex(dims.index).to_numpy(dtype=float), color=COLORS["muted"], linestyle=":", linewidth=1.4,
-                    label=text("chart.radar.portfolio", lang))
+                    label=portfolio_label or text("chart.radar.portfolio", lang))
         if previous is not None:
             prev = previous.scorecard.dimensions["score"].reindex(dims.index).to_numpy(dtype=float)
             polygon(prev, color=COLORS["previous"], linestyle="--", linewidth=1.4,
@@ -146,7 +149,11 @@ def radar_chart(
         polygon(scores, color=COLORS["client"], linewidth=2, marker="o", markersize=4, zorder=3,
                 label=text("chart.radar.current", lang))
         if previous is not None or portfolio is not None:
-            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncols=3, fontsize=8)
+            # Below the bottom dimension names, not over them; one entry a row when the
+            # entries would not fit side by side ("Median of segment B2B (6 clients)"...).
+            names = ax.get_legend_handles_labels()[1]
+            width = sum(len(name) + sum(unicodedata.east_asian_width(c) in "WF" for c in name) for name in names)
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncols=len(names) if width <= 56 else 1, fontsize=8)
     return fig
 
 

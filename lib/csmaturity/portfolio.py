@@ -26,6 +26,8 @@ from .model import MaturityModel
 
 __all__ = [
     "DEFAULT_MIN_GROUP",
+    "SEGMENTS",
+    "find_results",
     "load_results",
     "portfolio_table",
     "level_distribution",
@@ -36,6 +38,25 @@ __all__ = [
 ]
 
 DEFAULT_MIN_GROUP = 5
+
+#: Columns of :func:`portfolio_table` a portfolio can be segmented by.
+SEGMENTS = ("business_model", "industry", "arr_band")
+
+
+def find_results(paths: Iterable[str | Path]) -> list[Path]:
+    """Results JSON files named by ``paths``: a folder gives its ``*.results.json`` and
+    ``*/*.results.json`` (a batch folder holds one sub-folder per client); a file is
+    taken as it is. Sorted within each folder, duplicates dropped; a path that does not
+    exist is an error naming it."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found += sorted({*path.glob("*.results.json"), *path.glob("*/*.results.json")})
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise DataError([Problem(str(path), "", "no such results file or folder")])
+    return list(dict.fromkeys(found))
 
 
 def load_results(paths: Iterable[str | Path]) -> list[dict[str, Any]]:

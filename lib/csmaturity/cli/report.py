@@ -6,6 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..errors import DataError, Problem
+from ..portfolio import DEFAULT_MIN_GROUP, SEGMENTS, find_results, load_results
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="write a client's report: self-contained HTML, Excel workbook and results JSON")
@@ -20,9 +23,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     data.add_argument("--previous-survey", type=Path, help="the survey at the previous assessment (default: the earlier wave of --survey)")
     data.add_argument("--period", nargs=2, metavar=("START", "END"),
                       help="retention period, ISO dates (default: the 12 months to the latest date in the accounts table)")
+    port = p.add_argument_group("portfolio", "the client's percentile among other clients' results (e.g. a batch folder)")
+    port.add_argument("--portfolio", nargs="+", action="extend", type=Path, metavar="DIR_OR_FILE",
+                      help="results JSON files, or folders whose *.results.json and */*.results.json are read "
+                           "(a batch folder); the client's own earlier results are left out and it is ranked fresh")
+    port.add_argument("--portfolio-segment", choices=SEGMENTS, default="business_model",
+                      help="rank the client among clients with the same value of this (default business_model)")
+    port.add_argument("--min-group", type=_min_group, default=DEFAULT_MIN_GROUP, metavar="N",
+                      help=f"hide percentiles where fewer than N clients share the segment (default {DEFAULT_MIN_GROUP}, at least 2)")
     p.add_argument("--notebook", action="store_true",
                    help="run the diagnosis notebook with papermill instead, keeping it and its code-free HTML as the audit trail")
     p.set_defaults(handler=cmd_report)
+
+
+def _min_group(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if n < 2:
+        raise argparse.ArgumentTypeError("must be at least 2: a percentile among fewer singles a client out")
+    return n
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -34,10 +55,20 @@ def cmd_report(args: argparse.Namespace) -> int:
         if args.period:
             print("error: --period is not a notebook parameter; leave it out with --notebook", file=sys.stderr)
             return 2
+        if args.portfolio:
+            print("error: --portfolio is not a notebook parameter; leave it out with --notebook", file=sys.stderr)
+            return 2
         written = run_diagnosis_notebook(args.file, args.out, lang=args.lang, model_file=args.model, **files)
     else:
+        portfolio = None
+        if args.portfolio:
+            found = find_results(args.portfolio)
+            if not found:
+                raise DataError([Problem(", ".join(map(str, args.portfolio)), "", "no *.results.json found for --portfolio")])
+            portfolio = load_results(found)
         outputs = build_report(args.file, out_dir=args.out, lang=args.lang, model_file=args.model,
-                               period=tuple(args.period) if args.period else None, **files)
+                               period=tuple(args.period) if args.period else None, portfolio=portfolio,
+                               portfolio_segment=args.portfolio_segment, portfolio_min_group=args.min_group, **files)
         written = vars(outputs)
     for kind, path in written.items():
         print(f"{kind:>12}: {path}")

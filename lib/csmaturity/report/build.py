@@ -10,6 +10,7 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 
 from ..fileio import atomic_write, inside, safe_name
+from ..portfolio import DEFAULT_MIN_GROUP
 from .context import render_charts, report_context
 from .excel import write_excel
 from .html import render_html
@@ -86,6 +87,8 @@ def build_report(
     previous_file: str | Path | None = None,
     previous_survey_file: str | Path | None = None,
     portfolio: Iterable[Mapping[str, Any]] | pd.DataFrame | None = None,
+    portfolio_segment: str = "business_model",
+    portfolio_min_group: int = DEFAULT_MIN_GROUP,
     period: tuple[str, str] | None = None,
 ) -> ReportOutputs:
     """Assess one client and write its report (HTML, Excel, results JSON) into ``out_dir``.
@@ -96,6 +99,7 @@ def build_report(
     """
     results = compute_results(
         client_file, lang=lang, model_file=model_file, accounts_file=accounts_file, survey_file=survey_file,
-        previous_file=previous_file, previous_survey_file=previous_survey_file, portfolio=portfolio, period=period,
+        previous_file=previous_file, previous_survey_file=previous_survey_file, portfolio=portfolio,
+        portfolio_segment=portfolio_segment, portfolio_min_group=portfolio_min_group, period=period,
     )
     return write_report(results, out_dir, charts_png=render_charts(results))

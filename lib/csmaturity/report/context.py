@@ -36,7 +36,8 @@ def report_figures(results: "ReportResults") -> dict[str, "Figure"]:
     a = results.assessment
     lang = a.lang
     figs: dict[str, Figure] = {
-        "radar": charts.radar_chart(a, previous=results.previous, portfolio=results.portfolio_median()),
+        "radar": charts.radar_chart(a, previous=results.previous, portfolio=results.portfolio_median(),
+                                    portfolio_label=tables.portfolio_median_label(results)),
         "benchmark": charts.benchmark_chart(a),
         "roadmap": charts.roadmap_chart(a),
     }
@@ -115,6 +116,7 @@ def report_context(results: "ReportResults", charts_png: dict[str, bytes] | None
                         "current": lv.id == card.level.id} for lv in model.levels],
             "steps": len(a.roadmap),
             "portfolio": results.portfolio_position(),
+            "portfolio_median_label": tables.portfolio_median_label(results),
         },
         "verdict": verdict(results),
         "charts": {name: _data_uri(png) for name, png in pngs.items()},

@@ -32,7 +32,7 @@ __all__ = ["write_excel"]
 # Number format per column key (the rest are text or plain numbers).
 PERCENT = {"weight", "fraction", "effective", "not_effective", "separation", "share", "share_accounts", "share_arr",
            "top1", "top2", "performance"}
-ONE_DECIMAL = {"score", "impact", "priority", "next_gate", "previous", "current", "delta", "difference"}
+ONE_DECIMAL = {"score", "impact", "priority", "next_gate", "previous", "current", "delta", "difference", "percentile"}
 THREE_DECIMALS = {"p_value"}
 UNIT_FORMATS = {"points": "+0.0;-0.0;0.0", "share": "0.0%", "mean": "0.00", "amount": "#,##0", "count": "#,##0", "ratio": "0.00"}
 
@@ -110,6 +110,7 @@ def _summary(s: _Sheets, results: "ReportResults") -> None:
         (L["summary"]["coverage"], card.coverage, "0%"),
         (L["summary"]["provisional"], card.provisional, None),
         (L["summary"]["similarity"], a.similarity.posterior_effective if a.similarity.items_used else None, "0%"),
+        *_portfolio_rows(results, L),
         (L["appendix"]["kit"], f"csmaturity {a.kit_version}", None),
         (L["appendix"]["model"], f"{a.model.id} {a.model.version}", None),
         (L["appendix"]["input_hash"], a.input_hash, None),
@@ -121,6 +122,25 @@ def _summary(s: _Sheets, results: "ReportResults") -> None:
     sheet.write_string(row, 0, L["excel"]["verdict"], s.bold)
     for i, sentence in enumerate(verdict(results)):
         sheet.write_string(row + i, 1, sentence, s.wrap)
+
+
+def _portfolio_rows(results: "ReportResults", L: dict[str, Any]) -> list[tuple[str, Any, str | None]]:
+    """The summary sheet's portfolio rows: segment, overall percentile (or why it is
+    hidden) and what the radar's median covers; none without a portfolio."""
+    position = results.portfolio_position()
+    if position is None:
+        return []
+    P = L["portfolio"]
+    segment = P["segment_value"].format(segment_name=P["segments"][position["segment"]["name"]],
+                                        segment=position["segment"]["value"], n=position["segment_size"],
+                                        min_group=position["min_group"])
+    overall = (P["hidden_short"].format(min_group=position["min_group"]) if position["hidden"]
+               else position["percentiles"]["overall"])
+    rows: list[tuple[str, Any, str | None]] = [(P["segment_label"], segment, None), (P["percentile_label"], overall, "0.0")]
+    median = tables.portfolio_median_label(results)
+    if median:
+        rows.append((P["median_label"], median, None))
+    return rows
 
 
 def _radar(s: _Sheets, sheet: "Worksheet", n: int, lang: str) -> None:

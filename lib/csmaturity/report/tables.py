@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = [
     "answer_text",
     "dimension_rows",
+    "portfolio_median_label",
     "answer_rows",
     "benchmark_rows",
     "gap_rows",
@@ -48,14 +49,15 @@ def answer_text(question: Question, value: Any, lang: str) -> str:
 
 
 def dimension_rows(results: "ReportResults") -> pd.DataFrame:
-    """Dimension scores with the minimum the next level requires, if any."""
+    """Dimension scores with the minimum the next level requires, if any, and the
+    client's percentile within its portfolio segment when a portfolio shows one."""
     a = results.assessment
     dims = a.dimension_table()
     levels = a.model.levels
     current = [lv.id for lv in levels].index(a.scorecard.level.id)
     next_level = levels[current + 1] if current + 1 < len(levels) else None
     total_weight = dims["weight"].sum()
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "dimension_id": dims.index,
             "name": dims["name"],
@@ -68,6 +70,22 @@ def dimension_rows(results: "ReportResults") -> pd.DataFrame:
             "next_gate": [next_level.gates.get(d, math.nan) if next_level else math.nan for d in dims.index],
         }
     ).reset_index(drop=True)
+    position = results.portfolio_position()
+    if position is not None and not position["hidden"]:
+        shown = position["percentiles"]
+        frame["percentile"] = [math.nan if shown.get(d) is None else shown[d] for d in dims.index]
+    return frame
+
+
+def portfolio_median_label(results: "ReportResults") -> str | None:
+    """The legend of the radar's median overlay: which clients the median is taken over."""
+    position = results.portfolio_position()
+    if position is None or position["median"] is None:
+        return None
+    median = position["median"]
+    if median["scope"] == "segment":
+        return text("chart.radar.portfolio_segment", results.lang, segment=position["segment"]["value"], n=median["clients"])
+    return text("chart.radar.portfolio_all", results.lang, n=median["clients"])
 
 
 def answer_rows(results: "ReportResults") -> pd.DataFrame:
