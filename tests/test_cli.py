@@ -23,11 +23,13 @@ def test_validate_sample_clients_ok(sample_client_files, capsys):
 
 
 def test_validate_reports_every_bad_file_and_fails(tmp_path, sample_client_files, capsys):
-    bad = _write(tmp_path / "bad.yaml", {**yaml.safe_load(sample_client_files[0].read_text(encoding="utf-8")),
+    by_name = {p.stem: p for p in sample_client_files}
+    bad = _write(tmp_path / "bad.yaml", {**yaml.safe_load(by_name["bluepeak-hr"].read_text(encoding="utf-8")),
                                          "answers": {"kpi_defined": ["retention", "bogus"], "leadership": 9}})
+    original = by_name["northwind-analytics"]  # names no data files, so a copy elsewhere stays valid
     dup = tmp_path / "dup.yaml"
-    dup.write_text(sample_client_files[1].read_text(encoding="utf-8"), encoding="utf-8")
-    code = main(["validate", str(bad), str(sample_client_files[1]), str(dup)])
+    dup.write_text(original.read_text(encoding="utf-8"), encoding="utf-8")
+    code = main(["validate", str(bad), str(original), str(dup)])
     err = capsys.readouterr().err
     assert code == 1
     assert "answers.kpi_defined" in err and "'bogus'" in err
