@@ -141,3 +141,21 @@ def test_batch_on_a_dask_local_cluster(clients, tmp_path):
     assert [o.status for o in result.outcomes] == ["ok", "ok"]
     local = run_batch(good, tmp_path / "local", workers=1, progress=False)
     assert [o.overall for o in result.outcomes] == [o.overall for o in local.outcomes]
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("notebooks")
+def test_portfolio_notebook_summarises_a_batch(clients, tmp_path, root):
+    import papermill as pm
+
+    good = [p for p in clients if p.stem != "broken-co"]
+    out = tmp_path / "out"
+    run_batch(good, out, workers=2, progress=False)
+    pm.execute_notebook(str(root / "notebooks" / "portfolio.ipynb"), str(tmp_path / "portfolio.ipynb"),
+                        parameters={"batch_dir": str(out), "lang": "ja", "min_group": 2},
+                        kernel_name="python3", progress_bar=False, cwd=str(tmp_path))
+    table = pd.read_csv(out / "portfolio.csv", index_col="client_id")
+    assert sorted(table.index) == ["midori-fintech", "northwind-analytics", "sakura-logistics"]
+    assert table.loc["sakura-logistics", "level"] == "adhoc"
+    html = (out / "portfolio.html").read_text(encoding="utf-8")
+    assert "ポートフォリオ診断サマリー" in html and "みどりフィンテック株式会社" in html

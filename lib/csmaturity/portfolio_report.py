@@ -25,7 +25,7 @@ from .portfolio import (
     portfolio_table,
     segment_percentiles,
 )
-from .resources import shipped_path
+from .report.html import environment
 
 __all__ = ["PortfolioOutputs", "PortfolioSummary", "summarise_portfolio", "write_portfolio"]
 
@@ -84,8 +84,6 @@ def _png(fig) -> str:
 
 def write_portfolio(summary: PortfolioSummary, model: MaturityModel, out_dir: str | Path, lang: str = "en") -> PortfolioOutputs:
     """Write ``portfolio.csv``, ``portfolio_percentiles.csv``, ``portfolio.xlsx`` and ``portfolio.html``."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
-
     from .portfolio_charts import cohort_comparison_chart, dimension_heatmap, level_distribution_chart
 
     if lang not in LANGUAGES:
@@ -109,8 +107,7 @@ def write_portfolio(summary: PortfolioSummary, model: MaturityModel, out_dir: st
                                           L["heatmap"] if len(summary.table) <= 60 else L["heatmap_segments"])),
         "cohorts": _png(cohort_comparison_chart(summary.cohorts, L, L["cohorts"])),
     }
-    env = Environment(loader=FileSystemLoader(str(shipped_path("templates"))), autoescape=select_autoescape(["html", "j2"]))
-    html = env.get_template("portfolio.html.j2").render(
+    html = environment().get_template("portfolio.html.j2").render(
         L=L, lang=lang, s=summary, charts=charts, dims=dim_names, model=model, kit_version=__version__,
         generated=dt.date.today().isoformat(),
         percentiles_note=L["percentiles_note"].format(segment=summary.segment, min_group=summary.min_group),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..batch import BatchResult, expand_client_paths, run_batch
 from ..model import load_model
-from ..portfolio import DEFAULT_MIN_GROUP, load_results
+from ..portfolio import DEFAULT_MIN_GROUP, find_results, load_results
 from ..portfolio_report import summarise_portfolio, write_portfolio
 from ..synth import write_synthetic_clients
 
@@ -68,7 +68,7 @@ def print_outcomes(result: BatchResult) -> None:
 
 def build_portfolio(batch_dir: Path, model_file: Path | None, lang: str, segment: str, min_group: int) -> Path | None:
     """Summarise every results JSON under ``batch_dir``; None when there are none."""
-    paths = sorted(batch_dir.glob("*/*.results.json"))
+    paths = find_results([batch_dir])
     if not paths:
         return None
     model = load_model(model_file)

@@ -263,15 +263,7 @@ def parse_scale(
         (out_of_range, f"found values outside {lo}–{hi}"),
     ):
         if mask.any():
-            positions = np.flatnonzero(mask)
-            rows = row_numbers(values, positions)
-            problems.append(
-                Problem(
-                    file_name,
-                    f"column '{name}', {rows_text(rows)}",
-                    f"{expected}; {what}: {_found_text(list(raw[positions]), list(rows))}",
-                )
-            )
+            problems.append(_mask_problem(values, raw, mask, file_name, name, expected, what))
     codes = np.where(valid & ~not_integer & ~out_of_range, numbers, lo).astype(np.intp)
     return ScaleColumn(codes, blank if blank.any() else None, lo, hi), problems
 
@@ -354,15 +346,7 @@ def parse_numbers(
         checks.append((blank, "found blanks"))
     for mask, what in checks:
         if mask.any():
-            positions = np.flatnonzero(mask)
-            rows = row_numbers(values, positions)
-            problems.append(
-                Problem(
-                    file_name,
-                    f"column '{name}', {rows_text(rows)}",
-                    f"{expected}; {what}: {_found_text(list(raw[positions]), list(rows))}",
-                )
-            )
+            problems.append(_mask_problem(values, raw, mask, file_name, name, expected, what))
     numbers[too_low | too_high | not_integer] = np.nan
     return numbers, problems
 
@@ -483,3 +467,10 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], file: str | Non
                     f"columns present: {have}")
             for c in missing
         ])
+
+
+def _mask_problem(values: Any, raw: np.ndarray, mask: np.ndarray, file_name: str, name: str, expected: str, what: str) -> Problem:
+    """One problem naming the column and the rows where ``mask`` is set, with the values found."""
+    positions = np.flatnonzero(mask)
+    rows = row_numbers(values, positions)
+    return Problem(file_name, f"column '{name}', {rows_text(rows)}", f"{expected}; {what}: {_found_text(list(raw[positions]), list(rows))}")
