@@ -13,7 +13,6 @@ worker does not accumulate open figures; notebooks display them all the same.
 
 from __future__ import annotations
 
-import math
 import re
 import textwrap
 import unicodedata
@@ -166,22 +165,21 @@ def benchmark_chart(assessment: "Assessment", *, lang: str | None = None, ax: "A
     with theme():
         fig, ax = _new_axes(ax, (PAGE_WIDTH, 0.3 * n + 1.3))
         y = np.arange(n)[::-1]
-        for yi, (_, row) in zip(y, table.iterrows()):
-            shares = [s for s in (row["effective"], row["not_effective"]) if not math.isnan(s)]
-            if len(shares) == 2:
-                ax.plot(shares, [yi, yi], color="#BBBBBB", linewidth=2, zorder=1)
+        both = table["effective"].notna().to_numpy() & table["not_effective"].notna().to_numpy()
+        ax.hlines(y[both], table["effective"][both], table["not_effective"][both], color="#BBBBBB", linewidth=2, zorder=1)
         model = assessment.model
         ax.scatter(table["effective"], y, s=46, color=COLORS["effective"], zorder=3,
                    label=model.benchmark.cohorts["effective"].name.get(lang))
         ax.scatter(table["not_effective"], y, s=46, marker="s", color=COLORS["not_effective"], zorder=3,
                    label=model.benchmark.cohorts["not_effective"].name.get(lang))
         client_x = 1.09
-        for yi, match in zip(y, table["client"]):
-            if pd.isna(match):  # don't know / unanswered (None, NaN or NA)
-                ax.text(client_x, yi, "?", ha="center", va="center", fontsize=10, color=COLORS["muted"])
-            else:
-                ax.scatter([client_x], [yi], s=60, marker="D", zorder=3, clip_on=False,
-                           facecolor=COLORS["client"] if match else "white", edgecolor=COLORS["client"], linewidth=1.5)
+        unknown = table["client"].isna().to_numpy()  # don't know / unanswered (None, NaN or NA)
+        has = table["client"].where(~unknown, False).astype(bool).to_numpy()
+        for yi in y[unknown]:
+            ax.text(client_x, yi, "?", ha="center", va="center", fontsize=10, color=COLORS["muted"])
+        for mask, face in ((has, COLORS["client"]), (~has & ~unknown, "white")):
+            ax.scatter(np.full(mask.sum(), client_x), y[mask], s=60, marker="D", zorder=3, clip_on=False,
+                       facecolor=face, edgecolor=COLORS["client"], linewidth=1.5)
         ax.text(client_x, n - 0.35, text("chart.benchmark.client", lang), ha="center", va="bottom", fontsize=8,
                 color=COLORS["client"])
         ax.axvline(1.02, color="#BBBBBB", linewidth=0.8)
@@ -210,8 +208,10 @@ def roadmap_chart(assessment: "Assessment", *, lang: str | None = None, ax: "Axe
         fig, ax = _new_axes(ax, (PAGE_WIDTH, 0.27 * n + 1.4))
         for p in phases:
             ax.axvspan(p.start_month, p.end_month, color=colors[p.id], alpha=0.07, zorder=0)
-            ax.text((p.start_month + p.end_month) / 2, -0.9, f"{p.name.get(lang)}\n{p.horizon.get(lang)}",
-                    ha="center", va="bottom", fontsize=8, color=colors[p.id])
+            # Above the frame, not across it.
+            ax.annotate(f"{p.name.get(lang)}\n{p.horizon.get(lang)}", xy=((p.start_month + p.end_month) / 2, 1.0),
+                        xycoords=("data", "axes fraction"), xytext=(0, 3), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=8, color=colors[p.id])
         for step, row in road.iterrows():
             yi = step - 1
             # Light bars with dark text: a title may run past a short phase and stay legible.
@@ -422,7 +422,7 @@ def nps_nrs_chart(matrix: Any, *, lang: str, ax: "Axes | None" = None) -> "Figur
     count = matrix.crosstab("count")
     with theme():
         fig, ax = _new_axes(ax, (PAGE_WIDTH * 0.5, PAGE_WIDTH * 0.38))
-        ax.imshow(share.to_numpy(dtype=float), cmap="Blues", vmin=0, vmax=max(0.01, float(share.to_numpy().max())) * 1.15)
+        ax.imshow(share.to_numpy(dtype=float), cmap="Blues", aspect="auto", vmin=0, vmax=max(0.01, float(share.to_numpy().max())) * 1.15)
         groups = matrix.table.set_index(["nps_category", "nrs_category"])["group"]
         for i, n_cat in enumerate(NPS_CATEGORIES):
             for j, r_cat in enumerate(NRS_CATEGORIES):

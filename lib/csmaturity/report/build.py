@@ -13,7 +13,7 @@ from ..fileio import atomic_write, inside, safe_name
 from ..portfolio import DEFAULT_MIN_GROUP
 from .context import render_charts, report_context
 from .excel import write_excel
-from .html import render_html
+from .html import render_html, shared_wording
 from .results import ReportResults, compute_results
 
 __all__ = ["ReportOutputs", "report_paths", "results_json_path", "write_report", "build_report"]
@@ -67,7 +67,7 @@ def write_report(results: ReportResults, out_dir: str | Path, *, charts_png: dic
     """
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     paths = report_paths(results.assessment.client_id, results.lang, out_dir)
-    html = render_html(report_context(results, charts_png))
+    html = render_html(report_context(results, charts_png), common_text=shared_wording(results.assessment.model))
     outputs = {"html": str(paths.html), "xlsx": str(paths.xlsx), "results_json": str(paths.results_json)}
     summary = json.dumps({**results.to_dict(), "outputs": outputs}, ensure_ascii=False, indent=2, default=str)
     write_excel(results, paths.xlsx)

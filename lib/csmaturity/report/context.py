@@ -27,7 +27,8 @@ def figure_png(fig: "Figure") -> bytes:
     buffer = io.BytesIO()
     with theme():
         # No creation date or software version: identical inputs give identical bytes.
-        fig.savefig(buffer, format="png", metadata={"Software": None})
+        # zlib level 3 compresses these flat-colour charts as well as the default 6, faster.
+        fig.savefig(buffer, format="png", metadata={"Software": None}, pil_kwargs={"compress_level": 3})
     return buffer.getvalue()
 
 

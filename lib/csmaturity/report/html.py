@@ -11,9 +11,11 @@ once per process and folder; Jinja reloads a template whose file changed.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -21,7 +23,10 @@ from ..resources import shipped_path
 from ..style import font_face_css
 from .formatting import fmt_compact, fmt_indicative, fmt_number, fmt_percent, fmt_ratio, fmt_signed, missing
 
-__all__ = ["templates_dir", "environment", "render_html", "FONT_CSS_MARKER"]
+if TYPE_CHECKING:
+    from ..model import MaturityModel
+
+__all__ = ["templates_dir", "environment", "render_html", "shared_wording", "FONT_CSS_MARKER"]
 
 #: Replaced by the embedded font once the page text is known.
 FONT_CSS_MARKER = "/* csmaturity:font-face */"
@@ -56,7 +61,26 @@ def environment(folder: str | None = None) -> jinja2.Environment:
     return env
 
 
-def render_html(context: dict[str, Any], template: str = "report.html.j2") -> str:
-    """The report page for a context from :func:`csmaturity.report.report_context`."""
+@lru_cache(maxsize=1)
+def _kit_wording() -> str:
+    locales = resources.files("csmaturity.locales")
+    texts = [(locales / name).read_text(encoding="utf-8") for name in ("labels.yaml", "portfolio.yaml")]
+    texts += [path.read_text(encoding="utf-8") for path in sorted(templates_dir().glob("*.j2"))]
+    return "".join(texts)
+
+
+def shared_wording(model: "MaturityModel") -> str:
+    """The text every report of ``model`` draws on: the kit's labels and templates and
+    the model's texts in all languages (see ``common_text`` of
+    :func:`csmaturity.style.font_face_css`)."""
+    return _kit_wording() + json.dumps(model.model_dump(mode="json"), ensure_ascii=False)
+
+
+def render_html(context: dict[str, Any], template: str = "report.html.j2", *, common_text: str = "") -> str:
+    """The report page for a context from :func:`csmaturity.report.report_context`.
+
+    ``common_text`` (usually :func:`shared_wording`) lets a batch reuse the embedded
+    font of the wording its reports share.
+    """
     page = environment().get_template(template).render(**context)
-    return page.replace(FONT_CSS_MARKER, font_face_css(page))
+    return page.replace(FONT_CSS_MARKER, font_face_css(page, common_text=common_text))

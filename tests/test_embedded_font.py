@@ -1,0 +1,78 @@
+"""The Japanese font embedded in reports: every character covered, shared wording cut once."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+
+from fontTools.ttLib import TTFont
+
+from csmaturity.report.html import shared_wording
+from csmaturity.style import font_face_css, japanese_font_path
+
+FACE = re.compile(r"@font-face \{ font-family: '([^']+)'; src: url\(data:font/ttf;base64,([A-Za-z0-9+/=]+)\) "
+                  r"format\('truetype'\); unicode-range: ([^;]+); \}")
+
+
+def faces(css: str) -> list[tuple[set[int], set[int]]]:
+    """(code points the face declares, code points its font maps) of each rule."""
+    found = []
+    for _family, data, ranges in FACE.findall(css):
+        declared: set[int] = set()
+        for part in ranges.split(","):
+            first, _, last = part.strip().removeprefix("U+").partition("-")
+            declared.update(range(int(first, 16), int(last or first, 16) + 1))
+        cmap = TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap()
+        found.append((declared, set(cmap)))
+    assert len(found) == css.count("@font-face"), "every rule parsed"
+    return found
+
+
+def embeddable(text: str) -> set[int]:
+    return {ord(c) for c in text if ord(c) >= 0x2000 and c.isprintable()}
+
+
+def test_a_page_without_japanese_embeds_nothing():
+    assert font_face_css("Plain ASCII report", common_text="共通の文言") == ""
+
+
+def test_a_japanese_page_shares_one_face_and_adds_its_own_characters(model):
+    common = shared_wording(model)
+    page_a = "継続率をKPIにしている 株式会社鷗外"  # 鷗 and 外: a client's own name
+    page_b = "継続率をKPIにしている 合同会社麒麟"
+    # The page uses most of the shared wording, as a real report does.
+    shared_part = "".join(sorted({chr(p) for p in embeddable(common)}))
+    css_a = font_face_css(shared_part + page_a, common_text=common)
+    css_b = font_face_css(shared_part + page_b, common_text=common)
+    faces_a, faces_b = faces(css_a), faces(css_b)
+    assert len(faces_a) == len(faces_b) == 2
+    assert faces_a[0] == faces_b[0]  # the same shared face in both pages
+    for page, found in ((shared_part + page_a, faces_a), (shared_part + page_b, faces_b)):
+        (common_declared, common_mapped), (own_declared, own_mapped) = found
+        # A face claims exactly the characters its font has: the rest (≤) stays with the system fonts.
+        assert common_declared == embeddable(common) & common_mapped and ord("≤") not in common_declared
+        assert own_declared == (embeddable(page) - embeddable(common)) & own_mapped
+        assert common_declared.isdisjoint(own_declared)
+    assert ord("鷗") in faces_a[1][0] and ord("麒") in faces_b[1][0]
+    assert ord("鷗") not in faces_b[1][0]  # no client's characters in another client's page
+
+
+def test_every_character_the_font_has_gets_a_face(model):
+    common = shared_wording(model)
+    page = common[:2000] + "株式会社鷗外"
+    declared = set().union(*(d for d, _ in faces(font_face_css(page, common_text=common))))
+    in_font = set(TTFont(japanese_font_path()).getBestCmap())
+    assert embeddable(page) & in_font <= declared
+
+
+def test_a_page_using_little_of_the_shared_wording_gets_one_small_face(model):
+    css = font_face_css("Overall score — level 2 → 3", common_text=shared_wording(model))
+    (declared, mapped), = faces(css)
+    assert declared == {ord("—"), ord("→")} and declared <= mapped
+
+
+def test_without_shared_wording_one_face_covers_the_page():
+    page = "顧客の声を集めている"
+    (declared, mapped), = faces(font_face_css(page))
+    assert declared == embeddable(page) <= mapped
