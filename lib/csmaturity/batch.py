@@ -22,11 +22,12 @@ import json
 import logging
 import multiprocessing
 import os
+import threading
 import time
 import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Literal
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal
 
 import pandas as pd
 
@@ -36,6 +37,9 @@ from .assessment import input_hash
 from .errors import ValidationFailed
 from .fileio import atomic_write, safe_name
 from .resources import shipped_path
+
+if TYPE_CHECKING:
+    from .report.kernel import KeptKernel
 
 __all__ = ["Engine", "ClientJob", "ClientOutcome", "BatchResult", "run_client", "run_batch", "expand_client_paths", "NOTEBOOK"]
 
@@ -92,23 +96,44 @@ def expand_client_paths(items: Iterable[str | Path]) -> list[Path]:
 
 
 def warm_up(engine: Engine = "direct", model_file: str | None = None) -> None:
-    """Pay the start-up work once per worker: imports, model parsing, fonts, templates."""
+    """Pay the start-up work once per worker: imports, model parsing, fonts, templates.
+
+    With the papermill engine this process only drives the notebooks; the kernel that
+    runs them is kept and warmed the same way (see :func:`_kept_kernel`).
+    """
     from .report import cached_model
     from .report.html import environment
-    from .style import register_japanese_font
 
     cached_model(model_file)
     environment()
     if engine == "direct":
-        import matplotlib.pyplot  # noqa: F401
+        import matplotlib.figure  # noqa: F401
         import seaborn  # noqa: F401
 
         from . import charts  # noqa: F401
+        from .style import theme_rc
 
-        register_japanese_font()
+        theme_rc()  # registers the Japanese font
     else:
-        import nbconvert  # noqa: F401
-        import papermill  # noqa: F401
+        from .report.audit import _exporter
+        from .report.kernel import KeptKernel  # noqa: F401 - imports papermill and nbclient
+
+        _exporter()
+
+
+_kernels = threading.local()
+
+
+def _kept_kernel(model_file: str | None) -> "KeptKernel":
+    """This thread's kept kernel (a Dask worker runs several clients at once, one per
+    thread), warmed like a direct worker and started on its first notebook."""
+    from .report.kernel import KeptKernel
+
+    kernel = getattr(_kernels, "kernel", None)
+    if kernel is None:
+        warm = f"from csmaturity.batch import warm_up\nwarm_up('direct', {model_file!r})"
+        kernel = _kernels.kernel = KeptKernel(warm_code=warm)
+    return kernel
 
 
 def _logger(out_dir: Path, key: str) -> logging.Logger:
@@ -197,7 +222,8 @@ def _run_papermill(job: ClientJob, client_dir: Path) -> dict[str, str]:
     from .report import run_diagnosis_notebook
 
     # On a failing cell the partly executed notebook is kept beside the report as evidence.
-    written = run_diagnosis_notebook(job.client_file, client_dir, notebook=job.notebook, lang=job.lang, model_file=job.model_file)
+    written = run_diagnosis_notebook(job.client_file, client_dir, notebook=job.notebook, lang=job.lang,
+                                     model_file=job.model_file, kernel=_kept_kernel(job.model_file))
     return {k: str(v) for k, v in written.items()}
 
 

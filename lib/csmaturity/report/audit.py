@@ -12,13 +12,19 @@ request and shows Japanese text on a machine without a Japanese font.
 from __future__ import annotations
 
 import warnings
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..fileio import atomic_path, atomic_write
 from ..resources import shipped_path
 from ..style import EMBEDDED_FAMILY, font_face_css
 from .html import FONT_CSS_MARKER
+
+if TYPE_CHECKING:
+    from nbconvert import HTMLExporter
+
+    from .kernel import KeptKernel
 
 __all__ = ["export_audit_html", "run_diagnosis_notebook", "OFFLINE_TEMPLATE", "default_notebook"]
 
@@ -51,13 +57,13 @@ def default_notebook() -> Path:
     return packaged if packaged.is_file() else Path(__file__).resolve().parents[3] / "notebooks" / "diagnosis.ipynb"
 
 
-def export_audit_html(notebook: str | Path, html_path: str | Path) -> Path:
-    """Export an executed notebook to offline HTML without code cells, atomically."""
-    import nbformat
+@lru_cache(maxsize=1)
+def _exporter() -> "HTMLExporter":
+    """The audit exporter, built once per process (it loads and compiles its templates)."""
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(
+    return HTMLExporter(
         extra_loaders=[DictLoader({"csmaturity_offline.html.j2": OFFLINE_TEMPLATE})],
         template_file="csmaturity_offline.html.j2",
         exclude_input=True,
@@ -65,8 +71,18 @@ def export_audit_html(notebook: str | Path, html_path: str | Path) -> Path:
         exclude_output_prompt=True,
         embed_images=True,
     )
-    body, _ = exporter.from_notebook_node(nbformat.read(str(notebook), as_version=4))
-    return atomic_write(html_path, body.replace(FONT_CSS_MARKER, font_face_css(body)))
+
+
+def export_audit_html(notebook: str | Path, html_path: str | Path, *, common_text: str = "") -> Path:
+    """Export an executed notebook to offline HTML without code cells, atomically.
+
+    ``common_text``: wording many audits share, whose font subset is then reused (see
+    :func:`csmaturity.style.font_face_css`).
+    """
+    import nbformat
+
+    body, _ = _exporter().from_notebook_node(nbformat.read(str(notebook), as_version=4))
+    return atomic_write(html_path, body.replace(FONT_CSS_MARKER, font_face_css(body, common_text=common_text)))
 
 
 def run_diagnosis_notebook(
@@ -75,6 +91,7 @@ def run_diagnosis_notebook(
     *,
     notebook: str | Path | None = None,
     timeout: int = 300,
+    kernel: "KeptKernel | None" = None,
     **parameters: Any,
 ) -> dict[str, Path]:
     """Execute the diagnosis notebook with papermill for one client; export its audit HTML.
@@ -85,13 +102,16 @@ def run_diagnosis_notebook(
     files the notebook writes, and returns all their paths (keys ``notebook``,
     ``audit_html``, ``html``, ``xlsx``, ``results_json``). On a failing cell papermill
     raises ``PapermillExecutionError`` and the partly executed notebook is kept as
-    ``<id>.<lang>.diagnosis.failed.ipynb``.
+    ``<id>.<lang>.diagnosis.failed.ipynb``. ``kernel`` runs the notebook on a kept
+    kernel (see :mod:`csmaturity.report.kernel`) instead of starting a new one.
     """
     import papermill as pm
 
     from .._yaml import read_yaml_file
     from ..errors import AnswersError
     from .build import report_paths
+    from .html import shared_wording
+    from .results import cached_model
 
     data, problems = read_yaml_file(client_file)
     if problems:
@@ -108,15 +128,21 @@ def run_diagnosis_notebook(
     for key, value in parameters.items():
         given = "" if value is None else str(value)
         params[key] = str(Path(given).resolve()) if given and key.endswith("_file") else given
+    source = Path(notebook or default_notebook())
     with atomic_path(executed) as tmp, warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="The specified file .* does not end in one of")  # the .part temp
         try:
-            pm.execute_notebook(str(notebook or default_notebook()), str(tmp), parameters=params, kernel_name="python3",
-                                progress_bar=False, cwd=str(out), execution_timeout=timeout)
+            if kernel is not None:
+                kernel.execute_notebook(source, tmp, parameters=params, cwd=out, timeout=timeout)
+            else:
+                pm.execute_notebook(str(source), str(tmp), parameters=params, kernel_name="python3",
+                                    progress_bar=False, cwd=str(out), execution_timeout=timeout)
         except pm.PapermillExecutionError:
             # Keep the partly executed notebook (with papermill's error banner) as evidence.
             atomic_write(out / f"{stem}.diagnosis.failed.ipynb", tmp.read_bytes())
             raise
-    audit = export_audit_html(executed, out / f"{stem}.audit.html")
+    # The notebook's own text (headings, explanations) is the same for every client.
+    common = shared_wording(cached_model(params.get("model_file") or None)) + source.read_text(encoding="utf-8")
+    audit = export_audit_html(executed, out / f"{stem}.audit.html", common_text=common)
     return {"notebook": executed, "audit_html": audit, "html": paths.html, "xlsx": paths.xlsx,
             "results_json": paths.results_json}
