@@ -12,7 +12,7 @@ from matplotlib.font_manager import FontProperties, findfont
 
 import csmaturity as cm
 from csmaturity import charts
-from csmaturity.report import compute_results, figure_png
+from csmaturity.report import compute_results, figure_svg
 from csmaturity.style import JA_FONT_FAMILY, PALETTE, apply_theme, japanese_font_path, register_japanese_font, theme
 
 from conftest import CLIENTS, SAMPLE
@@ -49,9 +49,9 @@ def test_japanese_labels_are_drawn_with_the_japanese_font(hikari):
 
 
 def test_charts_are_the_same_bytes_whatever_the_global_style(hikari):
-    first = figure_png(charts.benchmark_chart(hikari.assessment))
+    first = figure_svg(charts.benchmark_chart(hikari.assessment))
     with matplotlib.rc_context({"figure.facecolor": "black", "font.size": 20, "figure.dpi": 72}):
-        again = figure_png(charts.benchmark_chart(hikari.assessment))
+        again = figure_svg(charts.benchmark_chart(hikari.assessment))
     assert first == again
 
 
@@ -62,7 +62,10 @@ def test_every_report_chart_is_a_figure(hikari):
     assert set(figures) == {"radar", "benchmark", "roadmap", "change", "loyalty", "health", "concentration", "drivers", "nps_nrs"}
     for fig in figures.values():
         assert isinstance(fig, Figure)
-        assert figure_png(fig).startswith(b"\x89PNG")
+        svg = figure_svg(fig)
+        assert svg.startswith(b"<?xml")
+        # Text is drawn as outlines (readable without the font) and nothing is fetched.
+        assert b"<text" not in svg and b'href="http' not in svg
 
 
 def test_charts_draw_on_a_given_axes(hikari):
@@ -110,4 +113,4 @@ def test_charts_cope_with_unknown_answers_and_short_roadmaps(client):
     model = cm.load_model()
     result = cm.assess(model, cm.load_answers(CLIENTS / f"{client}.yaml", model))
     for chart in (charts.radar_chart, charts.benchmark_chart, charts.roadmap_chart):
-        assert figure_png(chart(result))
+        assert figure_svg(chart(result))

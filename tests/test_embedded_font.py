@@ -34,21 +34,18 @@ def embeddable(text: str) -> set[int]:
 
 
 def test_a_page_without_japanese_embeds_nothing():
-    assert font_face_css("Plain ASCII report", common_text="共通の文言") == ""
+    assert font_face_css("Plain ASCII report", common=["共通の文言"]) == ""
 
 
 def test_a_japanese_page_shares_one_face_and_adds_its_own_characters(model):
-    common = shared_wording(model)
+    common = shared_wording(model, "ja")
     page_a = "継続率をKPIにしている 株式会社鷗外"  # 鷗 and 外: a client's own name
     page_b = "継続率をKPIにしている 合同会社麒麟"
-    # The page uses most of the shared wording, as a real report does.
-    shared_part = "".join(sorted({chr(p) for p in embeddable(common)}))
-    css_a = font_face_css(shared_part + page_a, common_text=common)
-    css_b = font_face_css(shared_part + page_b, common_text=common)
-    faces_a, faces_b = faces(css_a), faces(css_b)
+    faces_a = faces(font_face_css(page_a, common=[common]))
+    faces_b = faces(font_face_css(page_b, common=[common]))
     assert len(faces_a) == len(faces_b) == 2
     assert faces_a[0] == faces_b[0]  # the same shared face in both pages
-    for page, found in ((shared_part + page_a, faces_a), (shared_part + page_b, faces_b)):
+    for page, found in ((page_a, faces_a), (page_b, faces_b)):
         (common_declared, common_mapped), (own_declared, own_mapped) = found
         # A face claims exactly the characters its font has: the rest (≤) stays with the system fonts.
         assert common_declared == embeddable(common) & common_mapped and ord("≤") not in common_declared
@@ -59,20 +56,36 @@ def test_a_japanese_page_shares_one_face_and_adds_its_own_characters(model):
 
 
 def test_every_character_the_font_has_gets_a_face(model):
-    common = shared_wording(model)
-    page = common[:2000] + "株式会社鷗外"
-    declared = set().union(*(d for d, _ in faces(font_face_css(page, common_text=common))))
+    common = shared_wording(model, "ja")
+    page = common[:2000] + "株式会社鷗外 ≤ 40"
+    declared = set().union(*(d for d, _ in faces(font_face_css(page, common=[common]))))
     in_font = set(TTFont(japanese_font_path()).getBestCmap())
     assert embeddable(page) & in_font <= declared
 
 
-def test_a_page_using_little_of_the_shared_wording_gets_one_small_face(model):
-    css = font_face_css("Overall score — level 2 → 3", common_text=shared_wording(model))
-    (declared, mapped), = faces(css)
-    assert declared == {ord("—"), ord("→")} and declared <= mapped
+def test_shared_wording_is_that_of_the_page_language(model):
+    english = embeddable(shared_wording(model, "en"))
+    japanese = embeddable(shared_wording(model, "ja"))
+    assert {ord("—"), ord("→")} <= english and not any(0x3040 <= p < 0xA000 for p in english)  # no kana or kanji
+    assert {ord("継"), ord("続")} <= japanese and len(japanese) > 300
+
+
+def test_an_english_page_embeds_a_few_symbols(model):
+    (declared, mapped), = faces(font_face_css("Overall score — level 2 → 3", common=[shared_wording(model, "en")]))
+    assert {ord("—"), ord("→")} <= declared <= mapped and len(declared) < 20
 
 
 def test_without_shared_wording_one_face_covers_the_page():
     page = "顧客の声を集めている"
     (declared, mapped), = faces(font_face_css(page))
     assert declared == embeddable(page) <= mapped
+
+
+def test_each_shared_wording_gets_its_face_without_overlap(model):
+    notebook = "診断ノートブックの説明文、見出しと注記。"
+    labels = shared_wording(model, "ja")
+    found = faces(font_face_css(notebook + "継続率 鷗", common=[notebook, labels]))
+    assert len(found) == 3
+    assert found[0][0] == embeddable(notebook)
+    assert found[1][0] == (embeddable(labels) - embeddable(notebook)) & found[1][1]  # no character twice
+    assert found[2][0] == {ord("鷗")}

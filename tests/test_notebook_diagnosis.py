@@ -65,7 +65,7 @@ def test_notebook_writes_the_report_with_the_engine_scores(client, lang, tmp_pat
     assert remote_references(audit) == []
     assert "<script src" not in audit
     assert "compute_results(" not in audit  # code cells are hidden
-    assert "data:image/png;base64," in audit  # the charts are inline
+    assert "data:image/svg+xml;base64," in audit  # the charts are inline
     assert cm.load_answers(client_file, model).client.name in audit
 
 

@@ -18,7 +18,7 @@ import importlib.util
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 __all__ = [
     "JA_FONT_FAMILY",
@@ -114,7 +114,8 @@ def _base_rc() -> dict[str, Any]:
             "ytick.color": COLORS["muted"],
             "legend.frameon": False,
             "figure.dpi": 100,
-            "savefig.dpi": 200,  # sharp when printed at A4 width
+            "savefig.dpi": 200,  # rasters (PNG exports, images inside an SVG): sharp at A4 width
+            "svg.fonttype": "path",  # report charts are SVG: text as outlines, no font needed to view
             # Constrained layout already fits every chart to its figure; "tight" would
             # draw each figure twice to measure it.
             "savefig.bbox": "standard",
@@ -160,10 +161,10 @@ EMBEDDED_FAMILY = "csmaturity-ja"
 def _embeddable(text: str) -> frozenset[str]:
     """The characters of ``text`` that the embedded font carries: U+2000 and up
     (punctuation, symbols, kana, kanji); Latin text keeps the system fonts."""
-    return frozenset(c for c in text if ord(c) >= 0x2000 and c.isprintable())
+    return frozenset(c for c in set(text) if ord(c) >= 0x2000 and c.isprintable())
 
 
-def font_face_css(used_text: str, *, common_text: str = "", family: str = EMBEDDED_FAMILY) -> str:
+def font_face_css(used_text: str, *, common: Sequence[str] = (), family: str = EMBEDDED_FAMILY) -> str:
     """``@font-face`` rules embedding the bundled Japanese font, cut down to the
     characters of ``used_text`` from U+2000 up; "" when there are none.
 
@@ -175,20 +176,23 @@ def font_face_css(used_text: str, *, common_text: str = "", family: str = EMBEDD
     Embedding IPA fonts in a document is allowed by the IPA Font License.
 
     Cutting a subset out of the 6 MB font takes a tenth of a second or more, the same
-    work for every report of a batch. ``common_text`` is the wording reports share
-    (labels, templates, the model's texts): when a page uses most of its characters,
-    they go into one face built once per process, and only the page's own characters
-    (a client's name, notes) into a second small face; each face declares its
-    ``unicode-range``, so the browser takes every character from the face that has it.
+    work for every report of a batch. ``common`` holds wordings the page draws on and
+    shares with other pages (the kit's labels with the model's texts; a notebook's
+    explanations): each goes whole into a face built once per process, and only the
+    page's other characters (a client's name, notes) into a small face of its own.
+    Each face declares its ``unicode-range``, so the browser takes every character
+    from the face that has it.
     """
     used = _embeddable(used_text)
     if not used:
         return ""
-    common = _embeddable(common_text)
-    if len(used & common) * 2 < len(common):
-        return _face_css(used, family)  # e.g. an English page: a few symbols of the shared wording
-    own = used - common
-    return "\n".join(filter(None, (_face_css(chars, family) for chars in (common, own) if chars)))
+    faces: list[frozenset[str]] = []
+    covered: frozenset[str] = frozenset()
+    for wording in common:
+        faces.append(_embeddable(wording) - covered)
+        covered |= faces[-1]
+    faces.append(used - covered)
+    return "\n".join(filter(None, (_face_css(chars, family) for chars in faces if chars)))
 
 
 def _unicode_range(points: set[int]) -> str:

@@ -9,7 +9,7 @@ One call writes all three::
 
 The pieces are public so the diagnosis notebook can show the same charts inline and
 write the same files: :func:`compute_results` (every number), :func:`render_charts`
-(PNG bytes), :func:`report_context` and :func:`render_html` (the page),
+(SVG bytes), :func:`report_context` and :func:`render_html` (the page),
 :func:`write_excel` and :func:`write_report`; :func:`run_diagnosis_notebook` executes
 the notebook with papermill and :func:`export_audit_html` turns it into the offline,
 code-free audit trail. Templates (Jinja2, autoescaped) live in
@@ -19,7 +19,7 @@ the repository's ``templates/`` folder, packaged as ``csmaturity/templates``.
 from .audit import export_audit_html, run_diagnosis_notebook
 from .build import ReportOutputs, build_report, report_paths, results_json_path, write_report
 from .change import AssessmentChange, compare_assessments
-from .context import figure_png, render_charts, report_context, report_figures
+from .context import figure_svg, render_charts, report_context, report_figures
 from .excel import write_excel
 from .html import render_html, templates_dir
 from .metrics_summary import MetricsSummary, compute_metrics
@@ -37,7 +37,7 @@ __all__ = [
     "compare_assessments",
     "compute_metrics",
     "compute_results",
-    "figure_png",
+    "figure_svg",
     "render_charts",
     "render_html",
     "report_context",

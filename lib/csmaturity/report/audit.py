@@ -14,7 +14,7 @@ from __future__ import annotations
 import warnings
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 from ..fileio import atomic_path, atomic_write
 from ..resources import shipped_path
@@ -73,16 +73,16 @@ def _exporter() -> "HTMLExporter":
     )
 
 
-def export_audit_html(notebook: str | Path, html_path: str | Path, *, common_text: str = "") -> Path:
+def export_audit_html(notebook: str | Path, html_path: str | Path, *, common: Sequence[str] = ()) -> Path:
     """Export an executed notebook to offline HTML without code cells, atomically.
 
-    ``common_text``: wording many audits share, whose font subset is then reused (see
+    ``common``: wordings many audits share, whose font subsets are then reused (see
     :func:`csmaturity.style.font_face_css`).
     """
     import nbformat
 
     body, _ = _exporter().from_notebook_node(nbformat.read(str(notebook), as_version=4))
-    return atomic_write(html_path, body.replace(FONT_CSS_MARKER, font_face_css(body, common_text=common_text)))
+    return atomic_write(html_path, body.replace(FONT_CSS_MARKER, font_face_css(body, common=common)))
 
 
 def run_diagnosis_notebook(
@@ -142,7 +142,7 @@ def run_diagnosis_notebook(
             atomic_write(out / f"{stem}.diagnosis.failed.ipynb", tmp.read_bytes())
             raise
     # The notebook's own text (headings, explanations) is the same for every client.
-    common = shared_wording(cached_model(params.get("model_file") or None)) + source.read_text(encoding="utf-8")
-    audit = export_audit_html(executed, out / f"{stem}.audit.html", common_text=common)
+    common = [source.read_text(encoding="utf-8"), shared_wording(cached_model(params.get("model_file") or None), lang)]
+    audit = export_audit_html(executed, out / f"{stem}.audit.html", common=common)
     return {"notebook": executed, "audit_html": audit, "html": paths.html, "xlsx": paths.xlsx,
             "results_json": paths.results_json}

@@ -57,17 +57,17 @@ def results_json_path(out_dir: str | Path, client_id: str, lang: str | None = No
     return found[0]
 
 
-def write_report(results: ReportResults, out_dir: str | Path, *, charts_png: dict[str, bytes] | None = None) -> ReportOutputs:
+def write_report(results: ReportResults, out_dir: str | Path, *, charts: dict[str, bytes] | None = None) -> ReportOutputs:
     """Render and write the HTML report, the workbook and the results JSON.
 
     Each file is rendered completely in memory or in a temporary file and then moved
     into place, so a failure leaves an earlier good report untouched and no partial
-    file behind. ``charts_png`` reuses charts already rendered (see
+    file behind. ``charts`` reuses charts already rendered (see
     :func:`csmaturity.report.render_charts`).
     """
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     paths = report_paths(results.assessment.client_id, results.lang, out_dir)
-    html = render_html(report_context(results, charts_png), common_text=shared_wording(results.assessment.model))
+    html = render_html(report_context(results, charts), common=[shared_wording(results.assessment.model, results.lang)])
     outputs = {"html": str(paths.html), "xlsx": str(paths.xlsx), "results_json": str(paths.results_json)}
     summary = json.dumps({**results.to_dict(), "outputs": outputs}, ensure_ascii=False, indent=2, default=str)
     write_excel(results, paths.xlsx)
@@ -102,4 +102,4 @@ def build_report(
         previous_file=previous_file, previous_survey_file=previous_survey_file, portfolio=portfolio,
         portfolio_segment=portfolio_segment, portfolio_min_group=portfolio_min_group, period=period,
     )
-    return write_report(results, out_dir, charts_png=render_charts(results))
+    return write_report(results, out_dir, charts=render_charts(results))

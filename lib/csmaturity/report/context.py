@@ -19,16 +19,17 @@ if TYPE_CHECKING:
 
     from .results import ReportResults
 
-__all__ = ["report_context", "report_figures", "render_charts", "figure_png"]
+__all__ = ["report_context", "report_figures", "render_charts", "figure_svg"]
 
 
-def figure_png(fig: "Figure") -> bytes:
-    """PNG bytes of a figure in the report style (200 dpi, fixed metadata)."""
+def figure_svg(fig: "Figure") -> bytes:
+    """SVG bytes of a figure in the report style: vector shapes and text drawn as
+    outlines of the bundled font, so a chart is sharp on screen and in print at any
+    size and needs no font where it is opened. Identical inputs give identical bytes
+    (no date, fixed id salt)."""
     buffer = io.BytesIO()
     with theme():
-        # No creation date or software version: identical inputs give identical bytes.
-        # zlib level 3 compresses these flat-colour charts as well as the default 6, faster.
-        fig.savefig(buffer, format="png", metadata={"Software": None}, pil_kwargs={"compress_level": 3})
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
 
 
@@ -61,27 +62,28 @@ def report_figures(results: "ReportResults") -> dict[str, "Figure"]:
 
 
 def render_charts(results: "ReportResults") -> dict[str, bytes]:
-    """Every chart of the report as PNG bytes, by name (what the notebook displays)."""
-    return {name: figure_png(fig) for name, fig in report_figures(results).items()}
+    """Every chart of the report as SVG bytes, by name (what the notebook displays)."""
+    return {name: figure_svg(fig) for name, fig in report_figures(results).items()}
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return frame.to_dict(orient="records")
 
 
-def _data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+def _data_uri(svg: bytes) -> str:
+    # An <img> of its own keeps each chart's ids apart from the page's and the other charts'.
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
-def report_context(results: "ReportResults", charts_png: dict[str, bytes] | None = None) -> dict[str, Any]:
-    """The template context of a report. ``charts_png`` reuses charts already rendered
+def report_context(results: "ReportResults", charts: dict[str, bytes] | None = None) -> dict[str, Any]:
+    """The template context of a report. ``charts`` reuses charts already rendered
     with :func:`render_charts` (the notebook shows them first)."""
     a = results.assessment
     lang = a.lang
     card = a.scorecard
     client = a.answers.client
     model = a.model
-    pngs = charts_png if charts_png is not None else render_charts(results)
+    svgs = charts if charts is not None else render_charts(results)
     m = results.metrics
     metrics = None
     if m is not None:
@@ -120,7 +122,7 @@ def report_context(results: "ReportResults", charts_png: dict[str, bytes] | None
             "portfolio_median_label": tables.portfolio_median_label(results),
         },
         "verdict": verdict(results),
-        "charts": {name: _data_uri(png) for name, png in pngs.items()},
+        "charts": {name: _data_uri(svg) for name, svg in svgs.items()},
         "dimensions": _records(tables.dimension_rows(results)),
         "benchmark": {
             "rows": _records(tables.benchmark_rows(results)),

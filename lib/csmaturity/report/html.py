@@ -11,14 +11,13 @@ once per process and folder; Jinja reloads a template whose file changed.
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import jinja2
 
+from ..locales import labels
 from ..resources import shipped_path
 from ..style import font_face_css
 from .formatting import fmt_compact, fmt_indicative, fmt_number, fmt_percent, fmt_ratio, fmt_signed, missing
@@ -61,26 +60,37 @@ def environment(folder: str | None = None) -> jinja2.Environment:
     return env
 
 
-@lru_cache(maxsize=1)
-def _kit_wording() -> str:
-    locales = resources.files("csmaturity.locales")
-    texts = [(locales / name).read_text(encoding="utf-8") for name in ("labels.yaml", "portfolio.yaml")]
-    texts += [path.read_text(encoding="utf-8") for path in sorted(templates_dir().glob("*.j2"))]
-    return "".join(texts)
+def _strings(node: Any, lang: str | None = None) -> Iterator[str]:
+    """The strings of a nested dict/list tree; with ``lang``, only those under that key."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if lang is None or key == lang or isinstance(value, (dict, list)):
+                yield from _strings(value, None if key == lang else lang)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _strings(item, lang)
+    elif isinstance(node, str) and lang is None:
+        yield node
 
 
-def shared_wording(model: "MaturityModel") -> str:
-    """The text every report of ``model`` draws on: the kit's labels and templates and
-    the model's texts in all languages (see ``common_text`` of
+@lru_cache(maxsize=2)
+def _kit_wording(lang: str) -> str:
+    templates = [path.read_text(encoding="utf-8") for path in sorted(templates_dir().glob("*.j2"))]
+    return "".join([*_strings(labels(lang)), *templates])
+
+
+def shared_wording(model: "MaturityModel", lang: str) -> str:
+    """The text every ``lang`` report of ``model`` draws on: the kit's labels and
+    templates and the model's texts in that language (see ``common`` of
     :func:`csmaturity.style.font_face_css`)."""
-    return _kit_wording() + json.dumps(model.model_dump(mode="json"), ensure_ascii=False)
+    return _kit_wording(lang) + "".join(_strings(model.model_dump(mode="json"), lang))
 
 
-def render_html(context: dict[str, Any], template: str = "report.html.j2", *, common_text: str = "") -> str:
+def render_html(context: dict[str, Any], template: str = "report.html.j2", *, common: Sequence[str] = ()) -> str:
     """The report page for a context from :func:`csmaturity.report.report_context`.
 
-    ``common_text`` (usually :func:`shared_wording`) lets a batch reuse the embedded
+    ``common`` (usually ``[shared_wording(model)]``) lets a batch reuse the embedded
     font of the wording its reports share.
     """
     page = environment().get_template(template).render(**context)
-    return page.replace(FONT_CSS_MARKER, font_face_css(page, common_text=common_text))
+    return page.replace(FONT_CSS_MARKER, font_face_css(page, common=common))
