@@ -6,6 +6,8 @@ import io
 from pathlib import Path
 
 import matplotlib
+import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont
@@ -114,3 +116,25 @@ def test_charts_cope_with_unknown_answers_and_short_roadmaps(client):
     result = cm.assess(model, cm.load_answers(CLIENTS / f"{client}.yaml", model))
     for chart in (charts.radar_chart, charts.benchmark_chart, charts.roadmap_chart):
         assert figure_svg(chart(result))
+
+
+@pytest.mark.parametrize("client", ["hikari-cloud", "orbit-education"])
+def test_benchmark_chart_marks_what_the_client_has_lacks_or_does_not_know(client):
+    assessment = compute_results(CLIENTS / f"{client}.yaml").assessment
+    table = assessment.benchmark
+    ax = charts.benchmark_chart(assessment).axes[0]
+    row_y = dict(zip(table.index, range(len(table) - 1, -1, -1)))  # first row at the top
+    client_x = 1.09
+    by_face = {}
+    for coll in ax.collections:
+        offsets = coll.get_offsets()
+        if len(offsets) and np.allclose(offsets[:, 0], client_x):
+            white = np.allclose(coll.get_facecolor()[0][:3], 1.0)
+            by_face["open" if white else "filled"] = {round(float(y)) for y in offsets[:, 1]}
+    unknown = {round(t.get_position()[1]) for t in ax.texts if t.get_text() == "?"}
+    expected = {"filled": set(), "open": set(), "unknown": set()}
+    for key, has in table["client"].items():
+        expected["unknown" if pd.isna(has) else "filled" if has else "open"].add(row_y[key])
+    assert by_face.get("filled", set()) == expected["filled"]
+    assert by_face.get("open", set()) == expected["open"]
+    assert unknown == expected["unknown"]
