@@ -138,3 +138,19 @@ def test_benchmark_chart_marks_what_the_client_has_lacks_or_does_not_know(client
     assert by_face.get("filled", set()) == expected["filled"]
     assert by_face.get("open", set()) == expected["open"]
     assert unknown == expected["unknown"]
+
+
+def test_roadmap_chart_draws_one_bar_per_step_hatched_when_moved(hikari):
+    import dataclasses
+
+    from matplotlib.patches import Rectangle
+
+    road = hikari.assessment.roadmap.copy()
+    road["moved_by_dependency"] = [i % 3 == 0 for i in range(len(road))]
+    ax = charts.roadmap_chart(dataclasses.replace(hikari.assessment, roadmap=road)).axes[0]
+    bars = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_height() == pytest.approx(0.66)]
+    assert len(bars) == len(road)
+    assert [b.get_x() for b in bars] == road["start_month"].tolist()
+    assert [bool(b.get_hatch()) for b in bars] == road["moved_by_dependency"].tolist()
+    titles = [t.get_text() for t in ax.texts]
+    assert all(f"{step}. " in " ".join(titles) for step in road.index)

@@ -212,20 +212,23 @@ def roadmap_chart(assessment: "Assessment", *, lang: str | None = None, ax: "Axe
             ax.annotate(f"{p.name.get(lang)}\n{p.horizon.get(lang)}", xy=((p.start_month + p.end_month) / 2, 1.0),
                         xycoords=("data", "axes fraction"), xytext=(0, 3), textcoords="offset points",
                         ha="center", va="bottom", fontsize=8, color=colors[p.id])
-        for step, row in road.iterrows():
-            yi = step - 1
-            # Light bars with dark text: a title may run past a short phase and stay legible.
-            ax.barh(yi, row["end_month"] - row["start_month"], left=row["start_month"], height=0.66,
-                    color=colors[row["phase"]], alpha=0.3, hatch="///" if row["moved_by_dependency"] else None,
-                    edgecolor=colors[row["phase"]], linewidth=0, zorder=2)
-            ax.plot([row["start_month"], row["start_month"]], [yi - 0.33, yi + 0.33], color=colors[row["phase"]],
-                    linewidth=3, solid_capstyle="butt", zorder=3)
-            ax.text(row["start_month"] + 0.25, yi, f"{step}. {literal(row['title'])}", va="center", ha="left",
+        y = road.index.to_numpy() - 1
+        starts = road["start_month"].to_numpy()
+        step_colors = [colors[phase] for phase in road["phase"]]
+        # Light bars with dark text: a title may run past a short phase and stay legible.
+        bars = ax.barh(y, road["end_month"].to_numpy() - starts, left=starts, height=0.66, color=step_colors,
+                       alpha=0.3, edgecolor=step_colors, linewidth=0, zorder=2)
+        for bar, moved in zip(bars, road["moved_by_dependency"]):
+            if moved:
+                bar.set_hatch("///")
+        ax.vlines(starts, y - 0.33, y + 0.33, colors=step_colors, linewidth=3, capstyle="butt", zorder=3)
+        for step, start, title in zip(road.index, starts, road["title"]):
+            ax.text(start + 0.25, step - 1, f"{step}. {literal(title)}", va="center", ha="left",
                     fontsize=7.5, color=COLORS["ink"], zorder=4, clip_on=True)
         if road.empty:
             ax.text(end / 2, 0, text("chart.roadmap.empty", lang), ha="center", va="center", color=COLORS["muted"])
         ax.set_xlim(0, end)
-        ax.set_ylim(n - 0.5, -1.0)
+        ax.set_ylim(n - 0.5, -0.6)
         ax.set_yticks([])
         ax.set_xticks(sorted({p.start_month for p in phases} | {p.end_month for p in phases}))
         ax.set_xlabel(text("chart.roadmap.xlabel", lang), fontsize=8.5)
