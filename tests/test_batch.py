@@ -159,3 +159,40 @@ def test_portfolio_notebook_summarises_a_batch(clients, tmp_path, root):
     assert table.loc["sakura-logistics", "level"] == "adhoc"
     html = (out / "portfolio.html").read_text(encoding="utf-8")
     assert "ポートフォリオ診断サマリー" in html and "みどりフィンテック株式会社" in html
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_soon_leaves_whole_reports_and_resume_finishes(tmp_path, model):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from csmaturity.synth import write_synthetic_clients
+
+    clients = write_synthetic_clients(model, 30, tmp_path / "clients", seed=3)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "csmaturity", "batch", str(tmp_path / "clients"), "--out", str(out),
+               "--workers", "2", "--no-progress"]
+    # Its own process group with the default Ctrl-C action, as in a terminal (a background
+    # job of a script ignores SIGINT); the signal goes to the whole group, workers included.
+    batch = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 120
+    while not list((out / "state").glob("*.json")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(batch.pid, signal.SIGINT)
+    _, err = batch.communicate(timeout=60)
+    assert batch.returncode == 130
+    assert "rerun with --resume" in err and "Traceback" not in err
+    finished = sorted(p.stem for p in (out / "state").glob("*.json"))
+    assert 1 <= len(finished) < len(clients)  # the clients not yet started were cancelled
+    assert not list(out.rglob("*.part"))  # nothing half-written
+    for key in finished:
+        results = json.loads(next((out / key).glob("*.results.json")).read_text(encoding="utf-8"))
+        assert results["client"]["id"] == key
+    resumed = run_batch(clients, out, workers=2, resume=True, progress=False)
+    statuses = {o.key: o.status for o in resumed.outcomes}
+    assert sorted(k for k, s in statuses.items() if s == "skipped") == finished
+    assert sum(s == "ok" for s in statuses.values()) == len(clients) - len(finished)

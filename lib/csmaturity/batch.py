@@ -22,6 +22,7 @@ import json
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 import traceback
@@ -119,6 +120,14 @@ def warm_up(engine: Engine = "direct", model_file: str | None = None) -> None:
         from .report.kernel import KeptKernel  # noqa: F401 - imports papermill and nbclient
 
         _exporter()
+
+
+def _init_worker(engine: Engine, model_file: str | None) -> None:
+    """A pool worker: Ctrl-C is the parent's to handle (it cancels the clients not yet
+    started and lets the running ones finish), so a worker never dies half-way
+    through a client; then the warm-up."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warm_up(engine, model_file)
 
 
 _kernels = threading.local()
@@ -289,7 +298,7 @@ def _run_on_processes(jobs: list[ClientJob], workers: int, engine: Engine, model
     while pending:
         retry: list[ClientJob] = []
         with cf.ProcessPoolExecutor(max_workers=min(workers, len(pending)), mp_context=context,
-                                    initializer=warm_up, initargs=(engine, model_file)) as pool:
+                                    initializer=_init_worker, initargs=(engine, model_file)) as pool:
             futures = {pool.submit(run_client, job): job for job in pending}
             try:
                 for future in cf.as_completed(futures):
@@ -304,7 +313,10 @@ def _run_on_processes(jobs: list[ClientJob], workers: int, engine: Engine, model
                         else:
                             retry.append(job)
             except KeyboardInterrupt:
-                pool.shutdown(wait=False, cancel_futures=True)
+                # Cancel what has not started and let the running clients finish (their
+                # reports are whole); waiting here, since the `with` block's own
+                # shutdown would reset cancel_futures before the pool acts on it.
+                pool.shutdown(wait=True, cancel_futures=True)
                 raise
         pending = retry
 
