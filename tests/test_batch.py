@@ -196,3 +196,33 @@ def test_ctrl_c_stops_soon_leaves_whole_reports_and_resume_finishes(tmp_path, mo
     statuses = {o.key: o.status for o in resumed.outcomes}
     assert sorted(k for k, s in statuses.items() if s == "skipped") == finished
     assert sum(s == "ok" for s in statuses.values()) == len(clients) - len(finished)
+
+
+@pytest.mark.slow
+def test_a_killed_worker_costs_a_retry_not_a_report(tmp_path, model):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    psutil = pytest.importorskip("psutil")
+    from csmaturity.synth import write_synthetic_clients
+
+    clients = write_synthetic_clients(model, 16, tmp_path / "clients", seed=4)
+    out = tmp_path / "out"
+    stale = out / clients[-1].stem / f".{clients[-1].stem}.en.report.html.0123456789ab.part"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("<html>half a report", encoding="utf-8")  # as a killed worker leaves it
+    batch = subprocess.Popen([sys.executable, "-m", "csmaturity", "batch", str(tmp_path / "clients"), "--out", str(out),
+                              "--workers", "2", "--no-progress"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list((out / "state").glob("*.json")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = [p for p in psutil.Process(batch.pid).children() if "spawn_main" in " ".join(p.cmdline())]
+    assert workers
+    workers[0].send_signal(signal.SIGKILL)  # in the middle of a client
+    printed, err = batch.communicate(timeout=180)
+    assert batch.returncode == 0, err
+    summary = pd.read_csv(out / "batch_summary.csv", index_col="key")
+    assert len(summary) == len(clients) and (summary["status"] == "ok").all()
+    assert not list(out.rglob("*.part"))
