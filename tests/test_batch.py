@@ -226,3 +226,36 @@ def test_a_killed_worker_costs_a_retry_not_a_report(tmp_path, model):
     summary = pd.read_csv(out / "batch_summary.csv", index_col="key")
     assert len(summary) == len(clients) and (summary["status"] == "ok").all()
     assert not list(out.rglob("*.part"))
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("notebooks")
+def test_batch_ranks_clients_among_a_portfolio_in_both_engines(clients, tmp_path):
+    good = [p for p in clients if p.stem != "broken-co"]
+    last_quarter = tmp_path / "q3"
+    run_batch(good, last_quarter, workers=2, progress=False)
+    ranking = {"portfolio": [last_quarter], "portfolio_segment": "industry", "portfolio_min_group": 2}
+    direct = run_batch(good, tmp_path / "direct", workers=2, progress=False, **ranking)
+    papermill = run_batch(good, tmp_path / "pm", engine="papermill", workers=2, progress=False, **ranking)
+    assert not direct.failed and not papermill.failed
+    for client in ("midori-fintech", "northwind-analytics", "sakura-logistics"):
+        a, b = _results(tmp_path / "direct", client)["portfolio"], _results(tmp_path / "pm", client)["portfolio"]
+        assert a == b and a["portfolio_size"] == 3 and a["segment"]["name"] == "industry"
+    # Resume: an unchanged portfolio skips everyone, a changed one reranks everyone.
+    again = run_batch(good, tmp_path / "direct", workers=2, progress=False, resume=True, **ranking)
+    assert {o.status for o in again.outcomes} == {"skipped"}
+    extra = json.loads(next((last_quarter / "midori-fintech").glob("*.results.json")).read_text(encoding="utf-8"))
+    extra["client"]["id"] = "another-co"
+    (last_quarter / "another-co.results.json").write_text(json.dumps(extra), encoding="utf-8")
+    rerun = run_batch(good, tmp_path / "direct", workers=2, progress=False, resume=True, **ranking)
+    assert {o.status for o in rerun.outcomes} == {"ok"}
+    assert _results(tmp_path / "direct", "sakura-logistics")["portfolio"]["portfolio_size"] == 4
+
+
+def test_batch_refuses_an_empty_portfolio_before_any_client(clients, tmp_path):
+    from csmaturity.errors import DataError
+
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(DataError, match="no \\*.results.json found"):
+        run_batch(clients, tmp_path / "out", portfolio=[tmp_path / "empty"], progress=False)
+    assert not list((tmp_path / "out").glob("*/*.results.json"))

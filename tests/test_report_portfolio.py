@@ -258,5 +258,18 @@ def test_cli_portfolio_files_segment_and_errors(portfolio, tmp_path, capsys):
         main(["report", str(NORTHWIND), "--out", str(out), "--portfolio", str(folder), "--min-group", "1"])
     assert exc.value.code == 2
     assert "at least 2" in capsys.readouterr().err
-    assert main(["report", str(NORTHWIND), "--out", str(out), "--portfolio", str(folder), "--notebook"]) == 2
-    assert "--portfolio is not a notebook parameter" in capsys.readouterr().err
+    assert main(["report", str(NORTHWIND), "--out", str(tmp_path / "nb"), "--notebook", "--portfolio", str(empty)]) == 1
+    assert "no *.results.json found" in capsys.readouterr().err  # before any notebook runs
+    assert not (tmp_path / "nb").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("notebooks")
+def test_the_notebook_ranks_the_client_as_the_library_does(portfolio, b2b_report, tmp_path, capsys):
+    folder = write_portfolio_folder(portfolio, tmp_path / "batch")
+    out = tmp_path / "nb"
+    assert main(["report", str(NORTHWIND), "--out", str(out), "--lang", "en", "--notebook", "--portfolio", str(folder)]) == 0
+    capsys.readouterr()
+    from_notebook = json.loads((out / "northwind-analytics.en.results.json").read_text(encoding="utf-8"))["portfolio"]
+    assert from_notebook == summary_json(b2b_report)["portfolio"]
+    assert from_notebook["percentiles"]["overall"] == 40.0

@@ -7,6 +7,7 @@ Layout of a batch folder ``OUT``::
     OUT/logs/<client>.log  what happened, with the traceback of a failure
     OUT/state/<client>.json  the hash of the inputs behind the last good report
     OUT/batch_summary.csv  one row per client: status, seconds, score, error
+    OUT/portfolio_input.json  with ``portfolio``: the results the clients are ranked among
 
 Each client runs in a worker process (or a Dask worker) and returns a
 :class:`ClientOutcome`; an exception, even a crashed worker, fails that client only.
@@ -27,6 +28,7 @@ import threading
 import time
 import traceback
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal
 
@@ -37,6 +39,7 @@ from .answers import load_answers
 from .assessment import input_hash
 from .errors import ValidationFailed
 from .fileio import atomic_write, safe_name
+from .portfolio import DEFAULT_MIN_GROUP, load_results, read_portfolio
 from .resources import shipped_path
 
 if TYPE_CHECKING:
@@ -57,6 +60,10 @@ class ClientJob:
     model_file: str | None = None
     resume: bool = False
     notebook: str = str(NOTEBOOK)
+    #: The portfolio the client is ranked among: a snapshot taken before the batch.
+    portfolio_file: str | None = None
+    portfolio_segment: str = "business_model"
+    portfolio_min_group: int = DEFAULT_MIN_GROUP
 
 
 @dataclass
@@ -177,8 +184,9 @@ def run_client(job: ClientJob) -> ClientOutcome:
         key = outcome.key = safe_name(answers.client.id)
         if key != safe_name(Path(job.client_file).stem):
             log = _logger(out_dir, key)
-        digest = input_hash(model, answers, answers.data_files.values())
-        state = {"input_hash": digest, "model": model.ref, "kit_version": __version__, "engine": job.engine, "lang": job.lang}
+        digest = input_hash(model, answers, [*answers.data_files.values(), *filter(None, [job.portfolio_file])])
+        state = {"input_hash": digest, "model": model.ref, "kit_version": __version__, "engine": job.engine, "lang": job.lang,
+                 "portfolio": [job.portfolio_segment, job.portfolio_min_group] if job.portfolio_file else None}
         previous = _read_state(_state_path(out_dir, key))
         if job.resume and previous and {k: previous.get(k) for k in state} == state and _outputs_exist(previous):
             log.info("unchanged since the last good report: skipped")
@@ -224,10 +232,19 @@ def _outputs_exist(state: dict[str, Any]) -> bool:
     return bool(outputs) and all(Path(p).is_file() for p in outputs.values())
 
 
+@lru_cache(maxsize=2)
+def _portfolio_at(path: str, mtime_ns: int) -> list[dict[str, Any]]:
+    return load_results([path])
+
+
 def _run_direct(job: ClientJob, client_dir: Path) -> dict[str, str]:
     from .report import build_report
 
-    written = build_report(job.client_file, out_dir=client_dir, lang=job.lang, model_file=job.model_file)
+    # Read once per worker, not once per client.
+    portfolio = _portfolio_at(job.portfolio_file, Path(job.portfolio_file).stat().st_mtime_ns) if job.portfolio_file else None
+    written = build_report(job.client_file, out_dir=client_dir, lang=job.lang, model_file=job.model_file,
+                           portfolio=portfolio, portfolio_segment=job.portfolio_segment,
+                           portfolio_min_group=job.portfolio_min_group)
     return {k: str(v) for k, v in asdict(written).items()}
 
 
@@ -236,7 +253,9 @@ def _run_papermill(job: ClientJob, client_dir: Path) -> dict[str, str]:
 
     # On a failing cell the partly executed notebook is kept beside the report as evidence.
     written = run_diagnosis_notebook(job.client_file, client_dir, notebook=job.notebook, lang=job.lang,
-                                     model_file=job.model_file, kernel=_kept_kernel(job.model_file))
+                                     model_file=job.model_file, portfolio_paths=job.portfolio_file,
+                                     portfolio_segment=job.portfolio_segment,
+                                     portfolio_min_group=job.portfolio_min_group, kernel=_kept_kernel(job.model_file))
     return {k: str(v) for k, v in written.items()}
 
 
@@ -255,15 +274,29 @@ def run_batch(
     scheduler: str | None = None,
     progress: bool = True,
     notebook: str | Path = NOTEBOOK,
+    portfolio: Iterable[str | Path] | None = None,
+    portfolio_segment: str = "business_model",
+    portfolio_min_group: int = DEFAULT_MIN_GROUP,
 ) -> BatchResult:
     """Diagnose every client; see the module docstring. ``scheduler`` is the address of
-    a Dask distributed scheduler to run on instead of local processes."""
+    a Dask distributed scheduler to run on instead of local processes.
+
+    ``portfolio`` (results files or batch folders, e.g. last quarter's batch) adds each
+    client's percentile within its ``portfolio_segment`` to its report. It is read
+    once, before the first client, into ``OUT/portfolio_input.json``: every client is
+    ranked among the same results even when the portfolio is this batch's own folder.
+    """
     started = time.perf_counter()
     out = Path(out_dir).resolve()
     (out / "logs").mkdir(parents=True, exist_ok=True)
     model_path = str(Path(model_file).resolve()) if model_file else None
+    snapshot = None
+    if portfolio is not None:
+        snapshot = str(atomic_write(out / "portfolio_input.json",
+                                    json.dumps(read_portfolio(portfolio), ensure_ascii=False, sort_keys=True)))
     jobs = [
-        ClientJob(str(Path(p).resolve()), str(out), engine, lang, model_path, resume, str(notebook))
+        ClientJob(str(Path(p).resolve()), str(out), engine, lang, model_path, resume, str(notebook),
+                  snapshot, portfolio_segment, portfolio_min_group)
         for p in client_files
     ]
     workers = workers or os.cpu_count() or 1

@@ -15,6 +15,7 @@ clients share the segment, so that no single client can be singled out.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -29,6 +30,7 @@ __all__ = [
     "SEGMENTS",
     "find_results",
     "load_results",
+    "read_portfolio",
     "portfolio_table",
     "level_distribution",
     "common_gaps",
@@ -60,14 +62,27 @@ def find_results(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def load_results(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
-    """Read results JSON files; a damaged one is an error naming the file."""
-    out = []
+    """Read results JSON files, each one client's results or a list of them (a batch's
+    portfolio snapshot); a damaged one is an error naming the file."""
+    out: list[dict[str, Any]] = []
     for path in paths:
         try:
-            out.append(json.loads(Path(path).read_text(encoding="utf-8")))
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
             raise DataError([Problem(str(path), "", f"cannot read results JSON: {exc}")]) from None
+        out.extend(data if isinstance(data, list) else [data])
     return out
+
+
+def read_portfolio(paths: str | Iterable[str | Path]) -> list[dict[str, Any]]:
+    """The results of the clients a report is ranked among: folders and results files
+    as :func:`find_results` takes them, or one string of them joined by ``os.pathsep``
+    (as a notebook parameter holds them). DataError naming the paths when none is found."""
+    items = [p for p in paths.split(os.pathsep) if p] if isinstance(paths, str) else list(paths)
+    found = find_results(items)
+    if not found:
+        raise DataError([Problem(", ".join(map(str, items)), "", "no *.results.json found for the portfolio")])
+    return load_results(found)
 
 
 def portfolio_table(results: list[dict[str, Any]], model: MaturityModel, lang: str = "en") -> pd.DataFrame:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from ..batch import BatchResult, expand_client_paths, run_batch
 from ..model import load_model
-from ..portfolio import DEFAULT_MIN_GROUP, find_results, load_results
+from ..portfolio import DEFAULT_MIN_GROUP, SEGMENTS, find_results, load_results
+from .report import min_group
 from ..portfolio_report import summarise_portfolio, write_portfolio
 from ..synth import write_synthetic_clients
 
@@ -27,9 +28,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lang", choices=["ja", "en"], help="report language (default: each client's own)")
     p.add_argument("--model", type=Path, help="maturity model YAML (default: the shipped model)")
     p.add_argument("--scheduler", help="address of a Dask distributed scheduler (pip install 'csmaturity[dask]')")
-    p.add_argument("--segment", default="business_model", choices=["business_model", "industry", "arr_band"],
+    p.add_argument("--segment", default="business_model", choices=SEGMENTS,
                    help="segment for portfolio percentiles")
-    p.add_argument("--min-group", type=int, default=DEFAULT_MIN_GROUP, help="hide percentiles in segments smaller than this")
+    p.add_argument("--min-group", type=min_group, default=DEFAULT_MIN_GROUP,
+                   help=f"hide percentiles in segments smaller than this (default {DEFAULT_MIN_GROUP}, at least 2)")
+    p.add_argument("--portfolio", nargs="+", action="extend", type=Path, metavar="DIR_OR_FILE",
+                   help="rank each client among these results (e.g. last quarter's batch folder): its percentile per "
+                        "dimension within --segment goes into its report")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_batch)
 
@@ -51,8 +56,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("batch_dir", type=Path)
     p.add_argument("--lang", choices=["ja", "en"], default="en")
     p.add_argument("--model", type=Path)
-    p.add_argument("--segment", default="business_model", choices=["business_model", "industry", "arr_band"])
-    p.add_argument("--min-group", type=int, default=DEFAULT_MIN_GROUP)
+    p.add_argument("--segment", default="business_model", choices=SEGMENTS)
+    p.add_argument("--min-group", type=min_group, default=DEFAULT_MIN_GROUP)
     p.set_defaults(handler=cmd_portfolio)
 
 
@@ -66,13 +71,13 @@ def print_outcomes(result: BatchResult) -> None:
           f"in {result.seconds:.1f} s; logs in {result.out_dir / 'logs'}")
 
 
-def build_portfolio(batch_dir: Path, model_file: Path | None, lang: str, segment: str, min_group: int) -> Path | None:
+def build_portfolio(batch_dir: Path, model_file: Path | None, lang: str, segment: str, smallest: int) -> Path | None:
     """Summarise every results JSON under ``batch_dir``; None when there are none."""
     paths = find_results([batch_dir])
     if not paths:
         return None
     model = load_model(model_file)
-    summary = summarise_portfolio(load_results(paths), model, lang, segment, min_group)
+    summary = summarise_portfolio(load_results(paths), model, lang, segment, smallest)
     return write_portfolio(summary, model, batch_dir, lang).html
 
 
@@ -83,7 +88,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         return 1
     try:
         result = run_batch(files, args.out, engine=args.engine, workers=args.workers, resume=args.resume,
-                           lang=args.lang, model_file=args.model, scheduler=args.scheduler, progress=not args.no_progress)
+                           lang=args.lang, model_file=args.model, scheduler=args.scheduler, progress=not args.no_progress,
+                           portfolio=args.portfolio, portfolio_segment=args.segment, portfolio_min_group=args.min_group)
     except KeyboardInterrupt:
         print("\ninterrupted: finished reports are complete; rerun with --resume to do the rest", file=sys.stderr)
         return 130

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from ..errors import DataError, Problem
-from ..portfolio import DEFAULT_MIN_GROUP, SEGMENTS, find_results, load_results
+from ..portfolio import DEFAULT_MIN_GROUP, SEGMENTS, read_portfolio
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,14 +29,16 @@ def register(sub: argparse._SubParsersAction) -> None:
                            "(a batch folder); the client's own earlier results are left out and it is ranked fresh")
     port.add_argument("--portfolio-segment", choices=SEGMENTS, default="business_model",
                       help="rank the client among clients with the same value of this (default business_model)")
-    port.add_argument("--min-group", type=_min_group, default=DEFAULT_MIN_GROUP, metavar="N",
+    port.add_argument("--min-group", type=min_group, default=DEFAULT_MIN_GROUP, metavar="N",
                       help=f"hide percentiles where fewer than N clients share the segment (default {DEFAULT_MIN_GROUP}, at least 2)")
     p.add_argument("--notebook", action="store_true",
-                   help="run the diagnosis notebook with papermill instead, keeping it and its code-free HTML as the audit trail")
+                   help="run the diagnosis notebook with papermill instead, keeping it and its code-free HTML as the "
+                        "audit trail (not with --period)")
     p.set_defaults(handler=cmd_report)
 
 
-def _min_group(value: str) -> int:
+def min_group(value: str) -> int:
+    """argparse type of --min-group: a whole number of at least 2."""
     try:
         n = int(value)
     except ValueError:
@@ -51,24 +53,20 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     files = {"accounts_file": args.accounts, "survey_file": args.survey, "previous_file": args.previous,
              "previous_survey_file": args.previous_survey}
+    ranking = {"portfolio_segment": args.portfolio_segment, "portfolio_min_group": args.min_group}
     if args.notebook:
         if args.period:
             print("error: --period is not a notebook parameter; leave it out with --notebook", file=sys.stderr)
             return 2
         if args.portfolio:
-            print("error: --portfolio is not a notebook parameter; leave it out with --notebook", file=sys.stderr)
-            return 2
-        written = run_diagnosis_notebook(args.file, args.out, lang=args.lang, model_file=args.model, **files)
+            read_portfolio(args.portfolio)  # fails here, naming the paths, rather than in a notebook cell
+        paths = os.pathsep.join(map(str, args.portfolio or []))
+        written = run_diagnosis_notebook(args.file, args.out, lang=args.lang, model_file=args.model,
+                                         portfolio_paths=paths, **ranking, **files)
     else:
-        portfolio = None
-        if args.portfolio:
-            found = find_results(args.portfolio)
-            if not found:
-                raise DataError([Problem(", ".join(map(str, args.portfolio)), "", "no *.results.json found for --portfolio")])
-            portfolio = load_results(found)
         outputs = build_report(args.file, out_dir=args.out, lang=args.lang, model_file=args.model,
-                               period=tuple(args.period) if args.period else None, portfolio=portfolio,
-                               portfolio_segment=args.portfolio_segment, portfolio_min_group=args.min_group, **files)
+                               period=tuple(args.period) if args.period else None,
+                               portfolio=read_portfolio(args.portfolio) if args.portfolio else None, **ranking, **files)
         written = vars(outputs)
     for kind, path in written.items():
         print(f"{kind:>12}: {path}")

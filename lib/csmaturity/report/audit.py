@@ -11,6 +11,7 @@ request and shows Japanese text on a machine without a Japanese font.
 
 from __future__ import annotations
 
+import os
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -97,7 +98,7 @@ def run_diagnosis_notebook(
     """Execute the diagnosis notebook with papermill for one client; export its audit HTML.
 
     ``parameters`` are the notebook's other parameters (``lang``, ``model_file``,
-    ``accounts_file``…; None becomes "", meaning not given). Writes
+    ``accounts_file``, ``portfolio_paths``…; None becomes "", meaning not given). Writes
     ``<id>.<lang>.diagnosis.ipynb`` and ``<id>.<lang>.audit.html`` beside the report
     files the notebook writes, and returns all their paths (keys ``notebook``,
     ``audit_html``, ``html``, ``xlsx``, ``results_json``). On a failing cell papermill
@@ -123,11 +124,19 @@ def run_diagnosis_notebook(
     paths = report_paths(str(client.get("id") or Path(client_file).stem), lang, out)
     stem = paths.html.name.removesuffix(".report.html")
     executed = out / f"{stem}.diagnosis.ipynb"
-    # The kernel runs in the output folder: file parameters are made absolute first.
-    params = {"client_file": str(Path(client_file).resolve()), "output_dir": str(out)}
+    # The kernel runs in the output folder: file parameters (``*_file``, and
+    # ``*_paths`` joined by os.pathsep) are made absolute first.
+    params: dict[str, Any] = {"client_file": str(Path(client_file).resolve()), "output_dir": str(out)}
     for key, value in parameters.items():
+        if isinstance(value, (int, float)):
+            params[key] = value
+            continue
         given = "" if value is None else str(value)
-        params[key] = str(Path(given).resolve()) if given and key.endswith("_file") else given
+        if given and key.endswith("_file"):
+            given = str(Path(given).resolve())
+        elif key.endswith("_paths"):
+            given = os.pathsep.join(str(Path(part).resolve()) for part in given.split(os.pathsep) if part)
+        params[key] = given
     source = Path(notebook or default_notebook())
     with atomic_path(executed) as tmp, warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="The specified file .* does not end in one of")  # the .part temp
