@@ -32,8 +32,10 @@ def remote_references(html: str) -> list[str]:
 def test_parameters_are_documented():
     params = pm.inspect_notebook(str(NOTEBOOK))
     assert set(params) == {"client_file", "output_dir", "lang", "model_file", "accounts_file", "survey_file",
-                           "previous_file", "previous_survey_file"}
+                           "previous_file", "previous_survey_file", "portfolio_paths", "portfolio_segment",
+                           "portfolio_min_group"}
     assert all(p["help"] for p in params.values())
+    assert params["portfolio_min_group"]["inferred_type_name"] == "int" and params["portfolio_min_group"]["default"] == "5"
 
 
 def test_notebook_has_no_stored_outputs():
