@@ -54,8 +54,7 @@ FONT_CSS_MARKER
 def default_notebook() -> Path:
     """The diagnosis notebook: ``csmaturity/notebooks`` in a wheel that ships it, else
     ``notebooks/diagnosis.ipynb`` of the repository."""
-    packaged = Path(__file__).resolve().parents[1] / "notebooks" / "diagnosis.ipynb"
-    return packaged if packaged.is_file() else Path(__file__).resolve().parents[3] / "notebooks" / "diagnosis.ipynb"
+    return shipped_path("notebooks/diagnosis.ipynb")
 
 
 @lru_cache(maxsize=1)

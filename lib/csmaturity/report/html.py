@@ -89,7 +89,7 @@ def shared_wording(model: "MaturityModel", lang: str) -> str:
 def render_html(context: dict[str, Any], template: str = "report.html.j2", *, common: Sequence[str] = ()) -> str:
     """The report page for a context from :func:`csmaturity.report.report_context`.
 
-    ``common`` (usually ``[shared_wording(model)]``) lets a batch reuse the embedded
+    ``common`` (usually ``[shared_wording(model, lang)]``) lets a batch reuse the embedded
     font of the wording its reports share.
     """
     page = environment().get_template(template).render(**context)
