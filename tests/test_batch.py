@@ -188,7 +188,7 @@ def test_ctrl_c_stops_soon_leaves_whole_reports_and_resume_finishes(tmp_path, mo
     assert "rerun with --resume" in err and "Traceback" not in err
     finished = sorted(p.stem for p in (out / "state").glob("*.json"))
     assert 1 <= len(finished) < len(clients)  # the clients not yet started were cancelled
-    assert not list(out.rglob("*.part"))  # nothing half-written
+    assert not list(out.rglob(".*.part*"))  # nothing half-written
     for key in finished:
         results = json.loads(next((out / key).glob("*.results.json")).read_text(encoding="utf-8"))
         assert results["client"]["id"] == key
@@ -210,7 +210,7 @@ def test_a_killed_worker_costs_a_retry_not_a_report(tmp_path, model):
 
     clients = write_synthetic_clients(model, 16, tmp_path / "clients", seed=4)
     out = tmp_path / "out"
-    stale = out / clients[-1].stem / f".{clients[-1].stem}.en.report.html.0123456789ab.part"
+    stale = out / clients[-1].stem / f".{clients[-1].stem}.en.report.0123456789ab.part.html"
     stale.parent.mkdir(parents=True)
     stale.write_text("<html>half a report", encoding="utf-8")  # as a killed worker leaves it
     batch = subprocess.Popen([sys.executable, "-m", "csmaturity", "batch", str(tmp_path / "clients"), "--out", str(out),
@@ -225,7 +225,7 @@ def test_a_killed_worker_costs_a_retry_not_a_report(tmp_path, model):
     assert batch.returncode == 0, err
     summary = pd.read_csv(out / "batch_summary.csv", index_col="key")
     assert len(summary) == len(clients) and (summary["status"] == "ok").all()
-    assert not list(out.rglob("*.part"))
+    assert not list(out.rglob(".*.part*"))
 
 
 @pytest.mark.slow
@@ -259,3 +259,20 @@ def test_batch_refuses_an_empty_portfolio_before_any_client(clients, tmp_path):
     with pytest.raises(DataError, match="no \\*.results.json found"):
         run_batch(clients, tmp_path / "out", portfolio=[tmp_path / "empty"], progress=False)
     assert not list((tmp_path / "out").glob("*/*.results.json"))
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("notebooks")
+def test_papermill_engine_on_dask_threads_keeps_a_kernel_per_thread(clients, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    good = [p for p in clients if p.stem != "broken-co"]
+    # One worker process running two clients at a time: each thread needs its own kernel.
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as cluster:
+        result = run_batch(good, tmp_path / "out", engine="papermill", scheduler=cluster.scheduler_address, progress=False)
+    assert [o.status for o in result.outcomes] == ["ok"] * len(good)
+    local = run_batch(good, tmp_path / "local", workers=1, progress=False)
+    assert [o.overall for o in result.outcomes] == [o.overall for o in local.outcomes]
+    for client in ("midori-fintech", "northwind-analytics", "sakura-logistics"):
+        notebook = json.loads(next((tmp_path / "out" / client).glob("*.diagnosis.ipynb")).read_text(encoding="utf-8"))
+        counts = [c["execution_count"] for c in notebook["cells"] if c["cell_type"] == "code"]
+        assert counts == list(range(1, len(counts) + 1))  # a fresh namespace for every client

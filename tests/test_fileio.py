@@ -28,6 +28,8 @@ def test_failure_keeps_the_previous_file_and_leaves_no_temp(tmp_path):
     atomic_write(target, "good")
     with pytest.raises(RuntimeError):
         with atomic_path(target) as tmp:
+            # Hidden, beside the target, ending like it (papermill checks ".ipynb").
+            assert tmp.parent == target.parent and tmp.name.startswith(".r.") and tmp.name.endswith(".part.html")
             tmp.write_text("half", encoding="utf-8")
             raise RuntimeError("renderer crashed")
     assert target.read_text(encoding="utf-8") == "good"

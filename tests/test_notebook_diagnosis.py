@@ -85,4 +85,4 @@ def test_a_failing_notebook_is_kept_as_evidence(tmp_path):
     with pytest.raises(pm.PapermillExecutionError, match="ModelError"):
         run_diagnosis_notebook(CLIENTS / "hikari-cloud.yaml", tmp_path, lang="en", model_file=broken_model, timeout=TIMEOUT)
     assert [p.name for p in tmp_path.glob("*.failed.ipynb")] == ["hikari-cloud.en.diagnosis.failed.ipynb"]
-    assert not list(tmp_path.glob("*.report.html")) and not list(tmp_path.glob(".*.part"))
+    assert not list(tmp_path.glob("*.report.html")) and not list(tmp_path.glob(".*.part*"))

@@ -197,7 +197,7 @@ def run_client(job: ClientJob) -> ClientOutcome:
             client_dir = out_dir / key
             # A worker killed while writing leaves its temporary file; this client's
             # folder is written by this client only, so the leftovers can go.
-            for stale in client_dir.glob(".*.part"):
+            for stale in client_dir.glob(".*.part*"):
                 stale.unlink(missing_ok=True)
             runner = _run_papermill if job.engine == "papermill" else _run_direct
             outcome.outputs = runner(job, client_dir)

@@ -22,7 +22,9 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.part"
+    # Hidden, marked ".part", and ending like the target, so that a tool that checks
+    # the extension (papermill wants ".ipynb") takes it as the real file.
+    tmp = target.parent / f".{target.stem}.{secrets.token_hex(6)}.part{target.suffix}"
     # Created like any new file (mode 0666 less the umask), unlike mkstemp's 0600:
     # a report is a deliverable others must be able to read.
     os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))

@@ -12,7 +12,6 @@ request and shows Japanese text on a machine without a Japanese font.
 from __future__ import annotations
 
 import os
-import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
@@ -137,8 +136,7 @@ def run_diagnosis_notebook(
             given = os.pathsep.join(str(Path(part).resolve()) for part in given.split(os.pathsep) if part)
         params[key] = given
     source = Path(notebook or default_notebook())
-    with atomic_path(executed) as tmp, warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="The specified file .* does not end in one of")  # the .part temp
+    with atomic_path(executed) as tmp:
         try:
             if kernel is not None:
                 kernel.execute_notebook(source, tmp, parameters=params, cwd=out, timeout=timeout)
