@@ -159,6 +159,8 @@ def test_portfolio_notebook_summarises_a_batch(clients, tmp_path, root):
     assert table.loc["sakura-logistics", "level"] == "adhoc"
     html = (out / "portfolio.html").read_text(encoding="utf-8")
     assert "ポートフォリオ診断サマリー" in html and "みどりフィンテック株式会社" in html
+    # Japanese text shows on a machine without a Japanese font: the subset travels with the page.
+    assert "@font-face { font-family: 'csmaturity-ja'" in html and 'font-family: "csmaturity-ja"' in html
 
 
 @pytest.mark.slow

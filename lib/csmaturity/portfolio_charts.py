@@ -68,7 +68,7 @@ def cohort_comparison_chart(comparison: pd.DataFrame, labels: dict[str, str], ti
         ax.scatter(data["not_effective"] * 100, y, color=COLORS["not_effective"], marker="D", label=labels["not_effective"], zorder=3)
         ax.scatter(data["portfolio"] * 100, y, color=COLORS["client"], s=60, label=labels["portfolio"], zorder=4)
         ax.set_yticks(y, data["label"])
-        ax.set_xlim(0, 100)
+        ax.set_xlim(-3, 103)  # whole dots at 0 % and 100 %
         ax.set_xlabel("%")
         ax.set_title(title)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False)

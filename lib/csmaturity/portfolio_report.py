@@ -25,7 +25,7 @@ from .portfolio import (
     portfolio_table,
     segment_percentiles,
 )
-from .report.html import environment
+from .report.html import render_html
 
 __all__ = ["PortfolioOutputs", "PortfolioSummary", "summarise_portfolio", "write_portfolio"]
 
@@ -107,10 +107,11 @@ def write_portfolio(summary: PortfolioSummary, model: MaturityModel, out_dir: st
                                           L["heatmap"] if len(summary.table) <= 60 else L["heatmap_segments"])),
         "cohorts": _png(cohort_comparison_chart(summary.cohorts, L, L["cohorts"])),
     }
-    html = environment().get_template("portfolio.html.j2").render(
+    # Rendered like a client report: autoescaped, with the Japanese font embedded.
+    html = render_html(dict(
         L=L, lang=lang, s=summary, charts=charts, dims=dim_names, model=model, kit_version=__version__,
         generated=dt.date.today().isoformat(),
         percentiles_note=L["percentiles_note"].format(segment=summary.segment, min_group=summary.min_group),
-    )
+    ), "portfolio.html.j2")
     page = atomic_write(out / "portfolio.html", html)
     return PortfolioOutputs(csv, pct_csv, xlsx, page)
