@@ -74,3 +74,14 @@ def test_a_kernel_that_cannot_warm_up_says_why(tmp_path):
         assert not kept.running
     finally:
         kept.shutdown()
+
+
+def test_what_the_kernel_process_prints_goes_to_its_file(tmp_path):
+    kept = KeptKernel(stderr_file=tmp_path / "kernel.log")
+    try:
+        # The process's own stderr, not the cell's captured one (which the notebook keeps).
+        kept.execute_notebook(_notebook(tmp_path / "n.ipynb", "import os\nos.write(2, b'from the kernel process\\n')"),
+                              tmp_path / "o.ipynb", parameters={}, cwd=tmp_path)
+    finally:
+        kept.shutdown()
+    assert "from the kernel process" in (tmp_path / "kernel.log").read_text(encoding="utf-8")

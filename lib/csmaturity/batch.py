@@ -5,6 +5,7 @@ Layout of a batch folder ``OUT``::
     OUT/<client>/          the client's report (HTML, Excel, results JSON); with the
                            papermill engine also the executed notebook and its HTML
     OUT/logs/<client>.log  what happened, with the traceback of a failure
+    OUT/logs/kernel-*.log  papermill engine: what each kept kernel process printed
     OUT/state/<client>.json  the hash of the inputs behind the last good report
     OUT/batch_summary.csv  one row per client: status, seconds, score, error
     OUT/portfolio_input.json  with ``portfolio``: the results the clients are ranked among
@@ -140,15 +141,17 @@ def _init_worker(engine: Engine, model_file: str | None) -> None:
 _kernels = threading.local()
 
 
-def _kept_kernel(model_file: str | None) -> "KeptKernel":
+def _kept_kernel(model_file: str | None, log_dir: Path) -> "KeptKernel":
     """This thread's kept kernel (a Dask worker runs several clients at once, one per
-    thread), warmed like a direct worker and started on its first notebook."""
+    thread), warmed like a direct worker and started on its first notebook; what the
+    kernel process prints goes to ``log_dir/kernel-<pid>-<thread>.log``."""
     from .report.kernel import KeptKernel
 
     kernel = getattr(_kernels, "kernel", None)
     if kernel is None:
         warm = f"from csmaturity.batch import warm_up\nwarm_up('direct', {model_file!r})"
-        kernel = _kernels.kernel = KeptKernel(warm_code=warm)
+        stderr = log_dir / f"kernel-{os.getpid()}-{threading.get_ident()}.log"
+        kernel = _kernels.kernel = KeptKernel(warm_code=warm, stderr_file=stderr)
     return kernel
 
 
@@ -255,7 +258,8 @@ def _run_papermill(job: ClientJob, client_dir: Path) -> dict[str, str]:
     written = run_diagnosis_notebook(job.client_file, client_dir, notebook=job.notebook, lang=job.lang,
                                      model_file=job.model_file, portfolio_paths=job.portfolio_file,
                                      portfolio_segment=job.portfolio_segment,
-                                     portfolio_min_group=job.portfolio_min_group, kernel=_kept_kernel(job.model_file))
+                                     portfolio_min_group=job.portfolio_min_group,
+                                     kernel=_kept_kernel(job.model_file, Path(job.out_dir) / "logs"))
     return {k: str(v) for k, v in written.items()}
 
 

@@ -35,17 +35,22 @@ logger = logging.getLogger(__name__)
 class KeptKernel:
     """A Jupyter kernel that runs one notebook after another (one at a time).
 
-    ``warm_code`` runs once after each start (imports, caches). The kernel starts on
-    the first :meth:`execute_notebook` and is shut down by :meth:`shutdown`, after a
-    failed notebook, and when the process exits.
+    ``warm_code`` runs once after each start (imports, caches). ``stderr_file``
+    collects what the kernel process prints (its start-up notices, a crash), which
+    would otherwise reach the terminal. The kernel starts on the first
+    :meth:`execute_notebook` and is shut down by :meth:`shutdown`, after a failed
+    notebook, and when the process exits.
     """
 
-    def __init__(self, kernel_name: str = "python3", warm_code: str = "", startup_timeout: int = 60) -> None:
+    def __init__(self, kernel_name: str = "python3", warm_code: str = "", startup_timeout: int = 60,
+                 stderr_file: str | Path | None = None) -> None:
         self.kernel_name = kernel_name
         self.warm_code = warm_code
         self.startup_timeout = startup_timeout
+        self.stderr_file = stderr_file
         self.km: Any = None
         self.kc: Any = None
+        self._stderr: Any = None
         self._lock = threading.Lock()  # one notebook at a time
         atexit.register(self.shutdown)
 
@@ -56,7 +61,10 @@ class KeptKernel:
     def _start(self) -> None:
         from jupyter_client.manager import start_new_kernel
 
-        self.km, self.kc = start_new_kernel(kernel_name=self.kernel_name, startup_timeout=self.startup_timeout)
+        if self.stderr_file is not None:
+            self._stderr = open(self.stderr_file, "a", encoding="utf-8")  # noqa: SIM115 - closed by shutdown()
+        self.km, self.kc = start_new_kernel(kernel_name=self.kernel_name, startup_timeout=self.startup_timeout,
+                                            stderr=self._stderr)
         self.kc.allow_stdin = False
         if self.warm_code:
             reply = self.kc.execute_interactive(self.warm_code, store_history=False, timeout=self.startup_timeout,
@@ -76,6 +84,9 @@ class KeptKernel:
                 km.shutdown_kernel(now=True)
             except Exception:  # noqa: BLE001 - already gone: nothing left to stop
                 logger.debug("kernel shutdown failed", exc_info=True)
+        if self._stderr is not None:
+            self._stderr.close()
+            self._stderr = None
 
     def execute_notebook(self, input_path: str | Path, output_path: str | Path, *, parameters: dict[str, Any],
                          cwd: str | Path, timeout: int | None = None) -> NotebookNode:
