@@ -20,6 +20,7 @@ the state of their last good report.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import gc
 import json
 import logging
 import multiprocessing
@@ -128,6 +129,10 @@ def warm_up(engine: Engine = "direct", model_file: str | None = None) -> None:
         from .report.kernel import KeptKernel  # noqa: F401 - imports papermill and nbclient
 
         _exporter()
+    # What the warm-up loaded lives as long as the worker. Frozen, it is no longer walked
+    # by every full collection of a client's garbage (measured: 40 ms of ~450 per client).
+    gc.collect()
+    gc.freeze()
 
 
 def _init_worker(engine: Engine, model_file: str | None) -> None:
