@@ -125,10 +125,10 @@ def warm_up(engine: Engine = "direct", model_file: str | None = None) -> None:
 
         theme_rc()  # registers the Japanese font
     else:
-        from .report.audit import _exporter
+        from .report.audit import audit_exporter
         from .report.kernel import KeptKernel  # noqa: F401 - imports papermill and nbclient
 
-        _exporter()
+        audit_exporter()
     # What the warm-up loaded lives as long as the worker. Frozen, it is no longer walked
     # by every full collection of a client's garbage (measured: 40 ms of ~450 per client).
     gc.collect()

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from .kernel import KeptKernel
 
-__all__ = ["export_audit_html", "run_diagnosis_notebook", "OFFLINE_TEMPLATE", "default_notebook"]
+__all__ = ["export_audit_html", "audit_exporter", "run_diagnosis_notebook", "OFFLINE_TEMPLATE", "default_notebook"]
 
 #: An nbconvert template: the lab look without any script or style fetched from a CDN,
 #: and the report's embedded Japanese font put first in the lab font stacks (the
@@ -57,7 +57,7 @@ def default_notebook() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _exporter() -> "HTMLExporter":
+def audit_exporter() -> "HTMLExporter":
     """The audit exporter, built once per process (it loads and compiles its templates)."""
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
@@ -80,7 +80,7 @@ def export_audit_html(notebook: str | Path, html_path: str | Path, *, common: Se
     """
     import nbformat
 
-    body, _ = _exporter().from_notebook_node(nbformat.read(str(notebook), as_version=4))
+    body, _ = audit_exporter().from_notebook_node(nbformat.read(str(notebook), as_version=4))
     return atomic_write(html_path, body.replace(FONT_CSS_MARKER, font_face_css(body, common=common)))
 
 
