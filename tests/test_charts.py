@@ -13,9 +13,9 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont
 
 import csmaturity as cm
-from csmaturity import charts
+from csmaturity.plotting import charts
 from csmaturity.report import compute_results, figure_svg
-from csmaturity.style import JA_FONT_FAMILY, PALETTE, apply_theme, japanese_font_path, register_japanese_font, theme
+from csmaturity.plotting.style import JA_FONT_FAMILY, PALETTE, apply_theme, japanese_font_path, register_japanese_font, theme
 
 from conftest import CLIENTS, SAMPLE
 

@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from csmaturity.fileio import atomic_path, atomic_write, inside, safe_name
+from csmaturity.io.files import atomic_path, atomic_write, inside, safe_name
 
 
 def test_atomic_write_replaces_and_is_readable_by_others(tmp_path):

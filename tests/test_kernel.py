@@ -9,7 +9,7 @@ import nbformat
 import papermill as pm
 import pytest
 
-from csmaturity.report.kernel import KeptKernel
+from csmaturity.notebook.kernel import KeptKernel
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("notebooks")]
 

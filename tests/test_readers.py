@@ -10,7 +10,7 @@ import pytest
 
 from csmaturity.errors import DataError
 from csmaturity.metrics import nps
-from csmaturity.readers import ACCOUNTS_SCHEMA, read_accounts, read_survey, read_table
+from csmaturity.io.readers import ACCOUNTS_SCHEMA, read_accounts, read_survey, read_table
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 

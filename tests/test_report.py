@@ -84,7 +84,7 @@ def test_full_report_has_every_section(full_report):
 
 def test_metrics_match_the_metrics_library(full_report):
     from csmaturity import metrics as mx
-    from csmaturity.readers import read_survey
+    from csmaturity.io.readers import read_survey
 
     survey = read_survey(SAMPLE / "survey_ja_cp932.csv")
     latest = survey[survey["survey_year"] == survey["survey_year"].max()]

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from csmaturity import metrics
-from csmaturity.readers import SURVEY_ITEMS, read_accounts, read_survey
+from csmaturity.io.readers import SURVEY_ITEMS, read_accounts, read_survey
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"

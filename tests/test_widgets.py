@@ -288,7 +288,7 @@ def test_ltv_and_roi_explorers():
 
 @pytest.fixture(scope="module")
 def sample_tables():
-    from csmaturity.readers import read_accounts, read_survey
+    from csmaturity.io.readers import read_accounts, read_survey
 
     root = Path(__file__).resolve().parents[1] / "data" / "sample"
     return read_accounts(root / "accounts.csv"), read_survey(root / "survey_ja_cp932.csv")
@@ -296,7 +296,7 @@ def sample_tables():
 
 def test_driver_explorer_changes_with_the_split(sample_tables):
     from csmaturity.metrics import key_drivers
-    from csmaturity.readers import SURVEY_ITEMS
+    from csmaturity.io.readers import SURVEY_ITEMS
     from csmaturity.widgets import DriverExplorer, driver_survey
 
     accounts, survey = sample_tables

@@ -11,13 +11,12 @@ notebooks, the CLI and the batch runner::
     result = cm.assess(model, answers)             # scores, benchmark, gaps, roadmap
 """
 
-__version__ = "0.1.0"
-
-from .answers import ClientAnswers, load_answers, parse_answers  # noqa: E402
-from .assessment import Assessment, assess  # noqa: E402
-from .errors import AnswersError, CsMaturityError, DataError, ModelError, Problem, ValidationFailed  # noqa: E402
-from .model import MaturityModel, load_model, parse_model  # noqa: E402
-from .scoring import Scorecard, score  # noqa: E402
+from ._version import __version__
+from .answers import ClientAnswers, load_answers, parse_answers
+from .assessment import Assessment, assess
+from .errors import AnswersError, CsMaturityError, DataError, ModelError, Problem, ValidationFailed
+from .model import MaturityModel, load_model, parse_model
+from .scoring import Scorecard, score
 
 __all__ = [
     "__version__",

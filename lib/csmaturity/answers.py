@@ -34,7 +34,7 @@ from typing import Any, Iterable, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ._yaml import dump_yaml, loc_to_path, read_yaml_file
+from .io.yamlfile import dump_yaml, loc_to_path, read_yaml_file
 from .errors import AnswersError, Problem
 from .model import DONT_KNOW, MaturityModel, Question
 

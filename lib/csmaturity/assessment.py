@@ -10,7 +10,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from . import __version__
+from ._version import __version__
 from .answers import ClientAnswers
 from .benchmark import CohortSimilarity, benchmark_table, cohort_similarity
 from .model import MaturityModel

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ._yaml import loc_to_path, read_yaml_file
+from .io.yamlfile import loc_to_path, read_yaml_file
 from .errors import ModelError, Problem
 
 __all__ = [

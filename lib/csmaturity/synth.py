@@ -15,8 +15,8 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from ._yaml import dump_yaml
-from .fileio import atomic_write
+from .io.yamlfile import dump_yaml
+from .io.files import atomic_write
 from .model import DONT_KNOW, MaturityModel, Question
 
 __all__ = ["synthetic_client", "synthetic_clients", "write_synthetic_clients"]

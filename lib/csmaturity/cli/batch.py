@@ -10,7 +10,7 @@ from pathlib import Path
 from ..batch import BatchResult, expand_client_paths, run_batch
 from ..model import load_model
 from ..portfolio import DEFAULT_MIN_GROUP, SEGMENTS, find_results, load_results
-from ..portfolio_report import summarise_portfolio, write_portfolio
+from ..portfolio.report import summarise_portfolio, write_portfolio
 from ..synth import write_synthetic_clients
 from .report import min_group  # the same --min-group rule as `csmaturity report`
 

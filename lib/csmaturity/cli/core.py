@@ -7,11 +7,11 @@ import json
 import sys
 from pathlib import Path
 
-from .._yaml import read_yaml_file
+from ..io.yamlfile import read_yaml_file
 from ..answers import ClientAnswers, blank_answers_yaml, check_unique_client_ids, load_answers
 from ..assessment import Assessment, assess
 from ..errors import AnswersError, ModelError, Problem
-from ..fileio import atomic_write
+from ..io.files import atomic_write
 from ..model import load_model, parse_model
 
 

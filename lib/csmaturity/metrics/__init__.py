@@ -17,7 +17,7 @@ column and spreadsheet rows (header = row 1, first data row = row 2). Nothing he
 imports matplotlib.
 """
 
-from csmaturity.metrics._validation import ScaleColumn, coerce_scale
+from csmaturity.io.columns import ScaleColumn, coerce_scale
 from csmaturity.metrics.business import *  # noqa: F403
 from csmaturity.metrics.business import __all__ as _business
 from csmaturity.metrics.drivers import *  # noqa: F403

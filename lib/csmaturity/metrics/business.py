@@ -24,7 +24,7 @@ from numpy.typing import ArrayLike
 
 from csmaturity.errors import DataError, Problem
 from csmaturity.metrics._stats import plain
-from csmaturity.metrics._validation import fail, parse_dates, row_numbers, rows_text, source_of
+from csmaturity.io.columns import fail, parse_dates, row_numbers, rows_text, source_of
 
 __all__ = [
     "RoiResult",

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from csmaturity.errors import DataError, Problem
-from csmaturity.metrics._validation import (
+from csmaturity.io.columns import (
     ScaleColumn,
     fail,
     parse_numbers,

@@ -36,7 +36,7 @@ import yaml
 
 from csmaturity.errors import DataError, Problem, display_path
 from csmaturity.metrics._stats import plain
-from csmaturity.metrics._validation import fail, parse_numbers, require_columns, source_of
+from csmaturity.io.columns import fail, parse_numbers, require_columns, source_of
 
 __all__ = [
     "BANDS",

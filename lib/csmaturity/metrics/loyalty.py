@@ -3,7 +3,7 @@
 Every function takes the raw answers of one question (a pandas Series, numpy array or
 list). Blanks are excluded and counted (``n_blank``); anything else that is not an
 integer on the question's scale raises :class:`~csmaturity.errors.DataError` naming the
-column and spreadsheet rows (header = row 1; see :mod:`csmaturity.metrics._validation`).
+column and spreadsheet rows (header = row 1; see :mod:`csmaturity.io.columns`).
 Strings are NFKC-normalised first, so a full-width ``"９"`` counts as 9.
 
 Shares are fractions in [0, 1]; net scores (NPS, NRS) are points in [−100, 100].
@@ -29,7 +29,7 @@ from csmaturity.metrics._stats import (
     z_for,
     z_test,
 )
-from csmaturity.metrics._validation import ScaleColumn, coerce_scale, fail, parse_scale, source_of
+from csmaturity.io.columns import ScaleColumn, coerce_scale, fail, parse_scale, source_of
 
 __all__ = [
     "NPS_CATEGORIES",

@@ -26,7 +26,7 @@ from numpy.typing import ArrayLike
 
 from csmaturity.errors import DataError, Problem
 from csmaturity.metrics._stats import plain
-from csmaturity.metrics._validation import (
+from csmaturity.io.columns import (
     fail,
     numeric_column,
     parse_numbers,

@@ -28,7 +28,7 @@ import pandas as pd
 
 from csmaturity.errors import DataError, Problem
 from csmaturity.metrics._stats import plain
-from csmaturity.metrics._validation import (
+from csmaturity.io.columns import (
     fail,
     parse_dates,
     parse_flags,

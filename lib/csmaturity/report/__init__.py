@@ -16,7 +16,7 @@ code-free audit trail. Templates (Jinja2, autoescaped) live in
 the repository's ``templates/`` folder, packaged as ``csmaturity/templates``.
 """
 
-from .audit import export_audit_html, run_diagnosis_notebook
+from ..notebook.audit import export_audit_html, run_diagnosis_notebook
 from .build import ReportOutputs, build_report, report_paths, results_json_path, write_report
 from .change import AssessmentChange, compare_assessments
 from .context import figure_svg, render_charts, report_context, report_figures

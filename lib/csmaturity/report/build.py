@@ -9,7 +9,7 @@ from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
-from ..fileio import atomic_write, inside, safe_name
+from ..io.files import atomic_write, inside, safe_name
 from ..portfolio import DEFAULT_MIN_GROUP
 from .context import render_charts, report_context
 from .excel import write_excel

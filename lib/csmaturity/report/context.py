@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .. import charts
-from ..locales import labels
-from ..style import theme
+from ..plotting import charts
+from ..i18n import labels
+from ..plotting.style import theme
 from . import tables
 from .verdict import verdict
 

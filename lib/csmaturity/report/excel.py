@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import xlsxwriter
 
-from ..fileio import atomic_path
-from ..locales import labels, text
+from ..io.files import atomic_path
+from ..i18n import labels, text
 from . import tables
 from .verdict import verdict
 

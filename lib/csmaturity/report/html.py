@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import jinja2
 
-from ..locales import labels
-from ..resources import shipped_path
-from ..style import font_face_css
+from ..i18n import labels
+from ..io.resources import shipped_path
+from ..plotting.style import font_face_css
 from .formatting import fmt_compact, fmt_indicative, fmt_number, fmt_percent, fmt_ratio, fmt_signed, missing
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def _kit_wording(lang: str) -> str:
 def shared_wording(model: "MaturityModel", lang: str) -> str:
     """The text every ``lang`` report of ``model`` draws on: the kit's labels and
     templates and the model's texts in that language (see ``common`` of
-    :func:`csmaturity.style.font_face_css`)."""
+    :func:`csmaturity.plotting.style.font_face_css`)."""
     return _kit_wording(lang) + "".join(_strings(model.model_dump(mode="json"), lang))
 
 

@@ -27,9 +27,9 @@ from typing import Any
 import pandas as pd
 
 from .. import metrics as mx
-from ..locales import text
+from ..i18n import text
 from ..metrics._stats import plain
-from ..readers import SURVEY_ITEM_LABELS, SURVEY_ITEMS, read_accounts, read_survey
+from ..io.readers import SURVEY_ITEM_LABELS, SURVEY_ITEMS, read_accounts, read_survey
 
 __all__ = ["MetricsSummary", "compute_metrics", "survey_scores", "read_survey_scores", "survey_changes", "SURVEY_METRICS"]
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..locales import text
+from ..i18n import text
 from ..model import DONT_KNOW, Question
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from ..locales import text
+from ..i18n import text
 from .formatting import fmt_indicative
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """Teaching widgets: move a metric's inputs and see its value, formula and chart redrawn.
 
 Each explorer calls the metrics library the reports use (``csmaturity.metrics``),
-never a copy of a formula, and draws with the report charts (``csmaturity.charts``)
+never a copy of a formula, and draws with the report charts (``csmaturity.plotting.charts``)
 or, for the pictures only a lesson needs, small charts in the same theme.
 
 Every explorer has ``controls`` (name -> widget; set ``.value`` from Python),
@@ -26,10 +26,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import metrics as M
-from ..charts import driver_quadrant, health_chart, loyalty_chart
+from ..plotting.charts import driver_quadrant, health_chart, loyalty_chart
 from ..errors import ValidationFailed
 from ..exercises import check, cohort_table, exercise
-from ..style import COLORS, theme
+from ..plotting.style import COLORS, theme
 
 __all__ = [
     "driver_survey",

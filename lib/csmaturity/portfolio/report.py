@@ -14,10 +14,10 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from . import __version__
-from .fileio import atomic_path, atomic_write
-from .model import LANGUAGES, MaturityModel
-from .portfolio import (
+from .._version import __version__
+from ..io.files import atomic_path, atomic_write
+from ..model import LANGUAGES, MaturityModel
+from .compute import (
     DEFAULT_MIN_GROUP,
     cohort_comparison,
     common_gaps,
@@ -25,7 +25,7 @@ from .portfolio import (
     portfolio_table,
     segment_percentiles,
 )
-from .report.html import render_html
+from ..report.html import render_html
 
 __all__ = ["PortfolioOutputs", "PortfolioSummary", "summarise_portfolio", "write_portfolio"]
 
@@ -69,7 +69,7 @@ def summarise_portfolio(results: list[dict[str, Any]], model: MaturityModel, lan
 
 @lru_cache(maxsize=2)
 def _labels(lang: str) -> dict[str, str]:
-    tree = yaml.safe_load((resources.files("csmaturity.locales") / "portfolio.yaml").read_text(encoding="utf-8"))
+    tree = yaml.safe_load((resources.files("csmaturity.i18n") / "portfolio.yaml").read_text(encoding="utf-8"))
     return {key: pair[lang] for key, pair in tree.items()}
 
 
@@ -84,7 +84,7 @@ def _png(fig) -> str:
 
 def write_portfolio(summary: PortfolioSummary, model: MaturityModel, out_dir: str | Path, lang: str = "en") -> PortfolioOutputs:
     """Write ``portfolio.csv``, ``portfolio_percentiles.csv``, ``portfolio.xlsx`` and ``portfolio.html``."""
-    from .portfolio_charts import cohort_comparison_chart, dimension_heatmap, level_distribution_chart
+    from ..plotting.portfolio import cohort_comparison_chart, dimension_heatmap, level_distribution_chart
 
     if lang not in LANGUAGES:
         raise ValueError(f"language must be one of {LANGUAGES}, got {lang!r}")

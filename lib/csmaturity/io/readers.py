@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from csmaturity.errors import DataError, Problem
-from csmaturity.metrics._validation import (
+from csmaturity.io.columns import (
     fail,
     is_blank,
     normalize_text,

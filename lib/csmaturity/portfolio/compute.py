@@ -22,8 +22,8 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, Problem
-from .model import MaturityModel
+from ..errors import DataError, Problem
+from ..model import MaturityModel
 
 __all__ = [
     "DEFAULT_MIN_GROUP",

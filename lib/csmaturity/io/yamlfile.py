@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem
+from ..errors import Problem
 
 __all__ = ["read_yaml_file", "loc_to_path", "dump_yaml"]
 

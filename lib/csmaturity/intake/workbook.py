@@ -38,11 +38,11 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ._yaml import dump_yaml
-from .answers import ClientAnswers, normalise_answer, parse_answers
-from .errors import AnswersError, Problem
-from .fileio import atomic_path, atomic_write
-from .model import DONT_KNOW, LANGUAGES, MaturityModel, Question
+from ..io.yamlfile import dump_yaml
+from ..answers import ClientAnswers, normalise_answer, parse_answers
+from ..errors import AnswersError, Problem
+from ..io.files import atomic_path, atomic_write
+from ..model import DONT_KNOW, LANGUAGES, MaturityModel, Question
 
 __all__ = [
     "FORMAT",

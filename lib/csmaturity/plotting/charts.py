@@ -4,7 +4,7 @@ Every function takes result objects (an :class:`~csmaturity.assessment.Assessmen
 metrics result, a DataFrame) and an optional matplotlib ``ax``; it draws, and returns
 the Figure. Nothing is computed here that the report shows as a number: the maths
 lives in the engine and in :mod:`csmaturity.metrics`. Labels come from
-:mod:`csmaturity.locales` in the chart's language; client-supplied text is drawn
+:mod:`csmaturity.i18n` in the chart's language; client-supplied text is drawn
 literally (``$`` cannot switch on mathtext).
 
 Figures are built with :class:`matplotlib.figure.Figure`, not pyplot, so a batch
@@ -21,14 +21,14 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .locales import text
+from ..i18n import text
 from .style import COLORS, PALETTE, theme
 
 if TYPE_CHECKING:  # imported lazily at run time: the engine never needs matplotlib
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from .assessment import Assessment
+    from ..assessment import Assessment
 
 __all__ = [
     "radar_chart",
@@ -419,7 +419,7 @@ def driver_quadrants(
 
 def nps_nrs_chart(matrix: Any, *, lang: str, ax: "Axes | None" = None) -> "Figure":
     """Heat map of respondents by NPS category (rows) × NRS category (columns)."""
-    from .metrics import NPS_CATEGORIES, NRS_CATEGORIES
+    from ..metrics import NPS_CATEGORIES, NRS_CATEGORIES
 
     share = matrix.crosstab("share")
     count = matrix.crosstab("count")

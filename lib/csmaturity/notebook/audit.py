@@ -16,10 +16,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
-from ..fileio import atomic_path, atomic_write
-from ..resources import shipped_path
-from ..style import EMBEDDED_FAMILY, font_face_css
-from .html import FONT_CSS_MARKER
+from ..io.files import atomic_path, atomic_write
+from ..io.resources import shipped_path
+from ..plotting.style import EMBEDDED_FAMILY, font_face_css
+from ..report.html import FONT_CSS_MARKER
 
 if TYPE_CHECKING:
     from nbconvert import HTMLExporter
@@ -76,7 +76,7 @@ def export_audit_html(notebook: str | Path, html_path: str | Path, *, common: Se
     """Export an executed notebook to offline HTML without code cells, atomically.
 
     ``common``: wordings many audits share, whose font subsets are then reused (see
-    :func:`csmaturity.style.font_face_css`).
+    :func:`csmaturity.plotting.style.font_face_css`).
     """
     import nbformat
 
@@ -102,15 +102,15 @@ def run_diagnosis_notebook(
     ``audit_html``, ``html``, ``xlsx``, ``results_json``). On a failing cell papermill
     raises ``PapermillExecutionError`` and the partly executed notebook is kept as
     ``<id>.<lang>.diagnosis.failed.ipynb``. ``kernel`` runs the notebook on a kept
-    kernel (see :mod:`csmaturity.report.kernel`) instead of starting a new one.
+    kernel (see :mod:`csmaturity.notebook.kernel`) instead of starting a new one.
     """
     import papermill as pm
 
-    from .._yaml import read_yaml_file
+    from ..io.yamlfile import read_yaml_file
     from ..errors import AnswersError
-    from .build import report_paths
-    from .html import shared_wording
-    from .results import cached_model
+    from ..report.build import report_paths
+    from ..report.html import shared_wording
+    from ..report.results import cached_model
 
     data, problems = read_yaml_file(client_file)
     if problems:

@@ -36,16 +36,16 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal
 
 import pandas as pd
 
-from . import __version__
-from .answers import load_answers
-from .assessment import input_hash
-from .errors import ValidationFailed
-from .fileio import atomic_write, safe_name
-from .portfolio import DEFAULT_MIN_GROUP, load_results, read_portfolio
-from .resources import shipped_path
+from .._version import __version__
+from ..answers import load_answers
+from ..assessment import input_hash
+from ..errors import ValidationFailed
+from ..io.files import atomic_write, safe_name
+from ..portfolio import DEFAULT_MIN_GROUP, load_results, read_portfolio
+from ..io.resources import shipped_path
 
 if TYPE_CHECKING:
-    from .report.kernel import KeptKernel
+    from ..notebook.kernel import KeptKernel
 
 __all__ = ["Engine", "ClientJob", "ClientOutcome", "BatchResult", "run_client", "run_batch", "expand_client_paths", "NOTEBOOK"]
 
@@ -111,8 +111,8 @@ def warm_up(engine: Engine = "direct", model_file: str | None = None) -> None:
     With the papermill engine this process only drives the notebooks; the kernel that
     runs them is kept and warmed the same way (see :func:`_kept_kernel`).
     """
-    from .report import cached_model
-    from .report.html import environment
+    from ..report import cached_model
+    from ..report.html import environment
 
     cached_model(model_file)
     environment()
@@ -120,13 +120,13 @@ def warm_up(engine: Engine = "direct", model_file: str | None = None) -> None:
         import matplotlib.figure  # noqa: F401
         import seaborn  # noqa: F401
 
-        from . import charts  # noqa: F401
-        from .style import theme_rc
+        from ..plotting import charts  # noqa: F401
+        from ..plotting.style import theme_rc
 
         theme_rc()  # registers the Japanese font
     else:
-        from .report.audit import audit_exporter
-        from .report.kernel import KeptKernel  # noqa: F401 - imports papermill and nbclient
+        from ..notebook.audit import audit_exporter
+        from ..notebook.kernel import KeptKernel  # noqa: F401 - imports papermill and nbclient
 
         audit_exporter()
     # What the warm-up loaded lives as long as the worker. Frozen, it is no longer walked
@@ -150,7 +150,7 @@ def _kept_kernel(model_file: str | None, log_dir: Path) -> "KeptKernel":
     """This thread's kept kernel (a Dask worker runs several clients at once, one per
     thread), warmed like a direct worker and started on its first notebook; what the
     kernel process prints goes to ``log_dir/kernel-<pid>-<thread>.log``."""
-    from .report.kernel import KeptKernel
+    from ..notebook.kernel import KeptKernel
 
     kernel = getattr(_kernels, "kernel", None)
     if kernel is None:
@@ -184,7 +184,7 @@ def run_client(job: ClientJob) -> ClientOutcome:
     log = _logger(out_dir, key)
     outcome = ClientOutcome(job.client_file, key, "failed")
     try:
-        from .report import cached_model
+        from ..report import cached_model
 
         model = cached_model(job.model_file)
         answers = load_answers(job.client_file, model)
@@ -246,7 +246,7 @@ def _portfolio_at(path: str, mtime_ns: int) -> list[dict[str, Any]]:
 
 
 def _run_direct(job: ClientJob, client_dir: Path) -> dict[str, str]:
-    from .report import build_report
+    from ..report import build_report
 
     # Read once per worker, not once per client.
     portfolio = _portfolio_at(job.portfolio_file, Path(job.portfolio_file).stat().st_mtime_ns) if job.portfolio_file else None
@@ -257,7 +257,7 @@ def _run_direct(job: ClientJob, client_dir: Path) -> dict[str, str]:
 
 
 def _run_papermill(job: ClientJob, client_dir: Path) -> dict[str, str]:
-    from .report import run_diagnosis_notebook
+    from ..report import run_diagnosis_notebook
 
     # On a failing cell the partly executed notebook is kept beside the report as evidence.
     written = run_diagnosis_notebook(job.client_file, client_dir, notebook=job.notebook, lang=job.lang,

@@ -1,6 +1,6 @@
 """Turn raw answer columns into clean numbers, or say exactly what is wrong and where.
 
-Conventions shared by every metric and by :mod:`csmaturity.readers`:
+Conventions shared by every metric and by :mod:`csmaturity.io.readers`:
 
 Blanks
     ``None``, ``NaN``, ``pd.NA``/``NaT`` and strings that are empty once stripped are
@@ -12,12 +12,12 @@ Text
 Row numbers
     Problems name rows as a spreadsheet user sees them: the header is row 1, so the
     first data row is row 2. For a pandas Series with an integer index (the
-    ``RangeIndex`` that :func:`csmaturity.readers.read_table` returns, or any subset of
+    ``RangeIndex`` that :func:`csmaturity.io.readers.read_table` returns, or any subset of
     it) the row is ``index label + 2``, which stays right after filtering. For any
     other input (arrays, lists, Series indexed by account id) the row is
     ``position + 2``.
 File names
-    A Series taken from a table read by :mod:`csmaturity.readers` carries its file
+    A Series taken from a table read by :mod:`csmaturity.io.readers` carries its file
     name in ``attrs["source"]``; problems then name that file instead of ``<memory>``.
 """
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 __all__ = ["shipped_path"]
 
-_REPO = Path(__file__).resolve().parents[2]
+_REPO = Path(__file__).resolve().parents[3]
 
 
 def shipped_path(name: str) -> Path:
