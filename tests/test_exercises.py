@@ -85,7 +85,7 @@ def test_not_a_number_or_not_a_choice():
 
 
 def test_unknown_exercise_lists_the_known_ones():
-    with pytest.raises(KeyError, match="known: \\['break_even'"):
+    with pytest.raises(ValueError, match="known: \\['break_even'"):
         check("nope", 1)
 
 

@@ -9,6 +9,7 @@ import nbformat
 import papermill as pm
 import pytest
 
+from csmaturity.errors import MissingDependencyError
 from csmaturity.notebook.kernel import KeptKernel
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("notebooks")]
@@ -69,7 +70,7 @@ def test_a_failing_notebook_gets_the_next_one_a_new_kernel(kernel, tmp_path):
 def test_a_kernel_that_cannot_warm_up_says_why(tmp_path):
     kept = KeptKernel(warm_code="import no_such_module_here")
     try:
-        with pytest.raises(RuntimeError, match="warming the kernel failed: ModuleNotFoundError"):
+        with pytest.raises(MissingDependencyError, match="warming the kernel failed: ModuleNotFoundError"):
             kept.execute_notebook(_notebook(tmp_path / "n.ipynb"), tmp_path / "o.ipynb", parameters={}, cwd=tmp_path)
         assert not kept.running
     finally:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csmaturity.errors import DataError
+from csmaturity.errors import ConfigError, DataError
 from csmaturity.metrics import HealthConfig, health_scores, load_health_config, summarize_health
 
 
@@ -100,7 +100,7 @@ def test_config_problems_are_collected_with_key_paths(tmp_path):
         "  - {column: y, direction: lower_is_better, normalisation: fixed, weight: -2}\n",
         encoding="utf-8",
     )
-    with pytest.raises(DataError) as caught:
+    with pytest.raises(ConfigError) as caught:
         load_health_config(path)
     locations = {p.location for p in caught.value.problems}
     assert {"bands", "signals[0].direction", "signals[1].weight", "signals[1].bounds"} <= locations
@@ -110,7 +110,7 @@ def test_config_problems_are_collected_with_key_paths(tmp_path):
 def test_config_that_is_not_yaml(tmp_path):
     path = tmp_path / "broken.yaml"
     path.write_text("signals: [", encoding="utf-8")
-    with pytest.raises(DataError, match="not valid YAML"):
+    with pytest.raises(ConfigError, match="not valid YAML"):
         load_health_config(path)
 
 

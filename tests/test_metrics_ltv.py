@@ -33,11 +33,11 @@ class TestFormulas:
         assert ltv_gross_profit(10_000_000, 2_500_000, 5) == 1_500_000
 
     def test_invalid_inputs_are_clear(self):
-        with pytest.raises(DataError, match="annual_churn"):
+        with pytest.raises(ValueError, match="annual_churn"):
             ltv_margin_retention(1000, 0.5, annual_churn=0)
-        with pytest.raises(DataError, match="margin"):
+        with pytest.raises(ValueError, match="margin"):
             ltv_margin_retention(1000, 75, annual_churn=0.1)  # 75 instead of 0.75
-        with pytest.raises(DataError, match="purchasers"):
+        with pytest.raises(ValueError, match="purchasers"):
             ltv_gross_profit(100, 10, 0)
         with pytest.raises(ValueError):
             ltv_margin_retention(1000, 0.5, annual_churn=0.1, years_retained=3)

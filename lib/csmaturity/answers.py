@@ -32,10 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
-from .io.yamlfile import dump_yaml, loc_to_path, read_yaml_file
 from .errors import AnswersError, Problem
+from .io.schema import StrictModel, schema_problems
+from .io.yamlfile import dump_yaml, read_yaml_file
 from .model import DONT_KNOW, MaturityModel, Question
 
 __all__ = [
@@ -53,18 +54,14 @@ __all__ = [
 AnswerValue = Union[str, int, list[str]]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Profile(_Strict):
+class Profile(StrictModel):
     business_model: Literal["B2B", "B2C", "B2B2C"]
     arr_band: str = Field(min_length=1)
     customers: int = Field(ge=0)
     cs_headcount: int = Field(ge=0)
 
 
-class ClientInfo(_Strict):
+class ClientInfo(StrictModel):
     id: str = Field(min_length=1, max_length=120)
     name: str = Field(min_length=1)
     industry: str = Field(min_length=1)
@@ -73,7 +70,7 @@ class ClientInfo(_Strict):
     profile: Profile
 
 
-class _ModelRef(_Strict):
+class _ModelRef(StrictModel):
     id: str
     version: str
 
@@ -83,25 +80,26 @@ class _ModelRef(_Strict):
 DATA_KEYS = ("accounts", "survey", "previous", "previous_survey")
 
 
-class _DataFiles(_Strict):
+class _DataFiles(StrictModel):
     accounts: str | None = None
     survey: str | None = None
     previous: str | None = None
     previous_survey: str | None = None
 
 
-class _AnswersFile(_Strict):
+class _AnswersFile(StrictModel):
     client: ClientInfo
     model: _ModelRef | None = None
     data: _DataFiles | None = None
     answers: dict[str, Any] = Field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ClientAnswers:
     """A validated answers file. ``answers`` maps question id to a normalised value:
     an option id (single, yes/no), a sorted list of option ids (multi), an int
-    (scale) or :data:`DONT_KNOW`."""
+    (scale) or :data:`DONT_KNOW`. ``raw`` is the mapping as read (what
+    :func:`csmaturity.assessment.input_hash` hashes)."""
 
     client: ClientInfo
     answers: dict[str, AnswerValue]
@@ -133,7 +131,7 @@ def parse_answers(data: dict[str, Any], model: MaturityModel, file: str = "<memo
     try:
         parsed = _AnswersFile.model_validate(data)
     except ValidationError as exc:
-        problems.extend(Problem(file, loc_to_path(e["loc"], data), _message(e)) for e in exc.errors())
+        problems.extend(schema_problems(exc, file, data))
         parsed = None
     raw_answers = data.get("answers") if isinstance(data, dict) else None
     values: dict[str, AnswerValue] = {}
@@ -145,7 +143,7 @@ def parse_answers(data: dict[str, Any], model: MaturityModel, file: str = "<memo
         if parsed.model.id != model.id:
             problems.append(Problem(file, "model.id", f"answers were made for model '{parsed.model.id}', but the model in use is '{model.id}'"))
         elif parsed.model.version != model.version:
-            problems.append(Problem(file, "model.version", f"answered against version {parsed.model.version}; scoring with {model.version}", "warning"))
+            problems.append(Problem(file, "model.version", f"answered against version {parsed.model.version}; scoring with {model.version}", severity="warning"))
     data_files: dict[str, Path] = {}
     if parsed is not None and parsed.data is not None:
         base = Path(file).parent if file != "<memory>" else Path.cwd()
@@ -158,7 +156,7 @@ def parse_answers(data: dict[str, Any], model: MaturityModel, file: str = "<memo
                     problems.append(Problem(file, f"data.{key}", f"file not found: {path}"))
     unanswered = [q.id for q in model.questions if q.id not in values]
     if unanswered and parsed is not None:
-        problems.append(Problem(file, "answers", f"{len(unanswered)} question(s) unanswered, scored as don't know: {', '.join(unanswered)}", "warning"))
+        problems.append(Problem(file, "answers", f"{len(unanswered)} question(s) unanswered, scored as don't know: {', '.join(unanswered)}", severity="warning"))
     errors = [p for p in problems if p.severity == "error"]
     if errors or parsed is None:
         raise AnswersError(problems)
@@ -166,15 +164,6 @@ def parse_answers(data: dict[str, Any], model: MaturityModel, file: str = "<memo
         client=parsed.client, answers=values, evidence=evidence, source=file,
         warnings=tuple(problems), data_files=data_files, raw=data,
     )
-
-
-def _message(err: dict[str, Any]) -> str:
-    if err["type"] == "extra_forbidden":
-        return "unknown key (typo?); remove it or check the spelling"
-    if err["type"] == "missing":
-        return "required key is missing"
-    got = err.get("input")
-    return f"{err['msg']} (got {got!r})" if not isinstance(got, dict) else err["msg"]
 
 
 def _parse_one(

@@ -41,7 +41,7 @@ def input_hash(model: MaturityModel, answers: ClientAnswers, data_files: Iterabl
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Assessment:
     """Scores, benchmark, gaps, recommendations and roadmap of one client, with provenance."""
 

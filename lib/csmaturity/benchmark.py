@@ -33,7 +33,7 @@ __all__ = ["CohortSimilarity", "benchmark_table", "cohort_similarity", "SHARE_CL
 SHARE_CLIP = (0.02, 0.98)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CohortSimilarity:
     items_used: int
     likelihood_ratio: float

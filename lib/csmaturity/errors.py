@@ -4,12 +4,27 @@ A :class:`Problem` names the file, the location inside it (a YAML key path such 
 ``answers.kpi_defined.answer``, or a table column and row numbers) and what was
 expected. Validators collect *all* problems of a file before raising one
 :class:`ValidationFailed`, so a consultant fixes a file in one pass.
+
+The kinds of failure, each a :class:`CsMaturityError`:
+
+* :class:`ValidationFailed` -- an input file is wrong: :class:`ModelError` (the
+  maturity model), :class:`AnswersError` (a client's answers), :class:`DataError` (an
+  accounts or survey table, or results read from files), :class:`ConfigError` (a
+  configuration file such as the health-score config);
+* :class:`MissingDependencyError` -- an optional package, a font or a Jupyter kernel
+  is not installed; the message says how to install it;
+* :class:`ArgumentError` -- a Python caller passed a wrong value. It is also a
+  :class:`ValueError`, and is raised through :func:`check_argument` only.
+
+Anything else that escapes the kit is a bug, and the command line shows its traceback.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import importlib
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Iterable, Literal
 
 __all__ = [
@@ -19,6 +34,11 @@ __all__ = [
     "ModelError",
     "AnswersError",
     "DataError",
+    "ConfigError",
+    "MissingDependencyError",
+    "ArgumentError",
+    "check_argument",
+    "require_module",
 ]
 
 Severity = Literal["error", "warning"]
@@ -31,7 +51,7 @@ class Problem:
     file: str
     location: str
     message: str
-    severity: Severity = "error"
+    severity: Severity = field(default="error", kw_only=True)
 
     def __str__(self) -> str:
         where = f"{self.file}: {self.location}" if self.location else self.file
@@ -67,6 +87,54 @@ class AnswersError(ValidationFailed):
 
 class DataError(ValidationFailed):
     """An accounts or survey table cannot be read or does not fit its schema."""
+
+
+class ConfigError(ValidationFailed):
+    """A configuration file (e.g. the health-score config) is missing, malformed or inconsistent."""
+
+
+class MissingDependencyError(CsMaturityError):
+    """An optional dependency or an installed resource (package, font, Jupyter kernel) is missing.
+
+    Attributes
+    ----------
+    what
+        What is missing, e.g. ``"Dask distributed (needed by --scheduler)"``.
+    install
+        How to install it, e.g. ``"pip install 'csmaturity[dask]'"``.
+    """
+
+    def __init__(self, what: str, install: str, detail: str = ""):
+        self.what, self.install = what, install
+        because = f" ({detail})" if detail else ""
+        super().__init__(f"{what} is missing{because}; install it with: {install}")
+
+
+class ArgumentError(CsMaturityError, ValueError):
+    """A function was called with a wrong value; ``argument`` names the parameter(s)."""
+
+    def __init__(self, argument: str, message: str):
+        self.argument = argument
+        super().__init__(f"{argument}: {message}")
+
+
+def require_module(module: str, what: str, install: str) -> ModuleType:
+    """Import ``module``; when it is not installed, a :class:`MissingDependencyError`
+    saying ``what`` it is for and how to ``install`` it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise MissingDependencyError(what, install, str(exc)) from exc
+
+
+def check_argument(condition: bool, argument: str, message: str) -> None:
+    """Raise :class:`ArgumentError` (a ValueError) naming ``argument`` unless ``condition``.
+
+    The one way the kit refuses a wrong argument value of a Python call; values read
+    from a file are :class:`ValidationFailed` problems instead, naming the file.
+    """
+    if not condition:
+        raise ArgumentError(argument, message)
 
 
 def display_path(path: str | Path | None) -> str:

@@ -18,13 +18,14 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
 
 from . import metrics as M
+from .errors import check_argument
 
 __all__ = ["Exercise", "Feedback", "EXERCISES", "exercise", "check", "cohort_table"]
 
@@ -36,8 +37,8 @@ def cohort_table(customers: int, lost: int, *, upsold: int = 0, cross_sold: int 
     The first ``lost`` customers churn; upsells, cross-sells and the downgrade go to
     retained customers (the last rows), each customer starting with ``arr_each``.
     """
-    if not 0 <= lost <= customers or max(upsold, cross_sold) > customers - lost:
-        raise ValueError("lost must be within the customers, and upsold / cross-sold within those retained")
+    check_argument(0 <= lost <= customers and max(upsold, cross_sold) <= customers - lost, "lost, upsold, cross_sold",
+                   "lost must be within the customers, and upsold / cross-sold within those retained")
     rows = np.arange(customers)
     retained_rank = customers - 1 - rows  # 0 for the last row
     table = pd.DataFrame({
@@ -51,7 +52,7 @@ def cohort_table(customers: int, lost: int, *, upsold: int = 0, cross_sold: int 
     return table
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Feedback:
     """The verdict on one answer."""
 
@@ -79,6 +80,7 @@ class Exercise:
     prompt: dict[str, str]
     unit: str
     solve: Callable[[], tuple[Any, str, str]]
+    _: KW_ONLY
     tolerance: float = 0.0
     choices: tuple[str, ...] = ()
 
@@ -193,38 +195,38 @@ EXERCISES: dict[str, Exercise] = {e.id: e for e in [
     Exercise("churn", "retention", {
         "ja": "期初に200社の顧客がいて、期中に14社が解約しました。解約率は何%ですか。",
         "en": "200 customers at the start of the year; 14 left during it. What is the churn rate in %?"},
-        "%", _churn, 0.05),
+        "%", _churn, tolerance=0.05),
     Exercise("upsell", "retention", {
         "ja": "期初に250社、そのうち30社がより上位のプランに移りました（20社は解約）。アップセル率は何%ですか。",
         "en": "250 customers at the start; 30 moved to a higher plan (20 others left). What is the upsell rate in %?"},
-        "%", _upsell, 0.05),
+        "%", _upsell, tolerance=0.05),
     Exercise("nrr", "retention", {
         "ja": "ARR 100の顧客が100社。10社が解約、1社が200のダウングレード、20社がそれぞれ30のアップセル。NRRは何%ですか。",
         "en": "100 customers with ARR 100 each. 10 leave, one downgrades by 200 and 20 each add 30 by upsell. "
               "What is the NRR in %?"},
-        "%", _nrr, 0.05),
+        "%", _nrr, tolerance=0.05),
     Exercise("nps", "loyalty", {
         "ja": "100人が回答: 10点が45人、9点が10人、8点が25人、5点が20人。NPSはいくつですか。",
         "en": "100 answers: 45 gave 10, 10 gave 9, 25 gave 8 and 20 gave 5. What is the NPS?"},
-        "pt", _nps, 0.5),
+        "pt", _nps, tolerance=0.5),
     Exercise("nps_margin", "loyalty", {
         "ja": "前問のNPSの95%誤差幅（±いくつ）を小数第1位まで答えてください。",
         "en": "What is the 95% margin of error (±) of the previous NPS, to one decimal?"},
-        "pt", _nps_margin, 0.05),
+        "pt", _nps_margin, tolerance=0.05),
     Exercise("csat", "loyalty", {
         "ja": "5段階の満足度に120人が回答: 5が36人、4が42人、3が30人、2が8人、1が4人。CSAT（上位2つの割合）は何%ですか。",
         "en": "120 answers on a 5-point satisfaction scale: 36 fives, 42 fours, 30 threes, 8 twos, 4 ones. "
               "What is the CSAT (top-2 box) in %?"},
-        "%", _csat, 0.05),
+        "%", _csat, tolerance=0.05),
     Exercise("nrs", "loyalty", {
         "ja": "「1年後も使っていますか」（5段階）に100人が回答: 5が30人、4が50人、3が12人、2が5人、1が3人。NRSはいくつですか。",
         "en": "100 answers to “will you still use it in a year?” (5 points): 30 fives, 50 fours, 12 threes, 5 twos, "
               "3 ones. What is the NRS?"},
-        "pt", _nrs, 0.5),
+        "pt", _nrs, tolerance=0.5),
     Exercise("dwb", "loyalty", {
         "ja": "購入意向（5段階）に60人が回答し、「絶対に買う」(5)は18人でした。DWBは何%ですか。",
         "en": "60 answers on a 5-point purchase intent scale; 18 said “definitely would buy” (5). What is the DWB in %?"},
-        "%", _dwb, 0.05),
+        "%", _dwb, tolerance=0.05),
     Exercise("ces", "loyalty", {
         "ja": "CES（1＝負担が小さい〜7＝大きい）の平均はAチームが3.70、Bチームが2.90でした。顧客の負担が小さいのはAとBのどちらですか。",
         "en": "Mean CES (1 = little effort … 7 = a great deal) is 3.70 for team A and 2.90 for team B. "
@@ -234,29 +236,29 @@ EXERCISES: dict[str, Exercise] = {e.id: e for e in [
         "ja": "1社あたり年間売上60万円、利益率70%、年間解約率20%。LTV（年間売上×利益率×継続年数）は何円ですか。",
         "en": "Annual revenue per customer 600,000 yen, margin 70%, annual churn 20%. "
               "What is the LTV (revenue × margin × years retained) in yen?"},
-        "yen", _ltv_margin, 0.5),
+        "yen", _ltv_margin, tolerance=0.5),
     Exercise("ltv_purchases", "ltv", {
         "ja": "平均購入単価8,000円、1人あたり平均15回購入します。LTVは何円ですか。",
         "en": "Average purchase 8,000 yen, 15 purchases per customer on average. What is the LTV in yen?"},
-        "yen", _ltv_purchases, 0.5),
+        "yen", _ltv_purchases, tolerance=0.5),
     Exercise("ltv_gross", "ltv", {
         "ja": "売上高5,000万円、売上原価3,000万円、購入者400人。LTV（(売上高−売上原価)÷購入者数）は何円ですか。",
         "en": "Revenue 50,000,000 yen, cost of sales 30,000,000 yen, 400 purchasers. "
               "What is the LTV ((revenue − cost) ÷ purchasers) in yen?"},
-        "yen", _ltv_gross, 0.5),
+        "yen", _ltv_gross, tolerance=0.5),
     Exercise("roi", "crm", {
         "ja": "CRMのコスト12,000ドルで、粗利が75,000ドル増えました。ROIは何%ですか。",
         "en": "A CRM cost $12,000 and raised gross margin by $75,000. What is the ROI in %?"},
-        "%", _roi, 0.5),
+        "%", _roi, tolerance=0.5),
     Exercise("break_even", "crm", {
         "ja": "損益分岐点（得た利益がコストとちょうど同じ）のROIは何%ですか。",
         "en": "What is the ROI in % at break-even (the gain exactly equals the cost)?"},
-        "%", _break_even, 0.5),
+        "%", _break_even, tolerance=0.5),
     Exercise("payback", "crm", {
         "ja": "コスト120万円、効果は12か月で180万円（毎月同じ）です。投資は何か月で回収できますか。",
         "en": "Cost 1,200,000 yen; the gain is 1,800,000 yen over 12 months, evenly. "
               "After how many months is the cost paid back?"},
-        "months", _payback, 0.05),
+        "months", _payback, tolerance=0.05),
     Exercise("health_band", "health", {
         "ja": "標準設定のヘルススコアで35点の顧客は、赤・黄・緑のどれですか（red / yellow / green）。",
         "en": "With the default health-score settings, which band is an account scoring 35: red, yellow or green?"},
@@ -267,11 +269,10 @@ _CHOICE_ALIASES = {"赤": "red", "黄": "yellow", "黄色": "yellow", "緑": "gr
 
 
 def exercise(exercise_id: str) -> Exercise:
-    """The exercise ``exercise_id`` (KeyError lists the known ids)."""
-    try:
-        return EXERCISES[exercise_id]
-    except KeyError:
-        raise KeyError(f"unknown exercise {exercise_id!r}; known: {sorted(EXERCISES)}") from None
+    """The exercise ``exercise_id`` (an unknown id is an :class:`~csmaturity.errors.ArgumentError`
+    listing the known ones)."""
+    check_argument(exercise_id in EXERCISES, "exercise_id", f"unknown exercise {exercise_id!r}; known: {sorted(EXERCISES)}")
+    return EXERCISES[exercise_id]
 
 
 def _number(answer: Any) -> float | None:
@@ -297,18 +298,18 @@ def check(exercise_id: str, answer: Any) -> Feedback:
         given = _CHOICE_ALIASES.get(given, given)
         matches = [c for c in ex.choices if c.casefold() == given.casefold()]
         if not matches:
-            return Feedback(False, f"{', '.join(ex.choices)} のどれかで答えてください。",
-                            f"Answer with one of {', '.join(ex.choices)}.", expected)
+            return Feedback(correct=False, message_ja=f"{', '.join(ex.choices)} のどれかで答えてください。",
+                            message_en=f"Answer with one of {', '.join(ex.choices)}.", expected=expected)
         ok = matches[0] == expected
     else:
         value = _number(answer)
         if value is None:
-            return Feedback(False, f"数値で答えてください（入力: {answer!r}）。",
-                            f"Please answer with a number (got {answer!r}).", expected)
+            return Feedback(correct=False, message_ja=f"数値で答えてください（入力: {answer!r}）。",
+                            message_en=f"Please answer with a number (got {answer!r}).", expected=expected)
         ok = abs(value - expected) <= ex.tolerance + 1e-9
         if not ok and ex.unit == "%" and abs(value * 100 - expected) <= ex.tolerance + 1e-9:
-            return Feedback(False, f"{value:g} は割合（小数）のようです。%で答えてください。{work_ja}",
-                            f"{value:g} looks like a fraction: answer in %. {work_en}", expected)
+            return Feedback(correct=False, message_ja=f"{value:g} は割合（小数）のようです。%で答えてください。{work_ja}",
+                            message_en=f"{value:g} looks like a fraction: answer in %. {work_en}", expected=expected)
     if ok:
-        return Feedback(True, f"正解です。{work_ja}", f"Correct: {work_en}", expected)
-    return Feedback(False, f"違います。{work_ja}", f"Not quite. {work_en}", expected)
+        return Feedback(correct=True, message_ja=f"正解です。{work_ja}", message_en=f"Correct: {work_en}", expected=expected)
+    return Feedback(correct=False, message_ja=f"違います。{work_ja}", message_en=f"Not quite. {work_en}", expected=expected)

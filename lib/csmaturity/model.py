@@ -18,10 +18,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import ConfigDict, Field, ValidationError, model_validator
 
-from .io.yamlfile import loc_to_path, read_yaml_file
 from .errors import ModelError, Problem
+from .io.schema import StrictModel as _Strict
+from .io.schema import schema_problems
+from .io.yamlfile import read_yaml_file
 
 __all__ = [
     "LocalText",
@@ -50,10 +52,6 @@ __all__ = [
 DONT_KNOW = "dont_know"
 LANGUAGES = ("ja", "en")
 QuestionType = Literal["single", "multi", "yes_no", "scale"]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class LocalText(_Strict):
@@ -296,8 +294,7 @@ def parse_model(data: dict[str, Any], file: str = "<memory>") -> MaturityModel:
     try:
         model = MaturityModel.model_validate(data)
     except ValidationError as exc:
-        shape = [Problem(file, loc_to_path(err["loc"], data), _pydantic_message(err)) for err in exc.errors()]
-        raise ModelError(shape + _references_despite_shape_errors(data, exc, file)) from None
+        raise ModelError(schema_problems(exc, file, data) + _references_despite_shape_errors(data, exc, file)) from None
     problems = _check_references(model, file)
     if any(p.severity == "error" for p in problems):
         raise ModelError(problems)
@@ -337,19 +334,6 @@ def _references_despite_shape_errors(data: dict[str, Any], exc: ValidationError,
     except ValidationError:
         return []
     return [p for p in _check_references(model, file) if not any(f"'{rid}'" in p.message for rid in removed_ids)]
-
-
-def _pydantic_message(err: dict[str, Any]) -> str:
-    msg = err["msg"]
-    if err["type"] == "extra_forbidden":
-        return "unknown key (typo?); remove it or check the spelling"
-    if err["type"] == "missing":
-        return "required key is missing"
-    if isinstance(err.get("input"), bool):
-        return f"{msg} (got {err['input']}: YAML reads yes/no/on/off/true/false as booleans; quote the value)"
-    if "input" in err and err["type"] not in ("model_type", "dict_type", "list_type"):
-        return f"{msg} (got {err['input']!r})"
-    return msg
 
 
 def _duplicates(ids: list[str]) -> list[str]:

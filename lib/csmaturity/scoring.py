@@ -36,7 +36,7 @@ from .model import DONT_KNOW, Level, MaturityModel, Question
 __all__ = ["Scorecard", "GateShortfall", "question_fraction", "score"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class GateShortfall:
     level: str
     dimension: str
@@ -44,7 +44,7 @@ class GateShortfall:
     required: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Scorecard:
     """The scores of one client. Tables are indexed by question / dimension id."""
 
@@ -147,7 +147,7 @@ def _apply_gates(model: MaturityModel, start: Level, dim_scores: pd.Series) -> t
     while index > 0:
         level = model.levels[index]
         missing = [
-            GateShortfall(level.id, dim, float(dim_scores[dim]), required)
+            GateShortfall(level=level.id, dimension=dim, score=float(dim_scores[dim]), required=required)
             for dim, required in level.gates.items()
             if dim_scores[dim] < required
         ]

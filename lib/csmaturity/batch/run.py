@@ -39,7 +39,7 @@ import pandas as pd
 from .._version import __version__
 from ..answers import load_answers
 from ..assessment import input_hash
-from ..errors import ValidationFailed
+from ..errors import ValidationFailed, require_module
 from ..io.files import atomic_write, safe_name
 from ..portfolio import DEFAULT_MIN_GROUP, load_results, read_portfolio
 from ..io.resources import shipped_path
@@ -53,8 +53,10 @@ Engine = Literal["papermill", "direct"]
 NOTEBOOK = shipped_path("notebooks/diagnosis.ipynb")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ClientJob:
+    """What one worker needs to diagnose one client (picklable: it crosses processes)."""
+
     client_file: str
     out_dir: str
     engine: Engine = "direct"
@@ -68,8 +70,10 @@ class ClientJob:
     portfolio_min_group: int = DEFAULT_MIN_GROUP
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ClientOutcome:
+    """What became of one client: its status, timing, score and output files."""
+
     client_file: str
     key: str
     status: Literal["ok", "failed", "skipped"]
@@ -182,7 +186,7 @@ def run_client(job: ClientJob) -> ClientOutcome:
     key = safe_name(Path(job.client_file).stem)
     (out_dir / "logs").mkdir(parents=True, exist_ok=True)
     log = _logger(out_dir, key)
-    outcome = ClientOutcome(job.client_file, key, "failed")
+    outcome = ClientOutcome(client_file=job.client_file, key=key, status="failed")
     try:
         from ..report import cached_model
 
@@ -304,8 +308,9 @@ def run_batch(
         snapshot = str(atomic_write(out / "portfolio_input.json",
                                     json.dumps(read_portfolio(portfolio), ensure_ascii=False, sort_keys=True)))
     jobs = [
-        ClientJob(str(Path(p).resolve()), str(out), engine, lang, model_path, resume, str(notebook),
-                  snapshot, portfolio_segment, portfolio_min_group)
+        ClientJob(client_file=str(Path(p).resolve()), out_dir=str(out), engine=engine, lang=lang, model_file=model_path,
+                  resume=resume, notebook=str(notebook), portfolio_file=snapshot, portfolio_segment=portfolio_segment,
+                  portfolio_min_group=portfolio_min_group)
         for p in client_files
     ]
     workers = workers or os.cpu_count() or 1
@@ -329,7 +334,7 @@ def run_batch(
         bar.close()
     order = {j.client_file: i for i, j in enumerate(jobs)}
     outcomes.sort(key=lambda o: order[o.client_file])
-    result = BatchResult(outcomes, out, time.perf_counter() - started)
+    result = BatchResult(outcomes=outcomes, out_dir=out, seconds=time.perf_counter() - started)
     atomic_write(out / "batch_summary.csv", result.summary().to_csv())
     return result
 
@@ -354,8 +359,8 @@ def _run_on_processes(jobs: list[ClientJob], workers: int, engine: Engine, model
                     except cf.process.BrokenProcessPool:
                         attempts[job.client_file] += 1
                         if attempts[job.client_file] > 1:
-                            done(ClientOutcome(job.client_file, safe_name(Path(job.client_file).stem), "failed",
-                                               error="the worker process died while running this client"))
+                            done(ClientOutcome(client_file=job.client_file, key=safe_name(Path(job.client_file).stem),
+                                               status="failed", error="the worker process died while running this client"))
                         else:
                             retry.append(job)
             except KeyboardInterrupt:
@@ -369,12 +374,9 @@ def _run_on_processes(jobs: list[ClientJob], workers: int, engine: Engine, model
 
 def _run_on_dask(jobs: list[ClientJob], scheduler: str, engine: Engine, model_file: str | None,
                  done: Callable[[ClientOutcome], None]) -> None:
-    try:
-        from distributed import Client, as_completed
-    except ImportError as exc:  # pragma: no cover - depends on the optional extra
-        raise RuntimeError("--scheduler needs Dask: pip install 'csmaturity[dask]'") from exc
-    with Client(scheduler) as client:
+    distributed = require_module("distributed", "Dask distributed (to run on a scheduler)", "pip install 'csmaturity[dask]'")
+    with distributed.Client(scheduler) as client:
         client.run(warm_up, engine, model_file)
         futures = client.map(run_client, jobs, pure=False)
-        for future in as_completed(futures):
+        for future in distributed.as_completed(futures):
             done(future.result())

@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from ..errors import CsMaturityError
 from ..portfolio import DEFAULT_MIN_GROUP, SEGMENTS, read_portfolio
 
 
@@ -61,8 +62,20 @@ def cmd_report(args: argparse.Namespace) -> int:
         if args.portfolio:
             read_portfolio(args.portfolio)  # fails here, naming the paths, rather than in a notebook cell
         paths = os.pathsep.join(map(str, args.portfolio or []))
-        written = run_diagnosis_notebook(args.file, args.out, lang=args.lang, model_file=args.model,
-                                         portfolio_paths=paths, **ranking, **files)
+        try:
+            written = run_diagnosis_notebook(args.file, args.out, lang=args.lang, model_file=args.model,
+                                             portfolio_paths=paths, **ranking, **files)
+        except CsMaturityError:
+            raise
+        except Exception as exc:
+            from papermill.exceptions import PapermillExecutionError  # installed: the notebook ran
+
+            if not isinstance(exc, PapermillExecutionError):
+                raise
+            # A cell failed (typically on the client's data): its error, not papermill's traceback.
+            print(f"error: the diagnosis notebook stopped at cell {exc.exec_count}: {exc.ename}: {exc.evalue}\n"
+                  f"  the partly executed notebook is kept in {args.out} (*.diagnosis.failed.ipynb)", file=sys.stderr)
+            return 1
     else:
         outputs = build_report(args.file, out_dir=args.out, lang=args.lang, model_file=args.model,
                                period=tuple(args.period) if args.period else None,

@@ -40,7 +40,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..io.yamlfile import dump_yaml
 from ..answers import ClientAnswers, normalise_answer, parse_answers
-from ..errors import AnswersError, Problem
+from ..errors import AnswersError, Problem, check_argument
 from ..io.files import atomic_path, atomic_write
 from ..model import DONT_KNOW, LANGUAGES, MaturityModel, Question
 
@@ -200,8 +200,7 @@ def model_fingerprint(model: MaturityModel) -> str:
 
 def write_intake_template(model: MaturityModel, path: str | Path, lang: str = "ja", client_id: str = "") -> Path:
     """Write the intake workbook for ``model`` in ``lang`` to ``path`` (atomically)."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"language must be one of {LANGUAGES}, got {lang!r}")
+    check_argument(lang in LANGUAGES, "lang", f"must be one of {LANGUAGES}, got {lang!r}")
     t = _TEXT[lang]
     wb = Workbook()
     intro = wb.active
@@ -365,7 +364,7 @@ def _write_meta(ws: Worksheet, model: MaturityModel, lang: str, rows: list[tuple
 # --------------------------------------------------------------------------- reading
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class _Meta:
     model_id: str
     model_version: str
@@ -431,16 +430,20 @@ def read_intake(path: str | Path, model: MaturityModel, allow_blank: bool = Fals
         parsed = parse_answers(data, model, file=file)
     except AnswersError as exc:
         raise AnswersError([reader.locate(p) for p in exc.problems]) from None
-    return ClientAnswers(parsed.client, parsed.answers, parsed.evidence, file,
-                         tuple(reader.problems) + tuple(reader.locate(p) for p in parsed.warnings), data)
+    return ClientAnswers(
+        client=parsed.client, answers=parsed.answers, evidence=parsed.evidence, source=file,
+        warnings=tuple(reader.problems) + tuple(reader.locate(p) for p in parsed.warnings),
+        data_files=parsed.data_files, raw=data,
+    )
 
 
 def _read_meta(ws: Worksheet) -> _Meta:
     cells = list(ws.iter_rows(values_only=True, max_col=2))
     head = {str(k): v for k, v in cells[:7] if k is not None}
     rows = [(int(r), str(k)) for r, k in cells[8:] if r is not None]
-    return _Meta(str(head.get("model_id")), str(head.get("model_version")), str(head.get("fingerprint")),
-                 str(head.get("language")), str(head.get("form_sheet")), rows)
+    return _Meta(model_id=str(head.get("model_id")), model_version=str(head.get("model_version")),
+                 fingerprint=str(head.get("fingerprint")), lang=str(head.get("language")),
+                 form_sheet=str(head.get("form_sheet")), rows=rows)
 
 
 def _question_keys(rows: list[tuple[int, str]]) -> dict[str, int]:
@@ -555,15 +558,15 @@ class _FormReader:
         return f"sheet '{self.meta.form_sheet}', row {self.row_of[key]}, {_describe(key)}"
 
     def add(self, key: str, message: str, severity: str = "error") -> None:
-        self.problems.append(Problem(self.file, self.where(key), message, severity))  # type: ignore[arg-type]
+        self.problems.append(Problem(self.file, self.where(key), message, severity=severity))  # type: ignore[arg-type]
 
     def locate(self, problem: Problem) -> Problem:
         """Re-address a problem found by :func:`parse_answers` (a YAML key path) to its row."""
         key = problem.location.removesuffix(".answer").removeprefix("answers.")
         if key in self.row_of:
-            return Problem(self.file, self.where(key), problem.message, problem.severity)
+            return Problem(self.file, self.where(key), problem.message, severity=problem.severity)
         return Problem(self.file, f"sheet '{self.meta.form_sheet}'" + (f", {problem.location}" if problem.location else ""),
-                       problem.message, problem.severity)
+                       problem.message, severity=problem.severity)
 
     def cell(self, key: str) -> Any:
         return self.ws[f"{COL_ANSWER}{self.row_of[key]}"].value

@@ -58,7 +58,7 @@ MAX_LISTED = 8  # rows/values quoted in one message; the rest are counted
 THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, kw_only=True)
 class ScaleColumn:
     """Answers on an integer scale, aligned with the input positions.
 
@@ -228,7 +228,7 @@ def parse_scale(
     if is_integer:
         # Hot path: an integer array has no blanks, so a min/max check validates it.
         if array.size == 0 or (array.min() >= lo and array.max() <= hi):
-            return ScaleColumn(array, None, lo, hi), []
+            return ScaleColumn(codes=array, blank=None, lo=lo, hi=hi), []
         numbers = array.astype(np.float64)
         bad_type = np.zeros(array.shape, dtype=bool)
         raw = array.astype(object)
@@ -242,7 +242,7 @@ def parse_scale(
         with np.errstate(invalid="ignore"):
             codes = filled.astype(np.intp)
         if codes.size == 0 or (codes.min() >= lo and codes.max() <= hi and np.array_equal(codes, filled)):
-            return ScaleColumn(codes, nan if has_blank else None, lo, hi), []
+            return ScaleColumn(codes=codes, blank=nan if has_blank else None, lo=lo, hi=hi), []
         numbers = array.astype(np.float64, copy=False)
         bad_type = np.isinf(numbers)
         raw = array.astype(object)  # Python floats quote as 7.5, not np.float64(7.5)
@@ -265,7 +265,7 @@ def parse_scale(
         if mask.any():
             problems.append(_mask_problem(values, raw, mask, file_name, name, expected, what))
     codes = np.where(valid & ~not_integer & ~out_of_range, numbers, lo).astype(np.intp)
-    return ScaleColumn(codes, blank if blank.any() else None, lo, hi), problems
+    return ScaleColumn(codes=codes, blank=blank if blank.any() else None, lo=lo, hi=hi), problems
 
 
 def coerce_scale(

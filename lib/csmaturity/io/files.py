@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from ..errors import check_argument
+
 __all__ = ["atomic_write", "atomic_path", "safe_name", "inside"]
 
 
@@ -59,6 +61,5 @@ def inside(folder: str | Path, name: str) -> Path:
     """``folder / name`` after checking the result cannot escape ``folder``."""
     base = Path(folder).resolve()
     path = (base / name).resolve()
-    if base != path and base not in path.parents:
-        raise ValueError(f"{name!r} would write outside {base}")
+    check_argument(base == path or base in path.parents, "name", f"{name!r} would write outside {base}")
     return path

@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from csmaturity.errors import DataError, Problem
+from csmaturity.errors import DataError, Problem, check_argument
 from csmaturity.io.columns import (
     fail,
     is_blank,
@@ -96,6 +96,7 @@ class ColumnSpec:
     name: str
     kind: Kind
     aliases: tuple[str, ...] = ()
+    _: KW_ONLY
     required: bool = False
     nullable: bool = True
     lo: float | None = None
@@ -375,8 +376,7 @@ def read_table(
     suffix = path.suffix.lower()
     if not path.is_file():
         raise _fail_file(file, "file not found")
-    if sheet is not None and suffix not in (".xlsx", ".xlsm"):
-        raise ValueError("sheet= applies to Excel workbooks only")
+    check_argument(sheet is None or suffix in (".xlsx", ".xlsm"), "sheet", "applies to Excel workbooks only")
     if suffix in (".csv", ".tsv", ".txt"):
         raw, used = _read_csv(path, file, encoding)
     elif suffix in (".xlsx", ".xlsm"):

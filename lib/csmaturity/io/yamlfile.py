@@ -1,4 +1,7 @@
-"""Reading YAML files into plain data, turning every failure into a :class:`Problem`."""
+"""Reading YAML files into plain data, turning every failure into a :class:`Problem`.
+
+Validating that data against a schema is :mod:`csmaturity.io.schema`.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import yaml
 
 from ..errors import Problem
 
-__all__ = ["read_yaml_file", "loc_to_path", "dump_yaml"]
+__all__ = ["read_yaml_file", "dump_yaml"]
 
 
 def read_yaml_file(path: str | Path) -> tuple[Any, list[Problem]]:
@@ -33,32 +36,13 @@ def read_yaml_file(path: str | Path) -> tuple[Any, list[Problem]]:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         what = getattr(exc, "problem", None) or str(exc)
-        return None, [Problem(name, where, f"malformed YAML: {what}")]
+        return None, [Problem(name, where, f"malformed YAML: {what} (the text is not valid YAML "
+                                                "near this point: check indentation, colons, quotes and brackets)")]
     if data is None:
         return None, [Problem(name, "", "file is empty; expected a YAML mapping")]
     if not isinstance(data, dict):
         return None, [Problem(name, "", f"expected a YAML mapping at the top level, got {type(data).__name__}")]
     return data, []
-
-
-def loc_to_path(loc: tuple[Any, ...], data: Any = None) -> str:
-    """Render a pydantic error location as a key path.
-
-    List items that carry an ``id`` in ``data`` are named by it, so the path reads
-    ``questions[touch_model].options[built].points`` rather than ``questions[7]...``.
-    """
-    out = ""
-    node = data
-    for part in loc:
-        if isinstance(part, int):
-            item = node[part] if isinstance(node, list) and part < len(node) else None
-            label = item.get("id") if isinstance(item, dict) and item.get("id") is not None else part
-            out += f"[{label}]"
-            node = item
-        else:
-            out += ("." if out else "") + str(part)
-            node = node.get(part) if isinstance(node, dict) else None
-    return out
 
 
 def dump_yaml(data: Any) -> str:

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
 from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 
-__all__ = ["Comparison", "z_for", "two_sided_p", "wilson_interval", "z_test", "check_probability", "plain"]
+from csmaturity.errors import check_argument
+
+__all__ = ["z_for", "two_sided_p", "wilson_interval", "z_test", "check_probability", "plain"]
 
 
 def check_probability(value: float, name: str) -> float:
     """A confidence level or alpha must lie strictly between 0 and 1."""
-    if not 0.0 < value < 1.0:
-        raise ValueError(f"{name} must be between 0 and 1 (exclusive), got {value!r}")
+    check_argument(0.0 < value < 1.0, name, f"must be between 0 and 1 (exclusive), got {value!r}")
     return value
 
 
@@ -69,40 +69,3 @@ def plain(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
     return value
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """A test of whether two results differ (``difference = value_b − value_a``).
-
-    Attributes
-    ----------
-    metric, method
-        What was compared and how (e.g. ``"NPS"``, ``"z-test, NPS variance"``).
-    value_a, value_b, difference
-        The two values and ``b − a`` in the metric's own unit (NPS points, share…).
-    std_error
-        Standard error of the difference.
-    z, p_value
-        Test statistic and two-sided p-value.
-    alpha, significant
-        Significance level and whether ``p_value < alpha``.
-    n_a, n_b
-        Valid answers behind each value.
-    """
-
-    metric: str
-    method: str
-    value_a: float
-    value_b: float
-    difference: float
-    std_error: float
-    z: float
-    p_value: float
-    alpha: float
-    significant: bool
-    n_a: int
-    n_b: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {k: plain(v) for k, v in asdict(self).items()}

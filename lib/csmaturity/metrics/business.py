@@ -15,15 +15,15 @@ Amounts are in any one currency. Rates are fractions in [0, 1]; ROI is in percen
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from csmaturity.errors import DataError, Problem
-from csmaturity.metrics._stats import plain
+from csmaturity.errors import DataError, Problem, check_argument
+from csmaturity.metrics._result import MetricResult
 from csmaturity.io.columns import fail, parse_dates, row_numbers, rows_text, source_of
 
 __all__ = [
@@ -48,17 +48,16 @@ __all__ = [
 
 
 def _bad(location: str, message: str) -> DataError:
+    """Dates given as plain lists: the problem has no file to name."""
     return DataError([Problem(source_of(None, None), location, message)])
 
 
 def _number(value: float, name: str, *, positive: bool = False, non_negative: bool = False) -> float:
-    """A finite number, optionally > 0 or ≥ 0; DataError naming the argument otherwise."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not math.isfinite(value):
-        raise _bad(name, f"expected a finite number, got {value!r}")
-    if positive and not value > 0:
-        raise _bad(name, f"must be greater than 0 (it is divided by), got {value!r}")
-    if non_negative and not value >= 0:
-        raise _bad(name, f"must be ≥ 0, got {value!r}")
+    """A finite number, optionally > 0 or ≥ 0; an ArgumentError (ValueError) naming it otherwise."""
+    finite = not isinstance(value, bool) and isinstance(value, (int, float, np.number)) and math.isfinite(value)
+    check_argument(finite, name, f"expected a finite number, got {value!r}")
+    check_argument(not positive or value > 0, name, f"must be greater than 0 (it is divided by), got {value!r}")
+    check_argument(not non_negative or value >= 0, name, f"must be ≥ 0, got {value!r}")
     return float(value)
 
 
@@ -85,7 +84,7 @@ def roi_percent(gain: float, cost: float) -> float:
 
     Raises
     ------
-    DataError
+    ValueError
         ``cost`` is 0 or negative (ROI undefined), or an input is not a finite number.
 
     Examples
@@ -109,7 +108,7 @@ def payback_months(cost: float, monthly_gain: float) -> float:
 
     Raises
     ------
-    DataError
+    ValueError
         ``monthly_gain`` is 0 or negative (the cost is never repaid) or ``cost`` < 0.
 
     Examples
@@ -119,14 +118,13 @@ def payback_months(cost: float, monthly_gain: float) -> float:
     """
     cost = _number(cost, "cost", non_negative=True)
     monthly_gain = _number(monthly_gain, "monthly_gain")
-    if monthly_gain <= 0:
-        raise _bad("monthly_gain", f"must be greater than 0: with a gain of {monthly_gain!r} a month "
+    check_argument(monthly_gain > 0, "monthly_gain", f"must be greater than 0: with a gain of {monthly_gain!r} a month "
                    "the cost is never paid back")
     return cost / monthly_gain
 
 
-@dataclass(frozen=True)
-class RoiResult:
+@dataclass(frozen=True, kw_only=True)
+class RoiResult(MetricResult):
     """ROI of an investment over a period, with break-even and payback.
 
     Attributes
@@ -155,9 +153,6 @@ class RoiResult:
     monthly_gain: float
     payback_months: float | None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {k: plain(v) for k, v in asdict(self).items()}
-
 
 def crm_roi(gain: float, cost: float, *, months: float = 12) -> RoiResult:
     """ROI, break-even and payback of a CRM (or any) investment.
@@ -178,7 +173,7 @@ def crm_roi(gain: float, cost: float, *, months: float = 12) -> RoiResult:
 
     Raises
     ------
-    DataError
+    ValueError
         ``cost`` ≤ 0, ``months`` ≤ 0, or a non-finite input.
 
     Examples
@@ -201,7 +196,7 @@ def crm_roi(gain: float, cost: float, *, months: float = 12) -> RoiResult:
 def average_deal_size(total_sales: float, deals: int) -> float:
     """Average deal size = total value of sales in a period / number of sales (deals).
 
-    Raises DataError when ``deals`` is 0 or an input is negative.
+    Raises ValueError when ``deals`` is 0 or an input is negative.
     """
     return _ratio(total_sales, deals, "total_sales", "deals")
 
@@ -209,7 +204,7 @@ def average_deal_size(total_sales: float, deals: int) -> float:
 def margin_rate(net_income: float, net_sales: float) -> float:
     """Margin rate = net income / net sales (a fraction; may be negative on a loss).
 
-    Raises DataError when ``net_sales`` is 0 or negative.
+    Raises ValueError when ``net_sales`` is 0 or negative.
     """
     return _number(net_income, "net_income") / _number(net_sales, "net_sales", positive=True)
 
@@ -217,7 +212,7 @@ def margin_rate(net_income: float, net_sales: float) -> float:
 def cost_per_lead(marketing_spend: float, new_leads: int) -> float:
     """Cost per lead = total marketing spend / number of new leads.
 
-    Raises DataError when ``new_leads`` is 0 or an input is negative.
+    Raises ValueError when ``new_leads`` is 0 or an input is negative.
     """
     return _ratio(marketing_spend, new_leads, "marketing_spend", "new_leads")
 
@@ -225,11 +220,10 @@ def cost_per_lead(marketing_spend: float, new_leads: int) -> float:
 def win_rate(won: int, opportunities: int) -> float:
     """Win rate = deals won / opportunities closed (won + lost) in the period.
 
-    Raises DataError when ``opportunities`` is 0 or fewer than ``won``.
+    Raises ValueError when ``opportunities`` is 0 or fewer than ``won``.
     """
     rate = _ratio(won, opportunities, "won", "opportunities")
-    if rate > 1:
-        raise _bad("won", f"cannot exceed opportunities ({won!r} > {opportunities!r})")
+    check_argument(rate <= 1, "won", f"cannot exceed opportunities ({won!r} > {opportunities!r})")
     return rate
 
 
@@ -240,14 +234,14 @@ def cases_per_agent(cases: int, agents: int, *, days: float | None = None) -> fl
     -------
     ``cases / agents`` (``/ days`` when given).
 
-    Raises DataError when ``agents`` (or ``days``) is 0 or an input is negative.
+    Raises ValueError when ``agents`` (or ``days``) is 0 or an input is negative.
     """
     per_agent = _ratio(cases, agents, "cases", "agents")
     return per_agent if days is None else per_agent / _number(days, "days", positive=True)
 
 
-@dataclass(frozen=True)
-class DurationSummary:
+@dataclass(frozen=True, kw_only=True)
+class DurationSummary(MetricResult):
     """Durations between two dates per record (deal, case).
 
     Attributes
@@ -268,17 +262,13 @@ class DurationSummary:
     median: float
     unit: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {k: plain(v) for k, v in asdict(self).items()}
-
 
 def _paired_dates(start: ArrayLike | pd.Series, end: ArrayLike | pd.Series, start_name: str,
                   end_name: str, file: str | None) -> tuple[pd.Series, pd.Series, int]:
     """Parsed start and end dates (NaT where blank), checked, and the number still open."""
     start_series = start if isinstance(start, pd.Series) else pd.Series(list(start), dtype=object)
     end_series = end if isinstance(end, pd.Series) else pd.Series(list(end), dtype=object)
-    if len(start_series) != len(end_series):
-        raise ValueError(f"{start_name} and {end_name} must have the same length")
+    check_argument(len(start_series) == len(end_series), f"{start_name}, {end_name}", "must have the same length")
     starts, problems = parse_dates(start_series, start_name, file)
     ends, end_problems = parse_dates(end_series, end_name, file)
     fail(problems + end_problems)
@@ -363,8 +353,8 @@ def mean_time_to_resolution(opened: ArrayLike | pd.Series, resolved: ArrayLike |
     return _summary(starts, ends, n_open, unit, "resolved")
 
 
-@dataclass(frozen=True)
-class CaseClosure:
+@dataclass(frozen=True, kw_only=True)
+class CaseClosure(MetricResult):
     """Share of support cases closed on the day they were opened.
 
     Attributes
@@ -380,9 +370,6 @@ class CaseClosure:
     n_open: int
     n_same_day: int
     same_day_rate: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return {k: plain(v) for k, v in asdict(self).items()}
 
 
 def same_day_closed_rate(opened: ArrayLike | pd.Series, closed: ArrayLike | pd.Series,
@@ -406,8 +393,8 @@ def same_day_closed_rate(opened: ArrayLike | pd.Series, closed: ArrayLike | pd.S
     return CaseClosure(n_cases=n_cases, n_open=n_open, n_same_day=same_day, same_day_rate=same_day / n_cases)
 
 
-@dataclass(frozen=True)
-class BeforeAfter:
+@dataclass(frozen=True, kw_only=True)
+class BeforeAfter(MetricResult):
     """A KPI before and after a change (e.g. CRM roll-out).
 
     Attributes
@@ -429,9 +416,6 @@ class BeforeAfter:
     change_pct: float | None
     higher_is_better: bool
     improved: bool
-
-    def to_dict(self) -> dict[str, Any]:
-        return {k: plain(v) for k, v in asdict(self).items()}
 
 
 def before_after(before: float, after: float, *, metric: str = "", higher_is_better: bool = True) -> BeforeAfter:

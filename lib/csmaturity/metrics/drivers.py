@@ -24,7 +24,7 @@ from typing import Literal, Sequence
 import numpy as np
 import pandas as pd
 
-from csmaturity.errors import DataError, Problem
+from csmaturity.errors import DataError, Problem, check_argument
 from csmaturity.io.columns import (
     ScaleColumn,
     fail,
@@ -188,12 +188,10 @@ def key_drivers(
     DataError
         Missing columns or ratings off their scales (every problem listed with rows).
     """
-    if not items:
-        raise ValueError("give at least one item column")
-    if not (isinstance(split, tuple) and len(split) == 2) and split not in ("mean", "median"):
-        raise ValueError(f"split must be 'mean', 'median' or (importance, performance), got {split!r}")
-    if not 0 < high_share < 1:
-        raise ValueError(f"high_share must be between 0 and 1, got {high_share!r}")
+    check_argument(bool(items), "items", "give at least one item column")
+    check_argument((isinstance(split, tuple) and len(split) == 2) or split in ("mean", "median"), "split",
+                   f"must be 'mean', 'median' or (importance, performance), got {split!r}")
+    check_argument(0 < high_share < 1, "high_share", f"must be between 0 and 1, got {high_share!r}")
     file_name = source_of(survey, file)
     needed = [overall, *items] + ([segment_by] if segment_by else [])
     require_columns(survey, needed, file_name, purpose="key-driver analysis")

@@ -25,22 +25,24 @@ Config format::
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Annotated, Any, Literal, Mapping
 
 import numpy as np
 import pandas as pd
-import yaml
+from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
-from csmaturity.errors import DataError, Problem, display_path
-from csmaturity.metrics._stats import plain
+from csmaturity.errors import ConfigError, Problem, display_path
+from csmaturity.io.schema import StrictModel, load_yaml_as, validate_as
+from csmaturity.metrics._result import MetricResult
 from csmaturity.io.columns import fail, parse_numbers, require_columns, source_of
 
 __all__ = [
     "BANDS",
     "HealthSignal",
+    "HealthBands",
     "HealthConfig",
     "HealthSummary",
     "load_health_config",
@@ -54,101 +56,107 @@ BANDS = ("red", "yellow", "green", "no data")
 DEFAULT_CONFIG = "health_default.yaml"
 
 
-@dataclass(frozen=True)
-class HealthSignal:
+Number = Annotated[float, Field(strict=True)]  # an int or a float; never a YAML boolean or text
+
+
+class HealthSignal(StrictModel):
     """One input of the health score (see the module doc for the YAML keys)."""
 
-    column: str
+    column: str = Field(min_length=1)
     direction: Direction
     normalisation: Normalisation
-    weight: float
-    bounds: tuple[float, float] | None = None
+    weight: float = Field(gt=0, strict=True)
+    #: Checked against ``normalisation``, so it is validated even when absent.
+    bounds: tuple[Number, Number] | None = Field(default=None, validate_default=True)
     per: str | None = None
     name: str | None = None
+
+    @field_validator("bounds")
+    @classmethod
+    def _bounds_fit_the_normalisation(cls, bounds: tuple[float, float] | None,
+                                      info: ValidationInfo) -> tuple[float, float] | None:
+        method = info.data.get("normalisation")
+        if method == "fixed" and bounds is None:
+            raise ValueError("fixed normalisation needs bounds: [low, high]")
+        if method == "fixed" and not bounds[0] < bounds[1]:  # type: ignore[index]
+            raise ValueError(f"fixed normalisation needs [low, high] with low < high, got {list(bounds)}")  # type: ignore[arg-type]
+        if method is not None and method != "fixed" and bounds is not None:
+            raise ValueError("bounds are only used with normalisation: fixed")
+        return bounds
 
     @property
     def label(self) -> str:
         return self.name or (f"{self.column}_per_{self.per}" if self.per else self.column)
 
 
-@dataclass(frozen=True)
-class HealthConfig:
-    """Signals, band thresholds and the id / ARR columns of a health score."""
+class HealthBands(StrictModel):
+    """Score thresholds: below ``red_below`` red, from ``green_from`` green, yellow between."""
 
+    red_below: Number = 40.0
+    green_from: Number = 70.0
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "HealthBands":
+        if not 0 <= self.red_below <= self.green_from <= 100:
+            raise ValueError(f"need 0 ≤ red_below ≤ green_from ≤ 100, got red_below={self.red_below:g}, "
+                             f"green_from={self.green_from:g}")
+        return self
+
+
+class HealthConfig(StrictModel):
+    """Signals, band thresholds and the id / ARR columns of a health score: the YAML
+    config itself (see the module doc), validated by :func:`load_health_config`."""
+
+    id_column: str = Field(default="account_id", min_length=1)
+    arr_column: str = Field(default="arr", min_length=1)
+    bands: HealthBands = HealthBands()
     signals: tuple[HealthSignal, ...]
-    red_below: float = 40.0
-    green_from: float = 70.0
-    id_column: str = "account_id"
-    arr_column: str = "arr"
-    source: str = "<memory>"
+    _source: str = PrivateAttr(default=display_path(None))
+
+    @field_validator("signals")
+    @classmethod
+    def _some_distinct_signals(cls, signals: tuple[HealthSignal, ...]) -> tuple[HealthSignal, ...]:
+        # Checked here rather than with min_length, which would also count the signals
+        # that failed validation as missing.
+        if not signals:
+            raise ValueError("expected a non-empty list of signals")
+        labels = [s.label for s in signals]
+        twice = sorted({label for label in labels if labels.count(label) > 1})
+        if twice:
+            raise ValueError(f"two signals are both called {', '.join(map(repr, twice))}: give them distinct names")
+        return signals
+
+    @property
+    def red_below(self) -> float:
+        return self.bands.red_below
+
+    @property
+    def green_from(self) -> float:
+        return self.bands.green_from
+
+    @property
+    def source(self) -> str:
+        """The file the config was read from, as named in messages."""
+        return self._source
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], file: str | None = None) -> "HealthConfig":
-        """Build and validate a config; every problem is reported with its key path."""
+        """Validate an already-loaded config; every problem is reported with its key path.
+
+        Raises
+        ------
+        ConfigError
+            Naming ``file`` (``<memory>`` when None) and each key path.
+        """
         where = display_path(file)
-        problems: list[Problem] = []
-
-        def bad(location: str, message: str) -> None:
-            problems.append(Problem(where, location, message))
-
-        if not isinstance(data, Mapping):
-            raise DataError([Problem(where, "", "a health config must be a mapping with 'signals'")])
-        bands = data.get("bands", {}) or {}
-        red_below = bands.get("red_below", 40.0)
-        green_from = bands.get("green_from", 70.0)
-        if not (isinstance(red_below, (int, float)) and isinstance(green_from, (int, float))
-                and 0 <= red_below <= green_from <= 100):
-            bad("bands", f"need 0 ≤ red_below ≤ green_from ≤ 100, got red_below={red_below!r}, "
-                         f"green_from={green_from!r}")
-        raw_signals = data.get("signals")
-        if not isinstance(raw_signals, list) or not raw_signals:
-            bad("signals", "expected a non-empty list of signals")
-            raw_signals = []
-        signals = []
-        for i, raw in enumerate(raw_signals):
-            at = f"signals[{i}]"
-            if not isinstance(raw, Mapping):
-                bad(at, "expected a mapping with column, direction, normalisation and weight")
-                continue
-            column, per, name = raw.get("column"), raw.get("per"), raw.get("name")
-            direction, method = raw.get("direction"), raw.get("normalisation")
-            weight, bounds = raw.get("weight"), raw.get("bounds")
-            unknown = set(raw) - {"column", "per", "name", "direction", "normalisation", "weight", "bounds"}
-            if unknown:
-                bad(at, f"unknown key(s) {', '.join(sorted(map(str, unknown)))}")
-            if not isinstance(column, str) or not column:
-                bad(f"{at}.column", "expected a column name")
-            if direction not in ("higher_is_better", "lower_is_better"):
-                bad(f"{at}.direction", f"expected higher_is_better or lower_is_better, got {direction!r}")
-            if method not in ("min_max", "fixed", "percentile"):
-                bad(f"{at}.normalisation", f"expected min_max, fixed or percentile, got {method!r}")
-            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not weight > 0:
-                bad(f"{at}.weight", f"expected a positive number, got {weight!r}")
-            if method == "fixed":
-                if (not isinstance(bounds, (list, tuple)) or len(bounds) != 2
-                        or not all(isinstance(b, (int, float)) for b in bounds) or not bounds[0] < bounds[1]):
-                    bad(f"{at}.bounds", f"fixed normalisation needs [low, high] with low < high, got {bounds!r}")
-            elif bounds is not None:
-                bad(f"{at}.bounds", "bounds are only used with normalisation: fixed")
-            signals.append(HealthSignal(
-                column=str(column), direction=direction, normalisation=method,
-                weight=float(weight) if isinstance(weight, (int, float)) else 0.0,
-                bounds=tuple(float(b) for b in bounds) if method == "fixed" and isinstance(bounds, (list, tuple)) else None,  # type: ignore[arg-type]
-                per=str(per) if per is not None else None,
-                name=str(name) if name is not None else None,
-            ))
-        labels = [s.label for s in signals]
-        for label in sorted({lbl for lbl in labels if labels.count(lbl) > 1}):
-            bad("signals", f"two signals are both called {label!r}: give them distinct names")
-        fail(problems)
-        return cls(
-            signals=tuple(signals), red_below=float(red_below), green_from=float(green_from),
-            id_column=str(data.get("id_column", "account_id")),
-            arr_column=str(data.get("arr_column", "arr")), source=where,
-        )
+        config = validate_as(cls, data, where, ConfigError)
+        config._source = where
+        return config
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: plain(v) for k, v in asdict(self).items()}
+        return {"signals": [s.model_dump(mode="json") for s in self.signals], "red_below": self.red_below,
+                "green_from": self.green_from, "id_column": self.id_column, "arr_column": self.arr_column,
+                "source": self.source}
 
 
 def load_health_config(path: str | Path | None = None) -> HealthConfig:
@@ -156,24 +164,17 @@ def load_health_config(path: str | Path | None = None) -> HealthConfig:
 
     Raises
     ------
-    DataError
+    ConfigError
         The file is missing, is not YAML, or has invalid keys (all reported together,
         each with its key path such as ``signals[2].direction``).
     """
     if path is None:
-        text = (resources.files("csmaturity") / "config" / DEFAULT_CONFIG).read_text(encoding="utf-8")
-        where = f"csmaturity/config/{DEFAULT_CONFIG}"
+        path, name = Path(str(resources.files("csmaturity") / "config" / DEFAULT_CONFIG)), f"csmaturity/config/{DEFAULT_CONFIG}"
     else:
-        where = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise DataError([Problem(where, "", f"cannot read the health config: {error}")]) from error
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise DataError([Problem(where, "", f"not valid YAML: {error}")]) from error
-    return HealthConfig.from_dict(data, where)
+        name = str(path)
+    config = load_yaml_as(HealthConfig, path, ConfigError, name=name)
+    config._source = name
+    return config
 
 
 def _normalise(values: np.ndarray, signal: HealthSignal, notes: list[str]) -> np.ndarray:
@@ -300,8 +301,8 @@ def health_scores(accounts: pd.DataFrame, config: HealthConfig | str | Path | No
     return result
 
 
-@dataclass(frozen=True)
-class HealthSummary:
+@dataclass(frozen=True, kw_only=True)
+class HealthSummary(MetricResult):
     """Accounts and ARR per health band.
 
     Attributes
@@ -320,9 +321,6 @@ class HealthSummary:
     share_arr_at_risk: float
     red_below: float
     green_from: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return {k: plain(v) for k, v in asdict(self).items()}
 
     def to_frame(self) -> pd.DataFrame:
         """One row per band: ``band``, ``accounts``, ``share_accounts``, ``arr``, ``share_arr``."""

@@ -13,16 +13,16 @@ The counting is one ``numpy.bincount`` over the validated integer codes.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from csmaturity.errors import DataError, Problem
+from csmaturity.errors import DataError, Problem, check_argument
+from csmaturity.metrics._result import MetricResult
 from csmaturity.metrics._stats import (
-    Comparison,
     check_probability,
     plain,
     wilson_interval,
@@ -58,13 +58,8 @@ NRS_CATEGORIES = ("at_risk", "neutral", "repeater")
 Answers = ArrayLike | pd.Series
 
 
-class _ToDict:
-    def to_dict(self) -> dict[str, Any]:
-        return {k: plain(v) for k, v in asdict(self).items()}  # type: ignore[call-overload]
-
-
-@dataclass(frozen=True)
-class NpsResult(_ToDict):
+@dataclass(frozen=True, kw_only=True)
+class NpsResult(MetricResult):
     """Net Promoter Score of 0–10 answers.
 
     Attributes
@@ -104,8 +99,8 @@ class NpsResult(_ToDict):
     counts: tuple[int, ...]
 
 
-@dataclass(frozen=True)
-class NrsResult(_ToDict):
+@dataclass(frozen=True, kw_only=True)
+class NrsResult(MetricResult):
     """Net Repeater Score of 1–5 "still using it in a year?" answers.
 
     Attributes
@@ -142,8 +137,8 @@ class NrsResult(_ToDict):
     counts: tuple[int, ...]
 
 
-@dataclass(frozen=True)
-class TopBoxResult(_ToDict):
+@dataclass(frozen=True, kw_only=True)
+class TopBoxResult(MetricResult):
     """Share of answers in the top box(es) of a rating scale, with a Wilson interval.
 
     Attributes
@@ -177,8 +172,8 @@ class TopBoxResult(_ToDict):
     counts: tuple[int, ...]
 
 
-@dataclass(frozen=True)
-class CesResult(_ToDict):
+@dataclass(frozen=True, kw_only=True)
+class CesResult(MetricResult):
     """Customer Effort Score of 1–7 answers.
 
     Attributes
@@ -368,8 +363,8 @@ def top_box(answers: Answers, lo: int, hi: int, top: Sequence[int], *, metric: s
         ``top`` is empty or holds points off the scale (a programming error).
     """
     top_values = tuple(sorted({int(t) for t in top}))
-    if not top_values or top_values[0] < lo or top_values[-1] > hi:
-        raise ValueError(f"top box {top!r} must be non-empty points of the scale {lo}–{hi}")
+    check_argument(bool(top_values) and top_values[0] >= lo and top_values[-1] <= hi, "top",
+                   f"top box {top!r} must be non-empty points of the scale {lo}–{hi}")
     z = z_for(confidence)
     column = _answers(answers, lo, hi, name, file, metric)
     counts = column.counts()
@@ -449,8 +444,8 @@ def ces(answers: Answers, *, low_effort: Sequence[int] = (1, 2, 3), confidence: 
     CesResult
     """
     low_values = tuple(sorted({int(v) for v in low_effort}))
-    if not low_values or low_values[0] < 1 or low_values[-1] > 7:
-        raise ValueError(f"low_effort {low_effort!r} must be non-empty points of the scale 1–7")
+    check_argument(bool(low_values) and low_values[0] >= 1 and low_values[-1] <= 7, "low_effort",
+                   f"{low_effort!r} must be non-empty points of the scale 1–7")
     z = z_for(confidence)
     column = _answers(answers, 1, 7, name, file, "CES")
     counts = column.counts().astype(np.float64)
@@ -500,8 +495,8 @@ def nrs_category(answers: Answers, *, name: str | None = None, file: str | None 
                      name="nrs_category")
 
 
-@dataclass(frozen=True, eq=False)
-class NpsNrsMatrix:
+@dataclass(frozen=True, eq=False, kw_only=True)
+class NpsNrsMatrix(MetricResult):
     """Customers in each cell of NPS category × NRS category.
 
     What customers *say* (recommendation, NPS) against what they *intend to do*
@@ -587,12 +582,11 @@ def nps_nrs_matrix(nps_answers: Answers, nrs_answers: Answers, *,
     ValueError
         The two inputs are not paired (different length or index).
     """
-    if len(nps_answers) != len(nrs_answers):  # type: ignore[arg-type]
-        raise ValueError(f"NPS and NRS answers must be paired: {len(nps_answers)} vs "  # type: ignore[arg-type]
-                         f"{len(nrs_answers)} values")
-    if isinstance(nps_answers, pd.Series) and isinstance(nrs_answers, pd.Series) \
-            and not nps_answers.index.equals(nrs_answers.index):
-        raise ValueError("NPS and NRS Series have different indexes: align them first")
+    check_argument(len(nps_answers) == len(nrs_answers), "nps_answers, nrs_answers",  # type: ignore[arg-type]
+                   f"must be paired: {len(nps_answers)} vs {len(nrs_answers)} values")  # type: ignore[arg-type]
+    check_argument(not (isinstance(nps_answers, pd.Series) and isinstance(nrs_answers, pd.Series))
+                   or nps_answers.index.equals(nrs_answers.index), "nps_answers, nrs_answers",
+                   "the two Series have different indexes: align them first")
     nps_col, nps_problems = parse_scale(nps_answers, 0, 10, None, file)
     nrs_col, nrs_problems = parse_scale(nrs_answers, 1, 5, None, file)
     fail(nps_problems + nrs_problems)
@@ -625,6 +619,40 @@ def nps_nrs_matrix(nps_answers: Answers, nrs_answers: Answers, *,
 
 
 Result = NpsResult | NrsResult | TopBoxResult | CesResult
+
+
+@dataclass(frozen=True, kw_only=True)
+class Comparison(MetricResult):
+    """A test of whether two results differ (``difference = value_b − value_a``).
+
+    Attributes
+    ----------
+    metric, method
+        What was compared and how (e.g. ``"NPS"``, ``"z-test, NPS variance"``).
+    value_a, value_b, difference
+        The two values and ``b − a`` in the metric's own unit (NPS points, share…).
+    std_error
+        Standard error of the difference.
+    z, p_value
+        Test statistic and two-sided p-value.
+    alpha, significant
+        Significance level and whether ``p_value < alpha``.
+    n_a, n_b
+        Valid answers behind each value.
+    """
+
+    metric: str
+    method: str
+    value_a: float
+    value_b: float
+    difference: float
+    std_error: float
+    z: float
+    p_value: float
+    alpha: float
+    significant: bool
+    n_a: int
+    n_b: int
 
 
 def compare(a: Result, b: Result, *, alpha: float = 0.05) -> Comparison:

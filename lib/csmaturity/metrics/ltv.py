@@ -17,15 +17,15 @@ a Gini coefficient.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from csmaturity.errors import DataError, Problem
-from csmaturity.metrics._stats import plain
+from csmaturity.errors import DataError, Problem, check_argument
+from csmaturity.metrics._result import MetricResult
 from csmaturity.io.columns import (
     fail,
     numeric_column,
@@ -45,10 +45,6 @@ __all__ = [
     "gini",
     "concentration",
 ]
-
-
-def _problem(location: str, message: str, file: str | None = None) -> DataError:
-    return DataError([Problem(source_of(None, file), location, message)])
 
 
 def ltv_margin_retention(
@@ -77,32 +73,26 @@ def ltv_margin_retention(
 
     Raises
     ------
-    DataError
-        Negative revenue, margin above 1, churn outside (0, 1] (a churn of 0 would make
-        the customer stay forever: pass ``years_retained`` instead), or non-positive
-        years.
     ValueError
-        Both or neither of ``years_retained`` and ``annual_churn`` given.
+        Negative revenue, margin above 1, churn outside (0, 1] (a churn of 0 would make
+        the customer stay forever: pass ``years_retained`` instead), non-positive
+        years, or both or neither of ``years_retained`` and ``annual_churn`` given.
 
     Examples
     --------
     >>> ltv_margin_retention(1_200_000, 0.75, annual_churn=0.2)  # 1.2M × 0.75 × 5 years
     4500000.0
     """
-    if (years_retained is None) == (annual_churn is None):
-        raise ValueError("give exactly one of years_retained and annual_churn")
-    if not annual_revenue_per_customer >= 0:
-        raise _problem("annual_revenue_per_customer", f"must be ≥ 0, got {annual_revenue_per_customer!r}")
-    if not margin <= 1:
-        raise _problem("margin", f"must be a fraction ≤ 1 (0.75 for 75 %), got {margin!r}")
+    _one_of_years_and_churn(years_retained, annual_churn)
+    check_argument(annual_revenue_per_customer >= 0, "annual_revenue_per_customer",
+                   f"must be ≥ 0, got {annual_revenue_per_customer!r}")
+    check_argument(margin <= 1, "margin", f"must be a fraction ≤ 1 (0.75 for 75 %), got {margin!r}")
     if annual_churn is not None:
-        if not 0 < annual_churn <= 1:
-            raise _problem("annual_churn", f"must be in (0, 1] to give years retained = 1/churn, "
-                           f"got {annual_churn!r}; with no churn pass years_retained explicitly")
+        check_argument(0 < annual_churn <= 1, "annual_churn", f"must be in (0, 1] to give years retained = 1/churn, "
+                       f"got {annual_churn!r}; with no churn pass years_retained explicitly")
         years_retained = 1.0 / annual_churn
     assert years_retained is not None
-    if not years_retained > 0:
-        raise _problem("years_retained", f"must be > 0, got {years_retained!r}")
+    check_argument(years_retained > 0, "years_retained", f"must be > 0, got {years_retained!r}")
     return float(annual_revenue_per_customer * margin * years_retained)
 
 
@@ -115,7 +105,7 @@ def ltv_purchases(average_purchase_value: float, average_purchase_count: float) 
 
     Raises
     ------
-    DataError
+    ValueError
         A negative input.
 
     Examples
@@ -125,8 +115,7 @@ def ltv_purchases(average_purchase_value: float, average_purchase_count: float) 
     """
     for label, value in (("average_purchase_value", average_purchase_value),
                          ("average_purchase_count", average_purchase_count)):
-        if not value >= 0:
-            raise _problem(label, f"must be ≥ 0, got {value!r}")
+        check_argument(value >= 0, label, f"must be ≥ 0, got {value!r}")
     return float(average_purchase_value * average_purchase_count)
 
 
@@ -139,7 +128,7 @@ def ltv_gross_profit(revenue: float, cost_of_sales: float, purchasers: int) -> f
 
     Raises
     ------
-    DataError
+    ValueError
         No purchasers (division by zero) or negative revenue / cost.
 
     Examples
@@ -147,16 +136,19 @@ def ltv_gross_profit(revenue: float, cost_of_sales: float, purchasers: int) -> f
     >>> ltv_gross_profit(10_000_000, 2_500_000, 5)
     1500000.0
     """
-    if not purchasers > 0:
-        raise _problem("purchasers", f"must be > 0 to divide by, got {purchasers!r}")
+    check_argument(purchasers > 0, "purchasers", f"must be > 0 to divide by, got {purchasers!r}")
     for label, value in (("revenue", revenue), ("cost_of_sales", cost_of_sales)):
-        if not value >= 0:
-            raise _problem(label, f"must be ≥ 0, got {value!r}")
+        check_argument(value >= 0, label, f"must be ≥ 0, got {value!r}")
     return float((revenue - cost_of_sales) / purchasers)
 
 
-@dataclass(frozen=True)
-class LtvEstimates:
+def _one_of_years_and_churn(years_retained: float | None, annual_churn: float | None) -> None:
+    check_argument((years_retained is None) != (annual_churn is None), "years_retained, annual_churn",
+                   "give exactly one of them")
+
+
+@dataclass(frozen=True, kw_only=True)
+class LtvEstimates(MetricResult):
     """The three LTV estimates side by side, with every input that produced them.
 
     Attributes
@@ -191,9 +183,6 @@ class LtvEstimates:
     revenue: float
     cost_of_sales: float
     purchases: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return {k: plain(v) for k, v in asdict(self).items()}
 
     def to_frame(self) -> pd.DataFrame:
         """One row per estimate: ``method``, ``formula``, ``value``."""
@@ -252,12 +241,12 @@ def ltv_estimates(
     ------
     DataError
         Missing columns, malformed or negative amounts, blanks, zero revenue (margin
-        undefined), no purchasers, or an invalid churn / margin.
+        undefined) or no purchasers.
     ValueError
-        Both or neither of ``annual_churn`` and ``years_retained`` given.
+        An invalid ``annual_churn`` / ``margin`` / ``years_retained``, or both or
+        neither of ``annual_churn`` and ``years_retained`` given.
     """
-    if (years_retained is None) == (annual_churn is None):
-        raise ValueError("give exactly one of annual_churn and years_retained")
+    _one_of_years_and_churn(years_retained, annual_churn)
     file_name = source_of(accounts, file)
     require_columns(accounts, [annual_revenue, revenue, cost_of_sales, purchases], file_name, purpose="LTV")
     if len(accounts) == 0:
@@ -371,8 +360,8 @@ def gini(values: ArrayLike | pd.Series, *, name: str | None = None, file: str | 
     return max(0.0, float(((2 * ranks - n - 1) @ ordered) / (n * ordered.sum())))
 
 
-@dataclass(frozen=True)
-class Concentration:
+@dataclass(frozen=True, kw_only=True)
+class Concentration(MetricResult):
     """How concentrated revenue (or LTV) is across customers.
 
     Attributes
@@ -393,9 +382,6 @@ class Concentration:
     total: float
     top_shares: dict[float, float] = field(default_factory=dict)
     gini: float = 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {k: plain(v) for k, v in asdict(self).items()}
 
 
 def concentration(values: ArrayLike | pd.Series, *, top: Sequence[float] = (0.2, 0.3),
@@ -422,8 +408,7 @@ def concentration(values: ArrayLike | pd.Series, *, top: Sequence[float] = (0.2,
     Concentration
     """
     fractions = tuple(float(p) for p in top)
-    if not all(0 < p <= 1 for p in fractions):
-        raise ValueError(f"top fractions must be in (0, 1], got {top!r}")
+    check_argument(all(0 < p <= 1 for p in fractions), "top", f"fractions must be in (0, 1], got {top!r}")
     valid, n_blank = _values(values, name, file)
     curve = lorenz_table(valid, descending=True)
     shares = {

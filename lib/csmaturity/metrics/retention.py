@@ -20,14 +20,14 @@ date) means lost.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from csmaturity.errors import DataError, Problem
-from csmaturity.metrics._stats import plain
+from csmaturity.errors import DataError, Problem, check_argument
+from csmaturity.metrics._result import MetricResult
 from csmaturity.io.columns import (
     fail,
     parse_dates,
@@ -44,8 +44,8 @@ __all__ = ["RetentionResult", "retention"]
 DateLike = str | dt.date | pd.Timestamp
 
 
-@dataclass(frozen=True)
-class RetentionResult:
+@dataclass(frozen=True, kw_only=True)
+class RetentionResult(MetricResult):
     """Customer and revenue retention of the customers active at the period start.
 
     Attributes
@@ -95,8 +95,15 @@ class RetentionResult:
     cross_sell_rate: float | None
     notes: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        return {k: plain(v) for k, v in asdict(self).items()}
+
+def _date_argument(value: DateLike, name: str) -> pd.Timestamp:
+    """A period bound as a timestamp; ArgumentError (a ValueError) naming it when unreadable."""
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        stamp = pd.NaT
+    check_argument(stamp is not pd.NaT, name, f"expected a date such as 2025-04-01, got {value!r}")
+    return stamp
 
 
 def retention(
@@ -156,8 +163,8 @@ def retention(
     ValueError
         Only one period bound given, or the end is before the start.
     """
-    if (period_start is None) != (period_end is None):
-        raise ValueError("give both period_start and period_end, or neither for a snapshot")
+    check_argument((period_start is None) == (period_end is None), "period_start, period_end",
+                   "give both, or neither for a snapshot")
     file_name = source_of(accounts, file)
     has_period = period_start is not None
     notes: list[str] = []
@@ -168,9 +175,8 @@ def retention(
 
     if has_period:
         require_columns(accounts, [start_date, churn_date, arr], file_name, purpose="retention over a period")
-        begin, end = pd.Timestamp(period_start), pd.Timestamp(period_end)
-        if end < begin:
-            raise ValueError(f"period_end {end.date()} is before period_start {begin.date()}")
+        begin, end = _date_argument(period_start, "period_start"), _date_argument(period_end, "period_end")
+        check_argument(end >= begin, "period_end", f"{end.date()} is before period_start {begin.date()}")
         starts, start_problems = parse_dates(accounts[start_date], start_date, file_name)
         churns, churn_problems = parse_dates(accounts[churn_date], churn_date, file_name)
         problems += start_problems + churn_problems

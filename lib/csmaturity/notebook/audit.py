@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
+from ..errors import require_module
 from ..io.files import atomic_path, atomic_write
 from ..io.resources import shipped_path
 from ..plotting.style import EMBEDDED_FAMILY, font_face_css
@@ -60,9 +61,9 @@ def default_notebook() -> Path:
 def audit_exporter() -> "HTMLExporter":
     """The audit exporter, built once per process (it loads and compiles its templates)."""
     from jinja2 import DictLoader
-    from nbconvert import HTMLExporter
 
-    return HTMLExporter(
+    nbconvert = require_module("nbconvert", "nbconvert (it exports the audit HTML)", "pip install nbconvert")
+    return nbconvert.HTMLExporter(
         extra_loaders=[DictLoader({"csmaturity_offline.html.j2": OFFLINE_TEMPLATE})],
         template_file="csmaturity_offline.html.j2",
         exclude_input=True,
@@ -78,8 +79,7 @@ def export_audit_html(notebook: str | Path, html_path: str | Path, *, common: Se
     ``common``: wordings many audits share, whose font subsets are then reused (see
     :func:`csmaturity.plotting.style.font_face_css`).
     """
-    import nbformat
-
+    nbformat = require_module("nbformat", "nbformat (it reads the executed notebook)", "pip install nbformat")
     body, _ = audit_exporter().from_notebook_node(nbformat.read(str(notebook), as_version=4))
     return atomic_write(html_path, body.replace(FONT_CSS_MARKER, font_face_css(body, common=common)))
 
@@ -104,7 +104,8 @@ def run_diagnosis_notebook(
     ``<id>.<lang>.diagnosis.failed.ipynb``. ``kernel`` runs the notebook on a kept
     kernel (see :mod:`csmaturity.notebook.kernel`) instead of starting a new one.
     """
-    import papermill as pm
+    pm = require_module("papermill", "papermill (it runs the diagnosis notebook)", "pip install papermill")
+    from jupyter_client.kernelspec import NoSuchKernel
 
     from ..io.yamlfile import read_yaml_file
     from ..errors import AnswersError
@@ -147,6 +148,10 @@ def run_diagnosis_notebook(
             # Keep the partly executed notebook (with papermill's error banner) as evidence.
             atomic_write(out / f"{stem}.diagnosis.failed.ipynb", tmp.read_bytes())
             raise
+        except NoSuchKernel as exc:
+            from .kernel import missing_kernel
+
+            raise missing_kernel("python3", str(exc)) from exc
     # The notebook's own text (headings, explanations) is the same for every client.
     common = [source.read_text(encoding="utf-8"), shared_wording(cached_model(params.get("model_file") or None), lang)]
     audit = export_audit_html(executed, out / f"{stem}.audit.html", common=common)

@@ -26,10 +26,19 @@ from nbformat import NotebookNode
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 
-__all__ = ["KeptKernel", "ENGINE_NAME"]
+from ..errors import MissingDependencyError
+
+__all__ = ["KeptKernel", "ENGINE_NAME", "missing_kernel"]
 
 ENGINE_NAME = "csmaturity-kept-kernel"
 logger = logging.getLogger(__name__)
+
+
+def missing_kernel(kernel_name: str, detail: str = "") -> MissingDependencyError:
+    """The error for a Jupyter kernel that is not installed, or lacks a package it imports."""
+    return MissingDependencyError(
+        f"the Jupyter kernel '{kernel_name}' (or a package it imports)",
+        "pip install csmaturity in the environment that runs it, then: python -m ipykernel install --user", detail)
 
 
 class KeptKernel:
@@ -59,12 +68,17 @@ class KeptKernel:
         return self.km is not None and self.km.is_alive()
 
     def _start(self) -> None:
+        from jupyter_client.kernelspec import NoSuchKernel
         from jupyter_client.manager import start_new_kernel
 
         if self.stderr_file is not None:
             self._stderr = open(self.stderr_file, "a", encoding="utf-8")  # noqa: SIM115 - closed by shutdown()
-        self.km, self.kc = start_new_kernel(kernel_name=self.kernel_name, startup_timeout=self.startup_timeout,
-                                            stderr=self._stderr)
+        try:
+            self.km, self.kc = start_new_kernel(kernel_name=self.kernel_name, startup_timeout=self.startup_timeout,
+                                                stderr=self._stderr)
+        except NoSuchKernel as exc:
+            self.shutdown()
+            raise missing_kernel(self.kernel_name, str(exc)) from exc
         self.kc.allow_stdin = False
         if self.warm_code:
             reply = self.kc.execute_interactive(self.warm_code, store_history=False, timeout=self.startup_timeout,
@@ -72,7 +86,10 @@ class KeptKernel:
             if reply["content"]["status"] != "ok":
                 content = reply["content"]
                 self.shutdown()
-                raise RuntimeError(f"warming the kernel failed: {content.get('ename')}: {content.get('evalue')}")
+                why = f"warming the kernel failed: {content.get('ename')}: {content.get('evalue')}"
+                if content.get("ename") in ("ModuleNotFoundError", "ImportError", "MissingDependencyError"):
+                    raise missing_kernel(self.kernel_name, why)
+                raise RuntimeError(why)
 
     def shutdown(self) -> None:
         """Stop the kernel, if one runs; the next notebook starts a new one."""

@@ -20,6 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
+from ..errors import MissingDependencyError
+
 __all__ = [
     "JA_FONT_FAMILY",
     "PALETTE",
@@ -65,10 +67,10 @@ def japanese_font_path() -> Path:
     """
     spec = importlib.util.find_spec("matplotlib_fontja")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("matplotlib-fontja is not installed; it ships the Japanese chart font (pip install matplotlib-fontja)")
+        raise MissingDependencyError("matplotlib-fontja (it ships the Japanese chart font)", "pip install matplotlib-fontja")
     path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / "ipaexg.ttf"
     if not path.is_file():
-        raise RuntimeError(f"the Japanese font file is missing: {path}")
+        raise MissingDependencyError(f"the Japanese font file {path}", "pip install --force-reinstall matplotlib-fontja")
     return path
 
 

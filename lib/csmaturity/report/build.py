@@ -19,7 +19,7 @@ from .results import ReportResults, compute_results
 __all__ = ["ReportOutputs", "report_paths", "results_json_path", "write_report", "build_report"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReportOutputs:
     """Paths written for one client report."""
 

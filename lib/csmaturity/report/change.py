@@ -13,7 +13,7 @@ from ..metrics._stats import plain
 __all__ = ["AssessmentChange", "compare_assessments"]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, kw_only=True)
 class AssessmentChange:
     """Previous vs current assessment of one client.
 

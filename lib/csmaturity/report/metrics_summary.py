@@ -39,7 +39,7 @@ SURVEY_METRICS = ("nps", "nrs", "csat", "ces", "dwb")
 Notes = list[tuple[str, dict[str, Any]]]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, kw_only=True)
 class MetricsSummary:
     """Every metric the report shows, each None when its data are not available."""
 

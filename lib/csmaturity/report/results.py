@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..answers import load_answers
 from ..assessment import Assessment, assess
-from ..errors import DataError, Problem
+from ..errors import DataError, Problem, check_argument
 from ..model import MaturityModel, default_model_path, load_model
 from ..portfolio import DEFAULT_MIN_GROUP, SEGMENTS, client_percentiles, portfolio_table, segment_percentiles
 from .change import AssessmentChange, compare_assessments
@@ -40,7 +40,7 @@ def cached_model(path: str | Path | None = None) -> MaturityModel:
     return _model_at(str(resolved.resolve()), stat.st_mtime_ns, stat.st_size)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, kw_only=True)
 class ReportResults:
     """The inputs of one report, computed; see :func:`compute_results`.
 
@@ -258,10 +258,10 @@ def compute_results(
     ValueError
         An unknown ``portfolio_segment`` or a ``portfolio_min_group`` below 2.
     """
-    if portfolio_segment not in SEGMENTS:
-        raise ValueError(f"portfolio_segment must be one of {', '.join(SEGMENTS)}, got {portfolio_segment!r}")
-    if portfolio_min_group < 2:
-        raise ValueError("portfolio_min_group must be at least 2: a percentile among fewer singles a client out")
+    check_argument(portfolio_segment in SEGMENTS, "portfolio_segment",
+                   f"must be one of {', '.join(SEGMENTS)}, got {portfolio_segment!r}")
+    check_argument(portfolio_min_group >= 2, "portfolio_min_group",
+                   "must be at least 2: a percentile among fewer singles a client out")
     model = cached_model(model_file)
     answers = load_answers(client_file, model)
     named = answers.data_files
@@ -279,8 +279,9 @@ def compute_results(
         before, source = _previous_survey(files["previous_survey"], metrics)
         now = metrics.survey_results() if metrics else {}
         change = compare_assessments(previous, result, survey_changes(before, now), source)
-    return ReportResults(result, metrics, previous, change, portfolio_frame(portfolio, result, portfolio_segment),
-                         portfolio_segment, portfolio_min_group)
+    return ReportResults(assessment=result, metrics=metrics, previous=previous, change=change,
+                         portfolio=portfolio_frame(portfolio, result, portfolio_segment),
+                         portfolio_segment=portfolio_segment, portfolio_min_group=portfolio_min_group)
 
 
 def _previous_survey(file: Path | None, metrics: MetricsSummary | None) -> tuple[dict[str, Any], str | None]:

@@ -14,7 +14,6 @@ and meaningful for nbval while the live view is the widget.
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import io
 from collections.abc import Callable, Sequence
@@ -477,10 +476,10 @@ class HealthExplorer(_Explorer):
         })
 
     def compute(self, **weights: float) -> Any:
-        signals = tuple(dataclasses.replace(s, weight=weights[s.name or s.column]) for s in self.config.signals)
+        signals = tuple(s.model_copy(update={"weight": weights[s.name or s.column]}) for s in self.config.signals)
         if not any(s.weight > 0 for s in signals):
             raise ValueError("at least one signal needs a weight above 0")
-        config = dataclasses.replace(self.config, signals=signals)
+        config = self.config.model_copy(update={"signals": signals})
         scores = M.health_scores(self.accounts, config)
         return M.summarize_health(scores, config)
 
