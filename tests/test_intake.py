@@ -11,6 +11,7 @@ import yaml
 from openpyxl import load_workbook
 
 from csmaturity import AnswersError, load_answers, parse_model, score
+from csmaturity.assessment import input_hash
 from csmaturity.cli import main
 from csmaturity.intake import TICK, choice_labels, read_intake, write_answers, write_intake_template
 from csmaturity.model import DONT_KNOW
@@ -118,6 +119,30 @@ def test_cli_reports_rows_and_fails(tmp_path, model, filled, capsys):
     err = capsys.readouterr().err
     assert "sheet 'Questionnaire', row 26, question kpi_review" in err
     assert not (tmp_path / "c.yaml").exists()
+
+
+def test_different_workbooks_hash_differently(tmp_path, model):
+    """The hash covers what was answered: two clients' workbooks (or one changed answer)
+    never share it, which a batch relies on to skip unchanged clients."""
+    template = write_intake_template(model, tmp_path / "t.xlsx", lang="en")
+    hashes = []
+    for client in ("bluepeak-hr", "orbit-education"):
+        fill(template, tmp_path / f"{client}.xlsx", load_answers(CLIENTS / f"{client}.yaml", model), model, "en")
+        imported = read_intake(tmp_path / f"{client}.xlsx", model)
+        assert imported.raw["client"]["id"] == client and imported.data_files == {}
+        hashes.append(input_hash(model, imported))
+    edit(tmp_path / "bluepeak-hr.xlsx", lambda wb, ws, at: ws.__setitem__(f"E{at['kpi_review']}", "a new note"))
+    hashes.append(input_hash(model, read_intake(tmp_path / "bluepeak-hr.xlsx", model)))
+    assert len(set(hashes)) == 3
+
+
+def test_an_imported_workbook_hashes_like_the_yaml_it_becomes(tmp_path, model, filled):
+    """input_hash is over the answers as written (canonical JSON of the mapping, not the
+    file's bytes), so the workbook and the answers YAML imported from it are one input."""
+    path, _ = filled
+    imported = read_intake(path, model)
+    write_answers(model, imported, tmp_path / "c.yaml")
+    assert input_hash(model, load_answers(tmp_path / "c.yaml", model)) == input_hash(model, imported)
 
 
 # --------------------------------------------------------------------------- the template
