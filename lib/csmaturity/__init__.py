@@ -14,7 +14,17 @@ notebooks, the CLI and the batch runner::
 from ._version import __version__
 from .answers import ClientAnswers, load_answers, parse_answers
 from .assessment import Assessment, assess
-from .errors import AnswersError, CsMaturityError, DataError, ModelError, Problem, ValidationFailed
+from .errors import (
+    AnswersError,
+    ArgumentError,
+    ConfigError,
+    CsMaturityError,
+    DataError,
+    MissingDependencyError,
+    ModelError,
+    Problem,
+    ValidationFailed,
+)
 from .model import MaturityModel, load_model, parse_model
 from .scoring import Scorecard, score
 
@@ -22,10 +32,13 @@ __all__ = [
     "__version__",
     "Assessment",
     "AnswersError",
+    "ArgumentError",
     "ClientAnswers",
+    "ConfigError",
     "CsMaturityError",
     "DataError",
     "MaturityModel",
+    "MissingDependencyError",
     "ModelError",
     "Problem",
     "Scorecard",

@@ -11,9 +11,12 @@ Pure functions over pandas / numpy, one job per module:
 * :mod:`~csmaturity.metrics.health` — configurable health score and ARR at risk;
 * :mod:`~csmaturity.metrics.business` — CRM ROI, break-even, payback and KPIs.
 
-Results are small frozen dataclasses with ``to_dict()`` (JSON-ready) or tidy
-DataFrames. Bad input raises :class:`csmaturity.errors.DataError` naming the file,
-column and spreadsheet rows (header = row 1, first data row = row 2). Nothing here
+Results are small frozen dataclasses (:class:`~csmaturity.metrics._result.MetricResult`)
+with ``to_dict()`` (JSON-ready) and ``to_frame()`` (a tidy one-row DataFrame), or tidy
+DataFrames. Bad data raises :class:`csmaturity.errors.DataError` naming the file,
+column and spreadsheet rows (header = row 1, first data row = row 2); a wrong argument
+value (a cost of 0, a confidence of 1.5) raises a ``ValueError`` naming the argument; a
+wrong health-score config raises :class:`csmaturity.errors.ConfigError`. Nothing here
 imports matplotlib.
 """
 

@@ -20,6 +20,11 @@ Config format::
         bounds: [0, 1]           # fixed only
         weight: 25               # any positive numbers; they are rescaled to sum 1
         name: login_intensity    # optional label, defaults to the column name
+
+The config is a strict schema (:class:`HealthConfig`, built on
+:mod:`csmaturity.io.schema`): an unknown key is an error rather than ignored, and every
+problem of the file is reported at once as a :class:`~csmaturity.errors.ConfigError`
+naming its key path, such as ``signals[2].direction``.
 """
 
 from __future__ import annotations

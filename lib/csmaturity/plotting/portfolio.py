@@ -6,17 +6,13 @@ drawn in the report style (Japanese font, colour-blind-safe palette).
 
 from __future__ import annotations
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg", force=False)
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from .style import COLORS, theme  # noqa: E402
+from .style import COLORS, theme
 
 __all__ = ["level_distribution_chart", "dimension_heatmap", "cohort_comparison_chart", "MAX_HEATMAP_ROWS"]
 
