@@ -1,0 +1,95 @@
+"""Hostile and careless inputs: each case gets a clear error naming where, or a correct
+result — never a hang, a crash, a silent misreading or a write outside the output folder."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from csmaturity.errors import DataError
+from csmaturity.io.columns import parse_dates, parse_numbers
+from csmaturity.io.readers import ACCOUNTS_SCHEMA, header_key, read_table
+
+
+# --- numbers a spreadsheet user never means -------------------------------------------
+
+@pytest.mark.parametrize("text", ["1_0", "1e1", "1E+06", "٧", "७", "⑦", "Ⅶ", "0x10", "inf", "nan", "½"])
+def test_numbers_in_other_notations_or_scripts_are_refused(text):
+    numbers, problems = parse_numbers(pd.Series([text, "3"]), "score", "survey.csv")
+    assert np.isnan(numbers[0]) and numbers[1] == 3
+    assert problems and "row 2" in problems[0].location and text in problems[0].message
+
+
+@pytest.mark.parametrize("text, value", [("７", 7), ("１，２００", 1200), ("1,200,000", 1_200_000), ("-3.5", -3.5),
+                                         (" 42 ", 42), ("+.5", 0.5), ("７．０", 7)])
+def test_numbers_as_spreadsheets_write_them_are_read(text, value):
+    numbers, problems = parse_numbers(pd.Series([text]), "arr", "accounts.csv")
+    assert not problems and numbers[0] == value
+
+
+# --- dates: one order per column ----------------------------------------------------------
+
+def test_a_column_with_dates_in_two_orders_is_refused():
+    _, problems = parse_dates(pd.Series(["31/12/2024", "12/31/2024"]), "start_date", "accounts.csv")
+    assert problems and "two orders" in problems[0].message and "rows 2, 3" in problems[0].location
+
+
+def test_day_first_column_is_read_day_first_throughout():
+    parsed, problems = parse_dates(pd.Series(["31/12/2024", "01/02/2024"]), "start_date", "accounts.csv")
+    assert not problems
+    assert list(parsed.dt.strftime("%Y-%m-%d")) == ["2024-12-31", "2024-02-01"]
+
+
+def test_month_first_column_is_read_month_first_throughout():
+    parsed, problems = parse_dates(pd.Series(["12/31/2024", "01/02/2024 10:00"]), "start_date", "accounts.csv")
+    assert not problems
+    assert list(parsed.dt.strftime("%Y-%m-%d %H:%M")) == ["2024-12-31 00:00", "2024-01-02 10:00"]
+
+
+def test_ambiguous_column_is_refused_unless_the_order_is_given():
+    values = pd.Series(["01/02/2024", "03/04/2024"])
+    _, problems = parse_dates(values, "start_date", "accounts.csv")
+    assert problems and "ambiguous" in problems[0].message and "date_order" in problems[0].message
+    parsed, problems = parse_dates(values, "start_date", "accounts.csv", date_order="dmy")
+    assert not problems and list(parsed.dt.month) == [2, 4]
+    parsed, problems = parse_dates(values, "start_date", "accounts.csv", date_order="mdy")
+    assert not problems and list(parsed.dt.month) == [1, 3]
+
+
+def test_year_first_dates_need_no_order():
+    parsed, problems = parse_dates(pd.Series(["2024/4/1", "2024-12-31", "２０２４／０１／０２"]), "d", "a.csv")
+    assert not problems and list(parsed.dt.strftime("%m-%d")) == ["04-01", "12-31", "01-02"]
+
+
+def test_reader_passes_the_date_order(tmp_path):
+    path = tmp_path / "accounts.csv"
+    path.write_text("account_id,arr,start_date\na1,100,01/02/2024\n", encoding="utf-8")
+    with pytest.raises(DataError, match="ambiguous"):
+        read_table(path, ACCOUNTS_SCHEMA)
+    frame = read_table(path, ACCOUNTS_SCHEMA, date_order="mdy")
+    assert frame["start_date"].iloc[0] == pd.Timestamp("2024-01-02")
+
+
+# --- headers ------------------------------------------------------------------------------
+
+def test_header_key_is_linear_in_the_header_length():
+    started = time.perf_counter()
+    header_key("a" + " " * 200_000 + "b(")
+    header_key("(" * 100_000 + "x)")
+    assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.parametrize("header, key", [("ARR (円)", "arr"), ("Account ID", "account_id"), ("arr[JPY]", "arr"),
+                                         ("a (b) c", "a_(b)_c"), ("x (y(z))", "x_(y(z))"), ("顧客 ID", "顧客_id")])
+def test_header_key_keeps_its_meaning(header, key):
+    assert header_key(header) == key
+
+
+def test_a_huge_header_cell_is_refused_by_name(tmp_path):
+    path = tmp_path / "accounts.csv"
+    path.write_text("account_id,arr," + "x" * 5000 + "\na1,100,1\n", encoding="utf-8")
+    with pytest.raises(DataError, match="column 3.*5,000 characters"):
+        read_table(path, ACCOUNTS_SCHEMA)
