@@ -93,3 +93,54 @@ def test_a_huge_header_cell_is_refused_by_name(tmp_path):
     path.write_text("account_id,arr," + "x" * 5000 + "\na1,100,1\n", encoding="utf-8")
     with pytest.raises(DataError, match="column 3.*5,000 characters"):
         read_table(path, ACCOUNTS_SCHEMA)
+
+
+# --- YAML: bombs, depth, duplicate keys ------------------------------------------------------
+
+def _alias_bomb(levels: int, width: int = 9) -> str:
+    lines = ['a0: &a0 ["lol"]']
+    for k in range(1, levels + 1):
+        lines.append(f"a{k}: &a{k} [" + ", ".join([f"*a{k - 1}"] * width) + "]")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("kind", ["answers", "model"])
+def test_yaml_alias_bomb_is_refused_quickly_and_briefly(tmp_path, model, kind):
+    from csmaturity import load_answers, load_model
+    from csmaturity.errors import ValidationFailed
+
+    path = tmp_path / f"{kind}.yaml"
+    path.write_text("client:\n  id: x\n" + _alias_bomb(9) if kind == "answers" else _alias_bomb(9), encoding="utf-8")
+    started = time.perf_counter()
+    with pytest.raises(ValidationFailed) as info:
+        load_answers(path, model) if kind == "answers" else load_model(path)
+    assert time.perf_counter() - started < 2
+    message = str(info.value)
+    assert "expand to more than" in message and str(path) in message and len(message) < 1000
+
+
+def test_deep_nesting_is_refused_with_a_location(tmp_path):
+    from csmaturity import load_model
+    from csmaturity.errors import ModelError
+
+    path = tmp_path / "model.yaml"
+    path.write_text("a: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    with pytest.raises(ModelError, match=r"line 1, column \d+: .*nested more than 50 levels"):
+        load_model(path)
+
+
+def test_a_key_given_twice_is_an_error_naming_both_lines(tmp_path, model):
+    from csmaturity import load_answers
+    from csmaturity.errors import AnswersError
+
+    path = tmp_path / "client.yaml"
+    path.write_text("client:\n  id: acme\n  name: Acme\n  id: other\nanswers: {}\n", encoding="utf-8")
+    with pytest.raises(AnswersError, match=r"key 'id' is given twice \(lines 2 and 4\)"):
+        load_answers(path, model)
+
+
+def test_merge_keys_and_a_few_aliases_still_work():
+    from csmaturity.io.yamlfile import load_yaml_text
+
+    data = load_yaml_text("base: &b {x: 1, y: 2}\nchild:\n  <<: *b\n  y: 3\nlist: [*b, *b]\n")
+    assert data["child"] == {"x": 1, "y": 3} and data["list"] == [{"x": 1, "y": 2}] * 2
