@@ -144,3 +144,39 @@ def test_merge_keys_and_a_few_aliases_still_work():
 
     data = load_yaml_text("base: &b {x: 1, y: 2}\nchild:\n  <<: *b\n  y: 3\nlist: [*b, *b]\n")
     assert data["child"] == {"x": 1, "y": 3} and data["list"] == [{"x": 1, "y": 2}] * 2
+
+
+# --- output names ----------------------------------------------------------------------------
+
+def test_ids_that_map_to_one_output_name_are_named():
+    from csmaturity.io.files import output_name_problems
+
+    named = [("acme", "a.yaml"), ("acme/", "b.yaml"), ("ａｃｍｅ", "c.yaml"), ("acme.", "d.yaml"), ("ACME", "e.yaml"),
+             ("beta", "f.yaml")]
+    problems = output_name_problems(named)
+    assert [p.file for p in problems] == ["b.yaml", "c.yaml", "d.yaml", "e.yaml"]
+    assert all("a.yaml" in p.message and "'acme'" in p.message for p in problems)
+
+
+def test_ids_equal_after_the_length_limit_clash():
+    from csmaturity.io.files import MAX_NAME_BYTES, output_name_problems, safe_name
+
+    long_a, long_b = "顧" * 60 + "A", "顧" * 60 + "B"
+    assert len(safe_name(long_a).encode()) <= MAX_NAME_BYTES
+    problems = output_name_problems([(long_a, "a.yaml"), (long_b, "b.yaml")])
+    assert len(problems) == 1 and problems[0].file == "b.yaml"
+
+
+@pytest.mark.parametrize("value", ["logs", "State", "batch_summary.csv", "CON", "aux", "com1", "Lpt9.txt", "nul"])
+def test_reserved_and_device_names_are_refused(value):
+    from csmaturity.io.files import output_name_problems
+
+    problems = output_name_problems([(value, "x.yaml")], reserved=["logs", "state", "batch_summary.csv"])
+    assert len(problems) == 1 and problems[0].location == "client.id"
+
+
+def test_safe_name_cuts_by_bytes_on_a_character_boundary():
+    from csmaturity.io.files import safe_name
+
+    name = safe_name("株式会社" * 40)
+    assert len(name.encode("utf-8")) <= 100 and name == "株式会社" * 8 + "株"
