@@ -180,3 +180,51 @@ def test_safe_name_cuts_by_bytes_on_a_character_boundary():
 
     name = safe_name("株式会社" * 40)
     assert len(name.encode("utf-8")) <= 100 and name == "株式会社" * 8 + "株"
+
+
+# --- every optional column is optional ---------------------------------------------------------
+
+SURVEY_GROUPS = {
+    "nrs": ["継続意向（NRS）"], "ces": ["負担感（CES）"], "csat": ["満足度（CSAT）"], "dwb": ["購入意向（DWB）"],
+    "waves": ["調査年度"], "items": ["見積もり", "手続き", "納期", "品質", "サポート"], "ids": ["回答ID", "回答日"],
+}
+ACCOUNT_GROUPS = {
+    "churn": ["churned", "churn_date"], "expansion": ["upsell_arr", "cross_sell_arr", "contraction_arr"],
+    "usage": ["seats", "active_users", "logins_30d", "feature_adoption", "support_tickets_90d"],
+    "ltv": ["revenue_to_date", "cost_of_sales_to_date", "orders_to_date"],
+    "other": ["company_name", "plan", "segment", "renewal_date", "last_nps"],
+}
+
+
+def _drop_subsets(groups: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
+    """Drop every optional column, or one group of them (the full tables are the
+    sample reports' own tests): each section then stands or says why it is absent."""
+    return [("all dropped", [c for g in groups.values() for c in g]),
+            *((f"without {name}", columns) for name, columns in groups.items())]
+
+
+def _render(tmp_path, root, accounts=None, survey=None):
+    from csmaturity.report import compute_results, report_context, render_html
+
+    results = compute_results(root / "data/sample/clients/hikari-cloud.yaml", accounts_file=accounts, survey_file=survey)
+    html = render_html(report_context(results))
+    assert "nan" not in html.replace("nanum", "").lower().split("<style")[0]
+    return results, html
+
+
+@pytest.mark.parametrize("case, dropped", _drop_subsets(SURVEY_GROUPS), ids=[c for c, _ in _drop_subsets(SURVEY_GROUPS)])
+def test_report_with_any_subset_of_optional_survey_columns(tmp_path, root, case, dropped):
+    survey = pd.read_csv(root / "data/sample/survey_ja_cp932.csv", encoding="cp932", dtype=str)
+    path = tmp_path / "survey.csv"
+    survey.drop(columns=dropped).to_csv(path, index=False)
+    results, html = _render(tmp_path, root, survey=path)
+    if "items" in case and case.startswith("without") or case == "all dropped":
+        assert results.metrics.drivers is None and results.metrics.notes  # said why
+
+
+@pytest.mark.parametrize("case, dropped", _drop_subsets(ACCOUNT_GROUPS), ids=[c for c, _ in _drop_subsets(ACCOUNT_GROUPS)])
+def test_report_with_any_subset_of_optional_account_columns(tmp_path, root, case, dropped):
+    accounts = pd.read_csv(root / "data/sample/accounts.csv", dtype=str)
+    path = tmp_path / "accounts.csv"
+    accounts.drop(columns=dropped).to_csv(path, index=False)
+    _render(tmp_path, root, accounts=path)
