@@ -49,6 +49,7 @@ __all__ = [
     "blank_answers_yaml",
 ]
 
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 

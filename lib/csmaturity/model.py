@@ -226,7 +226,8 @@ class Question(_Strict):
         if self.type == "scale":
             assert self.scale is not None and isinstance(value, int)
             return (value - self.scale.min) / (self.scale.max - self.scale.min)
-        points = sum(o.points for o in self.options if o.id in self.selected(value))
+        chosen = self.selected(value)
+        points = sum(o.points for o in self.options if o.id in chosen)
         return min(points, self.full_points) / self.full_points
 
     def normalise(self, value: Any) -> AnswerValue:

@@ -47,8 +47,8 @@ def _problem_html(lang: str, head_key: str, problems: list[Problem], names: dict
 
 class QuestionInput:
     """The controls of one question: ``choice`` (single, yes/no, scale) or ``boxes``
-    (multi: option id -> Checkbox, "don't know" too where the question accepts it), ``evidence`` and a
-    ``status`` line showing the validation message."""
+    (multi: option id -> Checkbox, "don't know" too where the question accepts it),
+    ``evidence`` and a ``status`` line showing the validation message."""
 
     def __init__(self, question: Question, lang: str, number: int):
         self.question = question
