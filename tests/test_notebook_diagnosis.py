@@ -14,7 +14,8 @@ import pytest
 from conftest import CLIENTS, ROOT, SAMPLE
 
 import csmaturity as cm
-from csmaturity.report import build_report, run_diagnosis_notebook
+from csmaturity.notebook import run_diagnosis_notebook
+from csmaturity.report import build_report
 
 NOTEBOOK = ROOT / "notebooks" / "diagnosis.ipynb"
 CLIENT_IDS = sorted(p.stem for p in CLIENTS.glob("*.yaml"))

@@ -27,17 +27,16 @@ score treats them like "don't know" and reports them as unanswered.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Literal, Union
+from typing import Any, Iterable, Literal
 
 from pydantic import Field, ValidationError
 
 from .errors import AnswersError, Problem
 from .io.schema import StrictModel, schema_problems
 from .io.yamlfile import dump_yaml, read_yaml_file
-from .model import DONT_KNOW, MaturityModel, Question
+from .model import DONT_KNOW, AnswerValue, MaturityModel
 
 __all__ = [
     "DATA_KEYS",
@@ -50,8 +49,6 @@ __all__ = [
     "check_unique_client_ids",
     "blank_answers_yaml",
 ]
-
-AnswerValue = Union[str, int, list[str]]
 
 
 class Profile(StrictModel):
@@ -196,64 +193,10 @@ def _parse_one(
         at, entry = f"{at}.answer", entry["answer"]
     if entry is None:  # left blank: unanswered, not wrong
         return
-    value, error = normalise_answer(question, entry)
-    if error:
-        problems.append(Problem(file, at, error))
-    else:
-        values[qid] = value  # type: ignore[assignment]
-
-
-def normalise_answer(question: Question, value: Any) -> tuple[AnswerValue | None, str | None]:
-    """Check one raw answer against its question; return ``(value, None)`` or ``(None, why)``.
-
-    Shared by the YAML reader, the Excel intake and the widget form so that every
-    front door accepts exactly the same answers.
-    """
-    option_ids = [o.id for o in question.options]
-    if isinstance(value, str) and value.strip() in (DONT_KNOW, "unknown"):
-        if question.allow_dont_know or question.type == "yes_no":
-            return DONT_KNOW, None
-        return None, "this question does not accept \"don't know\""
-    if question.type == "yes_no":
-        if isinstance(value, bool):  # YAML reads bare yes/no as booleans
-            return ("yes" if value else "no"), None
-        if value in ("yes", "no"):
-            return value, None
-        return None, f"expected yes, no or unknown, got {value!r}"
-    if question.type == "single":
-        if isinstance(value, str) and value in option_ids:
-            return value, None
-        return None, f"{_show(value)} is not an option of this question; expected one of {option_ids}" + _bool_hint(value)
-    if question.type == "multi":
-        items = value if isinstance(value, list) else [value]
-        bad = [v for v in items if not isinstance(v, str) or v not in option_ids]
-        if bad:
-            return None, f"{', '.join(_show(v) for v in bad)} not an option of this question; expected a list drawn from {option_ids}" + _bool_hint(bad[0])
-        if not items:
-            return None, "empty selection; choose at least one option (or the 'none' option, or dont_know)"
-        if len(set(items)) != len(items):
-            return None, f"an option is listed twice: {items}"
-        exclusive = [o.id for o in question.options if o.exclusive and o.id in items]
-        if exclusive and len(items) > 1:
-            return None, f"'{exclusive[0]}' cannot be combined with other options"
-        return sorted(items, key=option_ids.index), None
-    assert question.scale is not None
-    lo, hi = question.scale.min, question.scale.max
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None, f"expected a whole number from {lo} to {hi}, got {_show(value)}"
-    if isinstance(value, float) and (math.isnan(value) or not value.is_integer()):
-        return None, f"expected a whole number from {lo} to {hi}, got {value!r}"
-    if not lo <= value <= hi:
-        return None, f"{value:g} is out of range; expected a whole number from {lo} to {hi}"
-    return int(value), None
-
-
-def _show(value: Any) -> str:
-    return f"{type(value).__name__} {value!r}" if not isinstance(value, str) else repr(value)
-
-
-def _bool_hint(value: Any) -> str:
-    return " (YAML reads bare yes/no/on/off as booleans; quote the value)" if isinstance(value, bool) else ""
+    try:
+        values[qid] = question.normalise(entry)
+    except ValueError as exc:
+        problems.append(Problem(file, at, str(exc)))
 
 
 def check_unique_client_ids(clients: Iterable[ClientAnswers]) -> list[Problem]:
@@ -285,12 +228,12 @@ def blank_answers_yaml(model: MaturityModel, lang: str = "en", client_id: str = 
         lines.append(f"  # === {dim.name.get(lang)} ===")
         for q in (q for q in model.questions if q.dimension == dim.id):
             lines.append(f"  # {q.text.get(lang)}")
-            if q.type == "scale" and q.scale:
+            if q.scale is not None:
                 lines.append(f"  #   scale {q.scale.min}..{q.scale.max}")
             for o in q.options:
                 lines.append(f"  #   {o.id}: {o.label.get(lang)}")
-            if q.allow_dont_know or q.type == "yes_no":
+            if q.accepts_dont_know:
                 lines.append(f"  #   {DONT_KNOW}")
-            hint = "  # a list, e.g. [a, b]" if q.type == "multi" else ""
+            hint = "  # a list, e.g. [a, b]" if q.is_multi else ""
             lines.append(f"  {q.id}:\n    answer:{hint}\n    evidence: \"\"")
     return "\n".join(lines) + "\n"

@@ -62,8 +62,7 @@ def benchmark_table(model: MaturityModel, answers: ClientAnswers, lang: str = "e
             elif value == DONT_KNOW:
                 match = True if link.dont_know_matches else None
             else:
-                chosen = set(value) if isinstance(value, list) else {value}
-                match = bool(chosen & set(link.options))
+                match = bool(set(q.selected(value)) & set(link.options))
             rows.append(
                 {
                     "item": item.id,

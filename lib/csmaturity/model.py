@@ -13,10 +13,11 @@ path each message needs.
 
 from __future__ import annotations
 
+import math
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Union
 
 from pydantic import ConfigDict, Field, ValidationError, model_validator
 
@@ -41,6 +42,7 @@ __all__ = [
     "Benchmark",
     "ScoringRules",
     "MaturityModel",
+    "AnswerValue",
     "DONT_KNOW",
     "LANGUAGES",
     "default_model_path",
@@ -52,6 +54,9 @@ __all__ = [
 DONT_KNOW = "dont_know"
 LANGUAGES = ("ja", "en")
 QuestionType = Literal["single", "multi", "yes_no", "scale"]
+#: A normalised answer: an option id (single, yes/no), a list of option ids in model
+#: order (multi), a scale point, or :data:`DONT_KNOW`.
+AnswerValue = Union[str, int, list[str]]
 
 
 class LocalText(_Strict):
@@ -104,6 +109,11 @@ class BenchmarkLink(_Strict):
 
 
 class Question(_Strict):
+    """One question of the model. What depends on its ``type`` -- which answers it
+    accepts, what a form offers, what an answer scores -- is asked of the question
+    (:meth:`normalise`, :meth:`choices`, :meth:`fraction`, ...), never switched on
+    by its callers."""
+
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     dimension: str
     type: QuestionType
@@ -114,6 +124,7 @@ class Question(_Strict):
     #: Multi choice: points are summed and capped here (default: sum of all points).
     max_points: float | None = Field(default=None, gt=0)
     scale: Scale | None = None
+    #: Whether "don't know" is an answer; see :attr:`accepts_dont_know`.
     allow_dont_know: bool = True
     benchmark: list[BenchmarkLink] = Field(default_factory=list)
 
@@ -133,6 +144,62 @@ class Question(_Strict):
         return next((o for o in self.options if o.id == option_id), None)
 
     @property
+    def accepts_dont_know(self) -> bool:
+        """Whether "don't know" is an answer to this question: the model's
+        ``allow_dont_know`` (true unless the model says otherwise), for every type --
+        a yes/no question too refuses it when the model says so."""
+        return self.allow_dont_know
+
+    @property
+    def is_multi(self) -> bool:
+        """An answer is a list of options (one tick per option), not one pick."""
+        return self.type == "multi"
+
+    @property
+    def option_values(self) -> list[str | int]:
+        """What one pick on a form stands for: the option ids (a multi choice's tick
+        rows) or the scale's points, in order; "don't know" not included."""
+        if self.type == "scale":
+            assert self.scale is not None  # guaranteed by model validation
+            return list(range(self.scale.min, self.scale.max + 1))
+        return [o.id for o in self.options]
+
+    @property
+    def choice_values(self) -> list[str | int]:
+        """:attr:`option_values`, then :data:`DONT_KNOW` where it is accepted: every
+        value a dropdown, radio group or set of ticks offers."""
+        return self.option_values + ([DONT_KNOW] if self.accepts_dont_know else [])
+
+    def value_label(self, value: str | int, lang: str) -> str:
+        """The label of one of :attr:`option_values`: the option's label, or a scale
+        point as ``"3 - label"`` (``"3"`` when the scale does not label it)."""
+        if self.type == "scale":
+            assert self.scale is not None
+            label = self.scale.labels.get(value)  # type: ignore[arg-type]
+            return f"{value} - {label.get(lang)}" if label else str(value)
+        option = self.option(str(value))
+        if option is None:
+            raise ValueError(f"{value!r} is not an option of question '{self.id}'")
+        return option.label.get(lang)
+
+    def choices(self, lang: str, dont_know: str) -> list[tuple[str, str | int]]:
+        """``(label, value)`` of each of :attr:`choice_values`, "don't know" labelled
+        ``dont_know`` (the wording of the caller's interface)."""
+        out: list[tuple[str, str | int]] = [(self.value_label(v, lang), v) for v in self.option_values]
+        return out + ([(dont_know, DONT_KNOW)] if self.accepts_dont_know else [])
+
+    def selected(self, value: AnswerValue) -> list[str]:
+        """The option ids a normalised answer picks, in model order (none for a scale
+        point or "don't know")."""
+        picked = value if isinstance(value, list) else [value]
+        return [o.id for o in self.options if o.id in picked]
+
+    def answer_labels(self, value: AnswerValue, lang: str) -> list[str]:
+        """The labels of what a normalised, known answer picks, in model order."""
+        picked = value if isinstance(value, list) else [value]
+        return [self.value_label(v, lang) for v in self.option_values if v in picked]
+
+    @property
     def full_points(self) -> float:
         """Points that make this question's fraction 1.0."""
         if self.type == "scale":
@@ -141,6 +208,88 @@ class Question(_Strict):
             total = sum(o.points for o in self.options)
             return min(total, self.max_points) if self.max_points else total
         return max((o.points for o in self.options), default=0.0)
+
+    def fraction(self, value: AnswerValue) -> float:
+        """The score in [0, 1] a normalised, known answer earns.
+
+        - single choice and yes/no: points of the chosen option / the highest option points;
+        - multi choice: the chosen options' points, capped at ``max_points`` (default:
+          the sum of all options), / that cap;
+        - scale: (value - min) / (max - min).
+
+        "Don't know" has no fraction: the model's ``scoring.dont_know`` rule decides.
+        """
+        if value == DONT_KNOW:
+            raise ValueError("\"don't know\" has no fraction; the model's scoring.dont_know rule scores it")
+        if self.type == "scale":
+            assert self.scale is not None and isinstance(value, int)
+            return (value - self.scale.min) / (self.scale.max - self.scale.min)
+        chosen = self.selected(value)
+        points = sum(o.points for o in self.options if o.id in chosen)
+        return min(points, self.full_points) / self.full_points
+
+    def normalise(self, value: Any) -> AnswerValue:
+        """The canonical form of one raw answer (as YAML, a workbook or a widget holds it).
+
+        Every front door (answers file, Excel intake, widget form, what-if panel)
+        checks answers here, so all accept exactly the same ones.
+
+        Raises
+        ------
+        ValueError
+            Why ``value`` is not an answer to this question (the message is meant
+            for the person who gave it).
+        """
+        if isinstance(value, str) and value.strip() in (DONT_KNOW, "unknown"):
+            if self.accepts_dont_know:
+                return DONT_KNOW
+            raise ValueError("this question does not accept \"don't know\"")
+        option_ids = [o.id for o in self.options]
+        if self.type == "yes_no":
+            if isinstance(value, bool):  # YAML reads bare yes/no as booleans
+                return "yes" if value else "no"
+            if value in ("yes", "no"):
+                return value
+            raise ValueError(f"expected {'yes, no or unknown' if self.accepts_dont_know else 'yes or no'}, got {value!r}")
+        if self.type == "single":
+            if isinstance(value, str) and value in option_ids:
+                return value
+            raise ValueError(f"{_show(value)} is not an option of this question; expected one of {option_ids}" + _bool_hint(value))
+        if self.type == "multi":
+            return self._normalise_multi(value, option_ids)
+        assert self.scale is not None
+        lo, hi = self.scale.min, self.scale.max
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"expected a whole number from {lo} to {hi}, got {_show(value)}")
+        if isinstance(value, float) and (math.isnan(value) or not value.is_integer()):
+            raise ValueError(f"expected a whole number from {lo} to {hi}, got {value!r}")
+        if not lo <= value <= hi:
+            raise ValueError(f"{value:g} is out of range; expected a whole number from {lo} to {hi}")
+        return int(value)
+
+    def _normalise_multi(self, value: Any, option_ids: list[str]) -> list[str]:
+        items = value if isinstance(value, list) else [value]
+        bad = [v for v in items if not isinstance(v, str) or v not in option_ids]
+        if bad:
+            raise ValueError(f"{', '.join(_show(v) for v in bad)} not an option of this question; "
+                             f"expected a list drawn from {option_ids}" + _bool_hint(bad[0]))
+        if not items:
+            instead = [repr(o.id) for o in self.options if o.exclusive] + ([repr(DONT_KNOW)] if self.accepts_dont_know else [])
+            raise ValueError("empty selection; choose at least one option" + (f" (or {', or '.join(instead)})" if instead else ""))
+        if len(set(items)) != len(items):
+            raise ValueError(f"an option is listed twice: {items}")
+        exclusive = [o.id for o in self.options if o.exclusive and o.id in items]
+        if exclusive and len(items) > 1:
+            raise ValueError(f"'{exclusive[0]}' cannot be combined with other options")
+        return sorted(items, key=option_ids.index)
+
+
+def _show(value: Any) -> str:
+    return f"{type(value).__name__} {value!r}" if not isinstance(value, str) else repr(value)
+
+
+def _bool_hint(value: Any) -> str:
+    return " (YAML reads bare yes/no/on/off as booleans; quote the value)" if isinstance(value, bool) else ""
 
 
 class Level(_Strict):

@@ -29,7 +29,7 @@ import heapq
 import pandas as pd
 
 from .answers import ClientAnswers
-from .model import DONT_KNOW, MaturityModel, Trigger
+from .model import DONT_KNOW, MaturityModel, Question, Trigger
 from .scoring import Scorecard
 
 __all__ = ["gap_table", "recommendations", "roadmap"]
@@ -50,13 +50,13 @@ def gap_table(model: MaturityModel, card: Scorecard, bench: pd.DataFrame) -> pd.
     return gaps.sort_values(["priority", "impact"], ascending=False, kind="stable")
 
 
-def _triggered(trigger: Trigger, answers: ClientAnswers, fraction: float) -> bool:
+def _triggered(trigger: Trigger, question: Question, answers: ClientAnswers, fraction: float) -> bool:
     value = answers.answers.get(trigger.question)
     if value is None or value == DONT_KNOW:
         return True
     if trigger.below is not None and fraction < trigger.below - 1e-9:
         return True
-    chosen = set(value) if isinstance(value, list) else {value}
+    chosen = question.selected(value)
     return any(opt not in chosen for opt in trigger.lacks)
 
 
@@ -65,7 +65,8 @@ def recommendations(model: MaturityModel, answers: ClientAnswers, card: Scorecar
     fractions = card.questions["fraction"].fillna(0.0)
     rows = []
     for rec in model.recommendations:
-        by = sorted({t.question for t in rec.triggers if _triggered(t, answers, fractions[t.question])})
+        by = sorted({t.question for t in rec.triggers
+                     if _triggered(t, model.question(t.question), answers, fractions[t.question])})
         if not by:
             continue
         hit = gaps.reindex(by).dropna(subset=["impact"])

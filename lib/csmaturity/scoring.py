@@ -2,7 +2,8 @@
 
 Method (deterministic, no I/O):
 
-1. Each question scores a *fraction* in [0, 1]:
+1. Each answered question scores a *fraction* in [0, 1]
+   (:meth:`csmaturity.model.Question.fraction`):
 
    - single choice and yes/no: points of the chosen option / the highest option points;
    - multi choice: sum of the chosen options' points, capped at ``max_points``
@@ -30,10 +31,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .answers import AnswerValue, ClientAnswers
-from .model import DONT_KNOW, Level, MaturityModel, Question
+from .answers import ClientAnswers
+from .model import DONT_KNOW, Level, MaturityModel
 
-__all__ = ["Scorecard", "GateShortfall", "question_fraction", "score"]
+__all__ = ["Scorecard", "GateShortfall", "score"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,17 +67,6 @@ class Scorecard:
         return self.questions.index[self.questions["status"] == "unanswered"].tolist()
 
 
-def question_fraction(question: Question, value: AnswerValue) -> float:
-    """The fraction in [0, 1] that a (validated, known) answer earns."""
-    if question.type == "scale":
-        assert question.scale is not None and isinstance(value, int)
-        return (value - question.scale.min) / (question.scale.max - question.scale.min)
-    chosen = value if isinstance(value, list) else [value]
-    points = sum(o.points for o in question.options if o.id in chosen)
-    full = question.full_points
-    return min(points, full) / full
-
-
 def score(model: MaturityModel, answers: ClientAnswers) -> Scorecard:
     """Score ``answers`` with ``model`` (see the module docstring for the method)."""
     exclude_unknown = model.scoring.dont_know == "exclude"
@@ -88,7 +78,7 @@ def score(model: MaturityModel, answers: ClientAnswers) -> Scorecard:
         elif value == DONT_KNOW:
             status, fraction = "dont_know", None
         else:
-            status, fraction = "answered", question_fraction(q, value)
+            status, fraction = "answered", q.fraction(value)
         counted = fraction if fraction is not None else (np.nan if exclude_unknown else 0.0)
         rows.append(
             {

@@ -30,21 +30,19 @@ _ARR_BANDS = ["<1M USD", "1-10M USD", "10-50M USD", "50M+ USD"]
 
 
 def _answer(q: Question, m: float, rng: np.random.Generator) -> Any:
-    if (q.allow_dont_know or q.type == "yes_no") and rng.random() < 0.12 * (1 - m):
+    if q.accepts_dont_know and rng.random() < 0.12 * (1 - m):
         return DONT_KNOW
     noisy = float(np.clip(m + rng.normal(0, 0.2), 0, 1))
-    if q.type == "scale":
-        assert q.scale is not None
-        return int(round(q.scale.min + noisy * (q.scale.max - q.scale.min)))
-    if q.type == "multi":
+    if q.is_multi:
         plain = [o.id for o in q.options if not o.exclusive]
         chosen = [o for o in plain if rng.random() < 0.05 + 0.85 * noisy]
         if chosen:
             return chosen
         exclusive = [o.id for o in q.options if o.exclusive]
         return exclusive[:1] or [plain[0]]
-    ranked = sorted(q.options, key=lambda o: o.points)
-    return ranked[int(round(noisy * (len(ranked) - 1)))].id
+    # one pick (an option or a scale point): the more mature, the higher it scores
+    ranked = sorted(q.option_values, key=q.fraction)
+    return ranked[int(round(noisy * (len(ranked) - 1)))]
 
 
 def synthetic_client(model: MaturityModel, index: int, rng: np.random.Generator) -> dict[str, Any]:

@@ -261,7 +261,7 @@ def _run_direct(job: ClientJob, client_dir: Path) -> dict[str, str]:
 
 
 def _run_papermill(job: ClientJob, client_dir: Path) -> dict[str, str]:
-    from ..report import run_diagnosis_notebook
+    from ..notebook import run_diagnosis_notebook
 
     # On a failing cell the partly executed notebook is kept beside the report as evidence.
     written = run_diagnosis_notebook(job.client_file, client_dir, notebook=job.notebook, lang=job.lang,

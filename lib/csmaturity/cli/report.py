@@ -50,7 +50,8 @@ def min_group(value: str) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from ..report import build_report, run_diagnosis_notebook  # heavy: only when a report is made
+    from ..notebook import run_diagnosis_notebook  # heavy: only when a report is made
+    from ..report import build_report
 
     files = {"accounts_file": args.accounts, "survey_file": args.survey, "previous_file": args.previous,
              "previous_survey_file": args.previous_survey}

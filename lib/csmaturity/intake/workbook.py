@@ -15,7 +15,7 @@ workbook *structure* so sheets cannot be renamed, moved or deleted by accident):
 
 The importer checks the layout against ``_meta`` first (a renamed sheet, deleted or
 reordered rows, a form from another model version), maps labels back to option ids,
-validates each answer with :func:`csmaturity.answers.normalise_answer` -- the same
+validates each answer with :meth:`csmaturity.model.Question.normalise` -- the same
 check as the YAML reader and the widget form -- and names the sheet, row and question
 of every problem. The result is an ordinary :class:`~csmaturity.answers.ClientAnswers`.
 """
@@ -39,7 +39,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..io.yamlfile import dump_yaml
-from ..answers import ClientAnswers, normalise_answer, parse_answers
+from ..answers import ClientAnswers, parse_answers
 from ..errors import AnswersError, Problem, check_argument
 from ..io.files import atomic_path, atomic_write
 from ..model import DONT_KNOW, LANGUAGES, MaturityModel, Question
@@ -168,24 +168,9 @@ _UNLOCKED = Protection(locked=False)
 
 def choice_labels(question: Question, lang: str) -> dict[str, Any]:
     """The dropdown labels of a single, yes/no or scale question mapped to the answer
-    value they stand for (option id, scale integer or :data:`DONT_KNOW`)."""
-    if question.type == "scale":
-        assert question.scale is not None
-        out: dict[str, Any] = {}
-        for v in range(question.scale.min, question.scale.max + 1):
-            label = question.scale.labels.get(v)
-            out[f"{v} - {label.get(lang)}" if label else str(v)] = v
-    else:
-        out = {o.label.get(lang): o.id for o in question.options}
-    if question.allow_dont_know or question.type == "yes_no":
-        out[_TEXT[lang]["dont_know"]] = DONT_KNOW
-    return out
-
-
-def _multi_rows(question: Question) -> list[str]:
-    """Option ids of a multi-choice question's tick rows, "don't know" last."""
-    ids = [o.id for o in question.options]
-    return ids + ([DONT_KNOW] if question.allow_dont_know else [])
+    value they stand for (option id, scale integer, or :data:`DONT_KNOW` where the
+    question accepts it)."""
+    return dict(question.choices(lang, _TEXT[lang]["dont_know"]))
 
 
 def model_fingerprint(model: MaturityModel) -> str:
@@ -323,21 +308,20 @@ def _write_form(ws: Worksheet, model: MaturityModel, lang: str, client_id: str, 
             ws[f"{COL_DIM}{row}"] = dim.name.get(lang)
             ws[f"{COL_TEXT}{row}"] = q.text.get(lang)
             ws[f"{COL_TEXT}{row}"].alignment = _WRAP
-            guide = t["tick"] if q.type == "multi" else t["choose_one"]
-            if q.type == "scale" and q.scale:
+            guide = t["tick"] if q.is_multi else t["choose_one"]
+            if q.scale is not None:
                 guide = t["scale"].format(lo=q.scale.min, hi=q.scale.max)
             ws[f"{COL_GUIDE}{row}"] = guide + (f"\n{q.help.get(lang)}" if q.help else "")
             ws[f"{COL_GUIDE}{row}"].alignment = _WRAP
             _input_cell(ws, f"{COL_EVIDENCE}{row}")
-            if q.type != "multi":
+            if not q.is_multi:
                 _input_cell(ws, f"{COL_ANSWER}{row}")
                 _dropdown(ws, f"{COL_ANSWER}{row}", lists.ref(tuple(choice_labels(q, lang))), lang)
             ws[f"{COL_KEY}{row}"] = q.id
             ws[f"{COL_KEY}{row}"].font = grey
             rows.append((row, q.id))
-            for opt_id in _multi_rows(q) if q.type == "multi" else ():
+            for label, opt_id in q.choices(lang, t["dont_know"]) if q.is_multi else ():  # one tick row per choice
                 row += 1
-                label = t["dont_know"] if opt_id == DONT_KNOW else q.option(opt_id).label.get(lang)  # type: ignore[union-attr]
                 ws[f"{COL_TEXT}{row}"] = f"    ・{label}"
                 _input_cell(ws, f"{COL_ANSWER}{row}")
                 _dropdown(ws, f"{COL_ANSWER}{row}", tick_ref, lang)
@@ -575,12 +559,13 @@ class _FormReader:
         client = self._client()
         answers: dict[str, Any] = {}
         for q in self.model.questions:
-            value = self._multi(q) if q.type == "multi" else self._choice(q)
+            value = self._multi(q) if q.is_multi else self._choice(q)
             if value is None:
                 continue
-            checked, why = normalise_answer(q, value)
-            if why:
-                self.add(q.id, f"{_short(q.text.get(self.lang))!r}: {why}")
+            try:
+                checked = q.normalise(value)
+            except ValueError as exc:
+                self.add(q.id, f"{_short(q.text.get(self.lang))!r}: {exc}")
                 continue
             note = self.ws[f"{COL_EVIDENCE}{self.row_of[q.id]}"].value
             answers[q.id] = {"answer": checked, "evidence": str(note).strip()} if not _blank(note) else checked
@@ -624,8 +609,9 @@ class _FormReader:
 
     def _missing(self, q: Question) -> None:
         dont_know = _TEXT[self.lang]["dont_know"]
-        what = "tick ✓ at least one option below it" if q.type == "multi" else "choose an answer from the list"
-        message = f"{_short(q.text.get(self.lang))!r}: the answer is blank; {what} (or {dont_know!r})"
+        what = "tick ✓ at least one option below it" if q.is_multi else "choose an answer from the list"
+        message = (f"{_short(q.text.get(self.lang))!r}: the answer is blank; {what}"
+                   + (f" (or {dont_know!r})" if q.accepts_dont_know else ""))
         self.add(q.id, message + ("; left unanswered" if self.allow_blank else ""),
                  "warning" if self.allow_blank else "error")
 
@@ -643,7 +629,7 @@ class _FormReader:
 
     def _multi(self, q: Question) -> Any:
         ticked, bad = [], False
-        for opt_id in _multi_rows(q):
+        for opt_id in q.choice_values:
             key = f"{q.id}:{opt_id}"
             raw = self.cell(key)
             if _blank(raw):

@@ -28,7 +28,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Literal, Sequence
 
 import numpy as np
 import pandas as pd
@@ -37,6 +37,7 @@ from numpy.typing import ArrayLike, NDArray
 from csmaturity.errors import DataError, Problem, display_path
 
 __all__ = [
+    "DateOrder",
     "ScaleColumn",
     "coerce_scale",
     "parse_scale",
@@ -56,6 +57,24 @@ __all__ = [
 
 MAX_LISTED = 8  # rows/values quoted in one message; the rest are counted
 THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
+# A plain decimal number in ASCII digits: no exponent ("1e1"), no digit-group
+# underscores ("1_0"), which float() would take and a spreadsheet user never means.
+PLAIN_NUMBER = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)$", re.ASCII)
+# Digits a Japanese or English spreadsheet holds: ASCII and full-width. Other scripts'
+# digits (٧, ७) and enclosed ones (⑦) would silently become numbers after NFKC or float().
+_TYPED_DIGITS = frozenset("0123456789０１２３４５６７８９")
+
+
+def _plain_number(text: str) -> float | None:
+    """``text`` as a float when it is a plain decimal number (ASCII or full-width digits,
+    optional sign and thousands separators), else None."""
+    if any(unicodedata.category(c) == "Nd" or unicodedata.numeric(c, None) is not None
+           for c in text if c not in _TYPED_DIGITS):
+        return None
+    text = normalize_text(text)
+    if "," in text and THOUSANDS.match(text):
+        text = text.replace(",", "")
+    return float(text) if PLAIN_NUMBER.match(text) else None
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -175,15 +194,12 @@ def _to_float_array(values: Any) -> tuple[NDArray[np.float64], NDArray[np.bool_]
         if is_blank(value):
             continue
         if isinstance(value, str):
-            text = normalize_text(value)
             # Thousands separators as Excel exports them ("1,200,000"), never decimal commas.
-            if "," in text and THOUSANDS.match(text):
-                text = text.replace(",", "")
-            try:
-                number = float(text)
-            except ValueError:
+            parsed = _plain_number(value)
+            if parsed is None:
                 bad[i] = True
                 continue
+            number = parsed
         elif isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
             bad[i] = True
             continue
@@ -368,14 +384,56 @@ def numeric_column(
     return numbers
 
 
+DateOrder = Literal["dmy", "mdy"]
+# Day and month before a four-digit year: 31/12/2024 (day first) or 12/31/2024 (month first).
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?=$|[ T])(.*)$", re.ASCII)
+
+
+def _day_month_order(text: list[Any], values: pd.Series, name: str, file: str,
+                     date_order: DateOrder | None) -> tuple[list[Any], list[Problem]]:
+    """Rewrite ``d/m/yyyy``-style dates to ISO in ONE order for the whole column.
+
+    The order comes from ``date_order`` or from the column itself (a first number above
+    12 means day first, a second one above 12 month first). A column that holds both is
+    refused, and so is one where every such date could be either (01/02/2024), unless
+    ``date_order`` says which: guessing per cell would read two rows in two orders.
+    """
+    found = [(i, m) for i, v in enumerate(text) if isinstance(v, str) and (m := _DAY_MONTH_YEAR.match(v))]
+    if not found:
+        return text, []
+    day_first = [i for i, m in found if int(m[1]) > 12]
+    month_first = [i for i, m in found if int(m[3]) > 12]
+    order = date_order
+    where = source_of(values, file)
+    if order is None:
+        if day_first and month_first:
+            rows = row_numbers(values, np.array([day_first[0], month_first[0]]))
+            return text, [Problem(where, f"column '{name}', {rows_text(rows)}",
+                                  f"dates in two orders: {text[day_first[0]]!r} is day first, "
+                                  f"{text[month_first[0]]!r} month first; write every date as 2024-12-31")]
+        if not day_first and not month_first:
+            rows = row_numbers(values, np.array([i for i, _ in found]))
+            return text, [Problem(where, f"column '{name}', {rows_text(rows)}",
+                                  f"ambiguous dates such as {text[found[0][0]]!r} (day or month first?); "
+                                  "write them as 2024-02-01, or give the order (date_order='dmy' or 'mdy')")]
+        order = "dmy" if day_first else "mdy"
+    out = list(text)
+    for i, m in found:
+        day, month = (m[1], m[3]) if order == "dmy" else (m[3], m[1])
+        out[i] = f"{m[4]}-{int(month):02d}-{int(day):02d}{m[5]}"
+    return out, []
+
+
 def parse_dates(
-    values: pd.Series, name: str | None = None, file: str | None = None
+    values: pd.Series, name: str | None = None, file: str | None = None, *, date_order: DateOrder | None = None
 ) -> tuple[pd.Series, list[Problem]]:
     """Parse a date column (NaT = blank) and list the rows that are not dates.
 
     Accepts date/datetime objects (as Excel cells arrive) and text such as
     ``2024-04-01``, ``2024/4/1`` or ``2024-04-01 09:30``. Bare numbers are refused rather
     than guessed (an Excel serial number or a Unix time would silently become 1970).
+    Day-month-year text (``31/12/2024``) is read in one order per column: the order
+    ``date_order`` names, else the one the column shows; see :func:`_day_month_order`.
     """
     name = _name_of(values, name)
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
@@ -385,6 +443,9 @@ def parse_dates(
         None if is_blank(v) else normalize_text(v) if isinstance(v, str) else v
         for v in raw
     ]
+    text, order_problems = _day_month_order(text, values, name, file, date_order)
+    if order_problems:
+        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]"), order_problems
     is_date_like = np.array(
         [v is None or isinstance(v, (str, dt.date, np.datetime64)) for v in text], dtype=bool
     )
@@ -407,9 +468,10 @@ def parse_dates(
     return parsed, problems
 
 
-def date_column(frame: pd.DataFrame, column: str, file: str | None = None) -> pd.Series:
+def date_column(frame: pd.DataFrame, column: str, file: str | None = None, *,
+                date_order: DateOrder | None = None) -> pd.Series:
     """One date column as ``datetime64`` (NaT = blank); DataError naming bad rows."""
-    parsed, problems = parse_dates(frame[column], column, file or source_of(frame, None))
+    parsed, problems = parse_dates(frame[column], column, file or source_of(frame, None), date_order=date_order)
     fail(problems)
     return parsed
 

@@ -8,11 +8,11 @@ import secrets
 import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
-from ..errors import check_argument
+from ..errors import Problem, check_argument
 
-__all__ = ["atomic_write", "atomic_path", "safe_name", "inside"]
+__all__ = ["atomic_write", "atomic_path", "safe_name", "output_name_problems", "inside", "MAX_NAME_BYTES"]
 
 
 @contextmanager
@@ -47,14 +47,52 @@ def atomic_write(target: str | Path, data: str | bytes) -> Path:
 
 _UNSAFE = re.compile(r"[^\w.-]+", re.UNICODE)
 
+#: A file-name component is cut to this many UTF-8 bytes: file systems limit names by
+#: bytes (255), and reports add ``.ja.report.html`` and the like to it.
+MAX_NAME_BYTES = 100
+
+#: Names Windows reserves for devices, with or without an extension: a folder holding
+#: ``CON.ja.report.html`` cannot be copied to a Windows machine.
+WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                             *(f"lpt{i}" for i in range(1, 10))})
+
 
 def safe_name(text: str, fallback: str = "client") -> str:
     """A file-name component from free text (client ids, names): no separators, no
-    leading dots, no '..', Japanese letters kept. ``../../etc/x`` becomes ``etc_x``."""
+    leading or trailing dots, no '..', Japanese letters kept, at most
+    :data:`MAX_NAME_BYTES` bytes. ``../../etc/x`` becomes ``etc_x``."""
     norm = unicodedata.normalize("NFKC", text)
-    name = _UNSAFE.sub("_", norm).strip("._")
-    name = re.sub(r"\.{2,}", ".", name)[:100]
+    name = re.sub(r"\.{2,}", ".", _UNSAFE.sub("_", norm)).strip("._")
+    name = name.encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore").rstrip("._")
     return name or fallback
+
+
+def output_name_problems(named: Iterable[tuple[str, str]], reserved: Iterable[str] = (),
+                         what: str = "client.id") -> list[Problem]:
+    """Problems for ids whose output names would clash: the same :func:`safe_name` up to
+    case (``acme``, ``ACME``, ``ａｃｍｅ``, ``acme.`` and ``acme/`` all write ``acme``; many
+    file systems ignore case), a name in ``reserved`` (the caller's own files and
+    folders) or a Windows device name. ``named`` holds ``(id, source file)`` pairs."""
+    taken = {name.casefold() for name in reserved}
+    first: dict[str, tuple[str, str]] = {}
+    out: list[Problem] = []
+    for value, source in named:
+        name = safe_name(value)
+        key = name.casefold()
+        if key in taken:
+            out.append(Problem(source, what, f"{value!r} would write its outputs as {name!r}, a name the kit "
+                                             f"uses itself ({', '.join(sorted(reserved))}); choose another id"))
+        elif key.split(".")[0] in WINDOWS_DEVICES:
+            out.append(Problem(source, what, f"{value!r} is a device name on Windows: its outputs could not be "
+                                             "copied there; choose another id"))
+        elif key in first:
+            other_value, other_source = first[key]
+            out.append(Problem(source, what, f"{value!r} writes the same output name {name!r} as {other_value!r} "
+                                             f"in {other_source} (names differing only in case, width, "
+                                             "punctuation or past the length limit clash); make the ids distinct"))
+        else:
+            first[key] = (value, source)
+    return out
 
 
 def inside(folder: str | Path, name: str) -> Path:

@@ -31,6 +31,7 @@ import pandas as pd
 
 from csmaturity.errors import DataError, Problem, check_argument
 from csmaturity.io.columns import (
+    DateOrder,
     fail,
     is_blank,
     normalize_text,
@@ -62,11 +63,23 @@ ENCODINGS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: Longer header cells are refused: no real header is this long, and every header is
+#: compared with every alias of the schema.
+MAX_HEADER_LENGTH = 200
+_SEPARATORS = re.compile(r"[\s_\-]+")
+
+
 def header_key(text: Any) -> str:
-    """Comparison key of a header: NFKC, case-folded, separators unified, unit dropped."""
+    """Comparison key of a header: NFKC, case-folded, separators unified, unit dropped.
+
+    Linear in the header's length (no backtracking regular expression).
+    """
     key = normalize_text(str(text)).casefold()
-    key = re.sub(r"\s*[(\[][^()\[\]]*[)\]]$", "", key)  # "arr (円)" -> "arr"
-    return re.sub(r"[\s_\-]+", "_", key).strip("_")
+    if key.endswith((")", "]")):  # "arr (円)" -> "arr"
+        opener = max(key.rfind(c, 0, len(key) - 1) for c in "([")
+        if opener >= 0 and not any(c in "()[]" for c in key[opener + 1 : -1]):
+            key = key[:opener]
+    return _SEPARATORS.sub("_", key).strip("_")
 
 
 @dataclass(frozen=True)
@@ -286,6 +299,11 @@ def _headers(raw: pd.DataFrame, file: str, schema: TableSchema | None) -> tuple[
             if not body.iloc[:, position].map(is_blank).all():
                 problems.append(Problem(file, f"column {position + 1}", "has values but no header"))
             continue
+        if len(header) > MAX_HEADER_LENGTH:
+            problems.append(Problem(file, f"column {position + 1}",
+                                    f"header is {len(header):,} characters long ({header[:40]!r}…); "
+                                    f"expected a column name of at most {MAX_HEADER_LENGTH}"))
+            continue
         spec = schema.spec_for(header) if schema else None
         name = spec.name if spec else header
         if name in seen:
@@ -300,7 +318,8 @@ def _headers(raw: pd.DataFrame, file: str, schema: TableSchema | None) -> tuple[
     return frame, problems
 
 
-def _typed(series: pd.Series, spec: ColumnSpec, file: str) -> tuple[pd.Series, list[Problem]]:
+def _typed(series: pd.Series, spec: ColumnSpec, file: str,
+           date_order: DateOrder | None = None) -> tuple[pd.Series, list[Problem]]:
     """Convert one column to its kind, listing bad values, blanks and duplicates."""
     problems: list[Problem] = []
     blank = series.map(is_blank).to_numpy(dtype=bool)
@@ -310,7 +329,7 @@ def _typed(series: pd.Series, spec: ColumnSpec, file: str) -> tuple[pd.Series, l
         typed = (pd.Series(numbers, index=series.index, dtype="Float64").astype("Int64")
                  if spec.kind == "int" else pd.Series(numbers, index=series.index))
     elif spec.kind == "date":
-        typed, problems = parse_dates(series, spec.name, file)
+        typed, problems = parse_dates(series, spec.name, file, date_order=date_order)
     elif spec.kind == "bool":
         flags, _, problems = parse_flags(series, spec.name, file)
         typed = pd.Series(flags, index=series.index, dtype="boolean")
@@ -342,6 +361,7 @@ def read_table(
     *,
     sheet: str | int | None = None,
     encoding: str | None = None,
+    date_order: DateOrder | None = None,
 ) -> pd.DataFrame:
     """Read a CSV or Excel (.xlsx) table, normalise it and validate it against a schema.
 
@@ -356,6 +376,9 @@ def read_table(
         Excel sheet name or 0-based index (default: the first sheet).
     encoding
         CSV encoding; by default :data:`ENCODINGS` are tried in order.
+    date_order
+        ``"dmy"`` or ``"mdy"`` for dates written ``01/02/2024``; by default a column
+        whose order cannot be told from its own values is refused.
 
     Returns
     -------
@@ -399,7 +422,7 @@ def read_table(
                     problems.append(Problem(file, f"column '{spec.name}'",
                                             f"required column is missing (accepted headers: {accepted})"))
                 continue
-            frame[spec.name], column_problems = _typed(frame[spec.name], spec, file)
+            frame[spec.name], column_problems = _typed(frame[spec.name], spec, file, date_order)
             problems += column_problems
     fail(problems)
     frame.attrs["source"] = file
@@ -408,12 +431,12 @@ def read_table(
 
 
 def read_accounts(path: str | Path, *, sheet: str | int | None = None,
-                  encoding: str | None = None) -> pd.DataFrame:
+                  encoding: str | None = None, date_order: DateOrder | None = None) -> pd.DataFrame:
     """Read and validate an accounts table (:data:`ACCOUNTS_SCHEMA`); see :func:`read_table`."""
-    return read_table(path, ACCOUNTS_SCHEMA, sheet=sheet, encoding=encoding)
+    return read_table(path, ACCOUNTS_SCHEMA, sheet=sheet, encoding=encoding, date_order=date_order)
 
 
 def read_survey(path: str | Path, *, sheet: str | int | None = None,
-                encoding: str | None = None) -> pd.DataFrame:
+                encoding: str | None = None, date_order: DateOrder | None = None) -> pd.DataFrame:
     """Read and validate a relational survey (:data:`SURVEY_SCHEMA`); see :func:`read_table`."""
-    return read_table(path, SURVEY_SCHEMA, sheet=sheet, encoding=encoding)
+    return read_table(path, SURVEY_SCHEMA, sheet=sheet, encoding=encoding, date_order=date_order)

@@ -12,7 +12,96 @@ import yaml
 
 from ..errors import Problem
 
-__all__ = ["read_yaml_file", "dump_yaml"]
+__all__ = ["read_yaml_file", "load_yaml_text", "dump_yaml", "MAX_DEPTH", "MAX_NODES"]
+
+#: Deepest nesting of mappings and lists a kit file may have (the model needs 6).
+MAX_DEPTH = 50
+#: Most values a document may expand to once its aliases are followed: a model has a
+#: few thousand; a 1.5 KB "billion laughs" file expands to billions.
+MAX_NODES = 200_000
+
+
+class _GuardedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that refuses what would hang or mislead a reader:
+    nesting deeper than :data:`MAX_DEPTH` (checked while composing, before Python's
+    recursion limit), a mapping that gives a key twice (YAML keeps the last one
+    silently), and, in :func:`load_yaml_text`, documents whose aliases expand past
+    :data:`MAX_NODES` values."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.events.CollectionStartEvent):
+            self._depth += 1
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_DEPTH} levels deep", self.peek_event().start_mark)
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, yaml.Node] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = seen.setdefault(key, key_node)
+            except TypeError:  # an unhashable key: PyYAML reports it below
+                continue
+            if first is not key_node:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {_excerpt(key)} is given twice (lines {first.start_mark.line + 1} and "
+                    f"{key_node.start_mark.line + 1}); keep one", key_node.start_mark)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _excerpt(value: Any, limit: int = 60) -> str:
+    """A short quotation of ``value`` for a message (never a whole expanded value)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many nodes ``root`` stands for with every alias followed, counted without
+    expanding anything (an aliased node is one object, counted once per use); stops
+    counting past :data:`MAX_NODES`."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = ([n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode)
+                    else node.value if isinstance(node, yaml.SequenceNode) else [])
+        if children_done or not children:
+            sizes[id(node)] = min(MAX_NODES + 1, 1 + sum(sizes[id(c)] for c in children))
+        else:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in sizes)
+    return sizes[id(root)]
+
+
+def load_yaml_text(text: str) -> Any:
+    """Parse one YAML document with the guards of :class:`_GuardedLoader`; raises
+    ``yaml.YAMLError`` (with a line and column where known)."""
+    loader = _GuardedLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node) > MAX_NODES:
+            raise yaml.composer.ComposerError(
+                None, None, f"its aliases (*name) expand to more than {MAX_NODES:,} values; "
+                "write the values out or use fewer aliases", node.start_mark)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 def read_yaml_file(path: str | Path) -> tuple[Any, list[Problem]]:
@@ -31,13 +120,14 @@ def read_yaml_file(path: str | Path) -> tuple[Any, list[Problem]]:
     except OSError as exc:
         return None, [Problem(name, "", f"cannot read file: {exc.strerror or exc}")]
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml_text(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         what = getattr(exc, "problem", None) or str(exc)
-        return None, [Problem(name, where, f"malformed YAML: {what} (the text is not valid YAML "
-                                                "near this point: check indentation, colons, quotes and brackets)")]
+        if isinstance(exc, (yaml.scanner.ScannerError, yaml.parser.ParserError)):
+            what += " (the text is not valid YAML near this point: check indentation, colons, quotes and brackets)"
+        return None, [Problem(name, where, f"malformed YAML: {what}")]
     if data is None:
         return None, [Problem(name, "", "file is empty; expected a YAML mapping")]
     if not isinstance(data, dict):

@@ -10,13 +10,11 @@ One call writes all three::
 The pieces are public so the diagnosis notebook can show the same charts inline and
 write the same files: :func:`compute_results` (every number), :func:`render_charts`
 (SVG bytes), :func:`report_context` and :func:`render_html` (the page),
-:func:`write_excel` and :func:`write_report`; :func:`run_diagnosis_notebook` executes
-the notebook with papermill and :func:`export_audit_html` turns it into the offline,
-code-free audit trail. Templates (Jinja2, autoescaped) live in
+:func:`write_excel` and :func:`write_report`. Running the diagnosis notebook and its
+audit HTML live one layer up, in :mod:`csmaturity.notebook`. Templates (Jinja2, autoescaped) live in
 the repository's ``templates/`` folder, packaged as ``csmaturity/templates``.
 """
 
-from ..notebook.audit import export_audit_html, run_diagnosis_notebook
 from .build import ReportOutputs, build_report, report_paths, results_json_path, write_report
 from .change import AssessmentChange, compare_assessments
 from .context import figure_svg, render_charts, report_context, report_figures
@@ -33,7 +31,6 @@ __all__ = [
     "ReportResults",
     "build_report",
     "cached_model",
-    "export_audit_html",
     "compare_assessments",
     "compute_metrics",
     "compute_results",
@@ -44,7 +41,6 @@ __all__ = [
     "report_figures",
     "report_paths",
     "results_json_path",
-    "run_diagnosis_notebook",
     "templates_dir",
     "verdict",
     "write_excel",

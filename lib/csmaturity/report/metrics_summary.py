@@ -33,6 +33,9 @@ from ..io.readers import SURVEY_ITEM_LABELS, SURVEY_ITEMS, read_accounts, read_s
 
 __all__ = ["MetricsSummary", "compute_metrics", "survey_scores", "read_survey_scores", "survey_changes", "SURVEY_METRICS"]
 
+#: Account columns the three LTV estimates need beside ARR.
+LTV_COLUMNS = ("revenue_to_date", "cost_of_sales_to_date", "orders_to_date")
+
 #: Survey questions compared between waves, with the function that scores each.
 SURVEY_METRICS = ("nps", "nrs", "csat", "ces", "dwb")
 
@@ -182,16 +185,22 @@ def _account_metrics(
     accounts: pd.DataFrame, period: tuple[str, str] | None, health_config: str | Path | None, notes: Notes
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    period = period or _default_period(accounts)
-    out["period"] = period
-    ret = mx.retention(accounts, *(period or (None, None)))
-    out["retention"] = ret
-    notes.extend(("library", {"text": note}) for note in ret.notes)
     active = accounts[~accounts["churned"].fillna(False).astype(bool)] if "churned" in accounts.columns else accounts
-    if ret.churn_rate > 0:
-        out["ltv"] = mx.ltv_estimates(active, annual_churn=ret.churn_rate)
+    if {"churned", "churn_date"} & set(accounts.columns):
+        period = period or _default_period(accounts)
+        out["period"] = period
+        ret = mx.retention(accounts, *(period or (None, None)))
+        out["retention"] = ret
+        notes.extend(("library", {"text": note}) for note in ret.notes)
+        missing = [c for c in LTV_COLUMNS if c not in accounts.columns]
+        if missing:
+            notes.append(("ltv_columns", {"columns": ", ".join(missing)}))
+        elif ret.churn_rate > 0:
+            out["ltv"] = mx.ltv_estimates(active, annual_churn=ret.churn_rate)
+        else:
+            notes.append(("no_churn", {}))
     else:
-        notes.append(("no_churn", {}))
+        notes.append(("retention_columns", {"columns": "churned, churn_date"}))
     out["concentration"] = mx.concentration(active["arr"])
     out["lorenz"] = mx.lorenz_table(active["arr"])
     config = mx.load_health_config(health_config)

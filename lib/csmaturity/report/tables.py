@@ -39,13 +39,10 @@ def answer_text(question: Question, value: Any, lang: str) -> str:
         return text("answer.unanswered", lang)
     if value == DONT_KNOW:
         return text("answer.dont_know", lang)
-    if question.type == "scale":
-        label = question.scale.labels.get(value) if question.scale else None
-        top = question.scale.max if question.scale else value
-        return f"{value} / {top}" + (f" ({label.get(lang)})" if label else "")
-    chosen = value if isinstance(value, list) else [value]
-    labels = [o.label.get(lang) for o in question.options if o.id in chosen]
-    return ("、" if lang == "ja" else "; ").join(labels)
+    if question.scale is not None:  # a point reads against the top of its scale
+        label = question.scale.labels.get(value)
+        return f"{value} / {question.scale.max}" + (f" ({label.get(lang)})" if label else "")
+    return ("、" if lang == "ja" else "; ").join(question.answer_labels(value, lang))
 
 
 def dimension_rows(results: "ReportResults") -> pd.DataFrame:

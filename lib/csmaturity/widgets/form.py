@@ -3,7 +3,7 @@
 Every question becomes a control chosen by its type (radio buttons, toggle buttons
 for a scale, one checkbox per option for multi choice), grouped by dimension in an
 accordion whose titles count the answered questions. Each answer is checked as it
-changes with :func:`csmaturity.answers.normalise_answer`, the validator the YAML
+changes with :meth:`csmaturity.model.Question.normalise`, the validator the YAML
 reader and the Excel intake use, and the whole file with :func:`parse_answers`
 before it is saved; so the form saves exactly the files ``load_answers`` accepts.
 
@@ -21,7 +21,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from ..answers import ClientAnswers, load_answers, normalise_answer, parse_answers
+from ..answers import ClientAnswers, load_answers, parse_answers
 from ..errors import AnswersError, Problem, ValidationFailed
 from ..intake import write_answers
 from ..model import DONT_KNOW, MaturityModel, Question
@@ -47,32 +47,25 @@ def _problem_html(lang: str, head_key: str, problems: list[Problem], names: dict
 
 class QuestionInput:
     """The controls of one question: ``choice`` (single, yes/no, scale) or ``boxes``
-    (multi: option id -> Checkbox, "don't know" included), ``evidence`` and a
-    ``status`` line showing the validation message."""
+    (multi: option id -> Checkbox, "don't know" too where the question accepts it),
+    ``evidence`` and a ``status`` line showing the validation message."""
 
     def __init__(self, question: Question, lang: str, number: int):
         self.question = question
         self.lang = lang
-        dont_know = [(ui(lang, "dont_know"), DONT_KNOW)] if question.allow_dont_know or question.type == "yes_no" else []
+        choices = question.choices(lang, ui(lang, "dont_know"))  # "don't know" only where accepted
         self.choice: W.ValueWidget | None = None
         self.boxes: dict[str, W.Checkbox] = {}
-        if question.type == "multi":
-            ids = [o.id for o in question.options] + [d[1] for d in dont_know]
-            labels = [o.label.get(lang) for o in question.options] + [d[0] for d in dont_know]
-            self.boxes = {i: W.Checkbox(value=False, description=lab, indent=False, layout=_FULL) for i, lab in zip(ids, labels)}
+        if question.is_multi:
+            self.boxes = {str(v): W.Checkbox(value=False, description=lab, indent=False, layout=_FULL) for lab, v in choices}
             control: W.Widget = W.VBox(list(self.boxes.values()))
-        elif question.type == "scale":
-            assert question.scale is not None
-            values = list(range(question.scale.min, question.scale.max + 1))
-            labels = question.scale.labels
-            self.choice = W.ToggleButtons(options=[(str(v), v) for v in values] + dont_know, value=None,
-                                          tooltips=[labels[v].get(lang) if v in labels else str(v) for v in values]
-                                          + [d[0] for d in dont_know], style={"button_width": "auto"})
-            legend = " / ".join(f"{v} = {lab.get(lang)}" for v, lab in sorted(labels.items()))
+        elif question.scale is not None:  # short buttons, the points' labels as tooltips and a legend
+            self.choice = W.ToggleButtons(options=[(lab if v == DONT_KNOW else str(v), v) for lab, v in choices], value=None,
+                                          tooltips=[lab for lab, _ in choices], style={"button_width": "auto"})
+            legend = " / ".join(f"{v} = {lab.get(lang)}" for v, lab in sorted(question.scale.labels.items()))
             control = W.VBox([self.choice, W.HTML(f"<small>{html.escape(legend)}</small>")])
         else:
-            self.choice = W.RadioButtons(options=[(o.label.get(lang), o.id) for o in question.options] + dont_know,
-                                         value=None, layout=_FULL)
+            self.choice = W.RadioButtons(options=choices, value=None, layout=_FULL)
             control = self.choice
         self.evidence = W.Text(placeholder=ui(lang, "evidence"), layout=W.Layout(width="90%"))
         self.status = W.HTML()
@@ -102,7 +95,11 @@ class QuestionInput:
             return None
         if self.mixes_dont_know:
             return f"\"{ui(self.lang, 'dont_know')}\" cannot be combined with other options"
-        return normalise_answer(self.question, value)[1]
+        try:
+            self.question.normalise(value)
+        except ValueError as exc:
+            return str(exc)
+        return None
 
     @property
     def mixes_dont_know(self) -> bool:

@@ -1,7 +1,7 @@
 """What-if panel: move dimension weights and answers, watch the overall score and level.
 
 Nothing is re-implemented: each change builds a re-validated model
-(:func:`csmaturity.parse_model`) and answers checked by ``normalise_answer``, and
+(:func:`csmaturity.parse_model`) and answers checked by ``Question.normalise``, and
 scores them with :func:`csmaturity.score`, the function every report uses.
 """
 
@@ -14,9 +14,9 @@ from typing import Any
 import ipywidgets as W
 import pandas as pd
 
-from ..answers import AnswerValue, ClientAnswers, normalise_answer
+from ..answers import ClientAnswers
 from ..errors import ModelError
-from ..model import DONT_KNOW, MaturityModel, Question, parse_model
+from ..model import DONT_KNOW, AnswerValue, MaturityModel, Question, parse_model
 from ..scoring import Scorecard, score
 from ._text import ui
 
@@ -49,10 +49,10 @@ def with_answer(model: MaturityModel, answers: ClientAnswers, question_id: str, 
     if value is None:
         new.pop(question_id, None)
     else:
-        checked, why = normalise_answer(model.question(question_id), value)
-        if why:
-            raise ValueError(f"{question_id}: {why}")
-        new[question_id] = checked  # type: ignore[assignment]
+        try:
+            new[question_id] = model.question(question_id).normalise(value)
+        except ValueError as exc:
+            raise ValueError(f"{question_id}: {exc}") from None
     return dataclasses.replace(answers, answers=new)
 
 
@@ -61,10 +61,7 @@ def _label(question: Question, value: AnswerValue | None, lang: str) -> str:
         return "—"
     if value == DONT_KNOW:
         return ui(lang, "dont_know")
-    if question.type == "scale":
-        return str(value)
-    chosen = value if isinstance(value, list) else [value]
-    return " + ".join(o.label.get(lang) for o in question.options if o.id in chosen)
+    return " + ".join(question.answer_labels(value, lang))
 
 
 def _as_selection(value: AnswerValue | None) -> tuple[str, ...]:
@@ -77,16 +74,11 @@ def _as_selection(value: AnswerValue | None) -> tuple[str, ...]:
 def _better_answers(question: Question, current: AnswerValue | None) -> list[AnswerValue]:
     """Answers one step of practice away from ``current`` that earn more points."""
     known = current not in (None, DONT_KNOW)
-    if question.type == "scale":
-        assert question.scale is not None
-        start = int(current) + 1 if known else question.scale.min  # type: ignore[arg-type]
-        return list(range(start, question.scale.max + 1))
-    if question.type == "multi":
+    if question.is_multi:  # add one practice to those in place
         have = [v for v in current if not question.option(v).exclusive] if known else []  # type: ignore[union-attr]
         return [have + [o.id] for o in question.options if o.id not in have and not o.exclusive and o.points > 0]
-    points = {o.id: o.points for o in question.options}
-    floor = points.get(current, -1.0) if known else -1.0  # type: ignore[arg-type]
-    return [o.id for o in question.options if o.points > floor]
+    floor = question.fraction(current) if known else -1.0  # type: ignore[arg-type]
+    return [v for v in question.option_values if question.fraction(v) > floor]
 
 
 def single_change_lifts(model: MaturityModel, answers: ClientAnswers, lang: str = "en") -> pd.DataFrame:
@@ -167,16 +159,10 @@ class WhatIfPanel:
         short = q.text.get(self.lang)
         short = short if len(short) <= 60 else short[:59] + "…"
         layout, style = W.Layout(width="95%"), {"description_width": "45%"}
-        if q.type == "multi":
-            options = [(o.label.get(self.lang), o.id) for o in q.options] + [(ui(self.lang, "dont_know"), DONT_KNOW)]
+        options: list[tuple[str, Any]] = q.choices(self.lang, ui(self.lang, "dont_know"))  # "don't know" only where accepted
+        if q.is_multi:
             return W.SelectMultiple(options=options, value=_as_selection(value), rows=min(len(options), 8), description=short,
                                     style=style, layout=layout)
-        if q.type == "scale":
-            assert q.scale is not None
-            options: list[tuple[str, Any]] = [(str(v), v) for v in range(q.scale.min, q.scale.max + 1)]
-        else:
-            options = [(o.label.get(self.lang), o.id) for o in q.options]
-        options.append((ui(self.lang, "dont_know"), DONT_KNOW))
         if value is None:
             options.insert(0, ("—", None))
         return W.Dropdown(options=options, value=value, description=short, style=style, layout=layout)

@@ -1,0 +1,230 @@
+"""Hostile and careless inputs: each case gets a clear error naming where, or a correct
+result — never a hang, a crash, a silent misreading or a write outside the output folder."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from csmaturity.errors import DataError
+from csmaturity.io.columns import parse_dates, parse_numbers
+from csmaturity.io.readers import ACCOUNTS_SCHEMA, header_key, read_table
+
+
+# --- numbers a spreadsheet user never means -------------------------------------------
+
+@pytest.mark.parametrize("text", ["1_0", "1e1", "1E+06", "٧", "७", "⑦", "Ⅶ", "0x10", "inf", "nan", "½"])
+def test_numbers_in_other_notations_or_scripts_are_refused(text):
+    numbers, problems = parse_numbers(pd.Series([text, "3"]), "score", "survey.csv")
+    assert np.isnan(numbers[0]) and numbers[1] == 3
+    assert problems and "row 2" in problems[0].location and text in problems[0].message
+
+
+@pytest.mark.parametrize("text, value", [("７", 7), ("１，２００", 1200), ("1,200,000", 1_200_000), ("-3.5", -3.5),
+                                         (" 42 ", 42), ("+.5", 0.5), ("７．０", 7)])
+def test_numbers_as_spreadsheets_write_them_are_read(text, value):
+    numbers, problems = parse_numbers(pd.Series([text]), "arr", "accounts.csv")
+    assert not problems and numbers[0] == value
+
+
+# --- dates: one order per column ----------------------------------------------------------
+
+def test_a_column_with_dates_in_two_orders_is_refused():
+    _, problems = parse_dates(pd.Series(["31/12/2024", "12/31/2024"]), "start_date", "accounts.csv")
+    assert problems and "two orders" in problems[0].message and "rows 2, 3" in problems[0].location
+
+
+def test_day_first_column_is_read_day_first_throughout():
+    parsed, problems = parse_dates(pd.Series(["31/12/2024", "01/02/2024"]), "start_date", "accounts.csv")
+    assert not problems
+    assert list(parsed.dt.strftime("%Y-%m-%d")) == ["2024-12-31", "2024-02-01"]
+
+
+def test_month_first_column_is_read_month_first_throughout():
+    parsed, problems = parse_dates(pd.Series(["12/31/2024", "01/02/2024 10:00"]), "start_date", "accounts.csv")
+    assert not problems
+    assert list(parsed.dt.strftime("%Y-%m-%d %H:%M")) == ["2024-12-31 00:00", "2024-01-02 10:00"]
+
+
+def test_ambiguous_column_is_refused_unless_the_order_is_given():
+    values = pd.Series(["01/02/2024", "03/04/2024"])
+    _, problems = parse_dates(values, "start_date", "accounts.csv")
+    assert problems and "ambiguous" in problems[0].message and "date_order" in problems[0].message
+    parsed, problems = parse_dates(values, "start_date", "accounts.csv", date_order="dmy")
+    assert not problems and list(parsed.dt.month) == [2, 4]
+    parsed, problems = parse_dates(values, "start_date", "accounts.csv", date_order="mdy")
+    assert not problems and list(parsed.dt.month) == [1, 3]
+
+
+def test_year_first_dates_need_no_order():
+    parsed, problems = parse_dates(pd.Series(["2024/4/1", "2024-12-31", "２０２４／０１／０２"]), "d", "a.csv")
+    assert not problems and list(parsed.dt.strftime("%m-%d")) == ["04-01", "12-31", "01-02"]
+
+
+def test_reader_passes_the_date_order(tmp_path):
+    path = tmp_path / "accounts.csv"
+    path.write_text("account_id,arr,start_date\na1,100,01/02/2024\n", encoding="utf-8")
+    with pytest.raises(DataError, match="ambiguous"):
+        read_table(path, ACCOUNTS_SCHEMA)
+    frame = read_table(path, ACCOUNTS_SCHEMA, date_order="mdy")
+    assert frame["start_date"].iloc[0] == pd.Timestamp("2024-01-02")
+
+
+# --- headers ------------------------------------------------------------------------------
+
+def test_header_key_is_linear_in_the_header_length():
+    started = time.perf_counter()
+    header_key("a" + " " * 200_000 + "b(")
+    header_key("(" * 100_000 + "x)")
+    assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.parametrize("header, key", [("ARR (円)", "arr"), ("Account ID", "account_id"), ("arr[JPY]", "arr"),
+                                         ("a (b) c", "a_(b)_c"), ("x (y(z))", "x_(y(z))"), ("顧客 ID", "顧客_id")])
+def test_header_key_keeps_its_meaning(header, key):
+    assert header_key(header) == key
+
+
+def test_a_huge_header_cell_is_refused_by_name(tmp_path):
+    path = tmp_path / "accounts.csv"
+    path.write_text("account_id,arr," + "x" * 5000 + "\na1,100,1\n", encoding="utf-8")
+    with pytest.raises(DataError, match="column 3.*5,000 characters"):
+        read_table(path, ACCOUNTS_SCHEMA)
+
+
+# --- YAML: bombs, depth, duplicate keys ------------------------------------------------------
+
+def _alias_bomb(levels: int, width: int = 9) -> str:
+    lines = ['a0: &a0 ["lol"]']
+    for k in range(1, levels + 1):
+        lines.append(f"a{k}: &a{k} [" + ", ".join([f"*a{k - 1}"] * width) + "]")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("kind", ["answers", "model"])
+def test_yaml_alias_bomb_is_refused_quickly_and_briefly(tmp_path, model, kind):
+    from csmaturity import load_answers, load_model
+    from csmaturity.errors import ValidationFailed
+
+    path = tmp_path / f"{kind}.yaml"
+    path.write_text("client:\n  id: x\n" + _alias_bomb(9) if kind == "answers" else _alias_bomb(9), encoding="utf-8")
+    started = time.perf_counter()
+    with pytest.raises(ValidationFailed) as info:
+        load_answers(path, model) if kind == "answers" else load_model(path)
+    assert time.perf_counter() - started < 2
+    message = str(info.value)
+    assert "expand to more than" in message and str(path) in message and len(message) < 1000
+
+
+def test_deep_nesting_is_refused_with_a_location(tmp_path):
+    from csmaturity import load_model
+    from csmaturity.errors import ModelError
+
+    path = tmp_path / "model.yaml"
+    path.write_text("a: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    with pytest.raises(ModelError, match=r"line 1, column \d+: .*nested more than 50 levels"):
+        load_model(path)
+
+
+def test_a_key_given_twice_is_an_error_naming_both_lines(tmp_path, model):
+    from csmaturity import load_answers
+    from csmaturity.errors import AnswersError
+
+    path = tmp_path / "client.yaml"
+    path.write_text("client:\n  id: acme\n  name: Acme\n  id: other\nanswers: {}\n", encoding="utf-8")
+    with pytest.raises(AnswersError, match=r"key 'id' is given twice \(lines 2 and 4\)"):
+        load_answers(path, model)
+
+
+def test_merge_keys_and_a_few_aliases_still_work():
+    from csmaturity.io.yamlfile import load_yaml_text
+
+    data = load_yaml_text("base: &b {x: 1, y: 2}\nchild:\n  <<: *b\n  y: 3\nlist: [*b, *b]\n")
+    assert data["child"] == {"x": 1, "y": 3} and data["list"] == [{"x": 1, "y": 2}] * 2
+
+
+# --- output names ----------------------------------------------------------------------------
+
+def test_ids_that_map_to_one_output_name_are_named():
+    from csmaturity.io.files import output_name_problems
+
+    named = [("acme", "a.yaml"), ("acme/", "b.yaml"), ("ａｃｍｅ", "c.yaml"), ("acme.", "d.yaml"), ("ACME", "e.yaml"),
+             ("beta", "f.yaml")]
+    problems = output_name_problems(named)
+    assert [p.file for p in problems] == ["b.yaml", "c.yaml", "d.yaml", "e.yaml"]
+    assert all("a.yaml" in p.message and "'acme'" in p.message for p in problems)
+
+
+def test_ids_equal_after_the_length_limit_clash():
+    from csmaturity.io.files import MAX_NAME_BYTES, output_name_problems, safe_name
+
+    long_a, long_b = "顧" * 60 + "A", "顧" * 60 + "B"
+    assert len(safe_name(long_a).encode()) <= MAX_NAME_BYTES
+    problems = output_name_problems([(long_a, "a.yaml"), (long_b, "b.yaml")])
+    assert len(problems) == 1 and problems[0].file == "b.yaml"
+
+
+@pytest.mark.parametrize("value", ["logs", "State", "batch_summary.csv", "CON", "aux", "com1", "Lpt9.txt", "nul"])
+def test_reserved_and_device_names_are_refused(value):
+    from csmaturity.io.files import output_name_problems
+
+    problems = output_name_problems([(value, "x.yaml")], reserved=["logs", "state", "batch_summary.csv"])
+    assert len(problems) == 1 and problems[0].location == "client.id"
+
+
+def test_safe_name_cuts_by_bytes_on_a_character_boundary():
+    from csmaturity.io.files import safe_name
+
+    name = safe_name("株式会社" * 40)
+    assert len(name.encode("utf-8")) <= 100 and name == "株式会社" * 8 + "株"
+
+
+# --- every optional column is optional ---------------------------------------------------------
+
+SURVEY_GROUPS = {
+    "nrs": ["継続意向（NRS）"], "ces": ["負担感（CES）"], "csat": ["満足度（CSAT）"], "dwb": ["購入意向（DWB）"],
+    "waves": ["調査年度"], "items": ["見積もり", "手続き", "納期", "品質", "サポート"], "ids": ["回答ID", "回答日"],
+}
+ACCOUNT_GROUPS = {
+    "churn": ["churned", "churn_date"], "expansion": ["upsell_arr", "cross_sell_arr", "contraction_arr"],
+    "usage": ["seats", "active_users", "logins_30d", "feature_adoption", "support_tickets_90d"],
+    "ltv": ["revenue_to_date", "cost_of_sales_to_date", "orders_to_date"],
+    "other": ["company_name", "plan", "segment", "renewal_date", "last_nps"],
+}
+
+
+def _drop_subsets(groups: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
+    """Drop every optional column, or one group of them (the full tables are the
+    sample reports' own tests): each section then stands or says why it is absent."""
+    return [("all dropped", [c for g in groups.values() for c in g]),
+            *((f"without {name}", columns) for name, columns in groups.items())]
+
+
+def _render(tmp_path, root, accounts=None, survey=None):
+    from csmaturity.report import compute_results, report_context, render_html
+
+    results = compute_results(root / "data/sample/clients/hikari-cloud.yaml", accounts_file=accounts, survey_file=survey)
+    html = render_html(report_context(results))
+    assert "nan" not in html.replace("nanum", "").lower().split("<style")[0]
+    return results, html
+
+
+@pytest.mark.parametrize("case, dropped", _drop_subsets(SURVEY_GROUPS), ids=[c for c, _ in _drop_subsets(SURVEY_GROUPS)])
+def test_report_with_any_subset_of_optional_survey_columns(tmp_path, root, case, dropped):
+    survey = pd.read_csv(root / "data/sample/survey_ja_cp932.csv", encoding="cp932", dtype=str)
+    path = tmp_path / "survey.csv"
+    survey.drop(columns=dropped).to_csv(path, index=False)
+    results, html = _render(tmp_path, root, survey=path)
+    if "items" in case and case.startswith("without") or case == "all dropped":
+        assert results.metrics.drivers is None and results.metrics.notes  # said why
+
+
+@pytest.mark.parametrize("case, dropped", _drop_subsets(ACCOUNT_GROUPS), ids=[c for c, _ in _drop_subsets(ACCOUNT_GROUPS)])
+def test_report_with_any_subset_of_optional_account_columns(tmp_path, root, case, dropped):
+    accounts = pd.read_csv(root / "data/sample/accounts.csv", dtype=str)
+    path = tmp_path / "accounts.csv"
+    accounts.drop(columns=dropped).to_csv(path, index=False)
+    _render(tmp_path, root, accounts=path)
