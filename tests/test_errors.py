@@ -187,6 +187,16 @@ def test_font_missing(tmp_path, capsys, no_japanese_font):
     assert not list(tmp_path.glob("*.report.html"))
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("notebooks")
+def test_a_failing_notebook_cell(tmp_path, capsys):
+    broken = _write(tmp_path / "model.yaml", "schema_version: 1\nid: broken\n")
+    code, text = run(capsys, "report", NORTHWIND, "--notebook", "--model", broken, "--out", tmp_path / "out")
+    assert code == 1
+    assert_clean(text, "ModelError", "model.yaml: version: required key is missing", "diagnosis.failed.ipynb")
+    assert list((tmp_path / "out").glob("*.diagnosis.failed.ipynb"))
+
+
 def test_a_bug_keeps_its_traceback(monkeypatch):
     from csmaturity.cli import core
 
