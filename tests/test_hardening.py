@@ -228,3 +228,24 @@ def test_report_with_any_subset_of_optional_account_columns(tmp_path, root, case
     path = tmp_path / "accounts.csv"
     accounts.drop(columns=dropped).to_csv(path, index=False)
     _render(tmp_path, root, accounts=path)
+
+
+def test_all_accounts_churned_is_said_as_such(tmp_path, root):
+    accounts = pd.read_csv(root / "data/sample/accounts.csv", dtype=str)
+    accounts["churned"] = "true"
+    accounts["churn_date"] = accounts["churn_date"].fillna("2025-01-15")
+    path = tmp_path / "accounts.csv"
+    accounts.to_csv(path, index=False)
+    results, html = _render(tmp_path, root, accounts=path)
+    assert results.metrics.retention.churn_rate > 0 and results.metrics.ltv is None and results.metrics.health is None
+    assert any(key == "no_active" for key, _ in results.metrics.notes)
+    assert "all 2,400 accounts have churned" in html or "2400" in html.replace(",", "")
+
+
+def test_churn_dates_alone_mark_accounts_as_gone(tmp_path, root):
+    accounts = pd.read_csv(root / "data/sample/accounts.csv", dtype=str).drop(columns=["churned"])
+    path = tmp_path / "accounts.csv"
+    accounts.to_csv(path, index=False)
+    results, _ = _render(tmp_path, root, accounts=path)
+    current = accounts["churn_date"].isna().sum()
+    assert sum(results.metrics.health.accounts.values()) == current

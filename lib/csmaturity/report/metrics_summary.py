@@ -185,7 +185,12 @@ def _account_metrics(
     accounts: pd.DataFrame, period: tuple[str, str] | None, health_config: str | Path | None, notes: Notes
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    active = accounts[~accounts["churned"].fillna(False).astype(bool)] if "churned" in accounts.columns else accounts
+    churned = pd.Series(False, index=accounts.index)
+    if "churned" in accounts.columns:
+        churned |= accounts["churned"].fillna(False).astype(bool)
+    if "churn_date" in accounts.columns:
+        churned |= accounts["churn_date"].notna()
+    active = accounts[~churned]
     if {"churned", "churn_date"} & set(accounts.columns):
         period = period or _default_period(accounts)
         out["period"] = period
@@ -195,12 +200,17 @@ def _account_metrics(
         missing = [c for c in LTV_COLUMNS if c not in accounts.columns]
         if missing:
             notes.append(("ltv_columns", {"columns": ", ".join(missing)}))
+        elif active.empty:
+            pass  # said once below, for every metric of current customers
         elif ret.churn_rate > 0:
             out["ltv"] = mx.ltv_estimates(active, annual_churn=ret.churn_rate)
         else:
             notes.append(("no_churn", {}))
     else:
         notes.append(("retention_columns", {"columns": "churned, churn_date"}))
+    if active.empty:
+        notes.append(("no_active", {"n": len(accounts)}))
+        return out
     out["concentration"] = mx.concentration(active["arr"])
     out["lorenz"] = mx.lorenz_table(active["arr"])
     config = mx.load_health_config(health_config)
