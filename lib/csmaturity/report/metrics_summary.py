@@ -29,7 +29,7 @@ import pandas as pd
 from .. import metrics as mx
 from ..i18n import text
 from ..metrics._stats import plain
-from ..io.readers import SURVEY_ITEM_LABELS, SURVEY_ITEMS, read_accounts, read_survey
+from ..io.readers import SURVEY_ITEMS, read_accounts, read_survey
 
 __all__ = ["MetricsSummary", "compute_metrics", "survey_scores", "read_survey_scores", "survey_changes", "SURVEY_METRICS"]
 
@@ -63,12 +63,11 @@ class MetricsSummary:
     health: Any = None
     drivers: pd.DataFrame | None = None
     matrix: Any = None
-    item_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     #: The survey wave before ``wave`` in the same file, and its scores (for the change).
     earlier_wave: int | None = None
     earlier_scores: dict[str, Any] = field(default_factory=dict)
     #: What was left out or assumed: ``(key, values)`` pairs, worded by ``notes.<key>``
-    #: in ``locales/labels.yaml`` (``library`` carries a metric function's own note).
+    #: in the text store (``library`` carries a metric function's own note).
     notes: tuple[tuple[str, dict[str, Any]], ...] = ()
 
     def note_texts(self, lang: str) -> list[str]:
@@ -234,7 +233,7 @@ def _drivers(survey: pd.DataFrame, accounts: pd.DataFrame | None, notes: Notes) 
         survey = survey.assign(arr=survey["account_id"].map(arr))
         segment_by = "arr"
     drivers = mx.key_drivers(survey, items, overall="nps", segment_by=segment_by)
-    return {"drivers": drivers, "item_labels": {item: SURVEY_ITEM_LABELS[item] for item in items}}
+    return {"drivers": drivers}
 
 
 def survey_changes(previous: dict[str, Any], current: dict[str, Any]) -> list[Any]:
