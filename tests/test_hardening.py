@@ -249,3 +249,24 @@ def test_churn_dates_alone_mark_accounts_as_gone(tmp_path, root):
     results, _ = _render(tmp_path, root, accounts=path)
     current = accounts["churn_date"].isna().sum()
     assert sum(results.metrics.health.accounts.values()) == current
+
+
+# --- intake: a damaged hidden sheet ---------------------------------------------------------------
+
+@pytest.mark.parametrize("cell, value, expected", [
+    ("B1", "something else", "'format'"), ("B5", "fr", "'language'"), ("B2", None, "'model_id'"),
+    ("A9", "nine", "row 9"), ("A10", 3.5, "row 10"), ("B9", None, "row 9"),
+])
+def test_a_damaged_intake_meta_sheet_is_named(tmp_path, model, cell, value, expected):
+    from openpyxl import load_workbook
+
+    from csmaturity.errors import AnswersError
+    from csmaturity.intake import read_intake, write_intake_template
+
+    path = write_intake_template(model, tmp_path / "form.xlsx", lang="en")
+    wb = load_workbook(path)
+    wb["_meta"][cell] = value
+    wb.save(path)
+    with pytest.raises(AnswersError) as info:
+        read_intake(path, model)
+    assert f"sheet '_meta', {expected}" in str(info.value) and "form.xlsx" in str(info.value)

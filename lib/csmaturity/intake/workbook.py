@@ -325,7 +325,7 @@ def read_intake(path: str | Path, model: MaturityModel, allow_blank: bool = Fals
     if META_SHEET not in wb.sheetnames:
         raise AnswersError([Problem(file, f"sheet '{META_SHEET}'", "hidden sheet missing: this workbook was not made by "
                                     "`csmaturity intake-template` (or was copied into a new workbook); start from a fresh template")])
-    meta = _read_meta(wb[META_SHEET])
+    meta = _read_meta(wb[META_SHEET], file)
     problems = _check_model(file, meta, model)
     if problems:
         raise AnswersError(problems)
@@ -349,12 +349,30 @@ def read_intake(path: str | Path, model: MaturityModel, allow_blank: bool = Fals
                          tuple(reader.problems) + tuple(reader.locate(p) for p in parsed.warnings), data)
 
 
-def _read_meta(ws: Worksheet) -> _Meta:
-    cells = list(ws.iter_rows(values_only=True, max_col=2))
+def _read_meta(ws: Worksheet, file: str) -> _Meta:
+    """The hidden sheet's contents; AnswersError naming the damaged cell when it was edited."""
+    def damaged(where: str, what: str) -> AnswersError:
+        return AnswersError([Problem(file, f"sheet '{META_SHEET}', {where}",
+                                     f"{what}: the hidden sheet was edited or damaged; start from a fresh template")])
+
+    cells = [tuple(row) + (None,) * (2 - len(row)) for row in ws.iter_rows(values_only=True, max_col=2)]
     head = {str(k): v for k, v in cells[:7] if k is not None}
-    rows = [(int(r), str(k)) for r, k in cells[8:] if r is not None]
-    return _Meta(str(head.get("model_id")), str(head.get("model_version")), str(head.get("fingerprint")),
-                 str(head.get("language")), str(head.get("form_sheet")), rows)
+    for key in ("format", "model_id", "model_version", "fingerprint", "language", "form_sheet"):
+        if _blank(head.get(key)):
+            raise damaged(f"'{key}'", "value missing")
+    if head["format"] != FORMAT:
+        raise damaged("'format'", f"expected {FORMAT!r}, found {_short(str(head['format']))!r}")
+    if head["language"] not in LANGUAGES:
+        raise damaged("'language'", f"expected one of {', '.join(LANGUAGES)}, found {_short(str(head['language']))!r}")
+    rows: list[tuple[int, str]] = []
+    for number, (row, key) in enumerate(cells[8:], start=9):
+        if row is None and key is None:
+            continue
+        if isinstance(row, bool) or not isinstance(row, int) or _blank(key):
+            raise damaged(f"row {number}", "expected a row number and a question key")
+        rows.append((row, str(key)))
+    return _Meta(str(head["model_id"]), str(head["model_version"]), str(head["fingerprint"]),
+                 str(head["language"]), str(head["form_sheet"]), rows)
 
 
 def _question_keys(rows: list[tuple[int, str]]) -> dict[str, int]:
