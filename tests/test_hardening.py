@@ -8,6 +8,7 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from csmaturity.errors import DataError
 from csmaturity.io.columns import parse_dates, parse_numbers
@@ -270,3 +271,33 @@ def test_a_damaged_intake_meta_sheet_is_named(tmp_path, model, cell, value, expe
     with pytest.raises(AnswersError) as info:
         read_intake(path, model)
     assert f"sheet '_meta', {expected}" in str(info.value) and "form.xlsx" in str(info.value)
+
+
+# --- answers: ids and names --------------------------------------------------------------------------
+
+def _client_yaml(root, **client) -> str:
+    data = yaml.safe_load((root / "data/sample/clients/hikari-cloud.yaml").read_text(encoding="utf-8"))
+    data["client"].update(client)
+    data.pop("data", None)
+    return yaml.safe_dump(data, allow_unicode=True)
+
+
+def test_a_long_japanese_id_is_refused_by_validate(tmp_path, root, model):
+    from csmaturity import load_answers
+    from csmaturity.errors import AnswersError
+
+    path = tmp_path / "client.yaml"
+    path.write_text(_client_yaml(root, id="株式会社" * 30), encoding="utf-8")  # 120 characters, 360 bytes
+    with pytest.raises(AnswersError, match=r"client\.id: .*360 bytes in UTF-8; at most 100"):
+        load_answers(path, model)
+
+
+@pytest.mark.parametrize("field", ["name", "industry", "id"])
+def test_a_client_field_of_only_spaces_is_refused(tmp_path, root, model, field):
+    from csmaturity import load_answers
+    from csmaturity.errors import AnswersError
+
+    path = tmp_path / "client.yaml"
+    path.write_text(_client_yaml(root, **{field: " \u3000 "}), encoding="utf-8")
+    with pytest.raises(AnswersError, match=rf"client\.{field}"):
+        load_answers(path, model)
