@@ -24,8 +24,8 @@ BASE = {"errors", "_version"}
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "_version": set(),
-    "io": set(),
-    "i18n": {"io", "engine"},
+    "io": {"i18n"},
+    "i18n": set(),
     "engine": {"io", "i18n", "metrics"},
     "metrics": {"io"},
     "plotting": {"engine", "metrics", "i18n", "io"},

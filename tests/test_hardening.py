@@ -8,6 +8,7 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from csmaturity.errors import DataError
 from csmaturity.io.columns import parse_dates, parse_numbers
@@ -228,3 +229,75 @@ def test_report_with_any_subset_of_optional_account_columns(tmp_path, root, case
     path = tmp_path / "accounts.csv"
     accounts.drop(columns=dropped).to_csv(path, index=False)
     _render(tmp_path, root, accounts=path)
+
+
+def test_all_accounts_churned_is_said_as_such(tmp_path, root):
+    accounts = pd.read_csv(root / "data/sample/accounts.csv", dtype=str)
+    accounts["churned"] = "true"
+    accounts["churn_date"] = accounts["churn_date"].fillna("2025-01-15")
+    path = tmp_path / "accounts.csv"
+    accounts.to_csv(path, index=False)
+    results, html = _render(tmp_path, root, accounts=path)
+    assert results.metrics.retention.churn_rate > 0 and results.metrics.ltv is None and results.metrics.health is None
+    assert any(key == "no_active" for key, _ in results.metrics.notes)
+    assert "all 2,400 accounts have churned" in html or "2400" in html.replace(",", "")
+
+
+def test_churn_dates_alone_mark_accounts_as_gone(tmp_path, root):
+    accounts = pd.read_csv(root / "data/sample/accounts.csv", dtype=str).drop(columns=["churned"])
+    path = tmp_path / "accounts.csv"
+    accounts.to_csv(path, index=False)
+    results, _ = _render(tmp_path, root, accounts=path)
+    current = accounts["churn_date"].isna().sum()
+    assert sum(results.metrics.health.accounts.values()) == current
+
+
+# --- intake: a damaged hidden sheet ---------------------------------------------------------------
+
+@pytest.mark.parametrize("cell, value, expected", [
+    ("B1", "something else", "'format'"), ("B5", "fr", "'language'"), ("B2", None, "'model_id'"),
+    ("A9", "nine", "row 9"), ("A10", 3.5, "row 10"), ("B9", None, "row 9"),
+])
+def test_a_damaged_intake_meta_sheet_is_named(tmp_path, model, cell, value, expected):
+    from openpyxl import load_workbook
+
+    from csmaturity.errors import AnswersError
+    from csmaturity.intake import read_intake, write_intake_template
+
+    path = write_intake_template(model, tmp_path / "form.xlsx", lang="en")
+    wb = load_workbook(path)
+    wb["_meta"][cell] = value
+    wb.save(path)
+    with pytest.raises(AnswersError) as info:
+        read_intake(path, model)
+    assert f"sheet '_meta', {expected}" in str(info.value) and "form.xlsx" in str(info.value)
+
+
+# --- answers: ids and names --------------------------------------------------------------------------
+
+def _client_yaml(root, **client) -> str:
+    data = yaml.safe_load((root / "data/sample/clients/hikari-cloud.yaml").read_text(encoding="utf-8"))
+    data["client"].update(client)
+    data.pop("data", None)
+    return yaml.safe_dump(data, allow_unicode=True)
+
+
+def test_a_long_japanese_id_is_refused_by_validate(tmp_path, root, model):
+    from csmaturity import load_answers
+    from csmaturity.errors import AnswersError
+
+    path = tmp_path / "client.yaml"
+    path.write_text(_client_yaml(root, id="株式会社" * 30), encoding="utf-8")  # 120 characters, 360 bytes
+    with pytest.raises(AnswersError, match=r"client\.id: .*360 bytes in UTF-8; at most 100"):
+        load_answers(path, model)
+
+
+@pytest.mark.parametrize("field", ["name", "industry", "id"])
+def test_a_client_field_of_only_spaces_is_refused(tmp_path, root, model, field):
+    from csmaturity import load_answers
+    from csmaturity.errors import AnswersError
+
+    path = tmp_path / "client.yaml"
+    path.write_text(_client_yaml(root, **{field: " \u3000 "}), encoding="utf-8")
+    with pytest.raises(AnswersError, match=rf"client\.{field}"):
+        load_answers(path, model)

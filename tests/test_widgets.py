@@ -316,6 +316,22 @@ def test_driver_explorer_changes_with_the_split(sample_tables):
     assert explorer.result["importance"].tolist() == pytest.approx(explorer.result["std_coef"].tolist())
 
 
+def test_japanese_driver_explorer_names_items_and_quadrants_in_japanese(sample_tables):
+    from csmaturity.i18n import text
+    from csmaturity.io.readers import SURVEY_ITEMS
+    from csmaturity.widgets import DriverExplorer, driver_survey
+
+    accounts, survey = sample_tables
+    explorer = DriverExplorer(driver_survey(survey, accounts, year=2024), SURVEY_ITEMS, "ja")
+    quadrants = set(explorer.result["quadrant"])
+    assert "priority to improve" in quadrants  # the engine table keeps the ids
+    for quadrant in quadrants:
+        assert f"<td>{text(f'drivers.quadrants.{quadrant}', 'ja')}</td>" in explorer.formula.value
+        assert f"<td>{quadrant}</td>" not in explorer.formula.value
+    assert "<td>サポート</td>" in explorer.formula.value and "優先して改善" in explorer.formula.value
+    assert explorer.summary().startswith("DriverExplorer: all: priority to improve = ")
+
+
 def test_health_explorer_weights(sample_tables):
     from csmaturity.metrics import health_scores, load_health_config, summarize_health
     from csmaturity.widgets import HealthExplorer

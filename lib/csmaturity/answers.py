@@ -29,11 +29,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Literal
+from typing import Annotated, Any, Iterable, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, StringConstraints, ValidationError, field_validator
 
 from .errors import AnswersError, Problem
+from .io.files import MAX_NAME_BYTES
 from .io.schema import StrictModel, schema_problems
 from .io.yamlfile import dump_yaml, read_yaml_file
 from .model import DONT_KNOW, AnswerValue, MaturityModel
@@ -51,20 +52,34 @@ __all__ = [
 ]
 
 
+#: Text that must say something: surrounding spaces are dropped, and nothing may remain.
+FilledText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
 class Profile(StrictModel):
     business_model: Literal["B2B", "B2C", "B2B2C"]
-    arr_band: str = Field(min_length=1)
+    arr_band: FilledText
     customers: int = Field(ge=0)
     cs_headcount: int = Field(ge=0)
 
 
 class ClientInfo(StrictModel):
-    id: str = Field(min_length=1, max_length=120)
-    name: str = Field(min_length=1)
-    industry: str = Field(min_length=1)
+    id: FilledText
+    name: FilledText
+    industry: FilledText
     assessment_date: dt.date
     language: Literal["ja", "en"]
     profile: Profile
+
+    @field_validator("id")
+    @classmethod
+    def _fits_a_file_name(cls, value: str) -> str:
+        """The id names the client's output files, which file systems limit by bytes."""
+        size = len(value.encode("utf-8"))
+        if size > MAX_NAME_BYTES:
+            raise ValueError(f"is {size} bytes in UTF-8; at most {MAX_NAME_BYTES} (it names the report files: "
+                             f"about {MAX_NAME_BYTES // 3} Japanese characters)")
+        return value
 
 
 class _ModelRef(StrictModel):

@@ -22,6 +22,7 @@ from typing import Any, Literal, Union
 from pydantic import ConfigDict, Field, ValidationError, model_validator
 
 from .errors import ModelError, Problem
+from .i18n import LANGUAGES, check_language, text
 from .io.schema import StrictModel as _Strict
 from .io.schema import schema_problems
 from .io.yamlfile import read_yaml_file
@@ -52,7 +53,7 @@ __all__ = [
 
 #: The answer value that means "don't know"; never a valid option id.
 DONT_KNOW = "dont_know"
-LANGUAGES = ("ja", "en")
+# LANGUAGES is defined by the text store (csmaturity.i18n) and re-exported here.
 QuestionType = Literal["single", "multi", "yes_no", "scale"]
 #: A normalised answer: an option id (single, yes/no), a list of option ids in model
 #: order (multi), a scale point, or :data:`DONT_KNOW`.
@@ -67,9 +68,7 @@ class LocalText(_Strict):
 
     def get(self, lang: str) -> str:
         """The text in ``lang`` (``ja`` or ``en``)."""
-        if lang not in LANGUAGES:
-            raise ValueError(f"language must be one of {LANGUAGES}, got {lang!r}")
-        return getattr(self, lang)
+        return getattr(self, check_language(lang))
 
 
 class Dimension(_Strict):
@@ -135,8 +134,8 @@ class Question(_Strict):
         if isinstance(data, dict) and data.get("type") == "yes_no" and not data.get("options"):
             data = dict(data)
             data["options"] = [
-                {"id": "yes", "label": {"ja": "はい", "en": "Yes"}, "points": 1},
-                {"id": "no", "label": {"ja": "いいえ", "en": "No"}, "points": 0},
+                {"id": answer, "label": {lang: text(f"yes_no.{answer}", lang) for lang in LANGUAGES}, "points": points}
+                for answer, points in (("yes", 1), ("no", 0))
             ]
         return data
 

@@ -15,17 +15,13 @@ from typing import Any, Iterator
 
 import numpy as np
 
+from .i18n import labels, text
 from .io.yamlfile import dump_yaml
 from .io.files import atomic_write
 from .model import DONT_KNOW, MaturityModel, Question
 
 __all__ = ["synthetic_client", "synthetic_clients", "write_synthetic_clients"]
 
-_JA_STEMS = ["さくら", "ひかり", "みらい", "あおば", "つばさ", "みなと", "こだま", "はやて", "いろは", "ほくと"]
-_JA_TAILS = ["テック", "ソフト", "クラウド", "システムズ", "データ", "ワークス"]
-_EN_STEMS = ["Northgate", "Bluefin", "Redwood", "Silverline", "Brightpath", "Clearwater", "Ironbark", "Suncrest"]
-_EN_TAILS = ["Software", "Cloud", "Analytics", "Systems", "Labs", "Networks"]
-_INDUSTRIES = {"ja": ["SaaS", "製造", "物流", "金融", "教育", "人材"], "en": ["SaaS", "Manufacturing", "Logistics", "Fintech", "EdTech", "HR Tech"]}
 _ARR_BANDS = ["<1M USD", "1-10M USD", "10-50M USD", "50M+ USD"]
 
 
@@ -48,17 +44,15 @@ def _answer(q: Question, m: float, rng: np.random.Generator) -> Any:
 def synthetic_client(model: MaturityModel, index: int, rng: np.random.Generator) -> dict[str, Any]:
     """One client's answers-file data, drawn with ``rng``."""
     lang = "ja" if rng.random() < 0.5 else "en"
-    if lang == "ja":
-        name = f"{rng.choice(_JA_STEMS)}{rng.choice(_JA_TAILS)}株式会社"
-    else:
-        name = f"{rng.choice(_EN_STEMS)} {rng.choice(_EN_TAILS)} Inc."
+    words = labels(lang)["synth"]  # company names and industries in the client's language
+    name = text("synth.company", lang, stem=rng.choice(words["stems"]), tail=rng.choice(words["tails"]))
     m = float(rng.beta(2, 2))
     customers = int(rng.lognormal(6.5, 1.2))
     return {
         "client": {
             "id": f"synth-{index:05d}",
             "name": name,
-            "industry": str(rng.choice(_INDUSTRIES[lang])),
+            "industry": str(rng.choice(words["industries"])),
             "assessment_date": (dt.date(2026, 1, 1) + dt.timedelta(days=int(rng.integers(0, 300)))).isoformat(),
             "language": lang,
             "profile": {

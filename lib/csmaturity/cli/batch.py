@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from ..batch import BatchResult, expand_client_paths, run_batch
+from ..i18n import LANGUAGES
 from ..model import load_model
 from ..portfolio import DEFAULT_MIN_GROUP, SEGMENTS, find_results, load_results
 from ..portfolio.report import summarise_portfolio, write_portfolio
@@ -25,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--engine", choices=["papermill", "direct"], default="direct",
                    help="papermill: run the diagnosis notebook per client (audit trail); direct: library only (fast)")
     p.add_argument("--resume", action="store_true", help="skip clients whose inputs, model and kit are unchanged since their last good report")
-    p.add_argument("--lang", choices=["ja", "en"], help="report language (default: each client's own)")
+    p.add_argument("--lang", choices=LANGUAGES, help="report language (default: each client's own)")
     p.add_argument("--model", type=Path, help="maturity model YAML (default: the shipped model)")
     p.add_argument("--scheduler", help="address of a Dask distributed scheduler (pip install 'csmaturity[dask]')")
     p.add_argument("--segment", default="business_model", choices=SEGMENTS,
@@ -54,7 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("portfolio", help="rebuild the portfolio summary of a batch folder")
     p.add_argument("batch_dir", type=Path)
-    p.add_argument("--lang", choices=["ja", "en"], default="en")
+    p.add_argument("--lang", choices=LANGUAGES, default="en")
     p.add_argument("--model", type=Path)
     p.add_argument("--segment", default="business_model", choices=SEGMENTS)
     p.add_argument("--min-group", type=min_group, default=DEFAULT_MIN_GROUP)

@@ -11,6 +11,7 @@ from ..io.yamlfile import read_yaml_file
 from ..answers import ClientAnswers, blank_answers_yaml, check_unique_client_ids, load_answers
 from ..assessment import Assessment, assess
 from ..errors import AnswersError, ModelError, Problem
+from ..i18n import LANGUAGES
 from ..io.files import atomic_write
 from ..model import load_model, parse_model
 
@@ -27,12 +28,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", type=Path, help="the client's answers YAML")
     _model_arg(p)
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
-    p.add_argument("--lang", choices=["ja", "en"], help="label language (default: the client's)")
+    p.add_argument("--lang", choices=LANGUAGES, help="label language (default: the client's)")
     p.set_defaults(handler=cmd_score)
 
     p = sub.add_parser("new-client", help="write a blank answers file from the model")
     _model_arg(p)
-    p.add_argument("--lang", choices=["ja", "en"], default="en")
+    p.add_argument("--lang", choices=LANGUAGES, default="en")
     p.add_argument("--id", default="new-client", help="client id to put in the file")
     p.add_argument("--out", type=Path, help="file to write (default: print to stdout)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")

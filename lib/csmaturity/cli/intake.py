@@ -7,13 +7,14 @@ import sys
 from pathlib import Path
 
 from ..errors import AnswersError
+from ..i18n import LANGUAGES
 from ..intake import read_intake, write_answers, write_intake_template
 from ..model import load_model
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("intake-template", help="write the questionnaire as an Excel workbook with dropdowns")
-    p.add_argument("--lang", choices=["ja", "en"], default="ja", help="language of the form (default ja)")
+    p.add_argument("--lang", choices=LANGUAGES, default="ja", help="language of the form (default ja)")
     p.add_argument("--out", type=Path, required=True, help="workbook to write (.xlsx)")
     p.add_argument("--client-id", default="", help="pre-fill the client id")
     p.add_argument("--model", type=Path, help="maturity model YAML (default: the shipped model)")

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from ..errors import CsMaturityError
+from ..i18n import LANGUAGES
 from ..portfolio import DEFAULT_MIN_GROUP, SEGMENTS, read_portfolio
 
 
@@ -15,7 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="write a client's report: self-contained HTML, Excel workbook and results JSON")
     p.add_argument("file", type=Path, help="the client's answers YAML")
     p.add_argument("--out", type=Path, default=Path("out/reports"), help="output folder (default out/reports)")
-    p.add_argument("--lang", choices=["ja", "en"], help="report language (default: the client's)")
+    p.add_argument("--lang", choices=LANGUAGES, help="report language (default: the client's)")
     p.add_argument("--model", type=Path, help="maturity model YAML (default: the shipped model)")
     data = p.add_argument_group("data", "the client's tables; by default those named in the answers file's data: section")
     data.add_argument("--accounts", type=Path, help="accounts table (CSV or Excel)")

@@ -40,9 +40,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..io.yamlfile import dump_yaml
 from ..answers import ClientAnswers, parse_answers
-from ..errors import AnswersError, Problem, check_argument
+from ..errors import AnswersError, Problem
 from ..io.files import atomic_path, atomic_write
-from ..model import DONT_KNOW, LANGUAGES, MaturityModel, Question
+from ..i18n import LANGUAGES, check_language, labels, text
+from ..model import DONT_KNOW, MaturityModel, Question
 
 __all__ = [
     "FORMAT",
@@ -64,87 +65,8 @@ LISTS_SHEET = "_lists"
 # Form columns.
 COL_NO, COL_DIM, COL_TEXT, COL_ANSWER, COL_EVIDENCE, COL_GUIDE, COL_KEY = "ABCDEFG"
 
-_TEXT: dict[str, dict[str, str]] = {
-    "ja": {
-        "instructions": "説明",
-        "form": "回答",
-        "dont_know": "分からない",
-        "client": "クライアント情報",
-        "no": "No.",
-        "dimension": "領域",
-        "question": "設問",
-        "answer": "回答",
-        "evidence": "根拠・メモ（任意）",
-        "guide": "回答方法",
-        "key": "ID",
-        "choose_one": "リストから1つ選んでください。",
-        "tick": "下の行で、当てはまるものすべてに ✓ を付けてください。",
-        "scale": "{lo}〜{hi} から1つ選んでください。",
-        "fill": "黄色のセルに記入してください。",
-        "error_title": "リストにない値です",
-        "error": "セルの右の▼からリストの値を選んでください。",
-        "id": "クライアントID（半角英数字とハイフン）",
-        "name": "会社名",
-        "industry": "業種",
-        "assessment_date": "診断日（YYYY-MM-DD）",
-        "language": "レポートの言語",
-        "business_model": "事業モデル",
-        "arr_band": "年間経常収益（ARR）の規模",
-        "customers": "顧客数",
-        "cs_headcount": "CS担当者数",
-    },
-    "en": {
-        "instructions": "Instructions",
-        "form": "Questionnaire",
-        "dont_know": "Don't know",
-        "client": "Client information",
-        "no": "No.",
-        "dimension": "Dimension",
-        "question": "Question",
-        "answer": "Answer",
-        "evidence": "Evidence / notes (optional)",
-        "guide": "How to answer",
-        "key": "ID",
-        "choose_one": "Choose one from the list.",
-        "tick": "Tick ✓ every option below that applies.",
-        "scale": "Choose a value from {lo} to {hi}.",
-        "fill": "Fill in the yellow cells.",
-        "error_title": "Not in the list",
-        "error": "Pick a value from the list (the arrow at the right of the cell).",
-        "id": "Client id (letters, digits and hyphens)",
-        "name": "Company name",
-        "industry": "Industry",
-        "assessment_date": "Assessment date (YYYY-MM-DD)",
-        "language": "Report language",
-        "business_model": "Business model",
-        "arr_band": "Annual recurring revenue band",
-        "customers": "Number of customers",
-        "cs_headcount": "CS headcount",
-    },
-}
-
-_INSTRUCTIONS = {
-    "ja": [
-        "このブックはカスタマーサクセス成熟度診断の質問票です。",
-        "1. 「{form}」シートの上部にクライアント情報を記入してください。",
-        "2. 各設問の黄色のセルで、▼のリストから回答を選んでください。",
-        "3. 複数選択の設問は、設問の下に並ぶ選択肢のうち当てはまるものすべてに ✓ を付けてください。",
-        "4. 分からない場合は「分からない」を選んでください（空欄のままにはしないでください）。",
-        "5. 根拠・メモ欄には、回答の裏付けとなる資料や事実を自由に書けます。",
-        "6. 行の削除・挿入・並べ替えやシート名の変更はしないでください。取り込み時に検出され、エラーになります。",
-        "記入が終わったら、このファイルをコンサルタントに返送してください。",
-    ],
-    "en": [
-        "This workbook is the Customer Success maturity questionnaire.",
-        "1. Fill in the client information at the top of the '{form}' sheet.",
-        "2. For each question, pick the answer from the dropdown in its yellow cell.",
-        "3. For a multi-choice question, tick ✓ every option that applies in the rows below it.",
-        "4. If you do not know, choose \"Don't know\" (do not leave the answer blank).",
-        "5. Use the evidence column for the documents or facts behind an answer (optional).",
-        "6. Do not delete, insert or reorder rows, or rename sheets: the import detects it and stops.",
-        "When you are done, send the file back to your consultant.",
-    ],
-}
+#: Client fields whose label carries a hint of what to type (``intake.hints``).
+_HINTED = {"id", "assessment_date", "arr_band"}
 
 #: Client-information rows: (key, kind, choices).
 _CLIENT_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -166,11 +88,22 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 _UNLOCKED = Protection(locked=False)
 
 
+def _t(key: str, lang: str, **fields: Any) -> str:
+    return text(f"intake.{key}", lang, **fields)
+
+
+def _field_label(key: str, lang: str) -> str:
+    """The label of a client field (``client.profile.arr_band``), with its hint if it has one."""
+    field = key.rsplit(".", 1)[1]
+    name = text(f"client.{field}", lang)
+    return _t("field_hint", lang, field=name, hint=_t(f"hints.{field}", lang)) if field in _HINTED else name
+
+
 def choice_labels(question: Question, lang: str) -> dict[str, Any]:
     """The dropdown labels of a single, yes/no or scale question mapped to the answer
     value they stand for (option id, scale integer, or :data:`DONT_KNOW` where the
     question accepts it)."""
-    return dict(question.choices(lang, _TEXT[lang]["dont_know"]))
+    return dict(question.choices(lang, text("common.dont_know", lang)))
 
 
 def model_fingerprint(model: MaturityModel) -> str:
@@ -185,12 +118,11 @@ def model_fingerprint(model: MaturityModel) -> str:
 
 def write_intake_template(model: MaturityModel, path: str | Path, lang: str = "ja", client_id: str = "") -> Path:
     """Write the intake workbook for ``model`` in ``lang`` to ``path`` (atomically)."""
-    check_argument(lang in LANGUAGES, "lang", f"must be one of {LANGUAGES}, got {lang!r}")
-    t = _TEXT[lang]
+    check_language(lang)
     wb = Workbook()
     intro = wb.active
-    intro.title = t["instructions"]
-    form = wb.create_sheet(t["form"])
+    intro.title = _t("sheets.instructions", lang)
+    form = wb.create_sheet(_t("sheets.form", lang))
     lists = wb.create_sheet(LISTS_SHEET)
     meta = wb.create_sheet(META_SHEET)
 
@@ -215,8 +147,9 @@ def _write_instructions(ws: Worksheet, model: MaturityModel, lang: str) -> None:
     ws.column_dimensions["A"].width = 110
     ws["A1"] = f"{model.title.get(lang)}  ({model.id} {model.version})"
     ws["A1"].font = Font(bold=True, size=14)
-    for i, line in enumerate(_INSTRUCTIONS[lang], start=3):
-        ws.cell(i, 1, line.format(form=_TEXT[lang]["form"])).alignment = _WRAP
+    fields = {"form": _t("sheets.form", lang), "dont_know": text("common.dont_know", lang)}
+    for i, line in enumerate(labels(lang)["intake"]["instructions"], start=3):
+        ws.cell(i, 1, line.format(**fields)).alignment = _WRAP
 
 
 class _ListColumns:
@@ -238,7 +171,7 @@ class _ListColumns:
 
 def _dropdown(ws: Worksheet, cell: str, source: str, lang: str) -> None:
     dv = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=True,
-                        errorStyle="stop", errorTitle=_TEXT[lang]["error_title"], error=_TEXT[lang]["error"])
+                        errorStyle="stop", errorTitle=_t("error_title", lang), error=_t("error", lang))
     ws.add_data_validation(dv)
     dv.add(cell)
 
@@ -254,29 +187,28 @@ def _input_cell(ws: Worksheet, ref: str, value: Any = None) -> None:
 
 def _write_form(ws: Worksheet, model: MaturityModel, lang: str, client_id: str, lists: _ListColumns) -> list[tuple[int, str]]:
     """Fill the form sheet; return ``(row, key)`` of every keyed row."""
-    t = _TEXT[lang]
     widths = {COL_NO: 7, COL_DIM: 18, COL_TEXT: 70, COL_ANSWER: 34, COL_EVIDENCE: 36, COL_GUIDE: 36, COL_KEY: 22}
     for col, width in widths.items():
         ws.column_dimensions[col].width = width
     ws["A1"] = f"{model.title.get(lang)}  ({model.id} {model.version})"
     ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = t["fill"]
+    ws["A2"] = _t("fill", lang)
     grey = Font(color="808080", size=8)
     rows: list[tuple[int, str]] = []
 
     row = 4
-    ws.cell(row, 3, t["client"]).font = Font(bold=True)
+    ws.cell(row, 3, text("client.heading", lang)).font = Font(bold=True)
     defaults = {"client.id": client_id or None, "client.language": lang}
     for key, kind, choices in _CLIENT_FIELDS:
         row += 1
-        ws[f"{COL_TEXT}{row}"] = t[key.rsplit(".", 1)[1]]
+        ws[f"{COL_TEXT}{row}"] = _field_label(key, lang)
         _input_cell(ws, f"{COL_ANSWER}{row}", defaults.get(key))
         ref = f"{COL_ANSWER}{row}"
         if kind == "list":
             _dropdown(ws, ref, lists.ref(choices), lang)
         elif kind == "whole":
             ws.add_data_validation(dv := DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0",
-                                                        showErrorMessage=True, error=t["error"]))
+                                                        showErrorMessage=True, error=_t("error", lang)))
             dv.add(ref)
         elif kind == "date":
             ws[ref].number_format = "yyyy-mm-dd"
@@ -288,7 +220,7 @@ def _write_form(ws: Worksheet, model: MaturityModel, lang: str, client_id: str, 
     header_row = row
     for col, name in zip("ABCDEFG", ("no", "dimension", "question", "answer", "evidence", "guide", "key")):
         cell = ws[f"{col}{row}"]
-        cell.value = t[name]
+        cell.value = _t(f"columns.{name}", lang)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = _HEAD
     tick_ref = lists.ref((TICK,))
@@ -308,9 +240,9 @@ def _write_form(ws: Worksheet, model: MaturityModel, lang: str, client_id: str, 
             ws[f"{COL_DIM}{row}"] = dim.name.get(lang)
             ws[f"{COL_TEXT}{row}"] = q.text.get(lang)
             ws[f"{COL_TEXT}{row}"].alignment = _WRAP
-            guide = t["tick"] if q.is_multi else t["choose_one"]
+            guide = _t("tick", lang) if q.is_multi else _t("choose_one", lang)
             if q.scale is not None:
-                guide = t["scale"].format(lo=q.scale.min, hi=q.scale.max)
+                guide = _t("scale", lang, lo=q.scale.min, hi=q.scale.max)
             ws[f"{COL_GUIDE}{row}"] = guide + (f"\n{q.help.get(lang)}" if q.help else "")
             ws[f"{COL_GUIDE}{row}"].alignment = _WRAP
             _input_cell(ws, f"{COL_EVIDENCE}{row}")
@@ -320,9 +252,9 @@ def _write_form(ws: Worksheet, model: MaturityModel, lang: str, client_id: str, 
             ws[f"{COL_KEY}{row}"] = q.id
             ws[f"{COL_KEY}{row}"].font = grey
             rows.append((row, q.id))
-            for label, opt_id in q.choices(lang, t["dont_know"]) if q.is_multi else ():  # one tick row per choice
+            for label, opt_id in q.choices(lang, text("common.dont_know", lang)) if q.is_multi else ():  # one tick row per choice
                 row += 1
-                ws[f"{COL_TEXT}{row}"] = f"    ・{label}"
+                ws[f"{COL_TEXT}{row}"] = _t("option_row", lang, label=label)
                 _input_cell(ws, f"{COL_ANSWER}{row}")
                 _dropdown(ws, f"{COL_ANSWER}{row}", tick_ref, lang)
                 ws[f"{COL_KEY}{row}"] = f"{q.id}:{opt_id}"
@@ -333,10 +265,9 @@ def _write_form(ws: Worksheet, model: MaturityModel, lang: str, client_id: str, 
 
 
 def _write_meta(ws: Worksheet, model: MaturityModel, lang: str, rows: list[tuple[int, str]]) -> None:
-    t = _TEXT[lang]
     header = [("format", FORMAT), ("model_id", model.id), ("model_version", model.version),
               ("fingerprint", model_fingerprint(model)), ("language", lang),
-              ("form_sheet", t["form"]), ("rows", len(rows))]
+              ("form_sheet", _t("sheets.form", lang)), ("rows", len(rows))]
     for i, (k, v) in enumerate(header, start=1):
         ws.cell(i, 1, k)
         ws.cell(i, 2, v)
@@ -394,7 +325,7 @@ def read_intake(path: str | Path, model: MaturityModel, allow_blank: bool = Fals
     if META_SHEET not in wb.sheetnames:
         raise AnswersError([Problem(file, f"sheet '{META_SHEET}'", "hidden sheet missing: this workbook was not made by "
                                     "`csmaturity intake-template` (or was copied into a new workbook); start from a fresh template")])
-    meta = _read_meta(wb[META_SHEET])
+    meta = _read_meta(wb[META_SHEET], file)
     problems = _check_model(file, meta, model)
     if problems:
         raise AnswersError(problems)
@@ -421,13 +352,31 @@ def read_intake(path: str | Path, model: MaturityModel, allow_blank: bool = Fals
     )
 
 
-def _read_meta(ws: Worksheet) -> _Meta:
-    cells = list(ws.iter_rows(values_only=True, max_col=2))
+def _read_meta(ws: Worksheet, file: str) -> _Meta:
+    """The hidden sheet's contents; AnswersError naming the damaged cell when it was edited."""
+    def damaged(where: str, what: str) -> AnswersError:
+        return AnswersError([Problem(file, f"sheet '{META_SHEET}', {where}",
+                                     f"{what}: the hidden sheet was edited or damaged; start from a fresh template")])
+
+    cells = [tuple(row) + (None,) * (2 - len(row)) for row in ws.iter_rows(values_only=True, max_col=2)]
     head = {str(k): v for k, v in cells[:7] if k is not None}
-    rows = [(int(r), str(k)) for r, k in cells[8:] if r is not None]
-    return _Meta(model_id=str(head.get("model_id")), model_version=str(head.get("model_version")),
-                 fingerprint=str(head.get("fingerprint")), lang=str(head.get("language")),
-                 form_sheet=str(head.get("form_sheet")), rows=rows)
+    for key in ("format", "model_id", "model_version", "fingerprint", "language", "form_sheet"):
+        if _blank(head.get(key)):
+            raise damaged(f"'{key}'", "value missing")
+    if head["format"] != FORMAT:
+        raise damaged("'format'", f"expected {FORMAT!r}, found {_short(str(head['format']))!r}")
+    if head["language"] not in LANGUAGES:
+        raise damaged("'language'", f"expected one of {', '.join(LANGUAGES)}, found {_short(str(head['language']))!r}")
+    rows: list[tuple[int, str]] = []
+    for number, (row, key) in enumerate(cells[8:], start=9):
+        if row is None and key is None:
+            continue
+        if isinstance(row, bool) or not isinstance(row, int) or _blank(key):
+            raise damaged(f"row {number}", "expected a row number and a question key")
+        rows.append((row, str(key)))
+    return _Meta(model_id=str(head["model_id"]), model_version=str(head["model_version"]),
+                 fingerprint=str(head["fingerprint"]), lang=str(head["language"]),
+                 form_sheet=str(head["form_sheet"]), rows=rows)
 
 
 def _question_keys(rows: list[tuple[int, str]]) -> dict[str, int]:
@@ -514,14 +463,13 @@ def _describe(key: str) -> str:
 
 def _row_texts(model: MaturityModel, lang: str) -> dict[str, str]:
     """Human text of every key, to quote in messages."""
-    t = _TEXT[lang]
-    out = {key: t[key.rsplit(".", 1)[1]] for key, _, _ in _CLIENT_FIELDS}
+    out = {key: _field_label(key, lang) for key, _, _ in _CLIENT_FIELDS}
     out.update({f"dimension:{d.id}": d.name.get(lang) for d in model.dimensions})
     for q in model.questions:
         out[q.id] = _short(q.text.get(lang))
         for o in q.options:
             out[f"{q.id}:{o.id}"] = o.label.get(lang)
-        out[f"{q.id}:{DONT_KNOW}"] = t["dont_know"]
+        out[f"{q.id}:{DONT_KNOW}"] = text("common.dont_know", lang)
     return out
 
 
@@ -576,7 +524,7 @@ class _FormReader:
         for key, kind, choices in _CLIENT_FIELDS:
             raw = self.cell(key)
             if _blank(raw):
-                self.add(key, f"{_TEXT[self.lang][key.rsplit('.', 1)[1]]!r} is blank; it is required")
+                self.add(key, f"{_field_label(key, self.lang)!r} is blank; it is required")
                 continue
             values[key] = self._client_value(key, kind, choices, raw)
         client: dict[str, Any] = {"profile": {}}
@@ -608,7 +556,7 @@ class _FormReader:
         return str(raw).strip()  # free text is kept as typed
 
     def _missing(self, q: Question) -> None:
-        dont_know = _TEXT[self.lang]["dont_know"]
+        dont_know = text("common.dont_know", self.lang)
         what = "tick ✓ at least one option below it" if q.is_multi else "choose an answer from the list"
         message = (f"{_short(q.text.get(self.lang))!r}: the answer is blank; {what}"
                    + (f" (or {dont_know!r})" if q.accepts_dont_know else ""))
@@ -646,7 +594,7 @@ class _FormReader:
             return None
         if DONT_KNOW in ticked:
             if len(ticked) > 1:
-                self.add(q.id, f"{_short(q.text.get(self.lang))!r}: {_TEXT[self.lang]['dont_know']!r} is ticked "
+                self.add(q.id, f"{_short(q.text.get(self.lang))!r}: {text('common.dont_know', self.lang)!r} is ticked "
                                "together with other options; keep one or the other")
                 return None
             return DONT_KNOW

@@ -28,6 +28,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterable, Literal, Sequence
 
 import numpy as np
@@ -35,6 +36,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from csmaturity.errors import DataError, Problem, display_path
+from csmaturity.i18n import variants
 
 __all__ = [
     "DateOrder",
@@ -476,18 +478,23 @@ def date_column(frame: pd.DataFrame, column: str, file: str | None = None, *,
     return parsed
 
 
-TRUE_WORDS = frozenset({"true", "1", "yes", "y", "t", "はい", "有"})
-FALSE_WORDS = frozenset({"false", "0", "no", "n", "f", "いいえ", "無"})
+@lru_cache(maxsize=1)
+def _flag_words() -> tuple[frozenset[str], frozenset[str]]:
+    """Cell texts read as true and as false: 1/0 and the words of ``flags`` in the text store."""
+    words = [frozenset({digit, *(w.casefold() for w in variants(f"flags.{flag}"))})
+             for digit, flag in (("1", "true"), ("0", "false"))]
+    return words[0], words[1]
 
 
 def parse_flags(
     values: pd.Series, name: str | None = None, file: str | None = None
 ) -> tuple[NDArray[np.bool_], NDArray[np.bool_], list[Problem]]:
-    """Parse a yes/no column: true/false, 1/0, yes/no, はい/いいえ (any case).
+    """Parse a yes/no column: true/false, 1/0, yes/no in English or Japanese (any case).
 
     Returns ``(flags, blank, problems)``; ``flags`` is False where blank.
     """
     name = _name_of(values, name)
+    true_words, false_words = _flag_words()
     raw = values.to_numpy(dtype=object)
     flags = np.zeros(len(raw), dtype=bool)
     blank = np.zeros(len(raw), dtype=bool)
@@ -503,9 +510,9 @@ def parse_flags(
             text = str(int(value))
         else:
             text = normalize_text(str(value)).casefold()
-        if text in TRUE_WORDS:
+        if text in true_words:
             flags[i] = True
-        elif text not in FALSE_WORDS:
+        elif text not in false_words:
             bad.append(i)
     problems = []
     if bad:

@@ -4,9 +4,11 @@
   the Shift_JIS variant Japanese Excel writes, unless an encoding is given.
 * **Text** — headers and text cells are NFKC-normalised and stripped, so full-width
   digits, letters and spaces (``"９"``, ``"ＡＲＲ"``, ``"　"``) become ASCII.
-* **Headers** — each schema column lists its aliases, Japanese included (``顧客ID`` →
-  ``account_id``). Matching ignores case, spaces/underscores/hyphens and a trailing
-  unit in brackets (``ARR（円）`` matches ``arr``). Unknown columns are kept as they are.
+* **Headers** — each schema column accepts its own name and the headers listed for it,
+  in Japanese and English, under ``headers.<table>.<column>`` of the text store
+  (:mod:`csmaturity.i18n`). Matching ignores case, spaces/underscores/hyphens and a
+  trailing unit in brackets (``ARR (USD)`` matches ``arr``). Unknown columns are kept as
+  they are.
 * **Validation** — missing required columns, blanks where a value is required,
   duplicate ids, values of the wrong type or out of range, an empty table, an
   undecodable file: every problem of the file is collected into one
@@ -30,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from csmaturity.errors import DataError, Problem, check_argument
+from csmaturity.i18n import text, variants
 from csmaturity.io.columns import (
     DateOrder,
     fail,
@@ -47,7 +50,6 @@ __all__ = [
     "ACCOUNTS_SCHEMA",
     "SURVEY_SCHEMA",
     "SURVEY_ITEMS",
-    "SURVEY_ITEM_LABELS",
     "ENCODINGS",
     "read_table",
     "read_accounts",
@@ -93,7 +95,7 @@ class ColumnSpec:
     kind
         ``str``, ``int``, ``float``, ``date`` or ``bool``.
     aliases
-        Other headers accepted for it, Japanese included.
+        Other headers accepted for it, in every language.
     required
         The column must be present.
     nullable
@@ -141,80 +143,77 @@ class TableSchema:
         return tuple(c.name for c in self.columns if c.required)
 
 
-def _money(name: str, aliases: tuple[str, ...], description: str, **kw: Any) -> ColumnSpec:
-    return ColumnSpec(name, "float", aliases, lo=0, description=description, **kw)
+def _headers(table: str, name: str) -> tuple[str, ...]:
+    """The headers accepted for column ``name`` of ``table`` besides the name itself."""
+    return variants(f"headers.{table}.{name}")
 
 
-def _count(name: str, aliases: tuple[str, ...], description: str) -> ColumnSpec:
-    return ColumnSpec(name, "int", aliases, lo=0, description=description)
+def _money(name: str, description: str, **kw: Any) -> ColumnSpec:
+    return ColumnSpec(name, "float", _headers("accounts", name), lo=0, description=description, **kw)
+
+
+def _count(name: str, description: str) -> ColumnSpec:
+    return ColumnSpec(name, "int", _headers("accounts", name), lo=0, description=description)
+
+
+def _column(table: str, name: str, kind: Kind, **kw: Any) -> ColumnSpec:
+    return ColumnSpec(name, kind, _headers(table, name), **kw)
 
 
 ACCOUNTS_SCHEMA = TableSchema(
     "accounts",
     (
-        ColumnSpec("account_id", "str", ("顧客ID", "取引先ID", "アカウントID", "customer_id", "id"),
-                   required=True, nullable=False, unique=True, description="customer id"),
-        ColumnSpec("company_name", "str", ("会社名", "企業名", "顧客名", "company"), description="company name"),
-        _money("arr", ("ARR", "年間契約金額", "年間契約額", "年間売上"), "ARR at the period start",
-               required=True, nullable=False),
-        ColumnSpec("plan", "str", ("プラン", "契約プラン"), description="price plan"),
-        ColumnSpec("segment", "str", ("セグメント", "顧客セグメント"), description="customer segment"),
-        ColumnSpec("start_date", "date", ("契約開始日", "開始日", "contract_start"), required=True,
-                   nullable=False, description="first contract date"),
-        ColumnSpec("renewal_date", "date", ("契約更新日", "更新日"), description="next renewal date"),
-        _count("seats", ("契約ライセンス数", "ライセンス数", "licenses"), "licensed users"),
-        _count("active_users", ("アクティブユーザー数", "アクティブユーザー"), "users active in the last 30 days"),
-        _count("logins_30d", ("月間ログイン数", "ログイン数", "logins"), "logins in the last 30 days"),
-        ColumnSpec("feature_adoption", "float", ("機能活用率", "機能利用率"), lo=0, hi=1,
-                   description="share of key features in use (0–1)"),
-        _count("support_tickets_90d", ("問い合わせ件数", "サポート問い合わせ件数", "support_tickets"),
-               "support tickets in the last 90 days"),
-        ColumnSpec("last_nps", "int", ("直近NPS", "最新NPS", "nps"), lo=0, hi=10,
-                   description="latest 0–10 recommendation answer"),
-        ColumnSpec("churned", "bool", ("解約", "解約フラグ"), description="churned (true/false)"),
-        ColumnSpec("churn_date", "date", ("解約日",), description="date the customer left"),
-        _money("upsell_arr", ("アップセル額", "アップセルARR"), "ARR added by upsell in the period"),
-        _money("cross_sell_arr", ("クロスセル額", "クロスセルARR"), "ARR added by cross-sell in the period"),
-        _money("contraction_arr", ("ダウングレード額", "縮小額"), "ARR lost to downgrades in the period"),
-        _money("revenue_to_date", ("累計売上", "累計売上高"), "revenue billed since the start"),
-        _money("cost_of_sales_to_date", ("累計売上原価", "売上原価"), "cost of sales since the start"),
-        _count("orders_to_date", ("累計購入回数", "購入回数"), "purchases (orders/invoices) since the start"),
+        _column("accounts", "account_id", "str", required=True, nullable=False, unique=True, description="customer id"),
+        _column("accounts", "company_name", "str", description="company name"),
+        _money("arr", "ARR at the period start", required=True, nullable=False),
+        _column("accounts", "plan", "str", description="price plan"),
+        _column("accounts", "segment", "str", description="customer segment"),
+        _column("accounts", "start_date", "date", required=True, nullable=False, description="first contract date"),
+        _column("accounts", "renewal_date", "date", description="next renewal date"),
+        _count("seats", "licensed users"),
+        _count("active_users", "users active in the last 30 days"),
+        _count("logins_30d", "logins in the last 30 days"),
+        _column("accounts", "feature_adoption", "float", lo=0, hi=1, description="share of key features in use (0–1)"),
+        _count("support_tickets_90d", "support tickets in the last 90 days"),
+        _column("accounts", "last_nps", "int", lo=0, hi=10, description="latest 0–10 recommendation answer"),
+        _column("accounts", "churned", "bool", description="churned (true/false)"),
+        _column("accounts", "churn_date", "date", description="date the customer left"),
+        _money("upsell_arr", "ARR added by upsell in the period"),
+        _money("cross_sell_arr", "ARR added by cross-sell in the period"),
+        _money("contraction_arr", "ARR lost to downgrades in the period"),
+        _money("revenue_to_date", "revenue billed since the start"),
+        _money("cost_of_sales_to_date", "cost of sales since the start"),
+        _count("orders_to_date", "purchases (orders/invoices) since the start"),
     ),
 )
 
+#: Rated items of the relational survey; their names are ``survey.items.<id>`` of the
+#: text store, and a header may be that name in either language or the id without ``item_``.
 SURVEY_ITEMS = ("item_quotation", "item_procedures", "item_delivery", "item_quality", "item_support")
-SURVEY_ITEM_LABELS: dict[str, dict[str, str]] = {
-    "item_quotation": {"en": "Quotation", "ja": "見積もり"},
-    "item_procedures": {"en": "Procedures", "ja": "手続き"},
-    "item_delivery": {"en": "Delivery", "ja": "納期"},
-    "item_quality": {"en": "Product quality", "ja": "品質"},
-    "item_support": {"en": "Support", "ja": "サポート"},
-}
 
 
-def _rating(name: str, aliases: tuple[str, ...], hi: int, description: str, lo: int = 1) -> ColumnSpec:
-    return ColumnSpec(name, "int", aliases, lo=lo, hi=hi, description=description)
+def _rating(name: str, hi: int, description: str) -> ColumnSpec:
+    return ColumnSpec(name, "int", _headers("survey", name), lo=1, hi=hi, description=description)
+
+
+def _item(name: str) -> ColumnSpec:
+    headers = (*variants(f"survey.items.{name}"), name.removeprefix("item_"))
+    return ColumnSpec(name, "int", headers, lo=1, hi=5, description=f"1–5 rating of {text(f'survey.items.{name}', 'en').lower()}")
 
 
 SURVEY_SCHEMA = TableSchema(
     "survey",
     (
-        ColumnSpec("response_id", "str", ("回答ID", "回答番号"), unique=True, description="answer id"),
-        ColumnSpec("account_id", "str", ("顧客ID", "取引先ID", "アカウントID", "customer_id"),
-                   required=True, nullable=False, description="customer id (joins to accounts)"),
-        ColumnSpec("survey_year", "int", ("調査年度", "年度"), lo=1990, hi=2100, description="survey wave"),
-        ColumnSpec("answered_on", "date", ("回答日",), description="answer date"),
-        ColumnSpec("nps", "int", ("推奨度", "総合推奨度", "NPS", "likelihood_to_recommend", "overall"),
-                   required=True, lo=0, hi=10, description="overall 0–10 likelihood to recommend"),
-        _rating("nrs", ("継続意向", "NRS"), 5, "1–5 intends to keep using in a year"),
-        _rating("ces", ("負担感", "CES", "顧客努力"), 7, "1–7 effort (1 = very little)"),
-        _rating("csat", ("満足度", "CSAT"), 5, "1–5 satisfaction"),
-        _rating("dwb", ("購入意向", "DWB"), 5, "1–5 would buy again (5 = definitely)"),
-        *(
-            _rating(item, (labels["ja"], labels["en"], item.removeprefix("item_")), 5,
-                    f"1–5 rating of {labels['en'].lower()}")
-            for item, labels in SURVEY_ITEM_LABELS.items()
-        ),
+        _column("survey", "response_id", "str", unique=True, description="answer id"),
+        _column("survey", "account_id", "str", required=True, nullable=False, description="customer id (joins to accounts)"),
+        _column("survey", "survey_year", "int", lo=1990, hi=2100, description="survey wave"),
+        _column("survey", "answered_on", "date", description="answer date"),
+        _column("survey", "nps", "int", required=True, lo=0, hi=10, description="overall 0–10 likelihood to recommend"),
+        _rating("nrs", 5, "1–5 intends to keep using in a year"),
+        _rating("ces", 7, "1–7 effort (1 = very little)"),
+        _rating("csat", 5, "1–5 satisfaction"),
+        _rating("dwb", 5, "1–5 would buy again (5 = definitely)"),
+        *(_item(item) for item in SURVEY_ITEMS),
     ),
 )
 

@@ -34,18 +34,11 @@ from csmaturity.io.columns import (
     source_of,
 )
 
-__all__ = ["QUADRANTS", "QUADRANT_LABELS", "key_drivers"]
+__all__ = ["QUADRANTS", "key_drivers"]
 
+# The ids the quadrant column holds; their names in each language are
+# ``drivers.quadrants.<id>`` of the text store (csmaturity.i18n), looked up where shown.
 QUADRANTS = ("priority to improve", "strength to keep", "secondary", "maintain", "undetermined")
-
-# Display labels for reports; the quadrant column itself holds the English keys above.
-QUADRANT_LABELS: dict[str, dict[str, str]] = {
-    "priority to improve": {"en": "Priority to improve", "ja": "優先して改善"},
-    "strength to keep": {"en": "Strength to keep", "ja": "強みとして維持"},
-    "secondary": {"en": "Secondary", "ja": "優先度は低い"},
-    "maintain": {"en": "Maintain (possibly overinvested)", "ja": "現状維持（過剰投資の可能性）"},
-    "undetermined": {"en": "Undetermined (importance undefined)", "ja": "判定不能（重要度が算出不可）"},
-}
 
 MIN_PAIRS = 3  # a correlation from fewer pairs says nothing
 

@@ -54,8 +54,9 @@ def literal(value: Any) -> str:
 
 
 # Units that a Japanese line break must not split: Latin words and numbers, katakana
-# words (with the long-vowel mark) and parenthesised groups; other characters stand alone.
-_JA_TOKENS = re.compile(r"[A-Za-z0-9./&+-]+|[ァ-ヺー]+|（[^）]*）|\([^)]*\)|.", re.DOTALL)
+# words (U+30A1-U+30FA with the long-vowel mark U+30FC), groups in full-width (U+FF08,
+# U+FF09) or ASCII parentheses; other characters stand alone.
+_JA_TOKENS = re.compile(r"[A-Za-z0-9./&+-]+|[\u30a1-\u30fa\u30fc]+|\uff08[^\uff09]*\uff09|\([^)]*\)|.", re.DOTALL)
 
 
 def _wrap(label: str, width: int, lang: str) -> str:
@@ -63,7 +64,8 @@ def _wrap(label: str, width: int, lang: str) -> str:
 
     Japanese has no spaces: it breaks between characters, but never inside a Latin or
     katakana word or a parenthesis, and a single character is not left alone on the
-    last line ("テクノロジー活\n用" becomes "テクノロジー\n活用").
+    last line: the character before it moves down to join it (a katakana word then a
+    two-kanji word is split after the katakana word, not between the two kanji).
     """
     if lang != "ja":
         return textwrap.fill(label, width, break_long_words=False)

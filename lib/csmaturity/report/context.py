@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..plotting import charts
-from ..i18n import labels
+from ..i18n import labels, text
 from ..plotting.style import theme
 from . import tables
 from .verdict import verdict
@@ -54,7 +54,7 @@ def report_figures(results: "ReportResults") -> dict[str, "Figure"]:
         if m.lorenz is not None and m.concentration is not None:
             figs["concentration"] = charts.concentration_chart(m.lorenz, m.concentration, lang=lang)
         if m.drivers is not None:
-            item_labels = {item: names.get(lang, item) for item, names in m.item_labels.items()}
+            item_labels = {item: text(f"survey.items.{item}", lang) for item in m.drivers["item"].unique()}
             figs["drivers"] = charts.driver_quadrants(m.drivers, item_labels=item_labels, lang=lang)
         if m.matrix is not None:
             figs["nps_nrs"] = charts.nps_nrs_chart(m.matrix, lang=lang)
@@ -152,7 +152,7 @@ def _driver_records(results: "ReportResults") -> list[dict[str, Any]]:
         return []
     rows = m.drivers[m.drivers["quadrant"] == "priority to improve"].sort_values(["segment", "importance"], ascending=[True, False])
     return [
-        {**row, "label": m.item_labels.get(row["item"], {}).get(results.lang, row["item"])}
+        {**row, "label": text(f"survey.items.{row['item']}", results.lang)}
         for row in _records(rows)
     ]
 

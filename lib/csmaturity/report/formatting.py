@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..i18n import labels
+
 __all__ = ["missing", "fmt_number", "fmt_percent", "fmt_signed", "fmt_compact", "fmt_indicative", "fmt_ratio"]
 
 
@@ -31,11 +33,12 @@ def fmt_signed(value: Any, digits: int = 0) -> str:
 
 
 def fmt_compact(value: Any, lang: str = "en") -> str:
-    """Large amounts for reading, not for sums: 4.38B / 43.8億; '—' when missing."""
+    """Large amounts for reading, not for sums, with the units of ``lang`` (English counts
+    in thousands: 4.38B; Japanese in ten thousands, ``format.compact_units`` of the text
+    store); '—' when missing."""
     if missing(value):
         return "—"
-    units = ((1e8, "億"), (1e4, "万")) if lang == "ja" else ((1e9, "B"), (1e6, "M"), (1e3, "K"))
-    for size, suffix in units:
+    for size, suffix in labels(lang)["format"]["compact_units"]:
         if abs(value) >= size:
             return f"{value / size:,.3g}{suffix}" if value / size < 1000 else f"{value / size:,.0f}{suffix}"
     return f"{value:,.0f}"

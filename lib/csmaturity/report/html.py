@@ -73,10 +73,18 @@ def _strings(node: Any, lang: str | None = None) -> Iterator[str]:
         yield node
 
 
+# Sections of the text store no report shows (notebook widgets, the intake workbook, quadrant
+# names, data-file vocabulary): left out of the shared wording so that the embedded font
+# stays small. A character a page does use is always embedded, whatever this list says.
+_NOT_IN_REPORTS = frozenset({"client", "widgets", "teaching", "intake", "exercises", "drivers", "headers", "flags", "yes_no",
+                             "synth"})
+
+
 @lru_cache(maxsize=2)
 def _kit_wording(lang: str) -> str:
     templates = [path.read_text(encoding="utf-8") for path in sorted(templates_dir().glob("*.j2"))]
-    return "".join([*_strings(labels(lang)), *templates])
+    shown = {section: node for section, node in labels(lang).items() if section not in _NOT_IN_REPORTS}
+    return "".join([*_strings(shown), *templates])
 
 
 def shared_wording(model: "MaturityModel", lang: str) -> str:

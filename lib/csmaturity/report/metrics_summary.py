@@ -29,7 +29,7 @@ import pandas as pd
 from .. import metrics as mx
 from ..i18n import text
 from ..metrics._stats import plain
-from ..io.readers import SURVEY_ITEM_LABELS, SURVEY_ITEMS, read_accounts, read_survey
+from ..io.readers import SURVEY_ITEMS, read_accounts, read_survey
 
 __all__ = ["MetricsSummary", "compute_metrics", "survey_scores", "read_survey_scores", "survey_changes", "SURVEY_METRICS"]
 
@@ -63,12 +63,11 @@ class MetricsSummary:
     health: Any = None
     drivers: pd.DataFrame | None = None
     matrix: Any = None
-    item_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     #: The survey wave before ``wave`` in the same file, and its scores (for the change).
     earlier_wave: int | None = None
     earlier_scores: dict[str, Any] = field(default_factory=dict)
     #: What was left out or assumed: ``(key, values)`` pairs, worded by ``notes.<key>``
-    #: in ``locales/labels.yaml`` (``library`` carries a metric function's own note).
+    #: in the text store (``library`` carries a metric function's own note).
     notes: tuple[tuple[str, dict[str, Any]], ...] = ()
 
     def note_texts(self, lang: str) -> list[str]:
@@ -185,7 +184,12 @@ def _account_metrics(
     accounts: pd.DataFrame, period: tuple[str, str] | None, health_config: str | Path | None, notes: Notes
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    active = accounts[~accounts["churned"].fillna(False).astype(bool)] if "churned" in accounts.columns else accounts
+    churned = pd.Series(False, index=accounts.index)
+    if "churned" in accounts.columns:
+        churned |= accounts["churned"].fillna(False).astype(bool)
+    if "churn_date" in accounts.columns:
+        churned |= accounts["churn_date"].notna()
+    active = accounts[~churned]
     if {"churned", "churn_date"} & set(accounts.columns):
         period = period or _default_period(accounts)
         out["period"] = period
@@ -195,12 +199,17 @@ def _account_metrics(
         missing = [c for c in LTV_COLUMNS if c not in accounts.columns]
         if missing:
             notes.append(("ltv_columns", {"columns": ", ".join(missing)}))
+        elif active.empty:
+            pass  # said once below, for every metric of current customers
         elif ret.churn_rate > 0:
             out["ltv"] = mx.ltv_estimates(active, annual_churn=ret.churn_rate)
         else:
             notes.append(("no_churn", {}))
     else:
         notes.append(("retention_columns", {"columns": "churned, churn_date"}))
+    if active.empty:
+        notes.append(("no_active", {"n": len(accounts)}))
+        return out
     out["concentration"] = mx.concentration(active["arr"])
     out["lorenz"] = mx.lorenz_table(active["arr"])
     config = mx.load_health_config(health_config)
@@ -224,7 +233,7 @@ def _drivers(survey: pd.DataFrame, accounts: pd.DataFrame | None, notes: Notes) 
         survey = survey.assign(arr=survey["account_id"].map(arr))
         segment_by = "arr"
     drivers = mx.key_drivers(survey, items, overall="nps", segment_by=segment_by)
-    return {"drivers": drivers, "item_labels": {item: SURVEY_ITEM_LABELS[item] for item in items}}
+    return {"drivers": drivers}
 
 
 def survey_changes(previous: dict[str, Any], current: dict[str, Any]) -> list[Any]:

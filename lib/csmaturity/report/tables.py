@@ -2,7 +2,7 @@
 
 Values stay raw (fractions, scores, counts); the HTML template formats them and the
 workbook keeps them editable. Column keys are stable English identifiers; the header
-shown for each is ``L.columns.<key>`` in ``locales/labels.yaml``.
+shown for each is ``L.columns.<key>`` of the text store (:mod:`csmaturity.i18n`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..i18n import text
+from ..i18n import join_list, text
 from ..model import DONT_KNOW, Question
 
 if TYPE_CHECKING:
@@ -38,11 +38,11 @@ def answer_text(question: Question, value: Any, lang: str) -> str:
     if value is None:
         return text("answer.unanswered", lang)
     if value == DONT_KNOW:
-        return text("answer.dont_know", lang)
+        return text("common.dont_know", lang)
     if question.scale is not None:  # a point reads against the top of its scale
         label = question.scale.labels.get(value)
         return f"{value} / {question.scale.max}" + (f" ({label.get(lang)})" if label else "")
-    return ("、" if lang == "ja" else "; ").join(question.answer_labels(value, lang))
+    return join_list(question.answer_labels(value, lang), lang, conjunction=False)
 
 
 def dimension_rows(results: "ReportResults") -> pd.DataFrame:
@@ -161,7 +161,7 @@ def recommendation_rows(results: "ReportResults") -> pd.DataFrame:
             "phase": [phases[p] for p in recs["phase"]],
             "effort": recs["effort"],
             "triggered_by": [", ".join(ids) for ids in recs["triggered_by"]],
-            "depends_on": [("、" if a.lang == "ja" else "; ").join(titles.get(d, d) for d in deps) for deps in recs["depends_on"]],
+            "depends_on": [join_list((titles.get(d, d) for d in deps), a.lang, conjunction=False) for deps in recs["depends_on"]],
             "impact": recs["impact"],
             "priority": recs["priority"],
         }

@@ -3,15 +3,15 @@
 Each sentence is chosen by a rule on the results (level, gates that held the level
 back, strongest and weakest dimensions, coverage, cohort leaning, first roadmap steps,
 metrics, change since the previous assessment) and filled into a template from
-``locales/labels.yaml`` in the report language. The sentences are plain text; the
-HTML template escapes them like any other value.
+``verdict.`` of the text store (:mod:`csmaturity.i18n`) in the report language. The
+sentences are plain text; the HTML template escapes them like any other value.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from ..i18n import text
+from ..i18n import join_list, text
 from .formatting import fmt_indicative
 
 if TYPE_CHECKING:
@@ -20,14 +20,6 @@ if TYPE_CHECKING:
     from .results import ReportResults
 
 __all__ = ["verdict"]
-
-
-def _join(items: list[str], lang: str) -> str:
-    """'A, B and C' / 'A、BとC'."""
-    if len(items) <= 1:
-        return "".join(items)
-    last = "と" if lang == "ja" else " and "
-    return ("、" if lang == "ja" else ", ").join(items[:-1]) + last + items[-1]
 
 
 def _pct(value: float) -> str:
@@ -48,16 +40,16 @@ def verdict(results: "ReportResults") -> list[str]:
         return text(f"verdict.{key}", lang, **values)
 
     out = [t("level", client=name, overall=f"{card.overall:.0f}", level=card.level.name.get(lang))
-           + ("" if lang == "ja" else " ") + card.level.description.get(lang)]
+           + text("common.sentence_separator", lang) + card.level.description.get(lang)]
     if card.held_back_by:
         gates = [t("gate", dimension=model.dimensions_by_id[g.dimension].name.get(lang), score=f"{g.score:.0f}",
                    required=f"{g.required:g}") for g in card.held_back_by]
-        out.append(t("held_back", score_level=card.score_level.name.get(lang), gates=_join(gates, lang)))
+        out.append(t("held_back", score_level=card.score_level.name.get(lang), gates=join_list(gates, lang)))
     best = weighted.iloc[::-1].head(2)
     worst = weighted.head(2)
     if weighted["score"].max() - weighted["score"].min() >= 10:
         def scored(rows: "pd.DataFrame") -> str:
-            return _join([t("dimension", name=n, score=f"{s:.0f}") for n, s in zip(rows["name"], rows["score"])], lang)
+            return join_list([t("dimension", name=n, score=f"{s:.0f}") for n, s in zip(rows["name"], rows["score"])], lang)
 
         out.append(t("spread", best=scored(best), worst=scored(worst)))
     else:
@@ -97,9 +89,9 @@ def _metric_sentences(results: "ReportResults", t: Callable[..., str]) -> list[s
         out.append(t("at_risk", share=_pct(m.health.share_arr_at_risk), accounts=f"{m.health.accounts['red']:,}"))
     items = m.priority_items("high_ltv") or m.priority_items("all")
     if items:
-        labels = [m.item_labels.get(i, {}).get(lang, i) for i in items]
+        labels = [text(f"survey.items.{i}", lang) for i in items]
         key = "drivers_high" if m.priority_items("high_ltv") else "drivers_all"
-        out.append(t(key, items=_join(labels, lang)))
+        out.append(t(key, items=join_list(labels, lang)))
     return out
 
 

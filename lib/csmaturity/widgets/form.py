@@ -23,9 +23,9 @@ import ipywidgets as W
 
 from ..answers import ClientAnswers, load_answers, parse_answers
 from ..errors import AnswersError, Problem, ValidationFailed
+from ..i18n import LANGUAGES, text
 from ..intake import write_answers
 from ..model import DONT_KNOW, MaturityModel, Question
-from ._text import ui
 
 __all__ = ["QuestionInput", "QuestionnaireForm"]
 
@@ -42,7 +42,7 @@ def _problem_html(lang: str, head_key: str, problems: list[Problem], names: dict
         return names.get(key, location)
 
     items = "".join(f"<li>{html.escape(where(p.location))}: {html.escape(p.message)}</li>" for p in problems)
-    return f"<div style='color:#B00020'>{html.escape(ui(lang, head_key))}<ul>{items}</ul></div>"
+    return f"<div style='color:#B00020'>{html.escape(text(f'widgets.{head_key}', lang))}<ul>{items}</ul></div>"
 
 
 class QuestionInput:
@@ -53,7 +53,7 @@ class QuestionInput:
     def __init__(self, question: Question, lang: str, number: int):
         self.question = question
         self.lang = lang
-        choices = question.choices(lang, ui(lang, "dont_know"))  # "don't know" only where accepted
+        choices = question.choices(lang, text("common.dont_know", lang))  # "don't know" only where accepted
         self.choice: W.ValueWidget | None = None
         self.boxes: dict[str, W.Checkbox] = {}
         if question.is_multi:
@@ -67,7 +67,7 @@ class QuestionInput:
         else:
             self.choice = W.RadioButtons(options=choices, value=None, layout=_FULL)
             control = self.choice
-        self.evidence = W.Text(placeholder=ui(lang, "evidence"), layout=W.Layout(width="90%"))
+        self.evidence = W.Text(placeholder=text("widgets.evidence", lang), layout=W.Layout(width="90%"))
         self.status = W.HTML()
         title = W.HTML(f"<b>Q{number}.</b> {html.escape(question.text.get(lang))}")
         help_text = [W.HTML(f"<small>{html.escape(question.help.get(lang))}</small>")] if question.help else []
@@ -94,7 +94,7 @@ class QuestionInput:
         if value is None:
             return None
         if self.mixes_dont_know:
-            return f"\"{ui(self.lang, 'dont_know')}\" cannot be combined with other options"
+            return text("widgets.mixes_dont_know", self.lang, dont_know=text("common.dont_know", self.lang))
         try:
             self.question.normalise(value)
         except ValueError as exc:
@@ -149,7 +149,7 @@ class QuestionnaireForm:
         self.lang = lang
         self.client_inputs = self._client_widgets()
         self.client_status = W.HTML()
-        self._names = {f: ui(lang, f) for f in _CLIENT_FIELDS}
+        self._names = {f: text(f"client.{f}", lang) for f in _CLIENT_FIELDS}
         self.inputs: dict[str, QuestionInput] = {}
         groups = []
         for dim in model.dimensions:
@@ -161,9 +161,9 @@ class QuestionnaireForm:
         self.sections = W.Accordion(children=groups)
         self.progress_bar = W.IntProgress(value=0, min=0, max=len(model.questions), description="")
         self.progress_label = W.Label()
-        self.path = W.Text(value=str(path), description=ui(lang, "file"))
-        self.save_button = W.Button(description=ui(lang, "save"), button_style="primary", icon="save")
-        self.load_button = W.Button(description=ui(lang, "load"), icon="folder-open")
+        self.path = W.Text(value=str(path), description=text("widgets.file", lang))
+        self.save_button = W.Button(description=text("widgets.save", lang), button_style="primary", icon="save")
+        self.load_button = W.Button(description=text("widgets.load", lang), icon="folder-open")
         self.status = W.HTML()
         self.save_button.on_click(lambda _: self._on_save())
         self.load_button.on_click(lambda _: self._on_load())
@@ -172,7 +172,7 @@ class QuestionnaireForm:
                 control.observe(lambda _change, qi=qi: self._on_answer(qi), names="value")
         for control in self.client_inputs.values():
             control.observe(lambda _change: self._check_client(), names="value")
-        client_box = W.VBox([W.HTML(f"<b>{html.escape(ui(lang, 'client'))}</b>"),
+        client_box = W.VBox([W.HTML(f"<b>{html.escape(text('client.heading', lang))}</b>"),
                              W.GridBox(list(self.client_inputs.values()),
                                        layout=W.Layout(grid_template_columns="repeat(2, 50%)")),
                              self.client_status])
@@ -201,17 +201,18 @@ class QuestionnaireForm:
     def _client_widgets(self) -> dict[str, W.ValueWidget]:
         style = {"description_width": "120px"}
         lay = W.Layout(width="95%")
-        text = {f: W.Text(description=ui(self.lang, f), style=style, layout=lay) for f in ("id", "name", "industry", "arr_band")}
+        fields = {f: W.Text(description=text(f"client.{f}", self.lang), style=style, layout=lay)
+                  for f in ("id", "name", "industry", "arr_band")}
         return {
-            **text,
-            "assessment_date": W.DatePicker(description=ui(self.lang, "assessment_date"), value=dt.date.today(),
+            **fields,
+            "assessment_date": W.DatePicker(description=text("client.assessment_date", self.lang), value=dt.date.today(),
                                             style=style, layout=lay),
-            "language": W.Dropdown(options=["ja", "en"], value=self.lang, description=ui(self.lang, "language"),
+            "language": W.Dropdown(options=list(LANGUAGES), value=self.lang, description=text("client.language", self.lang),
                                    style=style, layout=lay),
             "business_model": W.Dropdown(options=["B2B", "B2C", "B2B2C"], value="B2B",
-                                         description=ui(self.lang, "business_model"), style=style, layout=lay),
-            "customers": W.BoundedIntText(min=0, max=10**9, description=ui(self.lang, "customers"), style=style, layout=lay),
-            "cs_headcount": W.BoundedIntText(min=0, max=10**7, description=ui(self.lang, "cs_headcount"), style=style, layout=lay),
+                                         description=text("client.business_model", self.lang), style=style, layout=lay),
+            "customers": W.BoundedIntText(min=0, max=10**9, description=text("client.customers", self.lang), style=style, layout=lay),
+            "cs_headcount": W.BoundedIntText(min=0, max=10**7, description=text("client.cs_headcount", self.lang), style=style, layout=lay),
         }
 
     # ------------------------------------------------------------------ state
@@ -283,7 +284,7 @@ class QuestionnaireForm:
         answers = self.answers()
         write_answers(self.model, answers, target)
         done, total = self.progress
-        self.status.value = f"<span style='color:#029E73'>{html.escape(ui(self.lang, 'saved', path=target, done=done, total=total))}</span>"
+        self.status.value = f"<span style='color:#029E73'>{html.escape(text('widgets.saved', self.lang, path=target, done=done, total=total))}</span>"
         return target
 
     def load(self, path: str | Path | None = None) -> ClientAnswers:
@@ -292,7 +293,7 @@ class QuestionnaireForm:
         answers = load_answers(target, self.model)
         self.fill(answers)
         self.path.value = str(target)
-        self.status.value = html.escape(ui(self.lang, "loaded", path=target))
+        self.status.value = html.escape(text("widgets.loaded", self.lang, path=target))
         return answers
 
     def _on_save(self) -> None:
@@ -326,7 +327,7 @@ class QuestionnaireForm:
     def _refresh_progress(self) -> None:
         done, total = self.progress
         self.progress_bar.value = done
-        self.progress_label.value = ui(self.lang, "answered", done=done, total=total)
+        self.progress_label.value = text("widgets.answered", self.lang, done=done, total=total)
         for i, dim in enumerate(self.model.dimensions):
             qs = [qi for qi in self.inputs.values() if qi.question.dimension == dim.id]
             mark = " ✓" if all(qi.answered for qi in qs) else ""

@@ -28,6 +28,8 @@ from .. import metrics as M
 from ..plotting.charts import driver_quadrant, health_chart, loyalty_chart
 from ..errors import ValidationFailed
 from ..exercises import check, cohort_table, exercise
+from ..i18n import check_language, text
+from ..io.readers import SURVEY_ITEMS
 from ..plotting.style import COLORS, theme
 
 __all__ = [
@@ -43,49 +45,14 @@ __all__ = [
     "ExerciseBox",
 ]
 
-_T = {
-    "ja": {
-        "promoters": "推奨者 (9–10)", "passives": "中立者 (7–8)", "detractors": "批判者 (0–6)",
-        "repeaters": "継続 (5)", "neutrals": "どちらでもない (4)", "at_risk": "離反リスク (1–3)",
-        "customers": "期初の顧客数", "lost": "解約した顧客", "upsold": "アップセルした顧客",
-        "cross_sold": "クロスセルした顧客", "arr_each": "1社あたりARR", "upsell_each": "アップセル1件の増額",
-        "cross_each": "クロスセル1件の増額", "contraction": "ダウングレード合計",
-        "annual_revenue": "1社あたり年間売上", "margin": "利益率", "years": "継続年数",
-        "purchase_value": "平均購入単価", "purchase_count": "平均購入回数", "revenue": "売上高",
-        "cost_of_sales": "売上原価", "purchasers": "購入者数",
-        "cost": "CRM導入コスト", "gain": "粗利の増加", "months": "効果の期間（月）",
-        "segment": "顧客", "importance": "重要度", "performance": "満足度",
-        "all": "全体", "high_ltv": "高LTV", "low_ltv": "低LTV",
-        "start": "期初ARR", "churned": "解約", "contracted": "縮小", "expanded": "拡大", "end": "期末ARR",
-        "estimate1": "①年間売上×利益率×継続年数", "estimate2": "②平均購入単価×平均購入回数",
-        "estimate3": "③(売上高−売上原価)÷購入者数", "roi": "ROI", "break_even": "損益分岐点（ROI 0%）",
-        "invalid": "入力を確認してください:", "answers": "回答数", "top": "上位",
-        "red": "赤", "count": "件数",
-    },
-    "en": {
-        "promoters": "Promoters (9–10)", "passives": "Passives (7–8)", "detractors": "Detractors (0–6)",
-        "repeaters": "Repeaters (5)", "neutrals": "Neutral (4)", "at_risk": "At risk (1–3)",
-        "customers": "Customers at start", "lost": "Customers lost", "upsold": "Customers upsold",
-        "cross_sold": "Customers cross-sold", "arr_each": "ARR per customer", "upsell_each": "ARR per upsell",
-        "cross_each": "ARR per cross-sell", "contraction": "Downgrades (total)",
-        "annual_revenue": "Annual revenue / customer", "margin": "Margin", "years": "Years retained",
-        "purchase_value": "Avg purchase value", "purchase_count": "Avg purchases", "revenue": "Revenue",
-        "cost_of_sales": "Cost of sales", "purchasers": "Purchasers",
-        "cost": "CRM cost", "gain": "Gross-margin gain", "months": "Months of gain",
-        "segment": "Customers", "importance": "Importance", "performance": "Performance",
-        "all": "All", "high_ltv": "High LTV", "low_ltv": "Low LTV",
-        "start": "ARR at start", "churned": "Churned", "contracted": "Downgrades", "expanded": "Expansion",
-        "end": "ARR at end",
-        "estimate1": "① revenue × margin × years", "estimate2": "② purchase value × purchases",
-        "estimate3": "③ (revenue − cost) ÷ purchasers", "roi": "ROI", "break_even": "Break-even (ROI 0%)",
-        "invalid": "Check the inputs:", "answers": "Answers", "top": "top",
-        "red": "red", "count": "Count",
-    },
-}
-
-
 def _t(lang: str, key: str) -> str:
-    return _T[lang][key]
+    """The name of a control or chart label (``teaching.controls.<key>``)."""
+    return text(f"teaching.controls.{key}", lang)
+
+
+def _f(lang: str, key: str, **fields: Any) -> str:
+    """A word of a formula (``teaching.formula.<key>``)."""
+    return text(f"teaching.formula.{key}", lang, **fields)
 
 
 def _png(fig: Figure, dpi: int = 80) -> bytes:
@@ -110,12 +77,11 @@ def driver_survey(survey: pd.DataFrame, accounts: pd.DataFrame, *, year: int | N
 class _Explorer:
     """Controls -> library call -> formula text + chart, redrawn on every change."""
 
-    title: dict[str, str] = {}
+    #: Key of the title under ``teaching.titles``.
+    title = ""
 
     def __init__(self, lang: str, controls: dict[str, W.ValueWidget]):
-        if lang not in _T:
-            raise ValueError(f"language must be 'ja' or 'en', got {lang!r}")
-        self.lang = lang
+        self.lang = check_language(lang)
         self.controls = controls
         self.result: Any = None
         self.error: str | None = None
@@ -124,7 +90,7 @@ class _Explorer:
         for control in controls.values():
             control.observe(lambda _change: self.update(), names="value")
         box = W.VBox(list(controls.values()), layout=W.Layout(width="360px"))
-        self.widget = W.VBox([W.HTML(f"<b>{html.escape(self.title.get(lang, ''))}</b>"),
+        self.widget = W.VBox([W.HTML(f"<b>{html.escape(text(f'teaching.titles.{self.title}', lang))}</b>"),
                               W.HBox([box, W.VBox([self.formula])]), self.chart])
         self.update()
 
@@ -150,7 +116,7 @@ class _Explorer:
             self.result = self.compute(**self.values())
         except (ValidationFailed, ValueError) as exc:
             self.result, self.error = None, str(exc)
-            self.formula.value = f"<span style='color:#B00020'>{html.escape(_t(self.lang, 'invalid'))} {html.escape(self.error)}</span>"
+            self.formula.value = f"<span style='color:#B00020'>{html.escape(text('teaching.invalid', self.lang))} {html.escape(self.error)}</span>"
             return
         self.error = None
         self.formula.value = self.explain()
@@ -183,7 +149,7 @@ def _shares_chart(counts: Sequence[int], labels: Sequence[str], highlight: Calla
         ax = fig.subplots()
         ax.bar(range(len(counts)), counts, color=[highlight(i) for i in range(len(counts))])
         ax.set_xticks(range(len(counts)), labels)
-        ax.set_ylabel(_t(lang, "answers"))
+        ax.set_ylabel(text("teaching.answers", lang))
         ax.set_title(title, fontsize=10)
     return fig
 
@@ -194,7 +160,7 @@ def _shares_chart(counts: Sequence[int], labels: Sequence[str], highlight: Calla
 class NpsExplorer(_Explorer):
     """Promoters, passives and detractors -> NPS with its margin of error (``metrics.nps``)."""
 
-    title = {"ja": "NPS（ネット・プロモーター・スコア）", "en": "NPS (Net Promoter Score)"}
+    title = "nps"
 
     def __init__(self, lang: str = "ja", promoters: int = 50, passives: int = 30, detractors: int = 20):
         super().__init__(lang, {k: _int_slider(_t(lang, k), v, 0, 300) for k, v in
@@ -221,7 +187,7 @@ class NpsExplorer(_Explorer):
 class NrsExplorer(_Explorer):
     """Repeaters, neutrals and at-risk customers -> NRS (``metrics.nrs``)."""
 
-    title = {"ja": "NRS（ネット・リピーター・スコア）", "en": "NRS (Net Repeater Score)"}
+    title = "nrs"
 
     def __init__(self, lang: str = "ja", repeaters: int = 45, neutrals: int = 30, at_risk: int = 25):
         super().__init__(lang, {k: _int_slider(_t(lang, k), v, 0, 300) for k, v in
@@ -249,16 +215,13 @@ class ScaleExplorer(_Explorer):
     """Answers per scale point -> CSAT (top-2 of 5), DWB (top box of 5) or CES (7 points, lower is better)."""
 
     _SPEC = {"csat": (5, (4, 5)), "dwb": (5, (5,)), "ces": (7, (1, 2, 3))}
-    _TITLE = {"csat": {"ja": "CSAT（顧客満足度）", "en": "CSAT (customer satisfaction)"},
-              "dwb": {"ja": "DWB（絶対に買う）", "en": "DWB (definitely would buy)"},
-              "ces": {"ja": "CES（顧客努力指標）", "en": "CES (customer effort score)"}}
 
     def __init__(self, metric: str = "csat", lang: str = "ja", counts: Sequence[int] | None = None):
         if metric not in self._SPEC:
             raise ValueError(f"metric must be one of {sorted(self._SPEC)}, got {metric!r}")
         self.metric = metric
         points, _ = self._SPEC[metric]
-        self.title = self._TITLE[metric]
+        self.title = metric
         default = {"csat": (5, 5, 20, 30, 40), "dwb": (6, 9, 15, 12, 18), "ces": (20, 25, 15, 10, 10, 10, 10)}[metric]
         counts = tuple(counts or default)
         if len(counts) != points:
@@ -281,18 +244,18 @@ class ScaleExplorer(_Explorer):
         _, top = self._SPEC[self.metric]
         counted = "+".join(str(p) for p in top)
         share, low, high = self._share()
-        text = (f"{self.metric.upper()} = #({counted}) / n = {share * r.n_valid:.0f} / {r.n_valid} = "
+        formula = (f"{self.metric.upper()} = #({counted}) / n = {share * r.n_valid:.0f} / {r.n_valid} = "
                 f"<b>{share:.1%}</b> [{low:.1%}, {high:.1%}]")
         if self.metric == "ces":
-            text += f"<br>mean = {r.mean:.2f} (1 = {'負担が小さい' if self.lang == 'ja' else 'little effort'})"
-        return text
+            formula += f"<br>{_f(self.lang, 'mean')} = {r.mean:.2f} (1 = {_f(self.lang, 'little_effort')})"
+        return formula
 
     def draw(self) -> Figure:
         points, top = self._SPEC[self.metric]
         counts = [self.controls[f"p{i + 1}"].value for i in range(points)]
         return _shares_chart(counts, [str(i + 1) for i in range(points)],
                              lambda i: COLORS["good"] if i + 1 in top else COLORS["neutral"],
-                             self.title[self.lang], self.lang)
+                             text(f"teaching.titles.{self.title}", self.lang), self.lang)
 
     def describe(self) -> str:
         r = self.result
@@ -307,7 +270,7 @@ class ScaleExplorer(_Explorer):
 class RetentionExplorer(_Explorer):
     """Churn, retention, upsell / cross-sell rates, GRR and NRR of a cohort (``metrics.retention``)."""
 
-    title = {"ja": "解約率・継続率・アップセル／クロスセル・GRR／NRR", "en": "Churn, retention, upsell / cross-sell, GRR / NRR"}
+    title = "retention"
 
     def __init__(self, lang: str = "ja", customers: int = 200, lost: int = 16, upsold: int = 20, cross_sold: int = 10,
                  arr_each: int = 100, upsell_each: int = 40, cross_each: int = 30, contraction: int = 300):
@@ -328,11 +291,13 @@ class RetentionExplorer(_Explorer):
 
     def explain(self) -> str:
         r = self.result
+        name = {k: html.escape(text(f"metric.{k}", self.lang)) for k in ("churn_rate", "retention_rate", "upsell_rate",
+                                                                         "cross_sell_rate")}
         upsell = f"{r.upsell_customers} / {r.customers_at_start} = <b>{r.upsell_rate:.1%}</b>"
         cross = f"{r.cross_sell_customers} / {r.customers_at_start} = <b>{r.cross_sell_rate:.1%}</b>"
-        return (f"churn = {r.customers_lost} / {r.customers_at_start} = <b>{r.churn_rate:.1%}</b>; "
-                f"retention = 1 − churn = <b>{r.retention_rate:.1%}</b><br>"
-                f"upsell = {upsell}; cross-sell = {cross}<br>"
+        return (f"{name['churn_rate']} = {r.customers_lost} / {r.customers_at_start} = <b>{r.churn_rate:.1%}</b>; "
+                f"{name['retention_rate']} = 1 − {name['churn_rate']} = <b>{r.retention_rate:.1%}</b><br>"
+                f"{name['upsell_rate']} = {upsell}; {name['cross_sell_rate']} = {cross}<br>"
                 f"GRR = ({r.starting_arr:,.0f} − {r.churned_arr:,.0f} − {r.contraction_arr:,.0f}) / {r.starting_arr:,.0f}"
                 f" = <b>{r.grr:.1%}</b><br>"
                 f"NRR = (… + {r.expansion_arr:,.0f}) / {r.starting_arr:,.0f} = <b>{r.nrr:.1%}</b>")
@@ -366,7 +331,7 @@ class RetentionExplorer(_Explorer):
 class LtvExplorer(_Explorer):
     """The three LTV estimates side by side (``metrics.ltv_*``)."""
 
-    title = {"ja": "LTV（顧客生涯価値）の3つの求め方", "en": "LTV (customer lifetime value), three ways"}
+    title = "ltv"
 
     def __init__(self, lang: str = "ja", annual_revenue: int = 1_200_000, margin: float = 0.6, years: float = 5.0,
                  purchase_value: int = 300_000, purchase_count: float = 12.0, revenue: int = 2_000_000_000,
@@ -417,7 +382,7 @@ class LtvExplorer(_Explorer):
 class RoiExplorer(_Explorer):
     """CRM ROI, break-even and payback (``metrics.crm_roi``)."""
 
-    title = {"ja": "CRMのROIと損益分岐点", "en": "CRM ROI and break-even"}
+    title = "roi"
 
     def __init__(self, lang: str = "ja", cost: int = 12_000, gain: int = 75_000, months: int = 12):
         t = lambda k: _t(lang, k)  # noqa: E731
@@ -430,13 +395,12 @@ class RoiExplorer(_Explorer):
 
     def explain(self) -> str:
         r = self.result
-        payback = f"{r.payback_months:.1f}" if r.payback_months is not None else "—"
-        note = ("※ 元記事は損益分岐を「ROI 100%」としていますが、この式では利益＝コストのとき ROI 0% です。"
-                if self.lang == "ja" else
-                "Note: the source article puts break-even at “ROI 100%”; with this formula gain = cost gives ROI 0%.")
+        lang = self.lang
+        payback = _f(lang, "months", months=f"{r.payback_months:.1f}") if r.payback_months is not None else "—"
         return (f"ROI = ({r.gain:,.0f} − {r.cost:,.0f}) / {r.cost:,.0f} × 100 = <b>{r.roi_pct:,.1f}%</b><br>"
-                f"{_t(self.lang, 'break_even')}: gain = {r.break_even_gain:,.0f}<br>"
-                f"payback = {r.cost:,.0f} / {r.monthly_gain:,.0f} = <b>{payback}</b> months<br><small>{note}</small>")
+                f"{html.escape(_t(lang, 'break_even'))}: {html.escape(_t(lang, 'gain'))} = {r.break_even_gain:,.0f}<br>"
+                f"{html.escape(_f(lang, 'payback'))} = {r.cost:,.0f} / {r.monthly_gain:,.0f} = <b>{html.escape(payback)}</b>"
+                f"<br><small>{html.escape(_f(lang, 'roi_note'))}</small>")
 
     def draw(self) -> Figure:
         r = self.result
@@ -466,7 +430,7 @@ class RoiExplorer(_Explorer):
 class HealthExplorer(_Explorer):
     """Health-score signal weights -> account bands and ARR at risk (``metrics.health_scores``)."""
 
-    title = {"ja": "ヘルススコア：指標の重みと危険な顧客", "en": "Health score: signal weights and accounts at risk"}
+    title = "health"
 
     def __init__(self, accounts: pd.DataFrame, lang: str = "ja", config: Any = None):
         self.accounts = accounts
@@ -488,8 +452,9 @@ class HealthExplorer(_Explorer):
         weights = self.values()
         total = sum(weights.values())
         terms = " + ".join(f"{w / total:.2f}·{html.escape(k)}" for k, w in weights.items() if w > 0)
-        return (f"score = 100 × ({terms})<br>{_t(self.lang, 'red')} &lt; {r.red_below:g}: "
-                f"<b>{r.accounts['red']}</b> accounts, ARR at risk <b>{r.share_arr_at_risk:.1%}</b>")
+        at_risk = _f(self.lang, "at_risk", accounts=f"<b>{r.accounts['red']}</b>", share=f"<b>{r.share_arr_at_risk:.1%}</b>")
+        return (f"{html.escape(_f(self.lang, 'score'))} = 100 × ({terms})<br>"
+                f"{html.escape(_t(self.lang, 'red'))} &lt; {r.red_below:g}: {at_risk}")
 
     def draw(self) -> Figure:
         return health_chart(self.result, lang=self.lang)
@@ -501,14 +466,18 @@ class HealthExplorer(_Explorer):
 
 
 class DriverExplorer(_Explorer):
-    """Key-driver quadrant of the relational survey for all, high- or low-LTV customers."""
+    """Key-driver quadrant of the relational survey for all, high- or low-LTV customers.
 
-    title = {"ja": "重要項目（キードライバー）分析", "en": "Key-driver analysis"}
+    The kit's survey items are named from the text store; ``item_labels`` names others
+    (or renames them).
+    """
+
+    title = "drivers"
 
     def __init__(self, survey: pd.DataFrame, items: Sequence[str], lang: str = "ja",
                  item_labels: dict[str, str] | None = None, value_column: str = "ltv", high_share: float = 0.3):
         self.survey, self.items, self.value_column, self.high_share = survey, list(items), value_column, high_share
-        self.item_labels = item_labels or {}
+        self.item_labels = {i: text(f"survey.items.{i}", lang) for i in self.items if i in SURVEY_ITEMS} | (item_labels or {})
         self._cache: dict[tuple[str, str], pd.DataFrame] = {}
         t = lambda k: _t(lang, k)  # noqa: E731
         super().__init__(lang, {
@@ -538,7 +507,8 @@ class DriverExplorer(_Explorer):
     def explain(self) -> str:
         label = lambda i: html.escape(self.item_labels.get(i, i))  # noqa: E731
         rows = "".join(f"<tr><td>{label(r.item)}</td><td>{r.importance:.2f}</td><td>{r.performance:.0%}</td>"
-                       f"<td>{html.escape(r.quadrant)}</td></tr>" for r in self.result.itertuples())
+                       f"<td>{html.escape(text(f'drivers.quadrants.{r.quadrant}', self.lang))}</td></tr>"
+                       for r in self.result.itertuples())
         return (f"<table><tr><th></th><th>{_t(self.lang, 'importance')}</th><th>{_t(self.lang, 'performance')}</th>"
                 f"<th></th></tr>{rows}</table>")
 
@@ -558,13 +528,13 @@ class ExerciseBox:
 
     def __init__(self, exercise_id: str, lang: str = "ja"):
         self.exercise = exercise(exercise_id)
-        self.lang = lang
+        self.lang = check_language(lang)
         self.answer = W.Text(placeholder="?" if self.exercise.unit != "choice" else " / ".join(self.exercise.choices))
-        self.check_button = W.Button(description="答え合わせ" if lang == "ja" else "Check", button_style="info")
+        self.check_button = W.Button(description=text("teaching.check", lang), button_style="info")
         self.verdict = W.HTML()
         self.feedback: Any = None
         self.check_button.on_click(lambda _: self.check())
-        self.widget = W.VBox([W.HTML(f"<b>{html.escape(self.exercise.id)}</b>: {html.escape(self.exercise.prompt[lang])}"),
+        self.widget = W.VBox([W.HTML(f"<b>{html.escape(self.exercise.id)}</b>: {html.escape(self.exercise.prompt(lang))}"),
                               W.HBox([self.answer, self.check_button]), self.verdict])
 
     def check(self) -> Any:
@@ -576,5 +546,5 @@ class ExerciseBox:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         bundle = self.widget._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = f"Exercise {self.exercise.id}: {self.exercise.prompt[self.lang]}"
+        bundle["text/plain"] = f"Exercise {self.exercise.id}: {self.exercise.prompt(self.lang)}"
         return bundle

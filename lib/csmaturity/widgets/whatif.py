@@ -16,9 +16,9 @@ import pandas as pd
 
 from ..answers import ClientAnswers
 from ..errors import ModelError
+from ..i18n import text
 from ..model import DONT_KNOW, AnswerValue, MaturityModel, Question, parse_model
 from ..scoring import Scorecard, score
-from ._text import ui
 
 __all__ = ["with_weights", "with_answer", "single_change_lifts", "WhatIfPanel"]
 
@@ -60,7 +60,7 @@ def _label(question: Question, value: AnswerValue | None, lang: str) -> str:
     if value is None:
         return "—"
     if value == DONT_KNOW:
-        return ui(lang, "dont_know")
+        return text("common.dont_know", lang)
     return " + ".join(question.answer_labels(value, lang))
 
 
@@ -129,9 +129,9 @@ class WhatIfPanel:
         self.answer_inputs = {q.id: self._answer_widget(q) for q in model.questions}
         self.scoreboard = W.HTML()
         self.lifts = W.HTML()
-        reset = W.Button(description=ui(self.lang, "reset"), icon="undo")
+        reset = W.Button(description=text("widgets.reset", self.lang), icon="undo")
         reset.on_click(lambda _: self.reset())
-        suggest = W.Button(description=ui(self.lang, "suggest"), icon="lightbulb-o", layout=W.Layout(width="auto"))
+        suggest = W.Button(description=text("widgets.suggest", self.lang), icon="lightbulb-o", layout=W.Layout(width="auto"))
         suggest.on_click(lambda _: self.suggest())
         for control in [*self.weights.values(), *self.answer_inputs.values()]:
             control.observe(lambda _change: self.update(), names="value")
@@ -139,7 +139,7 @@ class WhatIfPanel:
             W.VBox([self.answer_inputs[q.id] for q in model.questions if q.dimension == d.id]) for d in model.dimensions
         ], titles=tuple(d.name.get(self.lang) for d in model.dimensions))
         controls = W.Tab(children=[W.VBox(list(self.weights.values())), answer_tabs],
-                         titles=(ui(self.lang, "weights"), ui(self.lang, "answers")))
+                         titles=(text("widgets.weights", self.lang), text("widgets.answers", self.lang)))
         self.widget = W.VBox([self.scoreboard, controls, W.HBox([reset, suggest]), self.lifts])
         self.update()
 
@@ -159,7 +159,7 @@ class WhatIfPanel:
         short = q.text.get(self.lang)
         short = short if len(short) <= 60 else short[:59] + "…"
         layout, style = W.Layout(width="95%"), {"description_width": "45%"}
-        options: list[tuple[str, Any]] = q.choices(self.lang, ui(self.lang, "dont_know"))  # "don't know" only where accepted
+        options: list[tuple[str, Any]] = q.choices(self.lang, text("common.dont_know", self.lang))  # "don't know" only where accepted
         if q.is_multi:
             return W.SelectMultiple(options=options, value=_as_selection(value), rows=min(len(options), 8), description=short,
                                     style=style, layout=layout)
@@ -184,7 +184,7 @@ class WhatIfPanel:
             self.current_answers = self._answers_now()
         except (ModelError, ValueError) as exc:
             self.error = str(exc)
-            self.scoreboard.value = (f"<div style='color:#B00020'>{html.escape(ui(self.lang, 'invalid_model'))} "
+            self.scoreboard.value = (f"<div style='color:#B00020'>{html.escape(text('widgets.invalid_model', self.lang))} "
                                   f"<pre>{html.escape(self.error)}</pre></div>")
             return
         self.error = None
@@ -207,16 +207,16 @@ class WhatIfPanel:
         table = single_change_lifts(self.current_model, self.current_answers, self.lang)
         best = table[table["gain"] > 1e-9].head(top)
         if best.empty:
-            self.lifts.value = html.escape(ui(self.lang, "no_lift"))
+            self.lifts.value = html.escape(text("widgets.no_lift", self.lang))
             return best
         names = {lv.id: lv.name.get(self.lang) for lv in self.model.levels}
         rows = "".join(
             f"<tr><td>{html.escape(r.question)}</td><td>{html.escape(r['from'])} → <b>{html.escape(r.to)}</b></td>"
             f"<td>+{r.gain:.1f}</td><td>{'⬆ ' if r.level_up else ''}{html.escape(names[r.level])}</td></tr>"
             for _, r in best.iterrows())
-        self.lifts.value = (f"<b>{html.escape(ui(self.lang, 'lifts_title'))}</b><table><tr><th>ID</th>"
-                            f"<th>{html.escape(ui(self.lang, 'change'))}</th><th>Δ</th>"
-                            f"<th>{html.escape(ui(self.lang, 'level'))}</th></tr>{rows}</table>")
+        self.lifts.value = (f"<b>{html.escape(text('widgets.lifts_title', self.lang))}</b><table><tr><th>ID</th>"
+                            f"<th>{html.escape(text('widgets.change', self.lang))}</th><th>Δ</th>"
+                            f"<th>{html.escape(text('widgets.level', self.lang))}</th></tr>{rows}</table>")
         return best
 
     def _summary_html(self) -> str:
@@ -227,7 +227,7 @@ class WhatIfPanel:
                         if now.level.id != base.level.id else f"<b>{html.escape(now.level.name.get(lang))}</b>")
         levels = {lv.id: lv.name.get(lang) for lv in self.model.levels}
         held = "".join(
-            "<li>" + html.escape(ui(lang, "held_back", level=levels[g.level], score=g.score, required=g.required,
+            "<li>" + html.escape(text("widgets.held_back", lang, level=levels[g.level], score=g.score, required=g.required,
                                     dimension=self.model.dimensions_by_id[g.dimension].name.get(lang))) + "</li>"
             for g in now.held_back_by)
         rows = []
@@ -237,9 +237,9 @@ class WhatIfPanel:
             rows.append(f"<tr><td>{html.escape(d.name.get(lang))}</td><td style='text-align:right'>{d.weight:g}</td>"
                         f"<td style='text-align:right'>{b:.0f}</td><td style='text-align:right'>{n:.0f}</td>"
                         f"<td style='width:110px'>{bar}</td></tr>")
-        return (f"<div style='font-size:1.2em'>{html.escape(ui(lang, 'overall'))}: {base.overall:.1f} → "
-                f"<b>{now.overall:.1f}</b> ({arrow} {delta:+.1f})　{html.escape(ui(lang, 'level'))}: {level_change}</div>"
+        return (f"<div style='font-size:1.2em'>{html.escape(text('widgets.overall', lang))}: {base.overall:.1f} → "
+                f"<b>{now.overall:.1f}</b> ({arrow} {delta:+.1f})　{html.escape(text('widgets.level', lang))}: {level_change}</div>"
                 + (f"<ul>{held}</ul>" if held else "")
-                + f"<table><tr><th>{html.escape(ui(lang, 'dimension'))}</th><th>{html.escape(ui(lang, 'weight'))}</th>"
-                f"<th>{html.escape(ui(lang, 'baseline'))}</th><th>{html.escape(ui(lang, 'what_if'))}</th><th></th></tr>"
+                + f"<table><tr><th>{html.escape(text('widgets.dimension', lang))}</th><th>{html.escape(text('widgets.weight', lang))}</th>"
+                f"<th>{html.escape(text('widgets.baseline', lang))}</th><th>{html.escape(text('widgets.what_if', lang))}</th><th></th></tr>"
                 + "".join(rows) + "</table>")
