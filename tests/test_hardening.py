@@ -301,3 +301,17 @@ def test_a_client_field_of_only_spaces_is_refused(tmp_path, root, model, field):
     path.write_text(_client_yaml(root, **{field: " \u3000 "}), encoding="utf-8")
     with pytest.raises(AnswersError, match=rf"client\.{field}"):
         load_answers(path, model)
+
+
+# --- formula injection -----------------------------------------------------------------------------
+
+def test_csv_text_neutralises_what_a_spreadsheet_would_run():
+    from csmaturity.io.sheets import csv_text
+
+    frame = pd.DataFrame({"name": ["=cmd|' /C calc'!A0", "+1", "-2", "@SUM(A1)", "\tx", "Acme", "a=b"],
+                          "overall": [1.5, -2.0, 3, 4, 5, 6, 7]}, index=pd.Index(list("abcdefg"), name="=id"))
+    text = csv_text(frame)
+    rows = pd.read_csv(__import__("io").StringIO(text), dtype=str, keep_default_na=False)
+    assert list(rows["name"]) == ["'=cmd|' /C calc'!A0", "'+1", "'-2", "'@SUM(A1)", "'\tx", "Acme", "a=b"]
+    assert list(rows["overall"]) == ["1.5", "-2.0", "3.0", "4.0", "5.0", "6.0", "7.0"]  # numbers stay numbers
+    assert rows.columns[0] == "'=id"
