@@ -16,10 +16,12 @@ code-free audit trail. Templates (Jinja2, autoescaped) live in
 the repository's ``templates/`` folder, packaged as ``csmaturity/templates``.
 """
 
-from ..notebook.audit import export_audit_html, run_diagnosis_notebook
+from typing import Any
+
+from ..plotting.export import figure_svg
 from .build import ReportOutputs, build_report, report_paths, results_json_path, write_report
 from .change import AssessmentChange, compare_assessments
-from .context import figure_svg, render_charts, report_context, report_figures
+from .context import render_charts, report_context, report_figures
 from .excel import write_excel
 from .html import render_html, templates_dir
 from .metrics_summary import MetricsSummary, compute_metrics
@@ -50,3 +52,13 @@ __all__ = [
     "write_excel",
     "write_report",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The notebook runner imports this package's modules: it is imported on first use,
+    # so that either package can be imported first.
+    if name in ("export_audit_html", "run_diagnosis_notebook"):
+        from ..notebook import audit
+
+        return getattr(audit, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
