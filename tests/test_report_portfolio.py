@@ -293,3 +293,11 @@ def test_portfolio_html_embeds_its_charts_as_svg_like_the_client_report(portfoli
     assert "image/png" not in html
     assert "Hidden (—) where fewer than 3 clients share the same business model" in html
 
+
+
+def test_notebook_report_refuses_results_that_cannot_be_ranked_before_it_runs(portfolio, tmp_path, capsys):
+    folder = write_portfolio_folder(portfolio, tmp_path / "batch")
+    (folder / "odd.results.json").write_text(json.dumps({"client": {"id": "odd"}, "overall": 1}), encoding="utf-8")
+    assert main(["report", str(NORTHWIND), "--out", str(tmp_path / "nb"), "--notebook", "--portfolio", str(folder)]) == 1
+    assert "client odd" in capsys.readouterr().err
+    assert not (tmp_path / "nb").exists()

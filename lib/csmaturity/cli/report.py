@@ -7,7 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from ..portfolio import DEFAULT_MIN_GROUP, DEFAULT_SEGMENT, SEGMENTS, check_min_group, read_portfolio
+from ..model import load_model
+from ..portfolio import DEFAULT_MIN_GROUP, DEFAULT_SEGMENT, SEGMENTS, check_min_group, rank_portfolio, read_portfolio
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -65,7 +66,9 @@ def cmd_report(args: argparse.Namespace) -> int:
             print("error: --period is not a notebook parameter; leave it out with --notebook", file=sys.stderr)
             return 2
         if args.portfolio:
-            read_portfolio(args.portfolio)  # fails here, naming the paths, rather than in a notebook cell
+            # Fails here, naming the paths or the results at fault, rather than in a notebook cell.
+            rank_portfolio(read_portfolio(args.portfolio), load_model(args.model), segment=args.segment,
+                           min_group=args.min_group)
         paths = os.pathsep.join(map(str, args.portfolio or []))
         written = run_diagnosis_notebook(args.file, args.out, lang=args.lang, model_file=args.model,
                                          portfolio_paths=paths, **ranking, **files)
