@@ -77,7 +77,7 @@ def header_key(text: Any) -> str:
     Linear in the header's length (no backtracking regular expression).
     """
     key = normalize_text(str(text)).casefold()
-    if key.endswith((")", "]")):  # "arr (円)" -> "arr"
+    if key.endswith((")", "]")):  # "arr (usd)" -> "arr"
         opener = max(key.rfind(c, 0, len(key) - 1) for c in "([")
         if opener >= 0 and not any(c in "()[]" for c in key[opener + 1 : -1]):
             key = key[:opener]

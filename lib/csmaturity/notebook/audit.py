@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from ..io.files import atomic_path, atomic_write
 from ..io.resources import shipped_path
-from ..plotting.style import EMBEDDED_FAMILY, font_face_css
+from ..report.fonts import EMBEDDED_FAMILY, font_face_css
 from ..report.html import FONT_CSS_MARKER
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def export_audit_html(notebook: str | Path, html_path: str | Path, *, common: Se
     """Export an executed notebook to offline HTML without code cells, atomically.
 
     ``common``: wordings many audits share, whose font subsets are then reused (see
-    :func:`csmaturity.plotting.style.font_face_css`).
+    :func:`csmaturity.report.fonts.font_face_css`).
     """
     import nbformat
 
