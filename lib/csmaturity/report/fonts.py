@@ -72,6 +72,20 @@ def _unicode_range(points: set[int]) -> str:
     return ",".join(f"U+{a:X}" if a == b else f"U+{a:X}-{b:X}" for a, b in runs)
 
 
+def _font_code_points() -> frozenset[int]:
+    """The code points the embedded font has glyphs for (read once per process)."""
+    return _code_points_of(_font_bytes())
+
+
+@lru_cache(maxsize=1)
+def _code_points_of(data: bytes) -> frozenset[int]:
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(io.BytesIO(data), lazy=True).getBestCmap())
+
+
 @lru_cache(maxsize=16)
 def _face_css(chars: frozenset[str], family: str) -> str:
     """One ``@font-face`` rule with the font cut down to ``chars`` (cached per process);
@@ -87,13 +101,15 @@ def _face_css(chars: frozenset[str], family: str) -> str:
     options.layout_features = []  # horizontal text only: no vertical or contextual forms
     options.hinting = False
     options.name_IDs = [1, 2]
-    font = TTFont(io.BytesIO(_font_bytes()), recalcTimestamp=False)  # same bytes on every run
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text="".join(sorted(chars)))
-    subsetter.subset(font)
-    covered = set(font.getBestCmap()) & set(map(ord, chars))
+    # Only characters the font has: an emoji or a rare ideograph would leave the subset
+    # without a character map; the browser takes those from the system's fonts.
+    covered = _font_code_points() & set(map(ord, chars))
     if not covered:
         return ""
+    font = TTFont(io.BytesIO(_font_bytes()), recalcTimestamp=False)  # same bytes on every run
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(covered))
+    subsetter.subset(font)
     out = io.BytesIO()
     font.save(out)
     data = base64.b64encode(out.getvalue()).decode("ascii")
