@@ -161,6 +161,13 @@ def test_portfolio_notebook_summarises_a_batch(clients, tmp_path, root):
     assert "ポートフォリオ診断サマリー" in html and "みどりフィンテック株式会社" in html
     # Japanese text shows on a machine without a Japanese font: the subset travels with the page.
     assert "@font-face { font-family: 'csmaturity-ja'" in html and 'font-family: "csmaturity-ja"' in html
+    # The notebook shows its three charts (as the report embeds them), titled from the label store.
+    cells = json.loads((tmp_path / "portfolio.ipynb").read_text(encoding="utf-8"))["cells"]
+    outputs = [o for c in cells if c["cell_type"] == "code" for o in c["outputs"]]
+    images = [o for o in outputs if {"image/svg+xml", "image/png"} & set(o.get("data", {}))]
+    assert len(images) == 3 and all("image/svg+xml" in o["data"] for o in images)
+    headings = "".join("".join(o["data"].get("text/markdown", "")) for o in outputs if "data" in o)
+    assert "### 成熟度レベルの分布" in headings and "### 調査コホートとの比較" in headings
 
 
 @pytest.mark.slow

@@ -131,3 +131,19 @@ def test_demo_diagnoses_every_sample_client(tmp_path, capsys, model, sample_clie
         levels.add(json.loads(results.read_text(encoding="utf-8"))["level"]["id"])
     assert levels == {lv.id for lv in model.levels}  # the samples span every level
     assert (tmp_path / "portfolio.html").exists() and str(tmp_path / "portfolio.html") in out
+
+
+def test_every_command_that_ranks_clients_spells_its_options_alike(capsys):
+    from csmaturity.cli import build_parser
+    from csmaturity.portfolio import DEFAULT_MIN_GROUP, DEFAULT_SEGMENT, SEGMENTS
+
+    commands = build_parser()._subparsers._group_actions[0].choices
+    for name in ("report", "batch", "portfolio"):
+        options = {o: a for a in commands[name]._actions for o in a.option_strings}
+        assert "--portfolio-segment" not in options, name
+        assert options["--segment"].choices == SEGMENTS and options["--segment"].default == DEFAULT_SEGMENT, name
+        assert options["--min-group"].default == DEFAULT_MIN_GROUP, name
+        with pytest.raises(SystemExit) as exc:
+            main([name, "x", "--segment", "industry", "--min-group", "1"])
+        assert exc.value.code == 2
+        assert "min_group must be at least 2, got 1" in capsys.readouterr().err

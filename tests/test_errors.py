@@ -229,8 +229,8 @@ def test_hierarchy():
 
 def test_check_argument_names_the_argument():
     check_argument(True, "x", "never raised")
-    with pytest.raises(ValueError, match="^margin: must be ≤ 1") as caught:
-        check_argument(False, "margin", "must be ≤ 1")
+    with pytest.raises(ValueError, match="^margin must be ≤ 1$") as caught:
+        check_argument(False, "margin", "margin must be ≤ 1")
     assert caught.value.argument == "margin"
 
 

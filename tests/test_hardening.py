@@ -301,3 +301,44 @@ def test_a_client_field_of_only_spaces_is_refused(tmp_path, root, model, field):
     path.write_text(_client_yaml(root, **{field: " \u3000 "}), encoding="utf-8")
     with pytest.raises(AnswersError, match=rf"client\.{field}"):
         load_answers(path, model)
+
+
+# --- formula injection -----------------------------------------------------------------------------
+
+def test_csv_text_neutralises_what_a_spreadsheet_would_run():
+    from csmaturity.io.sheets import csv_text
+
+    frame = pd.DataFrame({"name": ["=cmd|' /C calc'!A0", "+1", "-2", "@SUM(A1)", "\tx", "Acme", "a=b"],
+                          "overall": [1.5, -2.0, 3, 4, 5, 6, 7]}, index=pd.Index(list("abcdefg"), name="=id"))
+    text = csv_text(frame)
+    rows = pd.read_csv(__import__("io").StringIO(text), dtype=str, keep_default_na=False)
+    assert list(rows["name"]) == ["'=cmd|' /C calc'!A0", "'+1", "'-2", "'@SUM(A1)", "'\tx", "Acme", "a=b"]
+    assert list(rows["overall"]) == ["1.5", "-2.0", "3.0", "4.0", "5.0", "6.0", "7.0"]  # numbers stay numbers
+    assert rows.columns[0] == "'=id"
+
+
+# --- characters the embedded font lacks ------------------------------------------------------------
+
+@pytest.mark.parametrize("client, name, note", [
+    ("hikari-cloud", "𠮷野家 🚀 Cloud 😀", "顧客満足 ✅ 🎯 \U0001F9EA"),  # an ideograph beyond the BMP, emoji
+    ("northwind-analytics", "Acme 🚀", "🎯"),  # only characters the font lacks: no face of their own
+])
+def test_characters_outside_the_font_and_the_bmp_render_everywhere(tmp_path, root, model, client, name, note):
+    from openpyxl import load_workbook
+
+    from csmaturity.report import build_report
+
+    data = yaml.safe_load((root / f"data/sample/clients/{client}.yaml").read_text(encoding="utf-8"))
+    data["client"]["name"] = name
+    for qid in list(data["answers"])[:3]:
+        answer = data["answers"][qid]
+        data["answers"][qid] = {"answer": answer.get("answer") if isinstance(answer, dict) else answer,
+                                "evidence": note}
+    data.pop("data", None)
+    path = tmp_path / "client.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = build_report(path, out_dir=tmp_path / "out")
+    html = out.html.read_text(encoding="utf-8")
+    assert name in html and note in html
+    book = load_workbook(out.xlsx)
+    assert any(name in str(cell.value) for ws in book for row in ws.iter_rows() for cell in row if cell.value)

@@ -79,3 +79,71 @@ def test_cohort_comparison_uses_known_answers_only(model):
     assert comp.loc["touch_built", "not_effective"] == pytest.approx(0.03)
     assert math.isnan(comp.loc["kpi_retention", "not_effective"])
     assert math.isnan(comp.loc["kpi_retention", "portfolio"])
+
+
+def _every_dimension(results, model):
+    """The results with a score for each dimension of the model (a ranking needs them all)."""
+    return [{**r, "dimensions": {d.id: r["dimensions"].get(d.id, 50.0) for d in model.dimensions}} for r in results]
+
+
+def test_a_ranking_checks_its_segment_and_minimum_group_once(results, model):
+    from csmaturity.errors import DataError
+    from csmaturity.portfolio import SEGMENTS, Ranking, rank_portfolio
+
+    results = _every_dimension(results, model)
+    ranking = rank_portfolio(results, model, segment="business_model", min_group=3)
+    assert (ranking.segment, ranking.min_group, len(ranking.table)) == ("business_model", 3, 8)
+    with pytest.raises(ValueError, match=r"portfolio_segment must be one of business_model, industry, arr_band, got 'country'"):
+        rank_portfolio(results, model, segment="country")
+    with pytest.raises(ValueError, match=r"min_group must be at least 2, got 1: a percentile among fewer singles a client out"):
+        rank_portfolio(results, model, min_group=1)
+    with pytest.raises(ValueError, match="whole number"):
+        rank_portfolio(results, model, min_group=2.5)
+    # The same rule however the ranking is made: directly from a table, or for the percentiles alone.
+    table = portfolio_table(results, model)
+    with pytest.raises(ValueError, match="at least 2"):
+        Ranking(table, ("kpis",), "business_model", 1)
+    with pytest.raises(ValueError, match="portfolio_segment"):
+        segment_percentiles(table, ["kpis"], "country")
+    # A segment the table does not have is named as missing data.
+    with pytest.raises(DataError, match="lacks column.*arr_band"):
+        Ranking(table.drop(columns="arr_band"), ("kpis",), "arr_band")
+    assert SEGMENTS == ("business_model", "industry", "arr_band")
+
+
+def test_a_client_listed_twice_counts_once_with_its_latest_results(results, model):
+    from csmaturity.portfolio import rank_portfolio
+
+    results = _every_dimension(results, model)
+    older, fresh = _every_dimension([_result("b4", 99), _result("b4", 5)], model)
+    older["client"] = {**older["client"], "assessment_date": "2025-01-01"}
+    ranking = rank_portfolio([older, *results], model, min_group=5)
+    assert len(ranking.table) == 8 and ranking.table.loc["b4", "overall"] == 50
+    # The client a report is written for is ranked with its fresh results, whatever their date.
+    fresh["client"] = {**fresh["client"], "assessment_date": "2020-01-01"}
+    assert rank_portfolio(results, model, client=fresh).position("b4")["percentiles"]["overall"] == 0
+
+
+def test_scores_by_dimension_turn_into_segment_means_for_many_clients(results, model):
+    from csmaturity.portfolio import dimension_scores
+    from csmaturity.portfolio.compute import MAX_CLIENT_ROWS
+
+    table = portfolio_table(results, model)
+    per_client = dimension_scores(table, ["kpis", "voc"], "business_model")
+    assert list(per_client.index[:3]) == ["C2", "C1", "B4"] and per_client.loc["C2", "kpis"] == 90  # best overall first
+    many = portfolio_table([_result(f"x{i}", i % 100, "B2B" if i % 3 else "B2C") for i in range(MAX_CLIENT_ROWS + 1)], model)
+    means = dimension_scores(many, ["kpis", "voc"], "business_model")
+    assert list(means.index) == ["B2B (n=40)", "B2C (n=21)"]
+    assert means.loc["B2C (n=21)", "kpis"] == pytest.approx(many.loc[many["business_model"] == "B2C", "kpis"].mean())
+
+
+def test_notebook_defaults_are_the_library_defaults(root):
+    import papermill as pm
+
+    from csmaturity.portfolio import DEFAULT_MIN_GROUP, DEFAULT_SEGMENT
+
+    portfolio = pm.inspect_notebook(str(root / "notebooks" / "portfolio.ipynb"))
+    diagnosis = pm.inspect_notebook(str(root / "notebooks" / "diagnosis.ipynb"))
+    assert portfolio["min_group"]["default"] == diagnosis["portfolio_min_group"]["default"] == str(DEFAULT_MIN_GROUP)
+    assert portfolio["segment"]["default"] == diagnosis["portfolio_segment"]["default"] == f'"{DEFAULT_SEGMENT}"'
+    assert portfolio["batch_dir"]["default"] == '""'  # found from the repository: out/demo, where `make demo` writes

@@ -108,8 +108,8 @@ def test_b2b_client_percentiles_are_the_mid_rank_values(portfolio, model):
 def test_absent_client_is_added_and_listed_one_counts_once_with_fresh_scores(portfolio, model):
     assert "northwind-analytics" not in {r["client"]["id"] for r in portfolio}
     results = compute_results(NORTHWIND, lang="en", portfolio=portfolio)
-    assert results.portfolio.loc["northwind-analytics", "overall"] == 46.4
-    assert len(results.portfolio) == 9
+    assert results.ranking.table.loc["northwind-analytics", "overall"] == 46.4
+    assert len(results.ranking.table) == 9
     # An old entry of the same client (score 5: would rank it 0) is replaced, not added.
     stale = [*portfolio, result(model, "northwind-analytics", "B2B", 5.0, date="2024-01-01")]
     again = compute_results(NORTHWIND, lang="en", portfolio=stale)
@@ -244,7 +244,7 @@ def test_cli_portfolio_files_segment_and_errors(portfolio, tmp_path, capsys):
     files = [str(p) for p in find_results([folder])]
     out = tmp_path / "out"
     assert main(["report", str(NORTHWIND), "--out", str(out), "--portfolio", *files,
-                 "--portfolio-segment", "arr_band", "--min-group", "2"]) == 0
+                 "--segment", "arr_band", "--min-group", "2"]) == 0
     saved = json.loads((out / "northwind-analytics.en.results.json").read_text(encoding="utf-8"))["portfolio"]
     # Every portfolio entry is "1-5M USD"; northwind's band is "5-20M USD": alone, hidden even at 2.
     assert saved["segment"] == {"name": "arr_band", "value": "5-20M USD"} and saved["hidden"] is True
@@ -273,3 +273,31 @@ def test_the_notebook_ranks_the_client_as_the_library_does(portfolio, b2b_report
     from_notebook = json.loads((out / "northwind-analytics.en.results.json").read_text(encoding="utf-8"))["portfolio"]
     assert from_notebook == summary_json(b2b_report)["portfolio"]
     assert from_notebook["percentiles"]["overall"] == 40.0
+
+
+def test_portfolio_html_embeds_its_charts_as_svg_like_the_client_report(portfolio, model, tmp_path):
+    import base64
+
+    from csmaturity.portfolio.report import summarise_portfolio, write_portfolio
+
+    summary = summarise_portfolio(portfolio, model, "en", "business_model", 3)
+    # B2C overall 10, 30, 99: three clients, shown from 3, b2c-1 the lowest.
+    assert len(summary.table) == 8 and summary.min_group == 3 and summary.percentiles.loc["b2c-1", "overall"] == 0
+    html = write_portfolio(summary, model, tmp_path, "en").html.read_text(encoding="utf-8")
+    charts = re.findall(r'<img alt="([^"]+)" src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)">', html)
+    assert [alt for alt, _ in charts] == ["Maturity levels", "Scores by dimension (clients x dimensions)",
+                                         "The portfolio beside the survey cohorts"]
+    for _, data in charts:
+        svg = base64.b64decode(data)
+        assert svg.startswith(b"<?xml") and b"<text" not in svg  # text as outlines, as in the client report
+    assert "image/png" not in html
+    assert "Hidden (—) where fewer than 3 clients share the same business model" in html
+
+
+
+def test_notebook_report_refuses_results_that_cannot_be_ranked_before_it_runs(portfolio, tmp_path, capsys):
+    folder = write_portfolio_folder(portfolio, tmp_path / "batch")
+    (folder / "odd.results.json").write_text(json.dumps({"client": {"id": "odd"}, "overall": 1}), encoding="utf-8")
+    assert main(["report", str(NORTHWIND), "--out", str(tmp_path / "nb"), "--notebook", "--portfolio", str(folder)]) == 1
+    assert "client odd" in capsys.readouterr().err
+    assert not (tmp_path / "nb").exists()

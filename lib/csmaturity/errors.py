@@ -111,11 +111,12 @@ class MissingDependencyError(CsMaturityError):
 
 
 class ArgumentError(CsMaturityError, ValueError):
-    """A function was called with a wrong value; ``argument`` names the parameter(s)."""
+    """A function was called with a wrong value; ``argument`` names the parameter(s),
+    which the message, a whole sentence, names too."""
 
     def __init__(self, argument: str, message: str):
         self.argument = argument
-        super().__init__(f"{argument}: {message}")
+        super().__init__(message)
 
 
 def require_module(module: str, what: str, install: str) -> ModuleType:
@@ -128,7 +129,10 @@ def require_module(module: str, what: str, install: str) -> ModuleType:
 
 
 def check_argument(condition: bool, argument: str, message: str) -> None:
-    """Raise :class:`ArgumentError` (a ValueError) naming ``argument`` unless ``condition``.
+    """Raise :class:`ArgumentError` (a ValueError) for ``argument`` unless ``condition``.
+
+    ``message`` says what was wrong in a sentence that names the argument, e.g.
+    ``"cost must be greater than 0, got 0"``.
 
     The one way the kit refuses a wrong argument value of a Python call; values read
     from a file are :class:`ValidationFailed` problems instead, naming the file.

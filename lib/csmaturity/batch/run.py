@@ -41,7 +41,8 @@ from ..answers import load_answers
 from ..assessment import input_hash
 from ..errors import ValidationFailed, require_module
 from ..io.files import atomic_write, safe_name
-from ..portfolio import DEFAULT_MIN_GROUP, load_results, read_portfolio
+from ..model import load_model
+from ..portfolio import DEFAULT_MIN_GROUP, DEFAULT_SEGMENT, load_results, rank_portfolio, read_portfolio
 from ..io.resources import shipped_path
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ class ClientJob:
     notebook: str = str(NOTEBOOK)
     #: The portfolio the client is ranked among: a snapshot taken before the batch.
     portfolio_file: str | None = None
-    portfolio_segment: str = "business_model"
+    portfolio_segment: str = DEFAULT_SEGMENT
     portfolio_min_group: int = DEFAULT_MIN_GROUP
 
 
@@ -158,7 +159,7 @@ def _kept_kernel(model_file: str | None, log_dir: Path) -> "KeptKernel":
 
     kernel = getattr(_kernels, "kernel", None)
     if kernel is None:
-        warm = f"from csmaturity.batch import warm_up\nwarm_up('direct', {model_file!r})"
+        warm = f"from csmaturity.batch.run import warm_up\nwarm_up('direct', {model_file!r})"
         stderr = log_dir / f"kernel-{os.getpid()}-{threading.get_ident()}.log"
         kernel = _kernels.kernel = KeptKernel(warm_code=warm, stderr_file=stderr)
     return kernel
@@ -288,7 +289,7 @@ def run_batch(
     progress: bool = True,
     notebook: str | Path = NOTEBOOK,
     portfolio: Iterable[str | Path] | None = None,
-    portfolio_segment: str = "business_model",
+    portfolio_segment: str = DEFAULT_SEGMENT,
     portfolio_min_group: int = DEFAULT_MIN_GROUP,
 ) -> BatchResult:
     """Diagnose every client; see the module docstring. ``scheduler`` is the address of
@@ -298,6 +299,8 @@ def run_batch(
     client's percentile within its ``portfolio_segment`` to its report. It is read
     once, before the first client, into ``OUT/portfolio_input.json``: every client is
     ranked among the same results even when the portfolio is this batch's own folder.
+    Results that cannot be ranked, an unknown segment or a minimum group below 2 are
+    refused there (DataError, ValueError), before any client runs.
     """
     started = time.perf_counter()
     out = Path(out_dir).resolve()
@@ -305,8 +308,9 @@ def run_batch(
     model_path = str(Path(model_file).resolve()) if model_file else None
     snapshot = None
     if portfolio is not None:
-        snapshot = str(atomic_write(out / "portfolio_input.json",
-                                    json.dumps(read_portfolio(portfolio), ensure_ascii=False, sort_keys=True)))
+        results = read_portfolio(portfolio)
+        rank_portfolio(results, load_model(model_path), segment=portfolio_segment, min_group=portfolio_min_group)
+        snapshot = str(atomic_write(out / "portfolio_input.json", json.dumps(results, ensure_ascii=False, sort_keys=True)))
     jobs = [
         ClientJob(client_file=str(Path(p).resolve()), out_dir=str(out), engine=engine, lang=lang, model_file=model_path,
                   resume=resume, notebook=str(notebook), portfolio_file=snapshot, portfolio_segment=portfolio_segment,

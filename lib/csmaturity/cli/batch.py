@@ -10,10 +10,10 @@ from pathlib import Path
 from ..batch import BatchResult, expand_client_paths, run_batch
 from ..i18n import LANGUAGES
 from ..model import load_model
-from ..portfolio import DEFAULT_MIN_GROUP, SEGMENTS, find_results, load_results
+from ..portfolio import DEFAULT_MIN_GROUP, DEFAULT_SEGMENT, find_results, load_results
 from ..portfolio.report import summarise_portfolio, write_portfolio
 from ..synth import write_synthetic_clients
-from .report import min_group  # the same --min-group rule as `csmaturity report`
+from .report import add_ranking_options  # the same options as `csmaturity report`
 
 SAMPLE_CLIENTS = Path("data/sample/clients")
 
@@ -29,10 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lang", choices=LANGUAGES, help="report language (default: each client's own)")
     p.add_argument("--model", type=Path, help="maturity model YAML (default: the shipped model)")
     p.add_argument("--scheduler", help="address of a Dask distributed scheduler (pip install 'csmaturity[dask]')")
-    p.add_argument("--segment", default="business_model", choices=SEGMENTS,
-                   help="segment for portfolio percentiles")
-    p.add_argument("--min-group", type=min_group, default=DEFAULT_MIN_GROUP,
-                   help=f"hide percentiles in segments smaller than this (default {DEFAULT_MIN_GROUP}, at least 2)")
+    add_ranking_options(p, "portfolio percentiles (the summary's and, with --portfolio, each report's) are taken "
+                           "among clients with the same value of this")
     p.add_argument("--portfolio", nargs="+", action="extend", type=Path, metavar="DIR_OR_FILE",
                    help="rank each client among these results (e.g. last quarter's batch folder): its percentile per "
                         "dimension within --segment goes into its report")
@@ -57,8 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("batch_dir", type=Path)
     p.add_argument("--lang", choices=LANGUAGES, default="en")
     p.add_argument("--model", type=Path)
-    p.add_argument("--segment", default="business_model", choices=SEGMENTS)
-    p.add_argument("--min-group", type=min_group, default=DEFAULT_MIN_GROUP)
+    add_ranking_options(p, "percentiles are taken among clients with the same value of this")
     p.set_defaults(handler=cmd_portfolio)
 
 
@@ -107,7 +104,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 1
     result = run_batch(expand_client_paths([args.clients]), args.out, workers=args.workers, model_file=args.model)
     print_outcomes(result)
-    page = build_portfolio(args.out, args.model, "en", "business_model", DEFAULT_MIN_GROUP)
+    page = build_portfolio(args.out, args.model, "en", DEFAULT_SEGMENT, DEFAULT_MIN_GROUP)
     print(f"\nreports (open the .report.html files in a browser; .report.xlsx to edit): {args.out}/<client>/")
     print(f"portfolio summary: {page}")
     return 1 if result.failed else 0

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from ..errors import CsMaturityError
 from ..i18n import LANGUAGES
-from ..portfolio import DEFAULT_MIN_GROUP, SEGMENTS, read_portfolio
+from ..model import load_model
+from ..portfolio import DEFAULT_MIN_GROUP, DEFAULT_SEGMENT, SEGMENTS, check_min_group, rank_portfolio, read_portfolio
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,25 +30,31 @@ def register(sub: argparse._SubParsersAction) -> None:
     port.add_argument("--portfolio", nargs="+", action="extend", type=Path, metavar="DIR_OR_FILE",
                       help="results JSON files, or folders whose *.results.json and */*.results.json are read "
                            "(a batch folder); the client's own earlier results are left out and it is ranked fresh")
-    port.add_argument("--portfolio-segment", choices=SEGMENTS, default="business_model",
-                      help="rank the client among clients with the same value of this (default business_model)")
-    port.add_argument("--min-group", type=min_group, default=DEFAULT_MIN_GROUP, metavar="N",
-                      help=f"hide percentiles where fewer than N clients share the segment (default {DEFAULT_MIN_GROUP}, at least 2)")
+    add_ranking_options(port, "rank the client among clients with the same value of this")
     p.add_argument("--notebook", action="store_true",
                    help="run the diagnosis notebook with papermill instead, keeping it and its code-free HTML as the "
                         "audit trail (not with --period)")
     p.set_defaults(handler=cmd_report)
 
 
+def add_ranking_options(group: argparse._ActionsContainer, segment_help: str) -> None:
+    """``--segment`` and ``--min-group``, spelt and checked alike in every command that ranks clients."""
+    group.add_argument("--segment", choices=SEGMENTS, default=DEFAULT_SEGMENT,
+                       help=f"{segment_help} (default {DEFAULT_SEGMENT})")
+    group.add_argument("--min-group", type=min_group, default=DEFAULT_MIN_GROUP, metavar="N",
+                       help=f"hide percentiles where fewer than N clients share the segment (default {DEFAULT_MIN_GROUP}, at least 2)")
+
+
 def min_group(value: str) -> int:
-    """argparse type of --min-group: a whole number of at least 2."""
+    """argparse type of --min-group: the rule of :func:`csmaturity.portfolio.check_min_group`."""
     try:
         n = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
-    if n < 2:
-        raise argparse.ArgumentTypeError("must be at least 2: a percentile among fewer singles a client out")
-    return n
+    try:
+        return check_min_group(n)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -56,13 +63,15 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     files = {"accounts_file": args.accounts, "survey_file": args.survey, "previous_file": args.previous,
              "previous_survey_file": args.previous_survey}
-    ranking = {"portfolio_segment": args.portfolio_segment, "portfolio_min_group": args.min_group}
+    ranking = {"portfolio_segment": args.segment, "portfolio_min_group": args.min_group}
     if args.notebook:
         if args.period:
             print("error: --period is not a notebook parameter; leave it out with --notebook", file=sys.stderr)
             return 2
         if args.portfolio:
-            read_portfolio(args.portfolio)  # fails here, naming the paths, rather than in a notebook cell
+            # Fails here, naming the paths or the results at fault, rather than in a notebook cell.
+            rank_portfolio(read_portfolio(args.portfolio), load_model(args.model), segment=args.segment,
+                           min_group=args.min_group)
         paths = os.pathsep.join(map(str, args.portfolio or []))
         try:
             written = run_diagnosis_notebook(args.file, args.out, lang=args.lang, model_file=args.model,

@@ -398,7 +398,7 @@ def read_table(
     suffix = path.suffix.lower()
     if not path.is_file():
         raise _fail_file(file, "file not found")
-    check_argument(sheet is None or suffix in (".xlsx", ".xlsm"), "sheet", "applies to Excel workbooks only")
+    check_argument(sheet is None or suffix in (".xlsx", ".xlsm"), "sheet", "sheet= applies to Excel workbooks only")
     if suffix in (".csv", ".tsv", ".txt"):
         raw, used = _read_csv(path, file, encoding)
     elif suffix in (".xlsx", ".xlsm"):

@@ -15,7 +15,7 @@ __all__ = ["z_for", "two_sided_p", "wilson_interval", "z_test", "check_probabili
 
 def check_probability(value: float, name: str) -> float:
     """A confidence level or alpha must lie strictly between 0 and 1."""
-    check_argument(0.0 < value < 1.0, name, f"must be between 0 and 1 (exclusive), got {value!r}")
+    check_argument(0.0 < value < 1.0, name, f"{name} must be between 0 and 1 (exclusive), got {value!r}")
     return value
 
 

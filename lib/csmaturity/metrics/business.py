@@ -55,9 +55,9 @@ def _bad(location: str, message: str) -> DataError:
 def _number(value: float, name: str, *, positive: bool = False, non_negative: bool = False) -> float:
     """A finite number, optionally > 0 or ≥ 0; an ArgumentError (ValueError) naming it otherwise."""
     finite = not isinstance(value, bool) and isinstance(value, (int, float, np.number)) and math.isfinite(value)
-    check_argument(finite, name, f"expected a finite number, got {value!r}")
-    check_argument(not positive or value > 0, name, f"must be greater than 0 (it is divided by), got {value!r}")
-    check_argument(not non_negative or value >= 0, name, f"must be ≥ 0, got {value!r}")
+    check_argument(finite, name, f"{name} must be a finite number, got {value!r}")
+    check_argument(not positive or value > 0, name, f"{name} must be greater than 0 (it is divided by), got {value!r}")
+    check_argument(not non_negative or value >= 0, name, f"{name} must be ≥ 0, got {value!r}")
     return float(value)
 
 
@@ -118,7 +118,7 @@ def payback_months(cost: float, monthly_gain: float) -> float:
     """
     cost = _number(cost, "cost", non_negative=True)
     monthly_gain = _number(monthly_gain, "monthly_gain")
-    check_argument(monthly_gain > 0, "monthly_gain", f"must be greater than 0: with a gain of {monthly_gain!r} a month "
+    check_argument(monthly_gain > 0, "monthly_gain", f"monthly_gain must be greater than 0: with a gain of {monthly_gain!r} a month "
                    "the cost is never paid back")
     return cost / monthly_gain
 
@@ -223,7 +223,7 @@ def win_rate(won: int, opportunities: int) -> float:
     Raises ValueError when ``opportunities`` is 0 or fewer than ``won``.
     """
     rate = _ratio(won, opportunities, "won", "opportunities")
-    check_argument(rate <= 1, "won", f"cannot exceed opportunities ({won!r} > {opportunities!r})")
+    check_argument(rate <= 1, "won", f"won cannot exceed opportunities ({won!r} > {opportunities!r})")
     return rate
 
 
@@ -268,7 +268,8 @@ def _paired_dates(start: ArrayLike | pd.Series, end: ArrayLike | pd.Series, star
     """Parsed start and end dates (NaT where blank), checked, and the number still open."""
     start_series = start if isinstance(start, pd.Series) else pd.Series(list(start), dtype=object)
     end_series = end if isinstance(end, pd.Series) else pd.Series(list(end), dtype=object)
-    check_argument(len(start_series) == len(end_series), f"{start_name}, {end_name}", "must have the same length")
+    check_argument(len(start_series) == len(end_series), f"{start_name}, {end_name}",
+                   f"{start_name} and {end_name} must have the same length")
     starts, problems = parse_dates(start_series, start_name, file)
     ends, end_problems = parse_dates(end_series, end_name, file)
     fail(problems + end_problems)

@@ -183,8 +183,8 @@ def key_drivers(
     """
     check_argument(bool(items), "items", "give at least one item column")
     check_argument((isinstance(split, tuple) and len(split) == 2) or split in ("mean", "median"), "split",
-                   f"must be 'mean', 'median' or (importance, performance), got {split!r}")
-    check_argument(0 < high_share < 1, "high_share", f"must be between 0 and 1, got {high_share!r}")
+                   f"split must be 'mean', 'median' or (importance, performance), got {split!r}")
+    check_argument(0 < high_share < 1, "high_share", f"high_share must be between 0 and 1, got {high_share!r}")
     file_name = source_of(survey, file)
     needed = [overall, *items] + ([segment_by] if segment_by else [])
     require_columns(survey, needed, file_name, purpose="key-driver analysis")

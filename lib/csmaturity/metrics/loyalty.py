@@ -445,7 +445,7 @@ def ces(answers: Answers, *, low_effort: Sequence[int] = (1, 2, 3), confidence: 
     """
     low_values = tuple(sorted({int(v) for v in low_effort}))
     check_argument(bool(low_values) and low_values[0] >= 1 and low_values[-1] <= 7, "low_effort",
-                   f"{low_effort!r} must be non-empty points of the scale 1–7")
+                   f"low_effort {low_effort!r} must be non-empty points of the scale 1–7")
     z = z_for(confidence)
     column = _answers(answers, 1, 7, name, file, "CES")
     counts = column.counts().astype(np.float64)
@@ -583,10 +583,10 @@ def nps_nrs_matrix(nps_answers: Answers, nrs_answers: Answers, *,
         The two inputs are not paired (different length or index).
     """
     check_argument(len(nps_answers) == len(nrs_answers), "nps_answers, nrs_answers",  # type: ignore[arg-type]
-                   f"must be paired: {len(nps_answers)} vs {len(nrs_answers)} values")  # type: ignore[arg-type]
+                   f"NPS and NRS answers must be paired: {len(nps_answers)} vs {len(nrs_answers)} values")  # type: ignore[arg-type]
     check_argument(not (isinstance(nps_answers, pd.Series) and isinstance(nrs_answers, pd.Series))
                    or nps_answers.index.equals(nrs_answers.index), "nps_answers, nrs_answers",
-                   "the two Series have different indexes: align them first")
+                   "NPS and NRS Series have different indexes: align them first")
     nps_col, nps_problems = parse_scale(nps_answers, 0, 10, None, file)
     nrs_col, nrs_problems = parse_scale(nrs_answers, 1, 5, None, file)
     fail(nps_problems + nrs_problems)

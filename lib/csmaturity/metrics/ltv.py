@@ -85,14 +85,14 @@ def ltv_margin_retention(
     """
     _one_of_years_and_churn(years_retained, annual_churn)
     check_argument(annual_revenue_per_customer >= 0, "annual_revenue_per_customer",
-                   f"must be ≥ 0, got {annual_revenue_per_customer!r}")
-    check_argument(margin <= 1, "margin", f"must be a fraction ≤ 1 (0.75 for 75 %), got {margin!r}")
+                   f"annual_revenue_per_customer must be ≥ 0, got {annual_revenue_per_customer!r}")
+    check_argument(margin <= 1, "margin", f"margin must be a fraction ≤ 1 (0.75 for 75 %), got {margin!r}")
     if annual_churn is not None:
-        check_argument(0 < annual_churn <= 1, "annual_churn", f"must be in (0, 1] to give years retained = 1/churn, "
+        check_argument(0 < annual_churn <= 1, "annual_churn", f"annual_churn must be in (0, 1] to give years retained = 1/churn, "
                        f"got {annual_churn!r}; with no churn pass years_retained explicitly")
         years_retained = 1.0 / annual_churn
     assert years_retained is not None
-    check_argument(years_retained > 0, "years_retained", f"must be > 0, got {years_retained!r}")
+    check_argument(years_retained > 0, "years_retained", f"years_retained must be > 0, got {years_retained!r}")
     return float(annual_revenue_per_customer * margin * years_retained)
 
 
@@ -115,7 +115,7 @@ def ltv_purchases(average_purchase_value: float, average_purchase_count: float) 
     """
     for label, value in (("average_purchase_value", average_purchase_value),
                          ("average_purchase_count", average_purchase_count)):
-        check_argument(value >= 0, label, f"must be ≥ 0, got {value!r}")
+        check_argument(value >= 0, label, f"{label} must be ≥ 0, got {value!r}")
     return float(average_purchase_value * average_purchase_count)
 
 
@@ -136,15 +136,15 @@ def ltv_gross_profit(revenue: float, cost_of_sales: float, purchasers: int) -> f
     >>> ltv_gross_profit(10_000_000, 2_500_000, 5)
     1500000.0
     """
-    check_argument(purchasers > 0, "purchasers", f"must be > 0 to divide by, got {purchasers!r}")
+    check_argument(purchasers > 0, "purchasers", f"purchasers must be > 0 to divide by, got {purchasers!r}")
     for label, value in (("revenue", revenue), ("cost_of_sales", cost_of_sales)):
-        check_argument(value >= 0, label, f"must be ≥ 0, got {value!r}")
+        check_argument(value >= 0, label, f"{label} must be ≥ 0, got {value!r}")
     return float((revenue - cost_of_sales) / purchasers)
 
 
 def _one_of_years_and_churn(years_retained: float | None, annual_churn: float | None) -> None:
     check_argument((years_retained is None) != (annual_churn is None), "years_retained, annual_churn",
-                   "give exactly one of them")
+                   "give exactly one of years_retained and annual_churn")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -408,7 +408,7 @@ def concentration(values: ArrayLike | pd.Series, *, top: Sequence[float] = (0.2,
     Concentration
     """
     fractions = tuple(float(p) for p in top)
-    check_argument(all(0 < p <= 1 for p in fractions), "top", f"fractions must be in (0, 1], got {top!r}")
+    check_argument(all(0 < p <= 1 for p in fractions), "top", f"top fractions must be in (0, 1], got {top!r}")
     valid, n_blank = _values(values, name, file)
     curve = lorenz_table(valid, descending=True)
     shares = {

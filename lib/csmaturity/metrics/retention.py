@@ -101,7 +101,7 @@ def _date_argument(value: DateLike, name: str) -> pd.Timestamp:
         stamp = pd.Timestamp(value)
     except (TypeError, ValueError):
         stamp = pd.NaT
-    check_argument(stamp is not pd.NaT, name, f"expected a date such as 2025-04-01, got {value!r}")
+    check_argument(stamp is not pd.NaT, name, f"{name} must be a date such as 2025-04-01, got {value!r}")
     return stamp
 
 
@@ -163,7 +163,7 @@ def retention(
         Only one period bound given, or the end is before the start.
     """
     check_argument((period_start is None) == (period_end is None), "period_start, period_end",
-                   "give both, or neither for a snapshot")
+                   "give both period_start and period_end, or neither for a snapshot")
     file_name = source_of(accounts, file)
     has_period = period_start is not None
     notes: list[str] = []
@@ -175,7 +175,7 @@ def retention(
     if has_period:
         require_columns(accounts, [start_date, churn_date, arr], file_name, purpose="retention over a period")
         begin, end = _date_argument(period_start, "period_start"), _date_argument(period_end, "period_end")
-        check_argument(end >= begin, "period_end", f"{end.date()} is before period_start {begin.date()}")
+        check_argument(end >= begin, "period_end", f"period_end {end.date()} is before period_start {begin.date()}")
         starts, start_problems = parse_dates(accounts[start_date], start_date, file_name)
         churns, churn_problems = parse_dates(accounts[churn_date], churn_date, file_name)
         problems += start_problems + churn_problems

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from ..errors import require_module
 from ..io.files import atomic_path, atomic_write
 from ..io.resources import shipped_path
-from ..plotting.style import EMBEDDED_FAMILY, font_face_css
+from ..report.fonts import EMBEDDED_FAMILY, font_face_css
 from ..report.html import FONT_CSS_MARKER
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def export_audit_html(notebook: str | Path, html_path: str | Path, *, common: Se
     """Export an executed notebook to offline HTML without code cells, atomically.
 
     ``common``: wordings many audits share, whose font subsets are then reused (see
-    :func:`csmaturity.plotting.style.font_face_css`).
+    :func:`csmaturity.report.fonts.font_face_css`).
     """
     nbformat = require_module("nbformat", "nbformat (it reads the executed notebook)", "pip install nbformat")
     body, _ = audit_exporter().from_notebook_node(nbformat.read(str(notebook), as_version=4))

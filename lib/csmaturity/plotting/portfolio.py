@@ -1,72 +1,98 @@
-"""Charts of a portfolio: level distribution, clients x dimensions heatmap, cohort comparison.
+"""Charts of a portfolio: level distribution, scores by dimension, the portfolio beside
+the survey cohorts.
 
-Each function takes the DataFrames of :mod:`csmaturity.portfolio` and returns a Figure
-drawn in the report style (Japanese font, colour-blind-safe palette).
+Drawn like the client report's charts (:mod:`.charts`): each function takes the
+DataFrames of :mod:`csmaturity.portfolio`, draws on a new
+:class:`~matplotlib.figure.Figure` (or the ``ax`` given) in the report style, with
+labels from :mod:`csmaturity.i18n` in ``lang``, and returns the Figure; it computes
+nothing a report shows as a number. Export with
+:func:`~csmaturity.plotting.export.figure_svg`.
 """
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
-import seaborn as sns
-from matplotlib.figure import Figure
 
+from ..i18n import text
+from .charts import PAGE_WIDTH, _new_axes, _percent_axis, _wrap, literal
 from .style import COLORS, theme
 
-__all__ = ["level_distribution_chart", "dimension_heatmap", "cohort_comparison_chart", "MAX_HEATMAP_ROWS"]
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
-#: Above this many clients the heatmap shows segment means instead of one row per client.
-MAX_HEATMAP_ROWS = 60
+__all__ = ["level_distribution_chart", "dimension_heatmap", "cohort_comparison_chart"]
 
 
-def level_distribution_chart(levels: pd.DataFrame, title: str) -> Figure:
+def level_distribution_chart(levels: pd.DataFrame, *, lang: str, ax: "Axes | None" = None) -> "Figure":
+    """Clients per maturity level (:func:`~csmaturity.portfolio.level_distribution`),
+    first level at the top, each bar labelled with its count and share."""
+    from matplotlib.ticker import MaxNLocator
+
+    n = len(levels)
     with theme():
-        fig, ax = plt.subplots(figsize=(7, 3))
-        bars = ax.barh(levels["name"][::-1], levels["clients"][::-1], color=COLORS["client"])
-        ax.bar_label(bars, labels=[f"{n} ({s:.0%})" for n, s in zip(levels["clients"][::-1], levels["share"][::-1])], padding=4)
-        ax.set_xlabel("")
-        ax.set_title(title)
-        ax.set_xlim(0, max(levels["clients"].max() * 1.3, 1))
-        fig.tight_layout()
+        fig, ax = _new_axes(ax, (PAGE_WIDTH, 0.38 * n + 0.9))
+        y = np.arange(n)[::-1]
+        bars = ax.barh(y, levels["clients"], height=0.6, color=COLORS["client"])
+        ax.bar_label(bars, labels=[f"{c} ({s:.0%})" for c, s in zip(levels["clients"], levels["share"])],
+                     padding=4, fontsize=8)
+        ax.set_yticks(y, [literal(name) for name in levels["name"]])
+        ax.set_xlim(0, max(float(levels["clients"].max()) * 1.25, 1))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel(text("portfolio.count", lang))
+        ax.grid(axis="y", visible=False)
     return fig
 
 
-def dimension_heatmap(table: pd.DataFrame, dimension_names: dict[str, str], segment: str, title: str) -> Figure:
-    """One row per client (sorted by overall), or per segment when there are many clients."""
-    dims = list(dimension_names)
-    if len(table) > MAX_HEATMAP_ROWS:
-        data = table.groupby(segment)[dims].mean()
-        data.index = [f"{s} (n={n})" for s, n in table[segment].value_counts().reindex(data.index).items()]
-    else:
-        data = table.sort_values("overall", ascending=False)[dims]
-        data.index = table.sort_values("overall", ascending=False)["name"]
-    data = data.rename(columns=dimension_names).astype(float)
+def dimension_heatmap(scores: pd.DataFrame, dimension_names: dict[str, str], *, lang: str,
+                      ax: "Axes | None" = None) -> "Figure":
+    """Scores (0-100) as a heatmap: the rows of
+    :func:`~csmaturity.portfolio.dimension_scores` (clients or segments) by dimension,
+    annotated up to 30 rows."""
+    import seaborn as sns
+
+    data = scores.rename(columns=dimension_names, index=literal)
+    data.columns = [literal(c) for c in data.columns]
     with theme():
-        fig, ax = plt.subplots(figsize=(9, 1.2 + 0.32 * len(data)))
+        fig, ax = _new_axes(ax, (PAGE_WIDTH, 1.6 + 0.28 * len(data)))
         sns.heatmap(data, ax=ax, vmin=0, vmax=100, cmap="cividis", annot=len(data) <= 30, fmt=".0f",
-                    cbar_kws={"shrink": 0.6}, linewidths=0.5, linecolor="white")
+                    annot_kws={"fontsize": 7.5}, linewidths=0.5, linecolor="white",
+                    cbar_kws={"shrink": 0.6, "label": text("portfolio.score_axis", lang)})
         ax.set_ylabel("")
-        ax.set_title(title)
-        ax.tick_params(axis="x", rotation=35)
-        plt.setp(ax.get_xticklabels(), ha="right")
-        fig.tight_layout()
+        ax.tick_params(axis="both", length=0, labelsize=8)
+        ax.tick_params(axis="y", rotation=0)
+        # Slanted, each ending under its column: nine dimension names do not fit side by side.
+        for label in ax.get_xticklabels():
+            label.set(rotation=30, ha="right", rotation_mode="anchor")
     return fig
 
 
-def cohort_comparison_chart(comparison: pd.DataFrame, labels: dict[str, str], title: str) -> Figure:
-    """Dot plot: portfolio share per practice beside both survey cohorts (missing dots = unpublished)."""
-    data = comparison.dropna(subset=["portfolio"]).iloc[::-1]
-    y = np.arange(len(data))
+def cohort_comparison_chart(comparison: pd.DataFrame, *, lang: str, ax: "Axes | None" = None) -> "Figure":
+    """Each survey practice: the portfolio's share with it
+    (:func:`~csmaturity.portfolio.cohort_comparison`) beside both survey cohorts'
+    (a missing dot = the survey published no figure); practices no client answered
+    are left out."""
+    data = comparison.dropna(subset=["portfolio"])
+    n = len(data)
     with theme():
-        fig, ax = plt.subplots(figsize=(9, 1.4 + 0.3 * len(data)))
-        ax.scatter(data["effective"] * 100, y, color=COLORS["effective"], marker="s", label=labels["effective"], zorder=3)
-        ax.scatter(data["not_effective"] * 100, y, color=COLORS["not_effective"], marker="D", label=labels["not_effective"], zorder=3)
-        ax.scatter(data["portfolio"] * 100, y, color=COLORS["client"], s=60, label=labels["portfolio"], zorder=4)
-        ax.set_yticks(y, data["label"])
-        ax.set_xlim(-3, 103)  # whole dots at 0 % and 100 %
-        ax.set_xlabel("%")
-        ax.set_title(title)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False)
-        fig.tight_layout()
+        fig, ax = _new_axes(ax, (PAGE_WIDTH, 0.3 * n + 1.3))
+        y = np.arange(n)[::-1]
+        ax.hlines(y, data["effective"], data["not_effective"], color="#BBBBBB", linewidth=2, zorder=1)
+        ax.scatter(data["effective"], y, s=46, color=COLORS["effective"], zorder=3,
+                   label=text("portfolio.effective", lang))
+        ax.scatter(data["not_effective"], y, s=46, marker="s", color=COLORS["not_effective"], zorder=3,
+                   label=text("portfolio.not_effective", lang))
+        ax.scatter(data["portfolio"], y, s=70, marker="D", color=COLORS["client"], zorder=4,
+                   label=text("portfolio.portfolio", lang))
+        ax.set_yticks(y, [_wrap(literal(lbl), 22 if lang == "ja" else 44, lang) for lbl in data["label"]], fontsize=8)
+        ax.set_xlim(-0.03, 1.03)  # whole dots at 0 % and 100 %
+        ax.set_ylim(-0.7, n - 0.3)
+        ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
+        _percent_axis(ax.xaxis)
+        ax.set_xlabel(text("portfolio.cohorts_xlabel", lang))
+        ax.grid(axis="y", visible=False)
+        ax.legend(loc="lower center", bbox_to_anchor=(0.45, 1.0), ncols=3, fontsize=8)
     return fig

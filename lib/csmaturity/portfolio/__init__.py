@@ -1,21 +1,32 @@
-"""Many clients side by side: the portfolio table, level distribution, common gaps,
-the portfolio beside the survey cohorts and percentiles within a segment
-(:mod:`.compute`, pure pandas); the portfolio report files are written by
-:mod:`.report` (imported on demand: it needs the plotting and HTML stack)."""
+"""Many clients side by side. :mod:`.compute` reads results and makes the portfolio
+table, level distribution, common gaps and the portfolio beside the survey cohorts;
+:mod:`.ranking` ranks clients within a segment (percentiles, the radar's median, the
+minimum group) as one :class:`Ranking` (both pure pandas). The portfolio report files
+are written by :mod:`.report`, its charts drawn by :mod:`csmaturity.plotting.portfolio`
+(both imported on demand: they need the plotting and HTML stack)."""
 
 from .compute import (
-    DEFAULT_MIN_GROUP,
-    SEGMENTS,
-    client_percentiles,
     cohort_comparison,
     common_gaps,
+    dimension_scores,
     find_results,
     level_distribution,
     load_results,
     portfolio_table,
     read_portfolio,
+)
+from .ranking import (
+    DEFAULT_MIN_GROUP,
+    DEFAULT_SEGMENT,
+    SEGMENTS,
+    Ranking,
+    check_min_group,
+    client_percentiles,
+    latest_results,
+    rank_portfolio,
     segment_percentiles,
 )
 
-__all__ = ["DEFAULT_MIN_GROUP", "SEGMENTS", "client_percentiles", "cohort_comparison", "common_gaps", "find_results",
-           "level_distribution", "load_results", "portfolio_table", "read_portfolio", "segment_percentiles"]
+__all__ = ["DEFAULT_MIN_GROUP", "DEFAULT_SEGMENT", "SEGMENTS", "Ranking", "check_min_group", "client_percentiles",
+           "cohort_comparison", "common_gaps", "dimension_scores", "find_results", "latest_results", "level_distribution", "load_results",
+           "portfolio_table", "rank_portfolio", "read_portfolio", "segment_percentiles"]

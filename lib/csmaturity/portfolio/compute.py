@@ -1,15 +1,9 @@
-"""Portfolio summary across many clients' results (pure computation over DataFrames).
+"""Portfolio tables across many clients' results (pure computation over DataFrames).
 
 Input: the per-client results dictionaries (:meth:`Assessment.to_dict`, as written by
 each report's results JSON). Output: one row per client, the level distribution, the
-most common gaps, the portfolio beside the survey cohorts, and each client's
-percentile per dimension within its segment.
-
-Percentile of a client in a dimension: the mid-rank percentile within its segment,
-``100 * (below + 0.5 * tied_others) / (n - 1)`` where ``below`` is how many others
-scored lower and ``tied_others`` how many others scored the same (0 = lowest,
-100 = highest, 50 = middle). It is hidden (missing) where fewer than ``min_group``
-clients share the segment, so that no single client can be singled out.
+most common gaps and the portfolio beside the survey cohorts. Percentiles within a
+segment are :mod:`.ranking`'s.
 """
 
 from __future__ import annotations
@@ -26,23 +20,19 @@ from ..errors import DataError, Problem
 from ..model import MaturityModel
 
 __all__ = [
-    "DEFAULT_MIN_GROUP",
-    "SEGMENTS",
     "find_results",
     "load_results",
     "read_portfolio",
     "portfolio_table",
     "level_distribution",
+    "dimension_scores",
     "common_gaps",
     "cohort_comparison",
-    "segment_percentiles",
-    "client_percentiles",
+    "MAX_CLIENT_ROWS",
 ]
 
-DEFAULT_MIN_GROUP = 5
-
-#: Columns of :func:`portfolio_table` a portfolio can be segmented by.
-SEGMENTS = ("business_model", "industry", "arr_band")
+#: Above this many clients, scores by dimension are shown per segment, not per client.
+MAX_CLIENT_ROWS = 60
 
 
 def find_results(paths: Iterable[str | Path]) -> list[Path]:
@@ -124,6 +114,19 @@ def level_distribution(table: pd.DataFrame, model: MaturityModel, lang: str = "e
     )
 
 
+def dimension_scores(table: pd.DataFrame, dimensions: list[str], segment: str) -> pd.DataFrame:
+    """Scores by dimension to show side by side: one row per client, named, highest
+    overall first, or, above :data:`MAX_CLIENT_ROWS` clients, the mean of each value of
+    ``segment`` (rows named like ``"B2B (n=12)"``). Columns are the dimension ids."""
+    if len(table) > MAX_CLIENT_ROWS:
+        groups = table.groupby(segment)
+        data = groups[dimensions].mean()
+        data.index = [f"{value} (n={n})" for value, n in groups.size().reindex(data.index).items()]
+        return data.astype(float)
+    ranked = table.sort_values("overall", ascending=False)
+    return ranked[dimensions].set_axis(ranked["name"].astype(str), axis=0).astype(float)
+
+
 def common_gaps(results: list[dict[str, Any]], model: MaturityModel, lang: str = "en", top: int = 3) -> pd.DataFrame:
     """How many clients have each question among their ``top`` gaps, most common first."""
     counts: dict[str, int] = {}
@@ -162,41 +165,3 @@ def cohort_comparison(results: list[dict[str, Any]], model: MaturityModel, lang:
             }
         )
     return pd.DataFrame(rows).set_index("item")
-
-
-def _midrank_percentile(values: pd.Series) -> pd.Series:
-    n = len(values)
-    if n < 2:
-        return pd.Series(np.nan, index=values.index)
-    below = values.rank(method="min") - 1
-    ties = values.rank(method="max") - values.rank(method="min")
-    return 100 * (below + 0.5 * ties) / (n - 1)
-
-
-def segment_percentiles(
-    table: pd.DataFrame,
-    dimensions: list[str],
-    segment: str = "business_model",
-    min_group: int = DEFAULT_MIN_GROUP,
-) -> pd.DataFrame:
-    """Percentile of each client per dimension (and overall) within its ``segment``;
-    missing where the segment has fewer than ``min_group`` clients."""
-    if min_group < 2:
-        raise ValueError("min_group must be at least 2: a percentile among fewer singles a client out")
-    columns = ["overall", *dimensions]
-    out = pd.DataFrame(np.nan, index=table.index, columns=columns)
-    for _, group in table.groupby(segment):
-        if len(group) >= min_group:
-            for col in columns:
-                out.loc[group.index, col] = _midrank_percentile(group[col].astype(float))
-    out.insert(0, "segment", table[segment])
-    out.insert(1, "segment_size", table.groupby(segment)[segment].transform("size"))
-    return out
-
-
-def client_percentiles(percentiles: pd.DataFrame, client_id: str) -> dict[str, float | None] | None:
-    """One client's percentiles (``None`` per value where hidden), or None if absent."""
-    if client_id not in percentiles.index:
-        return None
-    row = percentiles.loc[client_id].drop(["segment", "segment_size"])
-    return {k: (None if pd.isna(v) else round(float(v), 1)) for k, v in row.items()}

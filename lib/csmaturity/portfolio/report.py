@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import io
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 import pandas as pd
-import yaml
 
 from .._version import __version__
+from ..i18n import labels
 from ..io.files import atomic_path, atomic_write
-from ..model import LANGUAGES, MaturityModel
-from .compute import (
-    DEFAULT_MIN_GROUP,
-    cohort_comparison,
-    common_gaps,
-    level_distribution,
-    portfolio_table,
-    segment_percentiles,
-)
-from ..report.html import render_html
+from ..model import MaturityModel
+from .compute import MAX_CLIENT_ROWS, cohort_comparison, common_gaps, dimension_scores, level_distribution
+from .ranking import DEFAULT_MIN_GROUP, DEFAULT_SEGMENT, Ranking, latest_results, rank_portfolio
 
-__all__ = ["PortfolioOutputs", "PortfolioSummary", "summarise_portfolio", "write_portfolio"]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["PortfolioOutputs", "PortfolioSummary", "summarise_portfolio", "portfolio_figures", "write_portfolio"]
 
 
 @dataclass(frozen=True)
@@ -38,58 +30,76 @@ class PortfolioOutputs:
     html: Path
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PortfolioSummary:
-    """Every table of the portfolio report."""
+    """Every table of the portfolio report; the clients are those of ``ranking``."""
 
-    table: pd.DataFrame
+    ranking: Ranking
     levels: pd.DataFrame
+    scores: pd.DataFrame
     gaps: pd.DataFrame
     cohorts: pd.DataFrame
-    percentiles: pd.DataFrame
-    segment: str
-    min_group: int
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row per client (:func:`~csmaturity.portfolio.portfolio_table`)."""
+        return self.ranking.table
+
+    @property
+    def percentiles(self) -> pd.DataFrame:
+        """Each client's percentiles within its segment (:attr:`Ranking.percentiles`)."""
+        return self.ranking.percentiles
+
+    @property
+    def scores_by_segment(self) -> bool:
+        """Whether :attr:`scores` holds segment means (many clients), not a row per client."""
+        return len(self.table) > MAX_CLIENT_ROWS
+
+    @property
+    def segment(self) -> str:
+        return self.ranking.segment
+
+    @property
+    def min_group(self) -> int:
+        return self.ranking.min_group
 
 
-def summarise_portfolio(results: list[dict[str, Any]], model: MaturityModel, lang: str = "en",
-                        segment: str = "business_model", min_group: int = DEFAULT_MIN_GROUP) -> PortfolioSummary:
-    table = portfolio_table(results, model, lang)
-    if segment not in table.columns:
-        raise ValueError(f"unknown segment column {segment!r}; expected one of industry, business_model, arr_band")
+def summarise_portfolio(results: Iterable[Mapping[str, Any]], model: MaturityModel, lang: str = "en",
+                        segment: str = DEFAULT_SEGMENT, min_group: int = DEFAULT_MIN_GROUP) -> PortfolioSummary:
+    """The portfolio's tables from its clients' results dicts, each client counted once
+    with its latest results (see :func:`~csmaturity.portfolio.rank_portfolio` for the
+    errors)."""
+    latest = latest_results(results, model)
+    ranking = rank_portfolio(latest, model, segment=segment, min_group=min_group, lang=lang)
     return PortfolioSummary(
-        table=table,
-        levels=level_distribution(table, model, lang),
-        gaps=common_gaps(results, model, lang),
-        cohorts=cohort_comparison(results, model, lang),
-        percentiles=segment_percentiles(table, [d.id for d in model.dimensions], segment, min_group),
-        segment=segment,
-        min_group=min_group,
+        ranking=ranking,
+        levels=level_distribution(ranking.table, model, lang),
+        scores=dimension_scores(ranking.table, list(ranking.dimensions), segment),
+        gaps=common_gaps(latest, model, lang),
+        cohorts=cohort_comparison(latest, model, lang),
     )
 
 
-@lru_cache(maxsize=2)
-def _labels(lang: str) -> dict[str, str]:
-    tree = yaml.safe_load((resources.files("csmaturity.i18n") / "portfolio.yaml").read_text(encoding="utf-8"))
-    return {key: pair[lang] for key, pair in tree.items()}
+def portfolio_figures(summary: PortfolioSummary, model: MaturityModel, lang: str) -> dict[str, "Figure"]:
+    """Every chart of the portfolio report, by name (what the notebook displays)."""
+    from ..plotting.portfolio import cohort_comparison_chart, dimension_heatmap, level_distribution_chart
 
-
-def _png(fig) -> str:
-    import matplotlib.pyplot as plt
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=150, bbox_inches="tight", facecolor="white")
-    plt.close(fig)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
+    names = {d.id: d.name.get(lang) for d in model.dimensions}
+    return {
+        "levels": level_distribution_chart(summary.levels, lang=lang),
+        "heatmap": dimension_heatmap(summary.scores, names, lang=lang),
+        "cohorts": cohort_comparison_chart(summary.cohorts, lang=lang),
+    }
 
 
 def write_portfolio(summary: PortfolioSummary, model: MaturityModel, out_dir: str | Path, lang: str = "en") -> PortfolioOutputs:
     """Write ``portfolio.csv``, ``portfolio_percentiles.csv``, ``portfolio.xlsx`` and ``portfolio.html``."""
-    from ..plotting.portfolio import cohort_comparison_chart, dimension_heatmap, level_distribution_chart
+    from ..plotting.export import figure_svg
+    from ..report.context import svg_data_uri
+    from ..report.html import render_html, shared_wording
 
-    if lang not in LANGUAGES:
-        raise ValueError(f"language must be one of {LANGUAGES}, got {lang!r}")
+    L = labels(lang)["portfolio"]
     out = Path(out_dir)
-    L = _labels(lang)
     dim_names = {d.id: d.name.get(lang) for d in model.dimensions}
     csv = atomic_write(out / "portfolio.csv", summary.table.to_csv())
     pct_csv = atomic_write(out / "portfolio_percentiles.csv", summary.percentiles.to_csv())
@@ -101,17 +111,13 @@ def write_portfolio(summary: PortfolioSummary, model: MaturityModel, out_dir: st
             summary.levels.to_excel(writer, sheet_name="levels")
             summary.gaps.to_excel(writer, sheet_name="common_gaps")
             summary.cohorts.to_excel(writer, sheet_name="cohorts")
-    charts = {
-        "levels": _png(level_distribution_chart(summary.levels, L["levels"])),
-        "heatmap": _png(dimension_heatmap(summary.table, dim_names, summary.segment,
-                                          L["heatmap"] if len(summary.table) <= 60 else L["heatmap_segments"])),
-        "cohorts": _png(cohort_comparison_chart(summary.cohorts, L, L["cohorts"])),
-    }
-    # Rendered like a client report: autoescaped, with the Japanese font embedded.
+    charts = {name: svg_data_uri(figure_svg(fig)) for name, fig in portfolio_figures(summary, model, lang).items()}
+    # Rendered like a client report: autoescaped, charts as SVG, the Japanese font embedded.
     html = render_html(dict(
         L=L, lang=lang, s=summary, charts=charts, dims=dim_names, model=model, kit_version=__version__,
         generated=dt.date.today().isoformat(),
-        percentiles_note=L["percentiles_note"].format(segment=summary.segment, min_group=summary.min_group),
-    ), "portfolio.html.j2")
+        heatmap_title=L["heatmap_segments"] if summary.scores_by_segment else L["heatmap"],
+        percentiles_note=L["percentiles_note"].format(segment=L["segments"][summary.segment], min_group=summary.min_group),
+    ), "portfolio.html.j2", common=[shared_wording(model, lang)])
     page = atomic_write(out / "portfolio.html", html)
     return PortfolioOutputs(csv, pct_csv, xlsx, page)

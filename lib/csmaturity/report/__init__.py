@@ -15,9 +15,10 @@ audit HTML live one layer up, in :mod:`csmaturity.notebook`. Templates (Jinja2, 
 the repository's ``templates/`` folder, packaged as ``csmaturity/templates``.
 """
 
+from ..plotting.export import figure_svg
 from .build import ReportOutputs, build_report, report_paths, results_json_path, write_report
 from .change import AssessmentChange, compare_assessments
-from .context import figure_svg, render_charts, report_context, report_figures
+from .context import render_charts, report_context, report_figures
 from .excel import write_excel
 from .html import render_html, templates_dir
 from .metrics_summary import MetricsSummary, compute_metrics
@@ -46,3 +47,4 @@ __all__ = [
     "write_excel",
     "write_report",
 ]
+

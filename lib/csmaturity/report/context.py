@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import base64
-import io
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..plotting import charts
 from ..i18n import labels, text
-from ..plotting.style import theme
+from ..plotting import charts
+from ..plotting.export import figure_svg
 from . import tables
 from .verdict import verdict
 
@@ -19,18 +18,7 @@ if TYPE_CHECKING:
 
     from .results import ReportResults
 
-__all__ = ["report_context", "report_figures", "render_charts", "figure_svg"]
-
-
-def figure_svg(fig: "Figure") -> bytes:
-    """SVG bytes of a figure in the report style: vector shapes and text drawn as
-    outlines of the bundled font, so a chart is sharp on screen and in print at any
-    size and needs no font where it is opened. Identical inputs give identical bytes
-    (no date, fixed id salt)."""
-    buffer = io.BytesIO()
-    with theme():
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
-    return buffer.getvalue()
+__all__ = ["report_context", "report_figures", "render_charts", "svg_data_uri"]
 
 
 def report_figures(results: "ReportResults") -> dict[str, "Figure"]:
@@ -70,8 +58,9 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return frame.to_dict(orient="records")
 
 
-def _data_uri(svg: bytes) -> str:
-    # An <img> of its own keeps each chart's ids apart from the page's and the other charts'.
+def svg_data_uri(svg: bytes) -> str:
+    """A chart's SVG as the ``src`` of an ``<img>`` (an image of its own keeps each
+    chart's ids apart from the page's and the other charts')."""
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
@@ -122,7 +111,7 @@ def report_context(results: "ReportResults", charts: dict[str, bytes] | None = N
             "portfolio_median_label": tables.portfolio_median_label(results),
         },
         "verdict": verdict(results),
-        "charts": {name: _data_uri(svg) for name, svg in svgs.items()},
+        "charts": {name: svg_data_uri(svg) for name, svg in svgs.items()},
         "dimensions": _records(tables.dimension_rows(results)),
         "benchmark": {
             "rows": _records(tables.benchmark_rows(results)),

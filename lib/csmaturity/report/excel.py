@@ -17,6 +17,7 @@ import pandas as pd
 import xlsxwriter
 
 from ..io.files import atomic_path
+from ..io.sheets import XLSX_OPTIONS
 from ..i18n import labels, text
 from . import tables
 from .verdict import verdict
@@ -165,8 +166,7 @@ def write_excel(results: "ReportResults", path: str | Path) -> Path:
     lang = results.lang
     sheets = labels(lang)["excel"]["sheets"]
     with atomic_path(path) as tmp:
-        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                              "nan_inf_to_errors": True})
+        book = xlsxwriter.Workbook(str(tmp), {**XLSX_OPTIONS, "nan_inf_to_errors": True})
         book.set_properties({"title": text("report.title", lang), "comments": f"csmaturity {results.assessment.kit_version}"})
         s = _Sheets(book)
         _summary(s, results)

@@ -2,7 +2,7 @@
 
 The Jinja2 environment has autoescape on for every template, so client-supplied text
 (company name, evidence notes, column values) can never become markup. Styles are
-inlined from ``report.css``, charts are PNG data URIs and the Japanese font is
+inlined from ``report.css``, charts are SVG data URIs and the Japanese font is
 embedded as a subset: the file opens offline and nothing in it reaches the network.
 Templates are looked up in the package (``csmaturity/templates`` in a wheel) or, in an
 editable install, in the repository's ``templates/`` folder. The environment is built
@@ -19,7 +19,7 @@ import jinja2
 
 from ..i18n import labels
 from ..io.resources import shipped_path
-from ..plotting.style import font_face_css
+from .fonts import font_face_css
 from .formatting import fmt_compact, fmt_indicative, fmt_number, fmt_percent, fmt_ratio, fmt_signed, missing
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ def _kit_wording(lang: str) -> str:
 def shared_wording(model: "MaturityModel", lang: str) -> str:
     """The text every ``lang`` report of ``model`` draws on: the kit's labels and
     templates and the model's texts in that language (see ``common`` of
-    :func:`csmaturity.plotting.style.font_face_css`)."""
+    :func:`csmaturity.report.fonts.font_face_css`)."""
     return _kit_wording(lang) + "".join(_strings(model.model_dump(mode="json"), lang))
 
 
