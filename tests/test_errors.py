@@ -169,7 +169,7 @@ def no_japanese_font(monkeypatch):
                         lambda name, *args, **kw: None if name == "matplotlib_fontja" else real(name, *args, **kw))
 
     def clear_caches() -> None:
-        for module in [m for name, m in sys.modules.items() if name.startswith("csmaturity.plotting")]:
+        for module in [m for name, m in sys.modules.items() if name.startswith("csmaturity.")]:
             for value in vars(module).values():
                 if callable(getattr(value, "cache_clear", None)):
                     value.cache_clear()
