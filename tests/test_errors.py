@@ -298,6 +298,14 @@ def test_schema_problems_have_key_paths_and_plain_words():
         point.x = 2  # frozen
 
 
+def test_schema_numbers_are_finite(tmp_path):
+    class Weighted(StrictModel):
+        weight: float
+
+    with pytest.raises(ConfigError, match=r"w.yaml: weight: Input should be a finite number \(got inf\)"):
+        load_yaml_as(Weighted, _write(tmp_path / "w.yaml", "weight: .inf\n"), ConfigError)
+
+
 def test_load_yaml_as_raises_the_given_error(tmp_path):
     with pytest.raises(ConfigError, match="none.yaml: file not found"):
         load_yaml_as(_Point, tmp_path / "none.yaml", ConfigError)

@@ -3,7 +3,7 @@ become :class:`~csmaturity.errors.Problem`\\ s with key paths.
 
 The maturity model, a client's answers file and the health-score config are each a
 :class:`StrictModel`: unknown keys are refused (a typo in a copied file is reported,
-not ignored) and a loaded document is immutable. :func:`schema_problems` turns a
+not ignored), infinite and NaN numbers are refused, and a loaded document is immutable. :func:`schema_problems` turns a
 pydantic ``ValidationError`` into one problem per error, located by a key path such as
 ``questions[touch_model].options[built].points``; :func:`load_yaml_as` reads and
 validates a whole file in one call.
@@ -25,9 +25,10 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class StrictModel(BaseModel):
-    """Base of every YAML schema: unknown keys are errors; instances are frozen."""
+    """Base of every YAML schema: unknown keys are errors, numbers are finite (YAML's
+    ``.inf`` and ``.nan`` never mean a weight or a threshold); instances are frozen."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def loc_to_path(loc: tuple[Any, ...], data: Any = None) -> str:
