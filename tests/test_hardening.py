@@ -342,3 +342,24 @@ def test_characters_outside_the_font_and_the_bmp_render_everywhere(tmp_path, roo
     assert name in html and note in html
     book = load_workbook(out.xlsx)
     assert any(name in str(cell.value) for ws in book for row in ws.iter_rows() for cell in row if cell.value)
+
+
+def test_portfolio_spreadsheets_keep_client_text_as_text(tmp_path, model):
+    from openpyxl import load_workbook
+
+    from csmaturity.portfolio.report import summarise_portfolio, write_portfolio
+
+    def result(cid, name, industry, overall):
+        return {"client": {"id": cid, "name": name, "industry": industry, "assessment_date": "2026-10-01",
+                           "language": "en", "profile": {"business_model": "B2B", "arr_band": "1-10M", "customers": 1,
+                                                         "cs_headcount": 1}},
+                "overall": overall, "level": {"id": model.levels[0].id}, "coverage": 1.0, "provisional": False,
+                "dimensions": {d.id: overall for d in model.dimensions}, "top_gaps": [], "benchmark": {}}
+
+    results = [result("evil", "=cmd|' /C calc'!A0", "=1+1", 10), result("plain", "Acme", "@SUM(1)", 20)]
+    outputs = write_portfolio(summarise_portfolio(results, model, "en"), model, tmp_path, "en")
+    csv = outputs.csv.read_text(encoding="utf-8")
+    assert "'=cmd|' /C calc'!A0" in csv and "'=1+1" in csv and "'@SUM(1)" in csv
+    sheet = load_workbook(outputs.xlsx)["clients"]
+    cells = {cell.value: cell.data_type for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)}
+    assert cells["=cmd|' /C calc'!A0"] == "s" and cells["=1+1"] == "s"  # text, not a formula

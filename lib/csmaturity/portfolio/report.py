@@ -12,6 +12,7 @@ import pandas as pd
 from .._version import __version__
 from ..i18n import labels
 from ..io.files import atomic_path, atomic_write
+from ..io.sheets import XLSX_OPTIONS, csv_text
 from ..model import MaturityModel
 from .compute import MAX_CLIENT_ROWS, cohort_comparison, common_gaps, dimension_scores, level_distribution
 from .ranking import DEFAULT_MIN_GROUP, DEFAULT_SEGMENT, Ranking, latest_results, rank_portfolio
@@ -101,11 +102,11 @@ def write_portfolio(summary: PortfolioSummary, model: MaturityModel, out_dir: st
     L = labels(lang)["portfolio"]
     out = Path(out_dir)
     dim_names = {d.id: d.name.get(lang) for d in model.dimensions}
-    csv = atomic_write(out / "portfolio.csv", summary.table.to_csv())
-    pct_csv = atomic_write(out / "portfolio_percentiles.csv", summary.percentiles.to_csv())
+    csv = atomic_write(out / "portfolio.csv", csv_text(summary.table))
+    pct_csv = atomic_write(out / "portfolio_percentiles.csv", csv_text(summary.percentiles))
     xlsx = out / "portfolio.xlsx"
     with atomic_path(xlsx) as tmp:
-        with pd.ExcelWriter(tmp, engine="xlsxwriter") as writer:
+        with pd.ExcelWriter(tmp, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}) as writer:
             summary.table.rename(columns=dim_names).to_excel(writer, sheet_name="clients")
             summary.percentiles.rename(columns=dim_names).to_excel(writer, sheet_name="percentiles")
             summary.levels.to_excel(writer, sheet_name="levels")
