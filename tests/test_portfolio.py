@@ -102,12 +102,12 @@ def test_a_ranking_checks_its_segment_and_minimum_group_once(results, model):
     # The same rule however the ranking is made: directly from a table, or for the percentiles alone.
     table = portfolio_table(results, model)
     with pytest.raises(ValueError, match="at least 2"):
-        Ranking(table, ("kpis",), "business_model", 1)
+        Ranking(table=table, dimensions=("kpis",), segment="business_model", min_group=1)
     with pytest.raises(ValueError, match="portfolio_segment"):
         segment_percentiles(table, ["kpis"], "country")
     # A segment the table does not have is named as missing data.
     with pytest.raises(DataError, match="lacks column.*arr_band"):
-        Ranking(table.drop(columns="arr_band"), ("kpis",), "arr_band")
+        Ranking(table=table.drop(columns="arr_band"), dimensions=("kpis",), segment="arr_band")
     assert SEGMENTS == ("business_model", "industry", "arr_band")
 
 

@@ -67,7 +67,7 @@ def _midrank_percentile(values: pd.Series) -> pd.Series:
     return 100 * (below + 0.5 * ties) / (n - 1)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, kw_only=True)
 class Ranking:
     """A portfolio's clients ranked within segments.
 
@@ -175,7 +175,7 @@ def segment_percentiles(
     min_group: int = DEFAULT_MIN_GROUP,
 ) -> pd.DataFrame:
     """:attr:`Ranking.percentiles` of a portfolio table."""
-    return Ranking(table, tuple(dimensions), segment, min_group).percentiles
+    return Ranking(table=table, dimensions=tuple(dimensions), segment=segment, min_group=min_group).percentiles
 
 
 def client_percentiles(percentiles: pd.DataFrame, client_id: str) -> dict[str, float | None] | None:
@@ -265,11 +265,11 @@ def rank_portfolio(
     dimensions = tuple(d.id for d in model.dimensions)
     if not isinstance(portfolio, pd.DataFrame):
         table = portfolio_table(latest_results(portfolio, model, client), model, lang)
-        return Ranking(table, dimensions, segment, min_group)
+        return Ranking(table=table, dimensions=dimensions, segment=segment, min_group=min_group)
     table = portfolio[~portfolio.index.duplicated(keep="last")]
     if client is not None:
         # The table's own columns only: a column it lacks is reported, not filled in.
         mine = portfolio_table([client], model, lang).reindex(columns=table.columns)
         others = table.drop(index=mine.index, errors="ignore")
         table = pd.concat([others, mine]).sort_index() if len(others) else mine
-    return Ranking(table, dimensions, segment, min_group)
+    return Ranking(table=table, dimensions=dimensions, segment=segment, min_group=min_group)

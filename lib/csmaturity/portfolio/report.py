@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["PortfolioOutputs", "PortfolioSummary", "summarise_portfolio", "portfolio_figures", "write_portfolio"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PortfolioOutputs:
     csv: Path
     percentiles_csv: Path
@@ -31,7 +31,7 @@ class PortfolioOutputs:
     html: Path
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, kw_only=True)
 class PortfolioSummary:
     """Every table of the portfolio report; the clients are those of ``ranking``."""
 
@@ -121,4 +121,4 @@ def write_portfolio(summary: PortfolioSummary, model: MaturityModel, out_dir: st
         percentiles_note=L["percentiles_note"].format(segment=L["segments"][summary.segment], min_group=summary.min_group),
     ), "portfolio.html.j2", common=[shared_wording(model, lang)])
     page = atomic_write(out / "portfolio.html", html)
-    return PortfolioOutputs(csv, pct_csv, xlsx, page)
+    return PortfolioOutputs(csv=csv, percentiles_csv=pct_csv, xlsx=xlsx, html=page)
