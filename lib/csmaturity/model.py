@@ -71,17 +71,21 @@ class LocalText(_Strict):
         return getattr(self, check_language(lang))
 
 
+#: Largest weight or number of points: scores multiply and add them, and a model with
+#: weights near the float limit (1e308) would score infinity instead of a number.
+MAX_NUMBER = 1_000_000
+
 class Dimension(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: LocalText
     description: LocalText | None = None
-    weight: float = Field(ge=0)
+    weight: float = Field(ge=0, le=MAX_NUMBER)
 
 
 class Option(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: LocalText
-    points: float = Field(ge=0)
+    points: float = Field(ge=0, le=MAX_NUMBER)
     #: Chosen alone only (e.g. "none of these"): cannot be combined in a multi choice.
     exclusive: bool = False
 
@@ -118,10 +122,10 @@ class Question(_Strict):
     type: QuestionType
     text: LocalText
     help: LocalText | None = None
-    weight: float = Field(default=1.0, ge=0)
+    weight: float = Field(default=1.0, ge=0, le=MAX_NUMBER)
     options: list[Option] = Field(default_factory=list)
     #: Multi choice: points are summed and capped here (default: sum of all points).
-    max_points: float | None = Field(default=None, gt=0)
+    max_points: float | None = Field(default=None, gt=0, le=MAX_NUMBER)
     scale: Scale | None = None
     #: Whether "don't know" is an answer; see :attr:`accepts_dont_know`.
     allow_dont_know: bool = True
