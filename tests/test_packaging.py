@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -63,3 +64,39 @@ def test_wheel_ships_model_and_templates(root, tmp_path):
     assert "csmaturity/notebooks/diagnosis.ipynb" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "csmaturity = csmaturity.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    samples = {n.removeprefix("csmaturity/data/sample/") for n in names if n.startswith("csmaturity/data/sample/")}
+    assert {"accounts.csv", "survey_ja_cp932.csv", "clients/hikari-cloud.yaml"} <= samples
+
+    # Installed from the wheel (unpacked, first on the path), the kit finds its shipped
+    # files inside the package, wherever it runs.
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    code = ("from csmaturity.io.resources import sample_path, shipped_path\n"
+            "print(sample_path('clients/hikari-cloud.yaml'), shipped_path('notebooks/diagnosis.ipynb'))")
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    client, notebook = proc.stdout.split()
+    package = site / "csmaturity"
+    assert (client, notebook) == (str(package / "data/sample/clients/hikari-cloud.yaml"),
+                                  str(package / "notebooks/diagnosis.ipynb"))
+
+
+def test_every_package_of_the_kit_imports_first(root):
+    # Each subpackage imported into a fresh kit (third-party modules stay loaded): an
+    # import cycle shows only when its package is the first of the kit to be imported.
+    code = """
+import importlib, pkgutil, sys
+import csmaturity
+names = [m.name for m in pkgutil.walk_packages(csmaturity.__path__, "csmaturity.") if m.ispkg]
+for name in names:
+    for loaded in [m for m in sys.modules if m == "csmaturity" or m.startswith("csmaturity.")]:
+        del sys.modules[loaded]
+    try:
+        importlib.import_module(name)
+    except Exception as exc:
+        sys.exit(f"{name}: {type(exc).__name__}: {exc}")
+print(len(names))
+"""
+    proc = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert int(proc.stdout) >= 10

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, Sequence
 from ..io.files import atomic_path, atomic_write
 from ..io.resources import shipped_path
 from ..plotting.style import EMBEDDED_FAMILY, font_face_css
-from ..report.html import FONT_CSS_MARKER
 
 if TYPE_CHECKING:
     from nbconvert import HTMLExporter
@@ -29,8 +28,9 @@ if TYPE_CHECKING:
 __all__ = ["export_audit_html", "audit_exporter", "run_diagnosis_notebook", "OFFLINE_TEMPLATE", "default_notebook"]
 
 #: An nbconvert template: the lab look without any script or style fetched from a CDN,
-#: and the report's embedded Japanese font put first in the lab font stacks (the
-#: marker is replaced by the font once the page text is known).
+#: and the report's embedded Japanese font put first in the lab font stacks. The
+#: exporter puts the report's font marker in place of ``FONT_CSS_MARKER``, and the
+#: page's font subset in place of that marker once the page text is known.
 OFFLINE_TEMPLATE = """\
 {%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
@@ -47,7 +47,7 @@ FONT_CSS_MARKER
 }
 </style>
 {%- endblock html_head_css -%}
-""".replace("FONT_CSS_MARKER", FONT_CSS_MARKER).replace("EMBEDDED", EMBEDDED_FAMILY)
+""".replace("EMBEDDED", EMBEDDED_FAMILY)
 
 
 def default_notebook() -> Path:
@@ -62,8 +62,12 @@ def audit_exporter() -> "HTMLExporter":
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
+    # Imported here, not at the top: csmaturity.report re-exports this module's functions.
+    from ..report.html import FONT_CSS_MARKER
+
+    template = OFFLINE_TEMPLATE.replace("FONT_CSS_MARKER", FONT_CSS_MARKER)
     return HTMLExporter(
-        extra_loaders=[DictLoader({"csmaturity_offline.html.j2": OFFLINE_TEMPLATE})],
+        extra_loaders=[DictLoader({"csmaturity_offline.html.j2": template})],
         template_file="csmaturity_offline.html.j2",
         exclude_input=True,
         exclude_input_prompt=True,
@@ -79,6 +83,8 @@ def export_audit_html(notebook: str | Path, html_path: str | Path, *, common: Se
     :func:`csmaturity.plotting.style.font_face_css`).
     """
     import nbformat
+
+    from ..report.html import FONT_CSS_MARKER
 
     body, _ = audit_exporter().from_notebook_node(nbformat.read(str(notebook), as_version=4))
     return atomic_write(html_path, body.replace(FONT_CSS_MARKER, font_face_css(body, common=common)))
