@@ -12,6 +12,9 @@ Layout of a batch folder ``OUT``::
 
 Each client runs in a worker process (or a Dask worker) and returns a
 :class:`ClientOutcome`; an exception, even a crashed worker, fails that client only.
+With ``workers=1`` the clients run one after another in the calling process: no
+worker to start, the same outcomes, logs, state and summary; an exception still
+fails its client only, but a crash of the process ends the batch.
 Reports are written atomically, so an interrupted batch leaves no half-written
 report, and ``resume=True`` skips clients whose inputs, model and kit version match
 the state of their last good report.
@@ -287,8 +290,9 @@ def run_batch(
     portfolio_segment: str = "business_model",
     portfolio_min_group: int = DEFAULT_MIN_GROUP,
 ) -> BatchResult:
-    """Diagnose every client; see the module docstring. ``scheduler`` is the address of
-    a Dask distributed scheduler to run on instead of local processes.
+    """Diagnose every client; see the module docstring. ``workers`` local processes run
+    the clients (default: one per core; ``1`` runs them in this process), or
+    ``scheduler``, the address of a Dask distributed scheduler, sends them to its workers.
 
     ``portfolio`` (results files or batch folders, e.g. last quarter's batch) adds each
     client's percentile within its ``portfolio_segment`` to its report. It is read
@@ -323,6 +327,8 @@ def run_batch(
     try:
         if scheduler:
             _run_on_dask(jobs, scheduler, engine, model_path, done)
+        elif workers == 1:
+            _run_in_process(jobs, done)
         else:
             _run_on_processes(jobs, workers, engine, model_path, done)
     finally:
@@ -332,6 +338,20 @@ def run_batch(
     result = BatchResult(outcomes, out, time.perf_counter() - started)
     atomic_write(out / "batch_summary.csv", result.summary().to_csv())
     return result
+
+
+def _run_in_process(jobs: list[ClientJob], done: Callable[[ClientOutcome], None]) -> None:
+    """Run jobs one after another in this process. No :func:`warm_up`: it is a worker's
+    (it freezes the garbage collector's view of the process); the caches fill on the
+    first client all the same. A kept kernel lives as long as the batch, as in a worker."""
+    try:
+        for job in jobs:
+            done(run_client(job))
+    finally:
+        kernel = getattr(_kernels, "kernel", None)
+        if kernel is not None:
+            kernel.shutdown()
+            _kernels.kernel = None
 
 
 def _run_on_processes(jobs: list[ClientJob], workers: int, engine: Engine, model_file: str | None,
