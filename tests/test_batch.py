@@ -270,8 +270,9 @@ def test_a_killed_worker_costs_a_retry_not_a_report(tmp_path, model):
     stale = out / clients[-1].stem / f".{clients[-1].stem}.en.report.0123456789ab.part.html"
     stale.parent.mkdir(parents=True)
     stale.write_text("<html>half a report", encoding="utf-8")  # as a killed worker leaves it
-    batch = subprocess.Popen([sys.executable, "-m", "csmaturity", "batch", str(tmp_path / "clients"), "--out", str(out),
-                              "--workers", "2", "--no-progress"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    command = [sys.executable, "-m", "csmaturity", "batch", str(tmp_path / "clients"), "--out", str(out),
+               "--workers", "2", "--no-progress"]
+    batch = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while not list((out / "state").glob("*.json")) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -325,7 +326,8 @@ def test_papermill_engine_on_dask_threads_keeps_a_kernel_per_thread(clients, tmp
     good = [p for p in clients if p.stem != "broken-co"]
     # One worker process running two clients at a time: each thread needs its own kernel.
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as cluster:
-        result = run_batch(good, tmp_path / "out", engine="papermill", scheduler=cluster.scheduler_address, progress=False)
+        result = run_batch(good, tmp_path / "out", engine="papermill", scheduler=cluster.scheduler_address,
+                           progress=False)
     assert [o.status for o in result.outcomes] == ["ok"] * len(good)
     local = run_batch(good, tmp_path / "local", workers=1, progress=False)
     assert [o.overall for o in result.outcomes] == [o.overall for o in local.outcomes]

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from csmaturity.cli import main
+
 from tiny_model import answers_dict, tiny_model_dict
 
 

@@ -8,8 +8,8 @@ import re
 
 from fontTools.ttLib import TTFont
 
-from csmaturity.report.html import shared_wording
 from csmaturity.plotting.style import font_face_css, japanese_font_path
+from csmaturity.report.html import shared_wording
 
 FACE = re.compile(r"@font-face \{ font-family: '([^']+)'; src: url\(data:font/ttf;base64,([A-Za-z0-9+/=]+)\) "
                   r"format\('truetype'\); unicode-range: ([^;]+); \}")

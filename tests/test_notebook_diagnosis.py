@@ -15,11 +15,12 @@ import re
 
 import papermill as pm
 import pytest
-from conftest import CLIENTS, ROOT, SAMPLE
 
 import csmaturity as cm
 from csmaturity.notebook.kernel import KeptKernel
 from csmaturity.report import build_report, run_diagnosis_notebook
+
+from conftest import CLIENTS, ROOT, SAMPLE
 
 NOTEBOOK = ROOT / "notebooks" / "diagnosis.ipynb"
 SAMPLE_DATA = {"accounts_file": SAMPLE / "accounts.csv", "survey_file": SAMPLE / "survey_ja_cp932.csv"}
@@ -46,7 +47,8 @@ def test_parameters_are_documented():
                            "previous_file", "previous_survey_file", "portfolio_paths", "portfolio_segment",
                            "portfolio_min_group"}
     assert all(p["help"] for p in params.values())
-    assert params["portfolio_min_group"]["inferred_type_name"] == "int" and params["portfolio_min_group"]["default"] == "5"
+    min_group = params["portfolio_min_group"]
+    assert min_group["inferred_type_name"] == "int" and min_group["default"] == "5"
 
 
 def test_notebook_has_no_stored_outputs():

@@ -60,7 +60,8 @@ def test_notebook_has_stored_summaries(name):
     outputs = [o for c in code for o in c["outputs"]]
     assert outputs and not any(o["output_type"] == "error" for o in outputs)
     assert "widgets" not in nb["metadata"]
-    summaries = ["".join(o["data"]["text/plain"]) for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    widgets = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    summaries = ["".join(o["data"]["text/plain"]) for o in widgets]
     assert summaries and all("\n" not in s and len(s) < 300 for s in summaries)
 
 

@@ -6,10 +6,10 @@ import os
 import re
 import subprocess
 import sys
-import tomllib
 import zipfile
 
 import pytest
+import tomllib
 import yaml
 from packaging.requirements import Requirement
 
@@ -18,9 +18,11 @@ def _normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _pip_requirements(root) -> dict[str, str]:
+def _pip_requirements(root, *, dev: bool = False) -> dict[str, str]:
+    """The dependencies, with ``dev`` also the dev extra (the conda environment has both)."""
     project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    reqs = [Requirement(r) for r in project["dependencies"]]
+    listed = [*project["dependencies"], *(project["optional-dependencies"]["dev"] if dev else [])]
+    reqs = [Requirement(r) for r in listed]
     return {_normalise(r.name): str(r.specifier) for r in reqs}
 
 
@@ -38,7 +40,7 @@ def _conda_requirements(root) -> dict[str, str]:
 
 
 def test_environment_yml_matches_pyproject(root):
-    pip, conda = _pip_requirements(root), _conda_requirements(root)
+    pip, conda = _pip_requirements(root, dev=True), _conda_requirements(root)
     assert sorted(set(pip) - set(conda)) == [], "in pyproject.toml but not environment.yml"
     assert sorted(set(conda) - set(pip)) == [], "in environment.yml but not pyproject.toml"
     assert {k: v for k, v in pip.items() if conda[k] != v} == {}, "version bounds differ"
@@ -53,7 +55,8 @@ def test_named_packages_are_dependencies(root):
 @pytest.mark.slow
 def test_wheel_ships_model_and_templates(root, tmp_path):
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(root), "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path)],
+        [sys.executable, "-m", "pip", "wheel", str(root), "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(tmp_path)],
         check=True,
     )
     (wheel,) = tmp_path.glob("csmaturity-*.whl")
@@ -74,7 +77,8 @@ def test_wheel_ships_model_and_templates(root, tmp_path):
     code = ("from csmaturity.io.resources import sample_path, shipped_path\n"
             "print(sample_path('clients/hikari-cloud.yaml'), shipped_path('notebooks/diagnosis.ipynb'))")
     env = {**os.environ, "PYTHONPATH": str(site)}
-    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          check=True)
     client, notebook = proc.stdout.split()
     package = site / "csmaturity"
     assert (client, notebook) == (str(package / "data/sample/clients/hikari-cloud.yaml"),

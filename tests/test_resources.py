@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import CLIENTS, ROOT, SAMPLE
 
 import csmaturity as cm
 from csmaturity.io.resources import default_output_dir, sample_path, shipped_path
 from csmaturity.notebook import optional
+
+from conftest import CLIENTS, ROOT, SAMPLE
 
 
 def test_sample_path_finds_the_sample_data_of_the_checkout():

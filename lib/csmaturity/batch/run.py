@@ -32,10 +32,11 @@ import signal
 import threading
 import time
 import traceback
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
@@ -44,13 +45,14 @@ from ..answers import load_answers
 from ..assessment import input_hash
 from ..errors import ValidationFailed
 from ..io.files import atomic_write, safe_name
-from ..portfolio import DEFAULT_MIN_GROUP, load_results, read_portfolio
 from ..io.resources import shipped_path
+from ..portfolio import DEFAULT_MIN_GROUP, load_results, read_portfolio
 
 if TYPE_CHECKING:
     from ..notebook.kernel import KeptKernel
 
-__all__ = ["Engine", "ClientJob", "ClientOutcome", "BatchResult", "run_client", "run_batch", "expand_client_paths", "NOTEBOOK"]
+__all__ = ["Engine", "ClientJob", "ClientOutcome", "BatchResult", "run_client", "run_batch", "expand_client_paths",
+           "NOTEBOOK"]
 
 Engine = Literal["papermill", "direct"]
 NOTEBOOK = shipped_path("notebooks/diagnosis.ipynb")
@@ -149,7 +151,7 @@ def _init_worker(engine: Engine, model_file: str | None) -> None:
 _kernels = threading.local()
 
 
-def _kept_kernel(model_file: str | None, log_dir: Path) -> "KeptKernel":
+def _kept_kernel(model_file: str | None, log_dir: Path) -> KeptKernel:
     """This thread's kept kernel (a Dask worker runs several clients at once, one per
     thread), warmed like a direct worker and started on its first notebook; what the
     kernel process prints goes to ``log_dir/kernel-<pid>-<thread>.log``."""
@@ -196,7 +198,8 @@ def run_client(job: ClientJob) -> ClientOutcome:
         if key != safe_name(Path(job.client_file).stem):
             log = _logger(out_dir, key)
         digest = input_hash(model, answers, [*answers.data_files.values(), *filter(None, [job.portfolio_file])])
-        state = {"input_hash": digest, "model": model.ref, "kit_version": __version__, "engine": job.engine, "lang": job.lang,
+        state = {"input_hash": digest, "model": model.ref, "kit_version": __version__, "engine": job.engine,
+                 "lang": job.lang,
                  "portfolio": [job.portfolio_segment, job.portfolio_min_group] if job.portfolio_file else None}
         previous = _read_state(_state_path(out_dir, key))
         if job.resume and previous and {k: previous.get(k) for k in state} == state and _outputs_exist(previous):
@@ -212,7 +215,8 @@ def run_client(job: ClientJob) -> ClientOutcome:
                 stale.unlink(missing_ok=True)
             runner = _run_papermill if job.engine == "papermill" else _run_direct
             outcome.outputs = runner(job, client_dir)
-            atomic_write(_state_path(out_dir, key), json.dumps({**state, "outputs": outcome.outputs}, ensure_ascii=False, indent=2))
+            atomic_write(_state_path(out_dir, key),
+                         json.dumps({**state, "outputs": outcome.outputs}, ensure_ascii=False, indent=2))
             outcome.status = "ok"
             log.info("done: %s", outcome.outputs)
         outcome.results_json = outcome.outputs.get("results_json")
@@ -222,7 +226,7 @@ def run_client(job: ClientJob) -> ClientOutcome:
     except ValidationFailed as exc:
         outcome.error = str(exc)
         log.error("invalid input:\n%s", exc)
-    except Exception as exc:  # noqa: BLE001 - one client's failure must not stop the batch
+    except Exception as exc:  # one client's failure must not stop the batch
         outcome.error = f"{type(exc).__name__}: {exc}"
         log.error("failed:\n%s", traceback.format_exc())
     outcome.seconds = time.perf_counter() - started
@@ -252,7 +256,9 @@ def _run_direct(job: ClientJob, client_dir: Path) -> dict[str, str]:
     from ..report import build_report
 
     # Read once per worker, not once per client.
-    portfolio = _portfolio_at(job.portfolio_file, Path(job.portfolio_file).stat().st_mtime_ns) if job.portfolio_file else None
+    portfolio = None
+    if job.portfolio_file:
+        portfolio = _portfolio_at(job.portfolio_file, Path(job.portfolio_file).stat().st_mtime_ns)
     written = build_report(job.client_file, out_dir=client_dir, lang=job.lang, model_file=job.model_file,
                            portfolio=portfolio, portfolio_segment=job.portfolio_segment,
                            portfolio_min_group=job.portfolio_min_group)
@@ -322,7 +328,8 @@ def run_batch(
     def done(outcome: ClientOutcome) -> None:
         outcomes.append(outcome)
         bar.update(1)
-        bar.set_postfix(ok=sum(o.status != "failed" for o in outcomes), failed=sum(o.status == "failed" for o in outcomes))
+        failed = sum(o.status == "failed" for o in outcomes)
+        bar.set_postfix(ok=len(outcomes) - failed, failed=failed)
 
     try:
         if scheduler:
