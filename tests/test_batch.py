@@ -161,7 +161,6 @@ def test_both_engines_give_the_same_scores_and_report(clients, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("notebooks")
 def test_papermill_failure_keeps_the_partial_notebook(clients, tmp_path):
     psutil = pytest.importorskip("psutil")
     # Valid answers, but the accounts table they name lacks every required column:
@@ -197,7 +196,6 @@ def test_batch_on_a_dask_local_cluster(clients, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("notebooks")
 def test_portfolio_notebook_summarises_a_batch(clients, tmp_path, root):
     import papermill as pm
 
@@ -287,7 +285,6 @@ def test_a_killed_worker_costs_a_retry_not_a_report(tmp_path, model):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("notebooks")
 def test_batch_ranks_clients_among_a_portfolio_in_both_engines(clients, tmp_path):
     good = [p for p in clients if p.stem != "broken-co"]
     last_quarter = tmp_path / "q3"

@@ -266,7 +266,6 @@ def test_cli_portfolio_files_segment_and_errors(portfolio, tmp_path, capsys):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("notebooks")
 def test_the_notebook_ranks_the_client_as_the_library_does(portfolio, b2b_report, tmp_path, capsys):
     folder = write_portfolio_folder(portfolio, tmp_path / "batch")
     out = tmp_path / "nb"

@@ -159,7 +159,7 @@ def _kept_kernel(model_file: str | None, log_dir: Path) -> KeptKernel:
 
     kernel = getattr(_kernels, "kernel", None)
     if kernel is None:
-        warm = f"from csmaturity.batch import warm_up\nwarm_up('direct', {model_file!r})"
+        warm = f"from csmaturity.batch.run import warm_up\nwarm_up('direct', {model_file!r})"
         stderr = log_dir / f"kernel-{os.getpid()}-{threading.get_ident()}.log"
         kernel = _kernels.kernel = KeptKernel(warm_code=warm, stderr_file=stderr)
     return kernel
