@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out/demo
 
-.PHONY: demo test install clean bench
+.PHONY: demo test test-fast lint install clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,16 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/csmaturity demo --out $(OUT)
 
-test: $(STAMP)
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test: lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+# The inner loop: the suite less the notebooks and kernels (marker slow) and the
+# worker processes (marker pool).
+test-fast: lint
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not slow and not pool"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/metrics.py

@@ -143,7 +143,8 @@ def main() -> None:
         print(f"ratio CLI loop / direct engine:         {cli / direct:6.1f}   (target >= 25)")
         for n in args.memory:
             seconds, parent, worker = direct_memory(n, tmp)
-            print(f"direct N={n:4d}: {seconds:.3f} s/client, peak RSS parent {parent:6.0f} MiB, worker {worker:6.0f} MiB")
+            print(f"direct N={n:4d}: {seconds:.3f} s/client, "
+                  f"peak RSS parent {parent:6.0f} MiB, worker {worker:6.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import argparse
 import time
-from typing import Callable
+from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -40,8 +41,8 @@ def survey_metrics(n: int, repeat: int, rng: np.random.Generator) -> None:
     print(f"  {'metric':<22}{'metric s':>10}{'bincount s':>12}{'ratio':>8}")
     for label, function, lo, hi in (("NPS 0-10", nps, 0, 10), ("CES 1-7", ces, 1, 7), ("NRS 1-5", nrs, 1, 5)):
         answers = rng.integers(lo, hi + 1, size=n)
-        floor = best_of(repeat, lambda: np.bincount(answers, minlength=hi + 1))
-        took = best_of(repeat, lambda: function(answers))
+        floor = best_of(repeat, partial(np.bincount, answers, minlength=hi + 1))
+        took = best_of(repeat, partial(function, answers))
         print(f"  {label + ' (int64)':<22}{took:>10.4f}{floor:>12.4f}{took / floor:>7.2f}x")
     with_blanks = rng.integers(0, 11, size=n).astype(np.float64)
     with_blanks[rng.random(n) < 0.02] = np.nan
@@ -65,7 +66,7 @@ def drivers(n: int, n_items: int, repeat: int, rng: np.random.Generator) -> None
     for label, kwargs in (("overall, correlation", {}),
                           ("overall, regression", {"importance": "regression"}),
                           ("overall + high/low value", {"segment_by": "arr"})):
-        took = best_of(repeat, lambda: key_drivers(survey, items, **kwargs))
+        took = best_of(repeat, partial(key_drivers, survey, items, **kwargs))
         verdict = "under 1 s" if took < 1 else "OVER 1 s"
         print(f"  {label:<28}{took:>8.3f} s  ({verdict})")
 

@@ -37,9 +37,9 @@ import datetime as dt
 import io
 import math
 import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
 
 import xlsxwriter
 

@@ -7,6 +7,7 @@ import yaml
 
 from csmaturity import AnswersError, load_answers, parse_answers, parse_model
 from csmaturity.answers import blank_answers_yaml, check_unique_client_ids
+
 from tiny_model import answers_dict, tiny_model_dict
 
 GOOD = {"q1": "x", "q2": ["m1"], "q3": 3, "q4": "yes"}
@@ -25,7 +26,8 @@ def _messages(data, model) -> list[str]:
 
 def test_good_file_round_trip(tmp_path, tiny):
     path = tmp_path / "c.yaml"
-    path.write_text(yaml.safe_dump(answers_dict({**GOOD, "q1": {"answer": "y", "evidence": " board deck p.3 "}})), encoding="utf-8")
+    data = answers_dict({**GOOD, "q1": {"answer": "y", "evidence": " board deck p.3 "}})
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
     answers = load_answers(path, tiny)
     assert answers.answers == {"q1": "y", "q2": ["m1"], "q3": 3, "q4": "yes"}
     assert answers.evidence == {"q1": "board deck p.3"}
@@ -140,7 +142,8 @@ def test_duplicate_client_ids_across_files(tmp_path, tiny):
         path.write_text(yaml.safe_dump(answers_dict(GOOD)), encoding="utf-8")
         files.append(load_answers(path, tiny))
     (problem,) = check_unique_client_ids(files)
-    assert problem.file.endswith("b.yaml") and "duplicate client id 'c1'" in problem.message and "a.yaml" in problem.message
+    assert problem.file.endswith("b.yaml")
+    assert "duplicate client id 'c1'" in problem.message and "a.yaml" in problem.message
 
 
 def test_blank_answers_file_lists_every_question_and_loads_once_filled(tiny, model):

@@ -1,9 +1,15 @@
-"""Batch runs: fault isolation, resume, both engines agreeing, Dask."""
+"""Batch runs: fault isolation, resume, both engines agreeing, Dask.
+
+The quick tests run the batch in this process (``workers=1``); those marked ``pool``
+need real worker processes (a process pool, Dask, a batch killed or interrupted).
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
+from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
@@ -36,7 +42,7 @@ def _results(out: Path, client_id: str) -> dict:
 
 def test_a_broken_client_does_not_stop_the_batch(clients, tmp_path, capsys):
     out = tmp_path / "out"
-    code = main(["batch", *map(str, clients), "--out", str(out), "--workers", "2", "--no-progress"])
+    code = main(["batch", *map(str, clients), "--out", str(out), "--workers", "1", "--no-progress"])
     printed = capsys.readouterr().out
     assert code == 1
     summary = pd.read_csv(out / "batch_summary.csv", index_col="key")
@@ -54,12 +60,12 @@ def test_a_broken_client_does_not_stop_the_batch(clients, tmp_path, capsys):
 def test_resume_skips_unchanged_and_reruns_changed(clients, tmp_path):
     good = [p for p in clients if p.stem != "broken-co"]
     out = tmp_path / "out"
-    first = run_batch(good, out, workers=2, progress=False)
+    first = run_batch(good, out, workers=1, progress=False)
     assert [o.status for o in first.outcomes] == ["ok"] * 3
     report = next((out / "sakura-logistics").glob("*.report.html"))
     stamp = report.stat().st_mtime_ns
 
-    again = run_batch(good, out, workers=2, resume=True, progress=False)
+    again = run_batch(good, out, workers=1, resume=True, progress=False)
     assert [o.status for o in again.outcomes] == ["skipped"] * 3
     assert report.stat().st_mtime_ns == stamp
     assert all(o.overall is not None for o in again.outcomes)  # skipped clients still report their scores
@@ -68,12 +74,12 @@ def test_resume_skips_unchanged_and_reruns_changed(clients, tmp_path):
     data = yaml.safe_load(changed.read_text(encoding="utf-8"))
     data["answers"]["touch_status"] = "built"
     changed.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    third = run_batch(good, out, workers=2, resume=True, progress=False)
+    third = run_batch(good, out, workers=1, resume=True, progress=False)
     status = {o.client_id: o.status for o in third.outcomes}
     assert status == {"midori-fintech": "skipped", "northwind-analytics": "ok", "sakura-logistics": "skipped"}
 
     report.unlink()  # a missing output forces a rerun even when the inputs match
-    fourth = run_batch(good, out, workers=2, resume=True, progress=False)
+    fourth = run_batch(good, out, workers=1, resume=True, progress=False)
     assert {o.client_id: o.status for o in fourth.outcomes}["sakura-logistics"] == "ok"
 
 
@@ -92,8 +98,52 @@ def test_resume_reruns_everything_when_the_model_changes(clients, tmp_path, mode
     assert [o.status for o in rerun.outcomes] == ["ok", "ok"]
 
 
+def test_one_worker_runs_the_clients_in_this_process(clients, tmp_path, monkeypatch):
+    import csmaturity.batch.run as batch_run
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("workers=1 started a process pool")
+
+    monkeypatch.setattr(batch_run.cf, "ProcessPoolExecutor", no_pool)
+    result = run_batch(clients, tmp_path / "out", workers=1, progress=False)
+    assert [(o.key, o.status) for o in result.outcomes] == [
+        ("broken-co", "failed"), ("midori-fintech", "ok"), ("northwind-analytics", "ok"), ("sakura-logistics", "ok")]
+    assert "answers.touch_status" in result.failed[0].error
+
+
+def _batch_record(out: Path) -> dict:
+    """What a batch leaves, with its folder written as OUT and no times: outcomes,
+    summary, state, logs and results."""
+
+    def plain(text: str) -> str:
+        return re.sub(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} ", "", text.replace(str(out), "OUT"), flags=re.M)
+
+    summary = pd.read_csv(out / "batch_summary.csv").drop(columns="seconds")
+    record = {"summary": plain(summary.to_csv(index=False))}
+    for path in sorted(out.rglob("*")):
+        if path.suffix in (".log", ".json") and path.is_file():
+            record[str(path.relative_to(out))] = plain(path.read_text(encoding="utf-8"))
+    return record
+
+
+@pytest.mark.pool
+def test_in_process_and_on_a_process_pool_the_batch_is_the_same(clients, tmp_path):
+    inline = run_batch(clients, tmp_path / "inline", workers=1, progress=False)
+    pooled = run_batch(clients, tmp_path / "pool", workers=2, progress=False)
+
+    def outcomes(result):
+        return [{k: v for k, v in asdict(o).items() if k not in ("seconds", "outputs", "results_json")}
+                for o in result.outcomes]
+
+    assert outcomes(inline) == outcomes(pooled)
+    assert [sorted(o.outputs) for o in inline.outcomes] == [sorted(o.outputs) for o in pooled.outcomes]
+    inline_record, pooled_record = _batch_record(tmp_path / "inline"), _batch_record(tmp_path / "pool")
+    assert "logs/broken-co.log" in inline_record and "state/sakura-logistics.json" in inline_record
+    assert inline_record == pooled_record
+
+
 @pytest.mark.slow
-@pytest.mark.xdist_group("notebooks")
+@pytest.mark.pool
 def test_both_engines_give_the_same_scores_and_report(clients, tmp_path):
     good = [p for p in clients if p.stem in ("midori-fintech", "sakura-logistics")]
     direct = run_batch(good, tmp_path / "direct", engine="direct", workers=2, progress=False)
@@ -111,8 +161,8 @@ def test_both_engines_give_the_same_scores_and_report(clients, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("notebooks")
 def test_papermill_failure_keeps_the_partial_notebook(clients, tmp_path):
+    psutil = pytest.importorskip("psutil")
     # Valid answers, but the accounts table they name lacks every required column:
     # the notebook fails part-way, after the assessment cells ran.
     source = next(p for p in clients if p.stem == "sakura-logistics")
@@ -123,7 +173,9 @@ def test_papermill_failure_keeps_the_partial_notebook(clients, tmp_path):
     client = source.parent / "bad-data-co.yaml"
     client.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     out = tmp_path / "out"
-    result = run_batch([client, source], out, engine="papermill", workers=2, progress=False)
+    before = {p.pid for p in psutil.Process().children()}
+    result = run_batch([client, source], out, engine="papermill", workers=1, progress=False)
+    assert {p.pid for p in psutil.Process().children()} <= before  # the batch's kept kernels went with it
     (outcome,) = result.failed
     assert outcome.client_id == "bad-data-co" and "bad_accounts.csv" in outcome.error
     (partial,) = (out / "bad-data-co").glob("*.failed.ipynb")
@@ -133,6 +185,7 @@ def test_papermill_failure_keeps_the_partial_notebook(clients, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.pool
 def test_batch_on_a_dask_local_cluster(clients, tmp_path):
     distributed = pytest.importorskip("distributed")
     good = [p for p in clients if p.stem != "broken-co"][:2]
@@ -144,13 +197,12 @@ def test_batch_on_a_dask_local_cluster(clients, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("notebooks")
 def test_portfolio_notebook_summarises_a_batch(clients, tmp_path, root):
     import papermill as pm
 
     good = [p for p in clients if p.stem != "broken-co"]
     out = tmp_path / "out"
-    run_batch(good, out, workers=2, progress=False)
+    run_batch(good, out, workers=1, progress=False)
     pm.execute_notebook(str(root / "notebooks" / "portfolio.ipynb"), str(tmp_path / "portfolio.ipynb"),
                         parameters={"batch_dir": str(out), "lang": "ja", "min_group": 2},
                         kernel_name="python3", progress_bar=False, cwd=str(tmp_path))
@@ -171,6 +223,7 @@ def test_portfolio_notebook_summarises_a_batch(clients, tmp_path, root):
 
 
 @pytest.mark.slow
+@pytest.mark.pool
 def test_ctrl_c_stops_soon_leaves_whole_reports_and_resume_finishes(tmp_path, model):
     import os
     import signal
@@ -201,13 +254,14 @@ def test_ctrl_c_stops_soon_leaves_whole_reports_and_resume_finishes(tmp_path, mo
     for key in finished:
         results = json.loads(next((out / key).glob("*.results.json")).read_text(encoding="utf-8"))
         assert results["client"]["id"] == key
-    resumed = run_batch(clients, out, workers=2, resume=True, progress=False)
+    resumed = run_batch(clients, out, workers=1, resume=True, progress=False)
     statuses = {o.key: o.status for o in resumed.outcomes}
     assert sorted(k for k, s in statuses.items() if s == "skipped") == finished
     assert sum(s == "ok" for s in statuses.values()) == len(clients) - len(finished)
 
 
 @pytest.mark.slow
+@pytest.mark.pool
 def test_a_killed_worker_costs_a_retry_not_a_report(tmp_path, model):
     import signal
     import subprocess
@@ -222,8 +276,9 @@ def test_a_killed_worker_costs_a_retry_not_a_report(tmp_path, model):
     stale = out / clients[-1].stem / f".{clients[-1].stem}.en.report.0123456789ab.part.html"
     stale.parent.mkdir(parents=True)
     stale.write_text("<html>half a report", encoding="utf-8")  # as a killed worker leaves it
-    batch = subprocess.Popen([sys.executable, "-m", "csmaturity", "batch", str(tmp_path / "clients"), "--out", str(out),
-                              "--workers", "2", "--no-progress"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    command = [sys.executable, "-m", "csmaturity", "batch", str(tmp_path / "clients"), "--out", str(out),
+               "--workers", "2", "--no-progress"]
+    batch = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while not list((out / "state").glob("*.json")) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -238,25 +293,24 @@ def test_a_killed_worker_costs_a_retry_not_a_report(tmp_path, model):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("notebooks")
 def test_batch_ranks_clients_among_a_portfolio_in_both_engines(clients, tmp_path):
     good = [p for p in clients if p.stem != "broken-co"]
     last_quarter = tmp_path / "q3"
-    run_batch(good, last_quarter, workers=2, progress=False)
+    run_batch(good, last_quarter, workers=1, progress=False)
     ranking = {"portfolio": [last_quarter], "portfolio_segment": "industry", "portfolio_min_group": 2}
-    direct = run_batch(good, tmp_path / "direct", workers=2, progress=False, **ranking)
+    direct = run_batch(good, tmp_path / "direct", workers=1, progress=False, **ranking)
     papermill = run_batch(good, tmp_path / "pm", engine="papermill", workers=2, progress=False, **ranking)
     assert not direct.failed and not papermill.failed
     for client in ("midori-fintech", "northwind-analytics", "sakura-logistics"):
         a, b = _results(tmp_path / "direct", client)["portfolio"], _results(tmp_path / "pm", client)["portfolio"]
         assert a == b and a["portfolio_size"] == 3 and a["segment"]["name"] == "industry"
     # Resume: an unchanged portfolio skips everyone, a changed one reranks everyone.
-    again = run_batch(good, tmp_path / "direct", workers=2, progress=False, resume=True, **ranking)
+    again = run_batch(good, tmp_path / "direct", workers=1, progress=False, resume=True, **ranking)
     assert {o.status for o in again.outcomes} == {"skipped"}
     extra = json.loads(next((last_quarter / "midori-fintech").glob("*.results.json")).read_text(encoding="utf-8"))
     extra["client"]["id"] = "another-co"
     (last_quarter / "another-co.results.json").write_text(json.dumps(extra), encoding="utf-8")
-    rerun = run_batch(good, tmp_path / "direct", workers=2, progress=False, resume=True, **ranking)
+    rerun = run_batch(good, tmp_path / "direct", workers=1, progress=False, resume=True, **ranking)
     assert {o.status for o in rerun.outcomes} == {"ok"}
     assert _results(tmp_path / "direct", "sakura-logistics")["portfolio"]["portfolio_size"] == 4
 
@@ -271,13 +325,14 @@ def test_batch_refuses_an_empty_portfolio_before_any_client(clients, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("notebooks")
+@pytest.mark.pool
 def test_papermill_engine_on_dask_threads_keeps_a_kernel_per_thread(clients, tmp_path):
     distributed = pytest.importorskip("distributed")
     good = [p for p in clients if p.stem != "broken-co"]
     # One worker process running two clients at a time: each thread needs its own kernel.
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as cluster:
-        result = run_batch(good, tmp_path / "out", engine="papermill", scheduler=cluster.scheduler_address, progress=False)
+        result = run_batch(good, tmp_path / "out", engine="papermill", scheduler=cluster.scheduler_address,
+                           progress=False)
     assert [o.status for o in result.outcomes] == ["ok"] * len(good)
     local = run_batch(good, tmp_path / "local", workers=1, progress=False)
     assert [o.overall for o in result.outcomes] == [o.overall for o in local.outcomes]

@@ -14,8 +14,15 @@ from matplotlib.font_manager import FontProperties, findfont
 
 import csmaturity as cm
 from csmaturity.plotting import charts
+from csmaturity.plotting.style import (
+    JA_FONT_FAMILY,
+    PALETTE,
+    apply_theme,
+    japanese_font_path,
+    register_japanese_font,
+    theme,
+)
 from csmaturity.report import compute_results, figure_svg
-from csmaturity.plotting.style import JA_FONT_FAMILY, PALETTE, apply_theme, japanese_font_path, register_japanese_font, theme
 
 from conftest import CLIENTS, SAMPLE
 
@@ -36,7 +43,8 @@ def test_japanese_font_resolves_to_the_bundled_ipaex_file():
 def test_the_theme_puts_the_japanese_font_first_after_seaborn():
     with theme():
         assert matplotlib.rcParams["font.family"][0] == JA_FONT_FAMILY
-        assert [c.lower() for c in matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]] == [c.lower() for c in PALETTE]
+        cycle = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
+        assert [c.lower() for c in cycle] == [c.lower() for c in PALETTE]
     apply_theme()
     assert matplotlib.rcParams["font.family"][0] == JA_FONT_FAMILY
 
@@ -61,7 +69,8 @@ def test_every_report_chart_is_a_figure(hikari):
     from csmaturity.report import report_figures
 
     figures = report_figures(hikari)
-    assert set(figures) == {"radar", "benchmark", "roadmap", "change", "loyalty", "health", "concentration", "drivers", "nps_nrs"}
+    assert set(figures) == {"radar", "benchmark", "roadmap", "change", "loyalty", "health", "concentration", "drivers",
+                            "nps_nrs"}
     for fig in figures.values():
         assert isinstance(fig, Figure)
         svg = figure_svg(fig)
@@ -123,7 +132,7 @@ def test_benchmark_chart_marks_what_the_client_has_lacks_or_does_not_know(client
     assessment = compute_results(CLIENTS / f"{client}.yaml").assessment
     table = assessment.benchmark
     ax = charts.benchmark_chart(assessment).axes[0]
-    row_y = dict(zip(table.index, range(len(table) - 1, -1, -1)))  # first row at the top
+    row_y = dict(zip(table.index, range(len(table) - 1, -1, -1), strict=True))  # first row at the top
     client_x = 1.09
     by_face = {}
     for coll in ax.collections:

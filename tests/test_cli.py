@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from csmaturity.cli import main
+
 from tiny_model import answers_dict, tiny_model_dict
 
 
@@ -120,7 +121,7 @@ def test_new_client_writes_a_file_and_will_not_overwrite(tmp_path, capsys):
 
 def test_demo_diagnoses_every_sample_client(tmp_path, capsys, model, sample_client_files):
     clients = sample_client_files[0].parent
-    assert main(["demo", "--clients", str(clients), "--out", str(tmp_path), "--workers", "2"]) == 0
+    assert main(["demo", "--clients", str(clients), "--out", str(tmp_path), "--workers", "1"]) == 0
     out = capsys.readouterr().out
     levels = set()
     for path in sample_client_files:

@@ -8,9 +8,9 @@ import re
 
 from fontTools.ttLib import TTFont
 
-from csmaturity.report.html import shared_wording
 from csmaturity.plotting.style import japanese_font_path
 from csmaturity.report.fonts import font_face_css
+from csmaturity.report.html import shared_wording
 
 FACE = re.compile(r"@font-face \{ font-family: '([^']+)'; src: url\(data:font/ttf;base64,([A-Za-z0-9+/=]+)\) "
                   r"format\('truetype'\); unicode-range: ([^;]+); \}")

@@ -70,7 +70,8 @@ def test_answers_typed_in_many_ways():
 
 def test_fraction_for_a_percentage_gets_a_hint():
     feedback = check("churn", "0.07")
-    assert not feedback.correct and "looks like a fraction" in feedback.message("en") and "%で答えて" in feedback.message("ja")
+    assert not feedback.correct
+    assert "looks like a fraction" in feedback.message("en") and "%で答えて" in feedback.message("ja")
 
 
 def test_break_even_corrects_the_article():

@@ -171,7 +171,8 @@ def test_template_dropdowns_protection_and_meta(tmp_path, model):
     assert source_of(f"D{at['leadership']}")[:2] == ["1 - まったくそうでない", "2"]
     assert source_of(f"D{at['kpi_defined:churn']}") == [TICK]
     # multi-choice questions have one tick row per option plus "don't know", no answer cell of their own
-    assert [k for k in at if k.startswith("kpi_defined:")] == [f"kpi_defined:{o.id}" for o in model.questions_by_id["kpi_defined"].options] + ["kpi_defined:dont_know"]
+    options = [f"kpi_defined:{o.id}" for o in model.questions_by_id["kpi_defined"].options]
+    assert [k for k in at if k.startswith("kpi_defined:")] == [*options, "kpi_defined:dont_know"]
     assert not any(f"D{at['kpi_defined']}" in dv.sqref for dv in ws.data_validations.dataValidation)
     # only the yellow cells can be typed into
     assert ws[f"D{at['touch_status']}"].protection.locked is False

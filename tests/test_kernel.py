@@ -12,7 +12,7 @@ import pytest
 from csmaturity.errors import MissingDependencyError
 from csmaturity.notebook.kernel import KeptKernel
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("notebooks")]
+pytestmark = pytest.mark.slow
 
 
 def _notebook(path: Path, *cells: str) -> Path:

@@ -6,6 +6,8 @@ import pytest
 import yaml
 
 from csmaturity import ModelError, load_model, parse_model
+from csmaturity.model import default_model_path
+
 from tiny_model import tiny_model_dict
 
 
@@ -132,7 +134,7 @@ def test_malformed_and_empty_model_files(tmp_path):
 
 
 def test_a_copied_and_extended_model_loads(tmp_path, model):
-    data = yaml.safe_load(open(str(__import__("csmaturity.model", fromlist=["x"]).default_model_path()), encoding="utf-8"))
+    data = yaml.safe_load(default_model_path().read_text(encoding="utf-8"))
     data["version"] = "1.1.0"
     data["dimensions"][0]["weight"] = 30
     data["questions"].append({

@@ -1,7 +1,11 @@
-"""The diagnosis notebook under papermill: every sample client, both languages.
+"""The diagnosis notebook under papermill.
 
-Each run starts a kernel, so the runs share one xdist group (one worker) instead of
-starving the two cores, and each is capped in time.
+The runs share one kept kernel (as a batch's papermill engine does), so they share an
+xdist group (one worker); the run with the notebook's defaults starts its own kernel,
+as a consultant's does. The notebook only calls the library, whose path writes every
+sample client's report (tests/test_cli.py, the demo) and gives the same scores in both
+languages (tests/test_report.py); here a ja client with its data files, an en client
+and an en client reported in ja show that the notebook writes the very same report.
 """
 
 from __future__ import annotations
@@ -11,18 +15,26 @@ import re
 
 import papermill as pm
 import pytest
-from conftest import CLIENTS, ROOT, SAMPLE
 
 import csmaturity as cm
 from csmaturity.notebook import run_diagnosis_notebook
+from csmaturity.notebook.kernel import KeptKernel
 from csmaturity.report import build_report
 
-NOTEBOOK = ROOT / "notebooks" / "diagnosis.ipynb"
-CLIENT_IDS = sorted(p.stem for p in CLIENTS.glob("*.yaml"))
-SAMPLE_DATA = {"accounts_file": SAMPLE / "accounts.csv", "survey_file": SAMPLE / "survey_ja_cp932.csv"}
-TIMEOUT = 120  # seconds per cell; a run takes about ten
+from conftest import CLIENTS, ROOT, SAMPLE
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("notebooks")]
+NOTEBOOK = ROOT / "notebooks" / "diagnosis.ipynb"
+SAMPLE_DATA = {"accounts_file": SAMPLE / "accounts.csv", "survey_file": SAMPLE / "survey_ja_cp932.csv"}
+TIMEOUT = 120  # seconds per cell; a run takes a few
+#: (client, report language)
+RUNS = [("hikari-cloud", "ja"), ("northwind-analytics", "en"), ("bluepeak-hr", "ja")]
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    kept = KeptKernel()
+    yield kept
+    kept.shutdown()
 
 
 def remote_references(html: str) -> list[str]:
@@ -36,7 +48,8 @@ def test_parameters_are_documented():
                            "previous_file", "previous_survey_file", "portfolio_paths", "portfolio_segment",
                            "portfolio_min_group"}
     assert all(p["help"] for p in params.values())
-    assert params["portfolio_min_group"]["inferred_type_name"] == "int" and params["portfolio_min_group"]["default"] == "5"
+    min_group = params["portfolio_min_group"]
+    assert min_group["inferred_type_name"] == "int" and min_group["default"] == "5"
 
 
 def test_notebook_has_no_stored_outputs():
@@ -44,12 +57,13 @@ def test_notebook_has_no_stored_outputs():
     assert all(not c.get("outputs") for c in cells if c["cell_type"] == "code")
 
 
-@pytest.mark.parametrize("lang", ["ja", "en"])
-@pytest.mark.parametrize("client", CLIENT_IDS)
-def test_notebook_writes_the_report_with_the_engine_scores(client, lang, tmp_path):
+@pytest.mark.slow
+@pytest.mark.xdist_group("diagnosis-notebook")
+@pytest.mark.parametrize(("client", "lang"), RUNS, ids=[f"{c}-{lang}" for c, lang in RUNS])
+def test_notebook_writes_the_report_with_the_engine_scores(client, lang, tmp_path, kernel):
     client_file = CLIENTS / f"{client}.yaml"
     data = SAMPLE_DATA if client == "hikari-cloud" else {}
-    written = run_diagnosis_notebook(client_file, tmp_path / "nb", lang=lang, timeout=TIMEOUT, **data)
+    written = run_diagnosis_notebook(client_file, tmp_path / "nb", lang=lang, timeout=TIMEOUT, kernel=kernel, **data)
     for kind in ("notebook", "audit_html", "html", "xlsx", "results_json"):
         assert written[kind].is_file() and written[kind].stat().st_size > 0, kind
 
@@ -72,6 +86,8 @@ def test_notebook_writes_the_report_with_the_engine_scores(client, lang, tmp_pat
     assert cm.load_answers(client_file, model).client.name in audit
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("diagnosis-notebook")
 def test_notebook_runs_with_its_defaults(tmp_path):
     executed = tmp_path / "default.ipynb"
     pm.execute_notebook(str(NOTEBOOK), str(executed), parameters={"output_dir": str(tmp_path)}, kernel_name="python3",
@@ -80,10 +96,13 @@ def test_notebook_runs_with_its_defaults(tmp_path):
     assert summary["client"]["id"] == "hikari-cloud" and summary["metrics"]["nps"] is not None
 
 
-def test_a_failing_notebook_is_kept_as_evidence(tmp_path):
+@pytest.mark.slow
+@pytest.mark.xdist_group("diagnosis-notebook")
+def test_a_failing_notebook_is_kept_as_evidence(tmp_path, kernel):
     broken_model = tmp_path / "model.yaml"
     broken_model.write_text("schema_version: 1\nid: broken\n", encoding="utf-8")
     with pytest.raises(pm.PapermillExecutionError, match="ModelError"):
-        run_diagnosis_notebook(CLIENTS / "hikari-cloud.yaml", tmp_path, lang="en", model_file=broken_model, timeout=TIMEOUT)
+        run_diagnosis_notebook(CLIENTS / "hikari-cloud.yaml", tmp_path, lang="en", model_file=broken_model,
+                               timeout=TIMEOUT, kernel=kernel)
     assert [p.name for p in tmp_path.glob("*.failed.ipynb")] == ["hikari-cloud.en.diagnosis.failed.ipynb"]
     assert not list(tmp_path.glob("*.report.html")) and not list(tmp_path.glob(".*.part*"))

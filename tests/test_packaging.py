@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
-import tomllib
 import zipfile
 
 import pytest
+import tomllib
 import yaml
 from packaging.requirements import Requirement
 
@@ -17,9 +18,11 @@ def _normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _pip_requirements(root) -> dict[str, str]:
+def _pip_requirements(root, *, dev: bool = False) -> dict[str, str]:
+    """The dependencies, with ``dev`` also the dev extra (the conda environment has both)."""
     project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    reqs = [Requirement(r) for r in project["dependencies"]]
+    listed = [*project["dependencies"], *(project["optional-dependencies"]["dev"] if dev else [])]
+    reqs = [Requirement(r) for r in listed]
     return {_normalise(r.name): str(r.specifier) for r in reqs}
 
 
@@ -37,7 +40,7 @@ def _conda_requirements(root) -> dict[str, str]:
 
 
 def test_environment_yml_matches_pyproject(root):
-    pip, conda = _pip_requirements(root), _conda_requirements(root)
+    pip, conda = _pip_requirements(root, dev=True), _conda_requirements(root)
     assert sorted(set(pip) - set(conda)) == [], "in pyproject.toml but not environment.yml"
     assert sorted(set(conda) - set(pip)) == [], "in environment.yml but not pyproject.toml"
     assert {k: v for k, v in pip.items() if conda[k] != v} == {}, "version bounds differ"
@@ -52,7 +55,8 @@ def test_named_packages_are_dependencies(root):
 @pytest.mark.slow
 def test_wheel_ships_model_and_templates(root, tmp_path):
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(root), "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path)],
+        [sys.executable, "-m", "pip", "wheel", str(root), "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(tmp_path)],
         check=True,
     )
     (wheel,) = tmp_path.glob("csmaturity-*.whl")
@@ -63,3 +67,40 @@ def test_wheel_ships_model_and_templates(root, tmp_path):
     assert "csmaturity/notebooks/diagnosis.ipynb" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "csmaturity = csmaturity.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    samples = {n.removeprefix("csmaturity/data/sample/") for n in names if n.startswith("csmaturity/data/sample/")}
+    assert {"accounts.csv", "survey_ja_cp932.csv", "clients/hikari-cloud.yaml"} <= samples
+
+    # Installed from the wheel (unpacked, first on the path), the kit finds its shipped
+    # files inside the package, wherever it runs.
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    code = ("from csmaturity.io.resources import sample_path, shipped_path\n"
+            "print(sample_path('clients/hikari-cloud.yaml'), shipped_path('notebooks/diagnosis.ipynb'))")
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          check=True)
+    client, notebook = proc.stdout.split()
+    package = site / "csmaturity"
+    assert (client, notebook) == (str(package / "data/sample/clients/hikari-cloud.yaml"),
+                                  str(package / "notebooks/diagnosis.ipynb"))
+
+
+def test_every_package_of_the_kit_imports_first(root):
+    # Each subpackage imported into a fresh kit (third-party modules stay loaded): an
+    # import cycle shows only when its package is the first of the kit to be imported.
+    code = """
+import importlib, pkgutil, sys
+import csmaturity
+names = [m.name for m in pkgutil.walk_packages(csmaturity.__path__, "csmaturity.") if m.ispkg]
+for name in names:
+    for loaded in [m for m in sys.modules if m == "csmaturity" or m.startswith("csmaturity.")]:
+        del sys.modules[loaded]
+    try:
+        importlib.import_module(name)
+    except Exception as exc:
+        sys.exit(f"{name}: {type(exc).__name__}: {exc}")
+print(len(names))
+"""
+    proc = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert int(proc.stdout) >= 10

@@ -19,7 +19,8 @@ from csmaturity.portfolio import (
 def _result(cid, overall, business_model="B2B", level="cs0", gaps=("kpi_defined",), bench=None):
     return {
         "client": {"id": cid, "name": cid.upper(), "industry": "SaaS", "assessment_date": "2026-10-01",
-                   "language": "en", "profile": {"business_model": business_model, "arr_band": "1-10M", "customers": 1, "cs_headcount": 1}},
+                   "language": "en", "profile": {"business_model": business_model, "arr_band": "1-10M", "customers": 1,
+                                                 "cs_headcount": 1}},
         "overall": overall, "level": {"id": level}, "coverage": 1.0, "provisional": False,
         "dimensions": {"kpis": overall, "voc": 100 - overall},
         "top_gaps": list(gaps), "benchmark": bench or {},

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from csmaturity.errors import DataError
-from csmaturity.metrics import nps
 from csmaturity.io.readers import ACCOUNTS_SCHEMA, read_accounts, read_survey, read_table
+from csmaturity.metrics import nps
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 

@@ -10,18 +10,20 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
-from conftest import CLIENTS, SAMPLE
 
 import csmaturity as cm
 from csmaturity.cli import main
 from csmaturity.errors import DataError
 from csmaturity.report import build_report, compute_results, report_paths, results_json_path, templates_dir
 
+from conftest import CLIENTS, SAMPLE
+
 SAMPLE_DATA = {"accounts_file": SAMPLE / "accounts.csv", "survey_file": SAMPLE / "survey_ja_cp932.csv"}
 
 # Anything that would make a browser fetch from elsewhere: src/href/url() to a host,
 # protocol-relative URLs, CSS @import.
-REMOTE = re.compile(r"""(?:src|href|action)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//|@import""", re.I)
+REMOTE = re.compile(r"""(?:src|href|action)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//|@import""",
+                    re.I)
 
 
 def remote_references(html: str) -> list[str]:
@@ -60,7 +62,8 @@ def test_report_files_are_written_with_the_engine_scores(english_report):
         assert path.is_file() and path.stat().st_size > 0
     summary = json.loads(english_report.results_json.read_text(encoding="utf-8"))
     engine = expected.to_dict()
-    for key in ("overall", "level", "dimensions", "coverage", "provisional", "recommendations", "roadmap", "provenance"):
+    for key in ("overall", "level", "dimensions", "coverage", "provisional", "recommendations", "roadmap",
+                "provenance"):
         assert summary[key] == engine[key], key
     assert summary["metrics"] is None and summary["change"] is None
     assert summary["outputs"]["html"] == str(english_report.html)
@@ -68,10 +71,11 @@ def test_report_files_are_written_with_the_engine_scores(english_report):
 
 def test_full_report_has_every_section(full_report):
     html = full_report.html.read_text(encoding="utf-8")
-    for section in ("summary", "change", "dimensions", "benchmark", "recommendations", "roadmap", "metrics", "appendix", "method"):
+    for section in ("summary", "change", "dimensions", "benchmark", "recommendations", "roadmap", "metrics", "appendix",
+                    "method"):
         assert f'id="{section}"' in html, section
-    for heading in ("エグゼクティブサマリー", "前回診断からの変化", "段階別ロードマップ", "キードライバー分析", "NPS × NRS マトリクス",
-                    "ヘルススコアとリスクにさらされたARR", "付録：全回答と根拠"):
+    for heading in ("エグゼクティブサマリー", "前回診断からの変化", "段階別ロードマップ", "キードライバー分析",
+                    "NPS × NRS マトリクス", "ヘルススコアとリスクにさらされたARR", "付録：全回答と根拠"):
         assert heading in html
     assert html.count("data:image/svg+xml;base64,") == 9
     assert "@font-face" in html  # the Japanese subset travels with the file
@@ -180,8 +184,8 @@ def test_data_files_named_in_the_answers_file_are_used(tmp_path):
 
 
 def test_both_languages_give_the_same_scores(tmp_path):
-    ja = json.loads(build_report(CLIENTS / "bluepeak-hr.yaml", out_dir=tmp_path, lang="ja").results_json.read_text(encoding="utf-8"))
-    en = json.loads(build_report(CLIENTS / "bluepeak-hr.yaml", out_dir=tmp_path, lang="en").results_json.read_text(encoding="utf-8"))
+    ja, en = (json.loads(build_report(CLIENTS / "bluepeak-hr.yaml", out_dir=tmp_path, lang=lang).results_json
+                         .read_text(encoding="utf-8")) for lang in ("ja", "en"))
     assert ja["overall"] == en["overall"] and ja["dimensions"] == en["dimensions"]
     assert ja["level"]["name"] != en["level"]["name"]
     with pytest.raises(FileNotFoundError, match="found 2"):
@@ -191,10 +195,12 @@ def test_both_languages_give_the_same_scores(tmp_path):
 
 def test_workbook_sheets_and_values(full_report):
     book = openpyxl.load_workbook(full_report.xlsx)
-    assert book.sheetnames == ["サマリー", "領域スコア", "回答", "調査比較", "施策", "ロードマップ", "指標", "前回との比較", "調査指標の変化"]
+    assert book.sheetnames == ["サマリー", "領域スコア", "回答", "調査比較", "施策", "ロードマップ", "指標",
+                               "前回との比較", "調査指標の変化"]
     dims = book["領域スコア"]
     header = [c.value for c in dims[1]]
-    scores = {row[header.index("領域ID")]: row[header.index("スコア")] for row in dims.iter_rows(min_row=2, max_row=10, values_only=True)}
+    rows = dims.iter_rows(min_row=2, max_row=10, values_only=True)
+    scores = {row[header.index("領域ID")]: row[header.index("スコア")] for row in rows}
     summary = json.loads(full_report.results_json.read_text(encoding="utf-8"))
     assert {k: round(v, 2) for k, v in scores.items()} == summary["dimensions"]
     with zipfile.ZipFile(full_report.xlsx) as archive:  # openpyxl does not read charts back
@@ -232,5 +238,6 @@ def test_cli_report(tmp_path, capsys):
     assert main(["report", str(CLIENTS / "midori-fintech.yaml"), "--out", str(tmp_path), "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "midori-fintech.en.report.html" in out and (tmp_path / "midori-fintech.en.report.xlsx").is_file()
-    assert main(["report", str(CLIENTS / "midori-fintech.yaml"), "--out", str(tmp_path), "--survey", str(tmp_path / "x.csv")]) == 1
+    missing_survey = ["--survey", str(tmp_path / "x.csv")]
+    assert main(["report", str(CLIENTS / "midori-fintech.yaml"), "--out", str(tmp_path), *missing_survey]) == 1
     assert "survey table" in capsys.readouterr().err

@@ -15,13 +15,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import CLIENTS
 
 import csmaturity as cm
 from csmaturity.cli import main
 from csmaturity.errors import DataError
 from csmaturity.portfolio import find_results, portfolio_table
 from csmaturity.report import build_report, compute_results
+
+from conftest import CLIENTS
 
 NORTHWIND = CLIENTS / "northwind-analytics.yaml"  # B2B, overall 46.4, kpis 54.17, health_score 33.33
 ORBIT = CLIENTS / "orbit-education.yaml"  # B2C, overall 16.29
@@ -181,7 +182,8 @@ def test_min_group_three_shows_the_b2c_percentile(portfolio, tmp_path):
 
 def test_segment_by_industry(portfolio):
     # All eight portfolio entries are "SaaS"; northwind is "Analytics SaaS", alone in its industry.
-    position = compute_results(NORTHWIND, lang="en", portfolio=portfolio, portfolio_segment="industry").portfolio_position()
+    results = compute_results(NORTHWIND, lang="en", portfolio=portfolio, portfolio_segment="industry")
+    position = results.portfolio_position()
     assert position["segment"] == {"name": "industry", "value": "Analytics SaaS"}
     assert position["segment_size"] == 1 and position["hidden"] is True
     assert position["median"] == {"scope": "portfolio", "clients": 9}
@@ -264,11 +266,11 @@ def test_cli_portfolio_files_segment_and_errors(portfolio, tmp_path, capsys):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("notebooks")
 def test_the_notebook_ranks_the_client_as_the_library_does(portfolio, b2b_report, tmp_path, capsys):
     folder = write_portfolio_folder(portfolio, tmp_path / "batch")
     out = tmp_path / "nb"
-    assert main(["report", str(NORTHWIND), "--out", str(out), "--lang", "en", "--notebook", "--portfolio", str(folder)]) == 0
+    command = ["report", str(NORTHWIND), "--out", str(out), "--lang", "en", "--notebook", "--portfolio", str(folder)]
+    assert main(command) == 0
     capsys.readouterr()
     from_notebook = json.loads((out / "northwind-analytics.en.results.json").read_text(encoding="utf-8"))["portfolio"]
     assert from_notebook == summary_json(b2b_report)["portfolio"]

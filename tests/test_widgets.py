@@ -157,7 +157,8 @@ def test_weights_change_the_level_as_score_says(model, hikari):
         slider.value = 30 if dim == "remote_touch" else 0
     weights = {d.id: (30 if d.id == "remote_touch" else 0) for d in model.dimensions}
     expected = score(with_weights(model, weights), hikari)
-    assert panel.result.overall == pytest.approx(expected.overall) == pytest.approx(panel.baseline.dimensions.loc["remote_touch", "score"])
+    remote_touch = panel.baseline.dimensions.loc["remote_touch", "score"]
+    assert panel.result.overall == pytest.approx(expected.overall) == pytest.approx(remote_touch)
     assert panel.result.level.id == expected.level.id == "cs0"
     assert "CS 1.0 Retention → <b>CS 0.0 Design</b>" in panel.scoreboard.value
     assert panel.current_model.dimensions_by_id["remote_touch"].weight == 30
@@ -201,8 +202,10 @@ def test_single_change_lifts_are_real_score_changes(model, hikari):
     assert score(model, with_answer(model, hikari, "hs_validated", "yes")).overall == pytest.approx(row["overall"])
     # multi choice: one more option on top of what is already ticked
     adds = table[table["question"] == "kpi_defined"]
-    assert set(adds["to"]) == {"Retention (rate, count or amount) + Churn (rate, count or amount) + " + extra + " + Net or gross revenue retention (NRR/GRR)"
-                               for extra in ("Upsell rate or amount", "Cross-sell rate or amount", "Customer lifetime value (LTV)")}
+    ticked = ("Retention (rate, count or amount) + Churn (rate, count or amount) + {}"
+              " + Net or gross revenue retention (NRR/GRR)")
+    assert set(adds["to"]) == {ticked.format(extra) for extra in ("Upsell rate or amount", "Cross-sell rate or amount",
+                                                                  "Customer lifetime value (LTV)")}
     panel = WhatIfPanel(model, hikari, lang="en")
     shown = panel.suggest()
     assert len(shown) <= 8 and shown.iloc[0]["question"] in panel.lifts.value
@@ -295,8 +298,8 @@ def sample_tables():
 
 
 def test_driver_explorer_changes_with_the_split(sample_tables):
-    from csmaturity.metrics import key_drivers
     from csmaturity.io.readers import SURVEY_ITEMS
+    from csmaturity.metrics import key_drivers
     from csmaturity.widgets import DriverExplorer, driver_survey
 
     accounts, survey = sample_tables

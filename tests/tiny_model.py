@@ -36,7 +36,8 @@ TINY_MODEL: dict[str, Any] = {
     ],
     "levels": [
         {"id": "L0", "stage": "none", "name": _t("L0"), "description": _t("d0"), "min": 0, "max": 40},
-        {"id": "L1", "stage": "one", "name": _t("L1"), "description": _t("d1"), "min": 40, "max": 70, "gates": {"b": 50}},
+        {"id": "L1", "stage": "one", "name": _t("L1"), "description": _t("d1"), "min": 40, "max": 70,
+         "gates": {"b": 50}},
         {"id": "L2", "stage": "two", "name": _t("L2"), "description": _t("d2"), "min": 70, "max": 100},
     ],
     "phases": [

@@ -12,6 +12,9 @@ Layout of a batch folder ``OUT``::
 
 Each client runs in a worker process (or a Dask worker) and returns a
 :class:`ClientOutcome`; an exception, even a crashed worker, fails that client only.
+With ``workers=1`` the clients run one after another in the calling process: no
+worker to start, the same outcomes, logs, state and summary; an exception still
+fails its client only, but a crash of the process ends the batch.
 Reports are written atomically, so an interrupted batch leaves no half-written
 report, and ``resume=True`` skips clients whose inputs, model and kit version match
 the state of their last good report.
@@ -29,10 +32,11 @@ import signal
 import threading
 import time
 import traceback
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
@@ -48,7 +52,8 @@ from ..io.resources import shipped_path
 if TYPE_CHECKING:
     from ..notebook.kernel import KeptKernel
 
-__all__ = ["Engine", "ClientJob", "ClientOutcome", "BatchResult", "run_client", "run_batch", "expand_client_paths", "NOTEBOOK"]
+__all__ = ["Engine", "ClientJob", "ClientOutcome", "BatchResult", "run_client", "run_batch", "expand_client_paths",
+           "NOTEBOOK"]
 
 Engine = Literal["papermill", "direct"]
 NOTEBOOK = shipped_path("notebooks/diagnosis.ipynb")
@@ -151,7 +156,7 @@ def _init_worker(engine: Engine, model_file: str | None) -> None:
 _kernels = threading.local()
 
 
-def _kept_kernel(model_file: str | None, log_dir: Path) -> "KeptKernel":
+def _kept_kernel(model_file: str | None, log_dir: Path) -> KeptKernel:
     """This thread's kept kernel (a Dask worker runs several clients at once, one per
     thread), warmed like a direct worker and started on its first notebook; what the
     kernel process prints goes to ``log_dir/kernel-<pid>-<thread>.log``."""
@@ -198,7 +203,8 @@ def run_client(job: ClientJob) -> ClientOutcome:
         if key != safe_name(Path(job.client_file).stem):
             log = _logger(out_dir, key)
         digest = input_hash(model, answers, [*answers.data_files.values(), *filter(None, [job.portfolio_file])])
-        state = {"input_hash": digest, "model": model.ref, "kit_version": __version__, "engine": job.engine, "lang": job.lang,
+        state = {"input_hash": digest, "model": model.ref, "kit_version": __version__, "engine": job.engine,
+                 "lang": job.lang,
                  "portfolio": [job.portfolio_segment, job.portfolio_min_group] if job.portfolio_file else None}
         previous = _read_state(_state_path(out_dir, key))
         if job.resume and previous and {k: previous.get(k) for k in state} == state and _outputs_exist(previous):
@@ -214,7 +220,8 @@ def run_client(job: ClientJob) -> ClientOutcome:
                 stale.unlink(missing_ok=True)
             runner = _run_papermill if job.engine == "papermill" else _run_direct
             outcome.outputs = runner(job, client_dir)
-            atomic_write(_state_path(out_dir, key), json.dumps({**state, "outputs": outcome.outputs}, ensure_ascii=False, indent=2))
+            atomic_write(_state_path(out_dir, key),
+                         json.dumps({**state, "outputs": outcome.outputs}, ensure_ascii=False, indent=2))
             outcome.status = "ok"
             log.info("done: %s", outcome.outputs)
         outcome.results_json = outcome.outputs.get("results_json")
@@ -224,7 +231,7 @@ def run_client(job: ClientJob) -> ClientOutcome:
     except ValidationFailed as exc:
         outcome.error = str(exc)
         log.error("invalid input:\n%s", exc)
-    except Exception as exc:  # noqa: BLE001 - one client's failure must not stop the batch
+    except Exception as exc:  # one client's failure must not stop the batch
         outcome.error = f"{type(exc).__name__}: {exc}"
         log.error("failed:\n%s", traceback.format_exc())
     outcome.seconds = time.perf_counter() - started
@@ -254,7 +261,9 @@ def _run_direct(job: ClientJob, client_dir: Path) -> dict[str, str]:
     from ..report import build_report
 
     # Read once per worker, not once per client.
-    portfolio = _portfolio_at(job.portfolio_file, Path(job.portfolio_file).stat().st_mtime_ns) if job.portfolio_file else None
+    portfolio = None
+    if job.portfolio_file:
+        portfolio = _portfolio_at(job.portfolio_file, Path(job.portfolio_file).stat().st_mtime_ns)
     written = build_report(job.client_file, out_dir=client_dir, lang=job.lang, model_file=job.model_file,
                            portfolio=portfolio, portfolio_segment=job.portfolio_segment,
                            portfolio_min_group=job.portfolio_min_group)
@@ -292,8 +301,9 @@ def run_batch(
     portfolio_segment: str = DEFAULT_SEGMENT,
     portfolio_min_group: int = DEFAULT_MIN_GROUP,
 ) -> BatchResult:
-    """Diagnose every client; see the module docstring. ``scheduler`` is the address of
-    a Dask distributed scheduler to run on instead of local processes.
+    """Diagnose every client; see the module docstring. ``workers`` local processes run
+    the clients (default: one per core; ``1`` runs them in this process), or
+    ``scheduler``, the address of a Dask distributed scheduler, sends them to its workers.
 
     ``portfolio`` (results files or batch folders, e.g. last quarter's batch) adds each
     client's percentile within its ``portfolio_segment`` to its report. It is read
@@ -327,11 +337,14 @@ def run_batch(
     def done(outcome: ClientOutcome) -> None:
         outcomes.append(outcome)
         bar.update(1)
-        bar.set_postfix(ok=sum(o.status != "failed" for o in outcomes), failed=sum(o.status == "failed" for o in outcomes))
+        failed = sum(o.status == "failed" for o in outcomes)
+        bar.set_postfix(ok=len(outcomes) - failed, failed=failed)
 
     try:
         if scheduler:
             _run_on_dask(jobs, scheduler, engine, model_path, done)
+        elif workers == 1:
+            _run_in_process(jobs, done)
         else:
             _run_on_processes(jobs, workers, engine, model_path, done)
     finally:
@@ -341,6 +354,20 @@ def run_batch(
     result = BatchResult(outcomes=outcomes, out_dir=out, seconds=time.perf_counter() - started)
     atomic_write(out / "batch_summary.csv", result.summary().to_csv())
     return result
+
+
+def _run_in_process(jobs: list[ClientJob], done: Callable[[ClientOutcome], None]) -> None:
+    """Run jobs one after another in this process. No :func:`warm_up`: it is a worker's
+    (it freezes the garbage collector's view of the process); the caches fill on the
+    first client all the same. A kept kernel lives as long as the batch, as in a worker."""
+    try:
+        for job in jobs:
+            done(run_client(job))
+    finally:
+        kernel = getattr(_kernels, "kernel", None)
+        if kernel is not None:
+            kernel.shutdown()
+            _kernels.kernel = None
 
 
 def _run_on_processes(jobs: list[ClientJob], workers: int, engine: Engine, model_file: str | None,

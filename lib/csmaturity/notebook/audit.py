@@ -12,9 +12,10 @@ request and shows Japanese text on a machine without a Japanese font.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..errors import require_module
 from ..io.files import atomic_path, atomic_write
@@ -58,7 +59,7 @@ def default_notebook() -> Path:
 
 
 @lru_cache(maxsize=1)
-def audit_exporter() -> "HTMLExporter":
+def audit_exporter() -> HTMLExporter:
     """The audit exporter, built once per process (it loads and compiles its templates)."""
     from jinja2 import DictLoader
 
@@ -90,7 +91,7 @@ def run_diagnosis_notebook(
     *,
     notebook: str | Path | None = None,
     timeout: int = 300,
-    kernel: "KeptKernel | None" = None,
+    kernel: KeptKernel | None = None,
     **parameters: Any,
 ) -> dict[str, Path]:
     """Execute the diagnosis notebook with papermill for one client; export its audit HTML.
@@ -107,8 +108,8 @@ def run_diagnosis_notebook(
     pm = require_module("papermill", "papermill (it runs the diagnosis notebook)", "pip install papermill")
     from jupyter_client.kernelspec import NoSuchKernel
 
-    from ..io.yamlfile import read_yaml_file
     from ..errors import AnswersError
+    from ..io.yamlfile import read_yaml_file
     from ..report.build import report_paths
     from ..report.html import shared_wording
     from ..report.results import cached_model

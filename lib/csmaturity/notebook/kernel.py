@@ -72,7 +72,7 @@ class KeptKernel:
         from jupyter_client.manager import start_new_kernel
 
         if self.stderr_file is not None:
-            self._stderr = open(self.stderr_file, "a", encoding="utf-8")  # noqa: SIM115 - closed by shutdown()
+            self._stderr = open(self.stderr_file, "a", encoding="utf-8")  # closed by shutdown()
         try:
             self.km, self.kc = start_new_kernel(kernel_name=self.kernel_name, startup_timeout=self.startup_timeout,
                                                 stderr=self._stderr)
@@ -99,7 +99,7 @@ class KeptKernel:
         if km is not None:
             try:
                 km.shutdown_kernel(now=True)
-            except Exception:  # noqa: BLE001 - already gone: nothing left to stop
+            except Exception:  # already gone: nothing left to stop
                 logger.debug("kernel shutdown failed", exc_info=True)
         if self._stderr is not None:
             self._stderr.close()
