@@ -34,6 +34,7 @@ from csmaturity.errors import (
 )
 from csmaturity.io.schema import StrictModel, load_yaml_as, schema_problems
 from csmaturity.metrics import HealthConfig, compare, crm_roi, load_health_config, nps
+
 from tiny_model import answers_dict, tiny_model_dict
 
 ROOT = Path(__file__).resolve().parents[1]

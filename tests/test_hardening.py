@@ -14,7 +14,6 @@ from csmaturity.errors import DataError
 from csmaturity.io.columns import parse_dates, parse_numbers
 from csmaturity.io.readers import ACCOUNTS_SCHEMA, header_key, read_table
 
-
 # --- numbers a spreadsheet user never means -------------------------------------------
 
 @pytest.mark.parametrize("text", ["1_0", "1e1", "1E+06", "٧", "७", "⑦", "Ⅶ", "0x10", "inf", "nan", "½"])
@@ -205,7 +204,7 @@ def _drop_subsets(groups: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
 
 
 def _render(tmp_path, root, accounts=None, survey=None):
-    from csmaturity.report import compute_results, report_context, render_html
+    from csmaturity.report import compute_results, render_html, report_context
 
     results = compute_results(root / "data/sample/clients/hikari-cloud.yaml", accounts_file=accounts, survey_file=survey)
     html = render_html(report_context(results))

@@ -7,10 +7,11 @@ import re
 import string
 
 import pytest
-from conftest import ROOT
 
 from csmaturity.i18n import LANGUAGES, check_language, join_list, labels, leaves, text, variants
 from csmaturity.report.formatting import fmt_compact
+
+from conftest import ROOT
 
 # Hiragana, katakana (and its phonetic extensions, half-width forms) and kanji.
 JAPANESE = re.compile("[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")

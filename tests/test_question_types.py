@@ -16,6 +16,7 @@ from csmaturity.model import DONT_KNOW
 from csmaturity.report.tables import answer_text
 from csmaturity.synth import synthetic_clients
 from csmaturity.widgets import QuestionnaireForm, WhatIfPanel, with_answer
+
 from tiny_model import CLIENT, answers_dict, tiny_model_dict
 
 LIB = Path(__file__).resolve().parents[1] / "lib" / "csmaturity"

@@ -22,10 +22,11 @@ Anything else that escapes the kit is a bug, and the command line shows its trac
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Iterable, Literal
+from typing import Literal
 
 __all__ = [
     "Problem",

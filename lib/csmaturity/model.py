@@ -105,7 +105,7 @@ class BenchmarkLink(_Strict):
     dont_know_matches: bool = False
 
     @model_validator(mode="after")
-    def _some_match(self) -> "BenchmarkLink":
+    def _some_match(self) -> BenchmarkLink:
         if not self.options and not self.dont_know_matches:
             raise ValueError("a benchmark link needs 'options' or 'dont_know_matches: true'")
         return self
@@ -323,7 +323,7 @@ class Trigger(_Strict):
     lacks: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _one_condition(self) -> "Trigger":
+    def _one_condition(self) -> Trigger:
         if self.below is None and not self.lacks:
             raise ValueError("a trigger needs 'below' (a fraction in (0, 1]) or 'lacks' (option ids)")
         return self
@@ -361,7 +361,7 @@ class Benchmark(_Strict):
     items: list[BenchmarkItem]
 
     @model_validator(mode="after")
-    def _both_cohorts(self) -> "Benchmark":
+    def _both_cohorts(self) -> Benchmark:
         missing = {"effective", "not_effective"} - set(self.cohorts)
         if missing:
             raise ValueError(f"cohorts must define both 'effective' and 'not_effective' (missing {sorted(missing)})")

@@ -10,14 +10,15 @@ and ``n`` always give the same files.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
 from .i18n import labels, text
-from .io.yamlfile import dump_yaml
 from .io.files import atomic_write
+from .io.yamlfile import dump_yaml
 from .model import DONT_KNOW, MaturityModel, Question
 
 __all__ = ["synthetic_client", "synthetic_clients", "write_synthetic_clients"]

@@ -45,9 +45,9 @@ from ..answers import load_answers
 from ..assessment import input_hash
 from ..errors import ValidationFailed, require_module
 from ..io.files import atomic_write, safe_name
+from ..io.resources import shipped_path
 from ..model import load_model
 from ..portfolio import DEFAULT_MIN_GROUP, DEFAULT_SEGMENT, load_results, rank_portfolio, read_portfolio
-from ..io.resources import shipped_path
 
 if TYPE_CHECKING:
     from ..notebook.kernel import KeptKernel

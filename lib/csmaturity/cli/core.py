@@ -7,14 +7,13 @@ import json
 import sys
 from pathlib import Path
 
-from ..io.yamlfile import read_yaml_file
 from ..answers import ClientAnswers, blank_answers_yaml, check_unique_client_ids, load_answers
 from ..assessment import Assessment, assess
 from ..errors import AnswersError, ModelError, Problem
 from ..i18n import LANGUAGES
 from ..io.files import atomic_write
+from ..io.yamlfile import read_yaml_file
 from ..model import load_model, parse_model
-
 
 
 def register(sub: argparse._SubParsersAction) -> None:

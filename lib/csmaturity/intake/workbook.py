@@ -38,11 +38,11 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..io.yamlfile import dump_yaml
 from ..answers import ClientAnswers, parse_answers
 from ..errors import AnswersError, Problem
-from ..io.files import atomic_path, atomic_write
 from ..i18n import LANGUAGES, check_language, labels, text
+from ..io.files import atomic_path, atomic_write
+from ..io.yamlfile import dump_yaml
 from ..model import DONT_KNOW, MaturityModel, Question
 
 __all__ = [

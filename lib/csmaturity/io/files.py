@@ -6,9 +6,9 @@ import os
 import re
 import secrets
 import unicodedata
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from ..errors import Problem, check_argument
 

@@ -23,8 +23,8 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from csmaturity.errors import DataError, Problem, check_argument
-from csmaturity.metrics._result import MetricResult
 from csmaturity.io.columns import fail, parse_dates, row_numbers, rows_text, source_of
+from csmaturity.metrics._result import MetricResult
 
 __all__ = [
     "RoiResult",

@@ -19,7 +19,8 @@ differ, and the high-value customers' pain points usually come first.
 from __future__ import annotations
 
 import math
-from typing import Literal, Sequence
+from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd

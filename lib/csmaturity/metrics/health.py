@@ -30,19 +30,20 @@ naming its key path, such as ``signals[2].direction``.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal, Mapping
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
 from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 from csmaturity.errors import ConfigError, Problem, display_path
+from csmaturity.io.columns import fail, parse_numbers, require_columns, source_of
 from csmaturity.io.schema import StrictModel, load_yaml_as, validate_as
 from csmaturity.metrics._result import MetricResult
-from csmaturity.io.columns import fail, parse_numbers, require_columns, source_of
 
 __all__ = [
     "BANDS",
@@ -101,7 +102,7 @@ class HealthBands(StrictModel):
     green_from: Number = 70.0
 
     @model_validator(mode="after")
-    def _ordered(self) -> "HealthBands":
+    def _ordered(self) -> HealthBands:
         if not 0 <= self.red_below <= self.green_from <= 100:
             raise ValueError(f"need 0 ≤ red_below ≤ green_from ≤ 100, got red_below={self.red_below:g}, "
                              f"green_from={self.green_from:g}")
@@ -145,7 +146,7 @@ class HealthConfig(StrictModel):
         return self._source
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], file: str | None = None) -> "HealthConfig":
+    def from_dict(cls, data: Mapping[str, Any], file: str | None = None) -> HealthConfig:
         """Validate an already-loaded config; every problem is reported with its key path.
 
         Raises

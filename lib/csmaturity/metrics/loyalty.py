@@ -13,14 +13,16 @@ The counting is one ``numpy.bincount`` over the validated integer codes.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
 from csmaturity.errors import DataError, Problem, check_argument
+from csmaturity.io.columns import ScaleColumn, coerce_scale, fail, parse_scale, source_of
 from csmaturity.metrics._result import MetricResult
 from csmaturity.metrics._stats import (
     check_probability,
@@ -29,7 +31,6 @@ from csmaturity.metrics._stats import (
     z_for,
     z_test,
 )
-from csmaturity.io.columns import ScaleColumn, coerce_scale, fail, parse_scale, source_of
 
 __all__ = [
     "NPS_CATEGORIES",

@@ -17,15 +17,14 @@ a Gini coefficient.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
 from csmaturity.errors import DataError, Problem, check_argument
-from csmaturity.metrics._result import MetricResult
 from csmaturity.io.columns import (
     fail,
     numeric_column,
@@ -33,6 +32,7 @@ from csmaturity.io.columns import (
     require_columns,
     source_of,
 )
+from csmaturity.metrics._result import MetricResult
 
 __all__ = [
     "LtvEstimates",

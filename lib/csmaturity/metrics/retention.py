@@ -26,7 +26,6 @@ import numpy as np
 import pandas as pd
 
 from csmaturity.errors import DataError, Problem, check_argument
-from csmaturity.metrics._result import MetricResult
 from csmaturity.io.columns import (
     fail,
     parse_dates,
@@ -37,6 +36,7 @@ from csmaturity.io.columns import (
     rows_text,
     source_of,
 )
+from csmaturity.metrics._result import MetricResult
 
 __all__ = ["RetentionResult", "retention"]
 

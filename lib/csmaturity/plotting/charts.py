@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 import textwrap
 import unicodedata
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -79,7 +80,7 @@ def _wrap(label: str, width: int, lang: str) -> str:
     return "\n".join("".join(line) for line in lines)
 
 
-def _new_axes(ax: "Axes | None", size: tuple[float, float], **subplot: Any) -> tuple["Figure", "Axes"]:
+def _new_axes(ax: Axes | None, size: tuple[float, float], **subplot: Any) -> tuple[Figure, Axes]:
     from matplotlib.figure import Figure
 
     if ax is not None:
@@ -98,14 +99,14 @@ def _percent_axis(axis: Any) -> None:
 
 
 def radar_chart(
-    assessment: "Assessment",
+    assessment: Assessment,
     *,
-    previous: "Assessment | None" = None,
+    previous: Assessment | None = None,
     portfolio: pd.Series | None = None,
     portfolio_label: str | None = None,
     lang: str | None = None,
-    ax: "Axes | None" = None,
-) -> "Figure":
+    ax: Axes | None = None,
+) -> Figure:
     """Dimension scores (0–100) on a radar, with the level bands as rings.
 
     ``previous`` adds the earlier assessment (dashed); ``portfolio`` (a Series of
@@ -158,7 +159,7 @@ def radar_chart(
     return fig
 
 
-def benchmark_chart(assessment: "Assessment", *, lang: str | None = None, ax: "Axes | None" = None) -> "Figure":
+def benchmark_chart(assessment: Assessment, *, lang: str | None = None, ax: Axes | None = None) -> Figure:
     """Each survey practice: share of the effective and not-effective cohorts, and whether
     the client has it (filled marker), lacks it (open) or did not know (?)."""
     lang = lang or assessment.lang
@@ -198,7 +199,7 @@ def benchmark_chart(assessment: "Assessment", *, lang: str | None = None, ax: "A
     return fig
 
 
-def roadmap_chart(assessment: "Assessment", *, lang: str | None = None, ax: "Axes | None" = None) -> "Figure":
+def roadmap_chart(assessment: Assessment, *, lang: str | None = None, ax: Axes | None = None) -> Figure:
     """The phased roadmap as a timeline: one bar per step across its phase's months."""
     lang = lang or assessment.lang
     road = assessment.roadmap
@@ -239,7 +240,7 @@ def roadmap_chart(assessment: "Assessment", *, lang: str | None = None, ax: "Axe
     return fig
 
 
-def change_chart(change: pd.DataFrame, *, lang: str, ax: "Axes | None" = None) -> "Figure":
+def change_chart(change: pd.DataFrame, *, lang: str, ax: Axes | None = None) -> Figure:
     """Score change per dimension since the previous assessment.
 
     ``change`` has one row per dimension with ``name``, ``previous``, ``current``
@@ -271,7 +272,7 @@ def change_chart(change: pd.DataFrame, *, lang: str, ax: "Axes | None" = None) -
 # --------------------------------------------------------------------------- metrics
 
 
-def loyalty_chart(nps: Any, nrs: Any | None = None, *, lang: str, ax: "Axes | None" = None) -> "Figure":
+def loyalty_chart(nps: Any, nrs: Any | None = None, *, lang: str, ax: Axes | None = None) -> Figure:
     """NPS (and NRS) as stacked shares of detractors/passives/promoters, score ± interval."""
     rows = [("NPS", (nps.share_detractors, nps.share_passives, nps.share_promoters), nps)]
     if nrs is not None:
@@ -304,7 +305,7 @@ def loyalty_chart(nps: Any, nrs: Any | None = None, *, lang: str, ax: "Axes | No
     return fig
 
 
-def health_chart(summary: Any, *, lang: str, ax: "Axes | None" = None) -> "Figure":
+def health_chart(summary: Any, *, lang: str, ax: Axes | None = None) -> Figure:
     """Shares of ARR and of accounts per health band; the red band's ARR is the ARR at risk."""
     frame = summary.to_frame()
     frame = frame[(frame["accounts"] > 0) | (frame["band"] != "no data")].fillna(0.0)
@@ -332,7 +333,7 @@ def health_chart(summary: Any, *, lang: str, ax: "Axes | None" = None) -> "Figur
     return fig
 
 
-def concentration_chart(lorenz: pd.DataFrame, concentration: Any, *, lang: str, ax: "Axes | None" = None) -> "Figure":
+def concentration_chart(lorenz: pd.DataFrame, concentration: Any, *, lang: str, ax: Axes | None = None) -> Figure:
     """Pareto curve: share of the total brought by the largest customers."""
     with theme():
         fig, ax = _new_axes(ax, (PAGE_WIDTH * 0.55, PAGE_WIDTH * 0.45))
@@ -358,8 +359,8 @@ def driver_quadrant(
     segment: str = "all",
     item_labels: Mapping[str, str] | None = None,
     lang: str,
-    ax: "Axes | None" = None,
-) -> "Figure":
+    ax: Axes | None = None,
+) -> Figure:
     """Importance × performance of the survey items of one segment, split at the thresholds.
 
     ``drivers`` is a :func:`csmaturity.metrics.key_drivers` result.
@@ -401,7 +402,7 @@ def driver_quadrant(
 
 def driver_quadrants(
     drivers: pd.DataFrame, *, item_labels: Mapping[str, str] | None = None, lang: str
-) -> "Figure":
+) -> Figure:
     """The key-driver quadrant of every segment side by side (overall, high- and low-LTV)."""
     from matplotlib.figure import Figure
 
@@ -419,7 +420,7 @@ def driver_quadrants(
     return fig
 
 
-def nps_nrs_chart(matrix: Any, *, lang: str, ax: "Axes | None" = None) -> "Figure":
+def nps_nrs_chart(matrix: Any, *, lang: str, ax: Axes | None = None) -> Figure:
     """Heat map of respondents by NPS category (rows) × NRS category (columns)."""
     from ..metrics import NPS_CATEGORIES, NRS_CATEGORIES
 

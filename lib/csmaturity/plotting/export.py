@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 __all__ = ["figure_svg"]
 
 
-def figure_svg(fig: "Figure") -> bytes:
+def figure_svg(fig: Figure) -> bytes:
     """SVG bytes of a figure in the report style: vector shapes and text drawn as
     outlines of the bundled font, so a chart is sharp on screen and in print at any
     size and needs no font where it is opened. Identical inputs give identical bytes

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["level_distribution_chart", "dimension_heatmap", "cohort_comparison_chart"]
 
 
-def level_distribution_chart(levels: pd.DataFrame, *, lang: str, ax: "Axes | None" = None) -> "Figure":
+def level_distribution_chart(levels: pd.DataFrame, *, lang: str, ax: Axes | None = None) -> Figure:
     """Clients per maturity level (:func:`~csmaturity.portfolio.level_distribution`),
     first level at the top, each bar labelled with its count and share."""
     from matplotlib.ticker import MaxNLocator
@@ -48,7 +48,7 @@ def level_distribution_chart(levels: pd.DataFrame, *, lang: str, ax: "Axes | Non
 
 
 def dimension_heatmap(scores: pd.DataFrame, dimension_names: dict[str, str], *, lang: str,
-                      ax: "Axes | None" = None) -> "Figure":
+                      ax: Axes | None = None) -> Figure:
     """Scores (0-100) as a heatmap: the rows of
     :func:`~csmaturity.portfolio.dimension_scores` (clients or segments) by dimension,
     annotated up to 30 rows."""
@@ -70,7 +70,7 @@ def dimension_heatmap(scores: pd.DataFrame, dimension_names: dict[str, str], *, 
     return fig
 
 
-def cohort_comparison_chart(comparison: pd.DataFrame, *, lang: str, ax: "Axes | None" = None) -> "Figure":
+def cohort_comparison_chart(comparison: pd.DataFrame, *, lang: str, ax: Axes | None = None) -> Figure:
     """Each survey practice: the portfolio's share with it
     (:func:`~csmaturity.portfolio.cohort_comparison`) beside both survey cohorts'
     (a missing dot = the survey published no figure); practices no client answered

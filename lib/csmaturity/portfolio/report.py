@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -81,7 +82,7 @@ def summarise_portfolio(results: Iterable[Mapping[str, Any]], model: MaturityMod
     )
 
 
-def portfolio_figures(summary: PortfolioSummary, model: MaturityModel, lang: str) -> dict[str, "Figure"]:
+def portfolio_figures(summary: PortfolioSummary, model: MaturityModel, lang: str) -> dict[str, Figure]:
     """Every chart of the portfolio report, by name (what the notebook displays)."""
     from ..plotting.portfolio import cohort_comparison_chart, dimension_heatmap, level_distribution_chart
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["report_context", "report_figures", "render_charts", "svg_data_uri"]
 
 
-def report_figures(results: "ReportResults") -> dict[str, "Figure"]:
+def report_figures(results: ReportResults) -> dict[str, Figure]:
     """Every chart of the report, by name, in the report language (matplotlib Figures)."""
     a = results.assessment
     lang = a.lang
@@ -49,7 +49,7 @@ def report_figures(results: "ReportResults") -> dict[str, "Figure"]:
     return figs
 
 
-def render_charts(results: "ReportResults") -> dict[str, bytes]:
+def render_charts(results: ReportResults) -> dict[str, bytes]:
     """Every chart of the report as SVG bytes, by name (what the notebook displays)."""
     return {name: figure_svg(fig) for name, fig in report_figures(results).items()}
 
@@ -64,7 +64,7 @@ def svg_data_uri(svg: bytes) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
-def report_context(results: "ReportResults", charts: dict[str, bytes] | None = None) -> dict[str, Any]:
+def report_context(results: ReportResults, charts: dict[str, bytes] | None = None) -> dict[str, Any]:
     """The template context of a report. ``charts`` reuses charts already rendered
     with :func:`render_charts` (the notebook shows them first)."""
     a = results.assessment
@@ -134,7 +134,7 @@ def report_context(results: "ReportResults", charts: dict[str, bytes] | None = N
     }
 
 
-def _driver_records(results: "ReportResults") -> list[dict[str, Any]]:
+def _driver_records(results: ReportResults) -> list[dict[str, Any]]:
     """Items to improve first, per segment, with their display names."""
     m = results.metrics
     if m is None or m.drivers is None:
@@ -146,7 +146,7 @@ def _driver_records(results: "ReportResults") -> list[dict[str, Any]]:
     ]
 
 
-def _change_context(results: "ReportResults") -> dict[str, Any] | None:
+def _change_context(results: ReportResults) -> dict[str, Any] | None:
     change = results.change
     if change is None:
         return None

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import xlsxwriter
 
+from ..i18n import labels, text
 from ..io.files import atomic_path
 from ..io.sheets import XLSX_OPTIONS
-from ..i18n import labels, text
 from . import tables
 from .verdict import verdict
 
@@ -41,7 +41,7 @@ UNIT_FORMATS = {"points": "+0.0;-0.0;0.0", "share": "0.0%", "mean": "0.00", "amo
 class _Sheets:
     """Cell formats shared by all sheets of one workbook."""
 
-    def __init__(self, book: "Workbook"):
+    def __init__(self, book: Workbook):
         self.book = book
         self.title = book.add_format({"bold": True, "font_size": 14})
         self.bold = book.add_format({"bold": True})
@@ -54,7 +54,7 @@ class _Sheets:
         return self.formats[num_format]
 
 
-def _cell(sheet: "Worksheet", row: int, col: int, value: Any, fmt: Any = None) -> None:
+def _cell(sheet: Worksheet, row: int, col: int, value: Any, fmt: Any = None) -> None:
     """Write one value with its proper type; blanks for missing numbers."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         sheet.write_blank(row, col, None, fmt)
@@ -67,7 +67,7 @@ def _cell(sheet: "Worksheet", row: int, col: int, value: Any, fmt: Any = None) -
 
 
 def _table(s: _Sheets, name: str, frame: pd.DataFrame, lang: str, *, start_row: int = 0, widths: dict[str, int] | None = None,
-           row_formats: list[str] | None = None) -> "Worksheet":
+           row_formats: list[str] | None = None) -> Worksheet:
     """A sheet holding ``frame`` as an Excel table with localized headers."""
     sheet = s.book.add_worksheet(name) if name not in s.book.sheetnames else s.book.get_worksheet_by_name(name)
     headers = labels(lang)["columns"]
@@ -91,7 +91,7 @@ def _table(s: _Sheets, name: str, frame: pd.DataFrame, lang: str, *, start_row: 
     return sheet
 
 
-def _summary(s: _Sheets, results: "ReportResults") -> None:
+def _summary(s: _Sheets, results: ReportResults) -> None:
     a = results.assessment
     lang = a.lang
     L = labels(lang)
@@ -125,7 +125,7 @@ def _summary(s: _Sheets, results: "ReportResults") -> None:
         sheet.write_string(row + i, 1, sentence, s.wrap)
 
 
-def _portfolio_rows(results: "ReportResults", L: dict[str, Any]) -> list[tuple[str, Any, str | None]]:
+def _portfolio_rows(results: ReportResults, L: dict[str, Any]) -> list[tuple[str, Any, str | None]]:
     """The summary sheet's portfolio rows: segment, overall percentile (or why it is
     hidden) and what the radar's median covers; none without a portfolio."""
     position = results.portfolio_position()
@@ -144,7 +144,7 @@ def _portfolio_rows(results: "ReportResults", L: dict[str, Any]) -> list[tuple[s
     return rows
 
 
-def _radar(s: _Sheets, sheet: "Worksheet", n: int, lang: str) -> None:
+def _radar(s: _Sheets, sheet: Worksheet, n: int, lang: str) -> None:
     """A native (editable) radar chart of the dimension scores beside the table."""
     chart = s.book.add_chart({"type": "radar", "subtype": "filled"})
     name = sheet.get_name().replace("'", "''")
@@ -161,7 +161,7 @@ def _radar(s: _Sheets, sheet: "Worksheet", n: int, lang: str) -> None:
     sheet.insert_chart(n + 3, 1, chart)
 
 
-def write_excel(results: "ReportResults", path: str | Path) -> Path:
+def write_excel(results: ReportResults, path: str | Path) -> Path:
     """Write the workbook atomically to ``path`` (a failure leaves any old file intact)."""
     lang = results.lang
     sheets = labels(lang)["excel"]["sheets"]

@@ -7,8 +7,8 @@ rules, so a page shows Japanese text offline on a machine without a Japanese fon
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Sequence
 
 from ..plotting.style import japanese_font_path
 

@@ -11,9 +11,10 @@ once per process and folder; Jinja reloads a template whose file changed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -87,7 +88,7 @@ def _kit_wording(lang: str) -> str:
     return "".join([*_strings(shown), *templates])
 
 
-def shared_wording(model: "MaturityModel", lang: str) -> str:
+def shared_wording(model: MaturityModel, lang: str) -> str:
     """The text every ``lang`` report of ``model`` draws on: the kit's labels and
     templates and the model's texts in that language (see ``common`` of
     :func:`csmaturity.report.fonts.font_face_css`)."""

@@ -28,8 +28,8 @@ import pandas as pd
 
 from .. import metrics as mx
 from ..i18n import text
-from ..metrics._stats import plain
 from ..io.readers import SURVEY_ITEMS, read_accounts, read_survey
+from ..metrics._stats import plain
 
 __all__ = ["MetricsSummary", "compute_metrics", "survey_scores", "read_survey_scores", "survey_changes", "SURVEY_METRICS"]
 

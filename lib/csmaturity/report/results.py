@@ -7,16 +7,17 @@ and file version (a batch worker assesses many clients with one model).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 
 from ..answers import load_answers
 from ..assessment import Assessment, assess
-from ..errors import DataError, Problem, check_argument
+from ..errors import DataError, Problem
 from ..model import MaturityModel, default_model_path, load_model
 from ..portfolio.ranking import DEFAULT_MIN_GROUP, DEFAULT_SEGMENT, Ranking, rank_portfolio
 from .change import AssessmentChange, compare_assessments

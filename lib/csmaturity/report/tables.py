@@ -45,7 +45,7 @@ def answer_text(question: Question, value: Any, lang: str) -> str:
     return join_list(question.answer_labels(value, lang), lang, conjunction=False)
 
 
-def dimension_rows(results: "ReportResults") -> pd.DataFrame:
+def dimension_rows(results: ReportResults) -> pd.DataFrame:
     """Dimension scores with the minimum the next level requires, if any, and the
     client's percentile within its portfolio segment when a portfolio shows one."""
     a = results.assessment
@@ -74,7 +74,7 @@ def dimension_rows(results: "ReportResults") -> pd.DataFrame:
     return frame
 
 
-def portfolio_median_label(results: "ReportResults") -> str | None:
+def portfolio_median_label(results: ReportResults) -> str | None:
     """The legend of the radar's median overlay: which clients the median is taken over."""
     position = results.portfolio_position()
     if position is None or position["median"] is None:
@@ -85,7 +85,7 @@ def portfolio_median_label(results: "ReportResults") -> str | None:
     return text("chart.radar.portfolio_all", results.lang, n=median["clients"])
 
 
-def answer_rows(results: "ReportResults") -> pd.DataFrame:
+def answer_rows(results: ReportResults) -> pd.DataFrame:
     """Every question with the answer, its status, the points earned and the evidence."""
     a = results.assessment
     lang = a.lang
@@ -113,7 +113,7 @@ def _match(value: Any) -> str:
     return "yes" if value else "no"
 
 
-def benchmark_rows(results: "ReportResults") -> pd.DataFrame:
+def benchmark_rows(results: ReportResults) -> pd.DataFrame:
     """Survey practices beside the client's answer; unpublished shares stay NaN."""
     a = results.assessment
     b = a.benchmark
@@ -130,7 +130,7 @@ def benchmark_rows(results: "ReportResults") -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def gap_rows(results: "ReportResults", limit: int = 10) -> pd.DataFrame:
+def gap_rows(results: ReportResults, limit: int = 10) -> pd.DataFrame:
     """The largest gaps: questions whose answer costs the most overall points."""
     a = results.assessment
     gaps = a.gaps.head(limit)
@@ -146,7 +146,7 @@ def gap_rows(results: "ReportResults", limit: int = 10) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def recommendation_rows(results: "ReportResults") -> pd.DataFrame:
+def recommendation_rows(results: ReportResults) -> pd.DataFrame:
     """Applicable recommendations, highest priority first."""
     a = results.assessment
     recs = a.recommendations
@@ -168,7 +168,7 @@ def recommendation_rows(results: "ReportResults") -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def roadmap_rows(results: "ReportResults") -> pd.DataFrame:
+def roadmap_rows(results: ReportResults) -> pd.DataFrame:
     """The roadmap in order: step, phase, months, title and the steps it waits for."""
     a = results.assessment
     road = a.roadmap
@@ -185,7 +185,7 @@ def roadmap_rows(results: "ReportResults") -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def metric_rows(results: "ReportResults") -> pd.DataFrame:
+def metric_rows(results: ReportResults) -> pd.DataFrame:
     """Headline metrics, one per row: ``section``, ``metric``, ``value``, ``low``,
     ``high`` (interval, NaN when none), ``n`` and ``unit`` (``points``, ``share``,
     ``mean``, ``amount``, ``count``, ``ratio``)."""
@@ -240,14 +240,14 @@ def metric_rows(results: "ReportResults") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def change_rows(results: "ReportResults") -> pd.DataFrame:
+def change_rows(results: ReportResults) -> pd.DataFrame:
     """Score per dimension then and now (empty without a previous assessment)."""
     if results.change is None:
         return pd.DataFrame(columns=["name", "previous", "current", "delta"])
     return results.change.dimensions[["name", "previous", "current", "delta"]].reset_index(drop=True)
 
 
-def survey_change_rows(results: "ReportResults") -> pd.DataFrame:
+def survey_change_rows(results: ReportResults) -> pd.DataFrame:
     """Survey metrics then and now with the test of the difference."""
     cols = ["metric", "previous", "current", "difference", "p_value", "significant", "unit"]
     if results.change is None or not results.change.survey:

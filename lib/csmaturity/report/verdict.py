@@ -9,7 +9,8 @@ sentences are plain text; the HTML template escapes them like any other value.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ..i18n import join_list, text
 from .formatting import fmt_indicative
@@ -26,7 +27,7 @@ def _pct(value: float) -> str:
     return f"{value:.0%}"
 
 
-def verdict(results: "ReportResults") -> list[str]:
+def verdict(results: ReportResults) -> list[str]:
     """The verdict sentences of a report, in its language."""
     a = results.assessment
     lang = a.lang
@@ -48,7 +49,7 @@ def verdict(results: "ReportResults") -> list[str]:
     best = weighted.iloc[::-1].head(2)
     worst = weighted.head(2)
     if weighted["score"].max() - weighted["score"].min() >= 10:
-        def scored(rows: "pd.DataFrame") -> str:
+        def scored(rows: pd.DataFrame) -> str:
             return join_list([t("dimension", name=n, score=f"{s:.0f}") for n, s in zip(rows["name"], rows["score"])], lang)
 
         out.append(t("spread", best=scored(best), worst=scored(worst)))
@@ -74,7 +75,7 @@ def verdict(results: "ReportResults") -> list[str]:
     return out
 
 
-def _metric_sentences(results: "ReportResults", t: Callable[..., str]) -> list[str]:
+def _metric_sentences(results: ReportResults, t: Callable[..., str]) -> list[str]:
     m = results.metrics
     if m is None:
         return []
@@ -95,7 +96,7 @@ def _metric_sentences(results: "ReportResults", t: Callable[..., str]) -> list[s
     return out
 
 
-def _change_sentence(results: "ReportResults", t: Callable[..., str]) -> str:
+def _change_sentence(results: ReportResults, t: Callable[..., str]) -> str:
     change = results.change
     assert change is not None
     model = results.assessment.model

@@ -25,11 +25,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import metrics as M
-from ..plotting.charts import driver_quadrant, health_chart, loyalty_chart
 from ..errors import ValidationFailed
 from ..exercises import check, cohort_table, exercise
 from ..i18n import check_language, text
 from ..io.readers import SURVEY_ITEMS
+from ..plotting.charts import driver_quadrant, health_chart, loyalty_chart
 from ..plotting.style import COLORS, theme
 
 __all__ = [
