@@ -35,7 +35,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints, ValidationError, field_validator
 
 from .errors import AnswersError, Problem
-from .io.files import MAX_NAME_BYTES
+from .io.files import MAX_NAME_BYTES, output_name_problems
 from .io.schema import StrictModel, schema_problems
 from .io.yamlfile import dump_yaml, read_yaml_file
 from .model import DONT_KNOW, AnswerValue, MaturityModel
@@ -215,15 +215,10 @@ def _parse_one(
         problems.append(Problem(file, at, str(exc)))
 
 
-def check_unique_client_ids(clients: Iterable[ClientAnswers]) -> list[Problem]:
-    """Problems for client ids that appear in more than one file."""
-    seen: dict[str, str] = {}
-    out: list[Problem] = []
-    for c in clients:
-        first = seen.setdefault(c.client.id, c.source)
-        if first != c.source:
-            out.append(Problem(c.source, "client.id", f"duplicate client id '{c.client.id}': already used by {first}"))
-    return out
+def check_unique_client_ids(clients: Iterable[ClientAnswers], reserved: Iterable[str] = ()) -> list[Problem]:
+    """Problems for client ids used by more than one file, or that would write the same
+    output files or a ``reserved`` name (see :func:`csmaturity.io.files.output_name_problems`)."""
+    return output_name_problems(((c.client.id, c.source) for c in clients), reserved=reserved)
 
 
 def blank_answers_yaml(model: MaturityModel, lang: str = "en", client_id: str = "new-client") -> str:

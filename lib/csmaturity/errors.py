@@ -13,6 +13,8 @@ The kinds of failure, each a :class:`CsMaturityError`:
   configuration file such as the health-score config);
 * :class:`MissingDependencyError` -- an optional package, a font or a Jupyter kernel
   is not installed; the message says how to install it;
+* :class:`OutputError` -- an output cannot be written where and how the kit must
+  (a link leading out of the output folder, a clash of output names);
 * :class:`ArgumentError` -- a Python caller passed a wrong value. It is also a
   :class:`ValueError`, and is raised through :func:`check_argument` only.
 
@@ -37,6 +39,7 @@ __all__ = [
     "DataError",
     "ConfigError",
     "MissingDependencyError",
+    "OutputError",
     "ArgumentError",
     "check_argument",
     "require_module",
@@ -109,6 +112,10 @@ class MissingDependencyError(CsMaturityError):
         self.what, self.install = what, install
         because = f" ({detail})" if detail else ""
         super().__init__(f"{what} is missing{because}; install it with: {install}")
+
+
+class OutputError(CsMaturityError):
+    """An output cannot be written safely; the message names the path."""
 
 
 class ArgumentError(CsMaturityError, ValueError):

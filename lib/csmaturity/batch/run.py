@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import gc
+import hashlib
 import json
 import logging
 import multiprocessing
@@ -32,7 +33,8 @@ import signal
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -43,9 +45,11 @@ import pandas as pd
 from .._version import __version__
 from ..answers import load_answers
 from ..assessment import input_hash
-from ..errors import ValidationFailed, require_module
-from ..io.files import atomic_write, safe_name
+from ..errors import AnswersError, CsMaturityError, ValidationFailed, require_module
+from ..io.files import atomic_write, no_link_out, output_name_problems, safe_name
 from ..io.resources import shipped_path
+from ..io.sheets import csv_text
+from ..io.yamlfile import read_yaml_file
 from ..model import load_model
 from ..portfolio import DEFAULT_MIN_GROUP, DEFAULT_SEGMENT, load_results, rank_portfolio, read_portfolio
 
@@ -57,6 +61,11 @@ __all__ = ["Engine", "ClientJob", "ClientOutcome", "BatchResult", "run_client", 
 
 Engine = Literal["papermill", "direct"]
 NOTEBOOK = shipped_path("notebooks/diagnosis.ipynb")
+#: A client still running after this many seconds is stopped and failed.
+DEFAULT_CLIENT_TIMEOUT = 600.0
+#: Names of the batch's own files and folders at the top of OUT: no client may have them.
+BATCH_NAMES = ("logs", "state", "batch_summary.csv", "portfolio_input.json", "portfolio.csv",
+               "portfolio_percentiles.csv", "portfolio.xlsx", "portfolio.html")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,6 +83,8 @@ class ClientJob:
     portfolio_file: str | None = None
     portfolio_segment: str = DEFAULT_SEGMENT
     portfolio_min_group: int = DEFAULT_MIN_GROUP
+    #: Seconds after which the client is stopped and failed (None: no limit).
+    timeout: float | None = DEFAULT_CLIENT_TIMEOUT
 
 
 @dataclass(kw_only=True)
@@ -171,14 +182,59 @@ def _kept_kernel(model_file: str | None, log_dir: Path) -> KeptKernel:
 
 
 def _logger(out_dir: Path, key: str) -> logging.Logger:
+    """The client's log, ``OUT/logs/<key>.log``; a log that cannot be written (a
+    read-only folder) is skipped: the outcome still carries the error."""
     log = logging.getLogger(f"csmaturity.batch.{key}")
+    for handler in log.handlers:
+        handler.close()
     log.handlers.clear()
     log.propagate = False
     log.setLevel(logging.INFO)
-    handler = logging.FileHandler(out_dir / "logs" / f"{key}.log", mode="a", encoding="utf-8")
+    path = no_link_out(out_dir, out_dir / "logs" / f"{key}.log")
+    try:
+        handler: logging.Handler = logging.FileHandler(path, mode="a", encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     log.addHandler(handler)
     return log
+
+
+class ClientTimeout(Exception):
+    """A client ran longer than its job's ``timeout``."""
+
+
+@contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`ClientTimeout` in this thread after ``seconds``. A process pool's
+    worker and the command line run clients on their main thread, where a timer
+    signal can interrupt any Python code and any blocking read (a named pipe given as
+    a data file, say); elsewhere (a Dask thread) there is no limit."""
+    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise ClientTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _started_marker(out_dir: Path, client_file: str) -> Path:
+    """A file that exists while ``client_file`` runs: after a worker crash, the clients
+    with a marker left were running when it died, the others are innocent."""
+    return out_dir / "state" / ".started" / hashlib.sha256(client_file.encode("utf-8")).hexdigest()[:20]
+
+
+def _file_check(path: str) -> list[Any]:
+    data = Path(path).read_bytes()
+    return [len(data), hashlib.sha256(data).hexdigest()]
 
 
 def _state_path(out_dir: Path, key: str) -> Path:
@@ -190,54 +246,82 @@ def run_client(job: ClientJob) -> ClientOutcome:
     started = time.perf_counter()
     out_dir = Path(job.out_dir)
     key = safe_name(Path(job.client_file).stem)
-    (out_dir / "logs").mkdir(parents=True, exist_ok=True)
-    log = _logger(out_dir, key)
     outcome = ClientOutcome(client_file=job.client_file, key=key, status="failed")
+    logs = [logging.getLogger("csmaturity.batch")]  # the last is the client's log, once open
+    marker = _started_marker(out_dir, job.client_file)
     try:
-        from ..report import cached_model
-
-        model = cached_model(job.model_file)
-        answers = load_answers(job.client_file, model)
-        outcome.client_id = answers.client.id
-        key = outcome.key = safe_name(answers.client.id)
-        if key != safe_name(Path(job.client_file).stem):
-            log = _logger(out_dir, key)
-        digest = input_hash(model, answers, [*answers.data_files.values(), *filter(None, [job.portfolio_file])])
-        state = {"input_hash": digest, "model": model.ref, "kit_version": __version__, "engine": job.engine,
-                 "lang": job.lang,
-                 "portfolio": [job.portfolio_segment, job.portfolio_min_group] if job.portfolio_file else None}
-        previous = _read_state(_state_path(out_dir, key))
-        if job.resume and previous and {k: previous.get(k) for k in state} == state and _outputs_exist(previous):
-            log.info("unchanged since the last good report: skipped")
-            outcome.status = "skipped"
-            outcome.outputs = previous["outputs"]
-        else:
-            log.info("start %s (engine %s)", job.client_file, job.engine)
-            client_dir = out_dir / key
-            # A worker killed while writing leaves its temporary file; this client's
-            # folder is written by this client only, so the leftovers can go.
-            for stale in client_dir.glob(".*.part*"):
-                stale.unlink(missing_ok=True)
-            runner = _run_papermill if job.engine == "papermill" else _run_direct
-            outcome.outputs = runner(job, client_dir)
-            atomic_write(_state_path(out_dir, key),
-                         json.dumps({**state, "outputs": outcome.outputs}, ensure_ascii=False, indent=2))
-            outcome.status = "ok"
-            log.info("done: %s", outcome.outputs)
-        outcome.results_json = outcome.outputs.get("results_json")
-        if outcome.results_json:
-            summary = json.loads(Path(outcome.results_json).read_text(encoding="utf-8"))
-            outcome.overall, outcome.level = summary["overall"], summary["level"]["id"]
+        with suppress(OSError):  # a read-only folder: no crash attribution, nothing else lost
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        with _time_limit(job.timeout):
+            logs.append(_logger(out_dir, key))
+            outcome.outputs = _diagnose(job, out_dir, outcome, logs)
     except ValidationFailed as exc:
         outcome.error = str(exc)
-        log.error("invalid input:\n%s", exc)
+        logs[-1].error("invalid input:\n%s", exc)
+    except ClientTimeout:
+        outcome.error = f"stopped after {job.timeout:g} s (the client timeout); its earlier report, if any, is kept"
+        logs[-1].error("%s", outcome.error)
+    except CsMaturityError as exc:
+        outcome.error = str(exc)
+        logs[-1].error("failed: %s", exc)
+    except OSError as exc:  # a full disk, a read-only or vanished folder: the path is in the message
+        outcome.error = f"{type(exc).__name__}: {exc}"
+        logs[-1].error("cannot write: %s", exc)
     except Exception as exc:  # one client's failure must not stop the batch
         outcome.error = f"{type(exc).__name__}: {exc}"
-        log.error("failed:\n%s", traceback.format_exc())
+        logs[-1].error("failed:\n%s", traceback.format_exc())
+    finally:
+        marker.unlink(missing_ok=True)
     outcome.seconds = time.perf_counter() - started
-    for handler in log.handlers:
-        handler.close()
+    for log in logs[1:]:
+        for handler in log.handlers:
+            handler.close()
     return outcome
+
+
+def _diagnose(job: ClientJob, out_dir: Path, outcome: ClientOutcome, logs: list[logging.Logger]) -> dict[str, str]:
+    """The work of :func:`run_client`: read, skip when unchanged, else report; fills
+    ``outcome``, appends the client's log named by its id to ``logs`` and returns the
+    output files."""
+    from ..report import cached_model
+
+    model = cached_model(job.model_file)
+    answers = load_answers(job.client_file, model)
+    outcome.client_id = answers.client.id
+    key = outcome.key = safe_name(answers.client.id)
+    if key != safe_name(Path(job.client_file).stem):
+        logs.append(_logger(out_dir, key))
+    log = logs[-1]
+    state_path = no_link_out(out_dir, _state_path(out_dir, key))
+    digest = input_hash(model, answers, [*answers.data_files.values(), *filter(None, [job.portfolio_file])])
+    state = {"input_hash": digest, "model": model.ref, "kit_version": __version__, "engine": job.engine,
+             "lang": job.lang,
+             "portfolio": [job.portfolio_segment, job.portfolio_min_group] if job.portfolio_file else None}
+    previous = _read_state(state_path)
+    if job.resume and previous and {k: previous.get(k) for k in state} == state and _outputs_intact(previous):
+        log.info("unchanged since the last good report: skipped")
+        outcome.status = "skipped"
+        outputs = previous["outputs"]
+    else:
+        log.info("start %s (engine %s)", job.client_file, job.engine)
+        client_dir = no_link_out(out_dir, out_dir / key)
+        # A worker killed while writing leaves its temporary file; this client's
+        # folder is written by this client only, so the leftovers can go.
+        for stale in client_dir.glob(".*.part*"):
+            stale.unlink(missing_ok=True)
+        runner = _run_papermill if job.engine == "papermill" else _run_direct
+        outputs = runner(job, client_dir)
+        checks = {path: _file_check(path) for path in outputs.values()}
+        atomic_write(state_path, json.dumps({**state, "outputs": outputs, "checks": checks}, ensure_ascii=False,
+                                            indent=2))
+        outcome.status = "ok"
+        log.info("done: %s", outputs)
+    outcome.results_json = outputs.get("results_json")
+    if outcome.results_json:
+        summary = json.loads(Path(outcome.results_json).read_text(encoding="utf-8"))
+        outcome.overall, outcome.level = summary["overall"], summary["level"]["id"]
+    return outputs
 
 
 def _read_state(path: Path) -> dict[str, Any] | None:
@@ -247,9 +331,14 @@ def _read_state(path: Path) -> dict[str, Any] | None:
         return None
 
 
-def _outputs_exist(state: dict[str, Any]) -> bool:
-    outputs = state.get("outputs") or {}
-    return bool(outputs) and all(Path(p).is_file() for p in outputs.values())
+def _outputs_intact(state: dict[str, Any]) -> bool:
+    """Whether every output the state records is there with the size and SHA-256 it
+    had when written (a truncated, emptied or replaced report is made again)."""
+    outputs, checks = state.get("outputs") or {}, state.get("checks") or {}
+    try:
+        return bool(outputs) and all(checks.get(p) == _file_check(p) for p in outputs.values())
+    except OSError:
+        return False
 
 
 @lru_cache(maxsize=2)
@@ -300,6 +389,7 @@ def run_batch(
     portfolio: Iterable[str | Path] | None = None,
     portfolio_segment: str = DEFAULT_SEGMENT,
     portfolio_min_group: int = DEFAULT_MIN_GROUP,
+    client_timeout: float | None = DEFAULT_CLIENT_TIMEOUT,
 ) -> BatchResult:
     """Diagnose every client; see the module docstring. ``workers`` local processes run
     the clients (default: one per core; ``1`` runs them in this process), or
@@ -311,20 +401,33 @@ def run_batch(
     ranked among the same results even when the portfolio is this batch's own folder.
     Results that cannot be ranked, an unknown segment or a minimum group below 2 are
     refused there (DataError, ValueError), before any client runs.
+
+    Clients whose ids would write the same output folder (``acme`` and ``ACME``), or
+    one of the batch's own names (:data:`BATCH_NAMES`), are refused before any client
+    runs (AnswersError naming the files). A client running longer than
+    ``client_timeout`` seconds is stopped and failed.
     """
     started = time.perf_counter()
     out = Path(out_dir).resolve()
-    (out / "logs").mkdir(parents=True, exist_ok=True)
+    client_files = [Path(p).resolve() for p in client_files]
+    clashes = output_name_problems(_client_ids(client_files), reserved=BATCH_NAMES)
+    if clashes:
+        raise AnswersError(clashes)
+    for folder in ("logs", "state"):
+        no_link_out(out, out / folder).mkdir(parents=True, exist_ok=True)
+    for stale in (out / "state" / ".started").glob("*"):  # left by a batch that was killed
+        stale.unlink(missing_ok=True)
     model_path = str(Path(model_file).resolve()) if model_file else None
     snapshot = None
     if portfolio is not None:
         results = read_portfolio(portfolio)
         rank_portfolio(results, load_model(model_path), segment=portfolio_segment, min_group=portfolio_min_group)
-        snapshot = str(atomic_write(out / "portfolio_input.json", json.dumps(results, ensure_ascii=False, sort_keys=True)))
+        snapshot = str(atomic_write(out / "portfolio_input.json",
+                                    json.dumps(results, ensure_ascii=False, sort_keys=True)))
     jobs = [
         ClientJob(client_file=str(Path(p).resolve()), out_dir=str(out), engine=engine, lang=lang, model_file=model_path,
                   resume=resume, notebook=str(notebook), portfolio_file=snapshot, portfolio_segment=portfolio_segment,
-                  portfolio_min_group=portfolio_min_group)
+                  portfolio_min_group=portfolio_min_group, timeout=client_timeout)
         for p in client_files
     ]
     workers = workers or os.cpu_count() or 1
@@ -352,8 +455,23 @@ def run_batch(
     order = {j.client_file: i for i, j in enumerate(jobs)}
     outcomes.sort(key=lambda o: order[o.client_file])
     result = BatchResult(outcomes=outcomes, out_dir=out, seconds=time.perf_counter() - started)
-    atomic_write(out / "batch_summary.csv", result.summary().to_csv())
+    try:
+        atomic_write(out / "batch_summary.csv", csv_text(result.summary()))
+    except OSError as exc:  # the outcomes are still returned (and printed by the command line)
+        logging.getLogger("csmaturity.batch").warning("batch_summary.csv not written: %s", exc)
     return result
+
+
+def _client_ids(client_files: list[Path]) -> list[tuple[str, str]]:
+    """``(client id, file)`` of every answers file whose id can be read (a file that
+    cannot is reported by its own client run), else its file name's stem."""
+    named = []
+    for path in client_files:
+        data, problems = read_yaml_file(path)
+        client = data.get("client") if not problems and isinstance(data, dict) else None
+        value = client.get("id") if isinstance(client, dict) else None
+        named.append((str(value) if isinstance(value, (str, int)) and str(value).strip() else path.stem, str(path)))
+    return named
 
 
 def _run_in_process(jobs: list[ClientJob], done: Callable[[ClientOutcome], None]) -> None:
@@ -372,26 +490,35 @@ def _run_in_process(jobs: list[ClientJob], done: Callable[[ClientOutcome], None]
 
 def _run_on_processes(jobs: list[ClientJob], workers: int, engine: Engine, model_file: str | None,
                       done: Callable[[ClientOutcome], None]) -> None:
-    """Run jobs on a process pool; a crashed worker fails the client it was running
-    (after one retry, since a crash also takes down its neighbours' pending work)."""
+    """Run jobs on a process pool. A crashed worker breaks the pool and fails every
+    pending job with it: the jobs that had not started are innocent and run again in a
+    new pool; the ones that were running (their start marker is left) run again, each
+    alone in a pool of its own, and only a job that crashes alone fails."""
     context = multiprocessing.get_context("spawn")
-    pending = list(jobs)
-    attempts = {j.client_file: 0 for j in jobs}
-    while pending:
+    pending, suspects = list(jobs), []
+    breaks_without_suspect = 0
+    while pending or suspects:
+        alone = not pending
+        batch = [suspects.pop(0)] if alone else pending
         retry: list[ClientJob] = []
-        with cf.ProcessPoolExecutor(max_workers=min(workers, len(pending)), mp_context=context,
+        with cf.ProcessPoolExecutor(max_workers=1 if alone else min(workers, len(batch)), mp_context=context,
                                     initializer=_init_worker, initargs=(engine, model_file)) as pool:
-            futures = {pool.submit(run_client, job): job for job in pending}
+            futures = {pool.submit(run_client, job): job for job in batch}
             try:
                 for future in cf.as_completed(futures):
                     job = futures[future]
                     try:
                         done(future.result())
                     except cf.process.BrokenProcessPool:
-                        attempts[job.client_file] += 1
-                        if attempts[job.client_file] > 1:
+                        marker = _started_marker(Path(job.out_dir), job.client_file)
+                        if alone or breaks_without_suspect >= 2:
+                            marker.unlink(missing_ok=True)
                             done(ClientOutcome(client_file=job.client_file, key=safe_name(Path(job.client_file).stem),
-                                               status="failed", error="the worker process died while running this client"))
+                                               status="failed", error="the worker process died while running this "
+                                               "client" + (" (run alone after a first crash)" if alone else "")))
+                        elif marker.exists():
+                            marker.unlink()
+                            suspects.append(job)
                         else:
                             retry.append(job)
             except KeyboardInterrupt:
@@ -400,12 +527,16 @@ def _run_on_processes(jobs: list[ClientJob], workers: int, engine: Engine, model
                 # shutdown would reset cancel_futures before the pool acts on it.
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
+        # A pool that breaks with no client running (a worker that cannot start) would
+        # be retried for ever: after the third such break, its jobs fail.
+        breaks_without_suspect += bool(retry) and len(retry) == len(batch) and not alone
         pending = retry
 
 
 def _run_on_dask(jobs: list[ClientJob], scheduler: str, engine: Engine, model_file: str | None,
                  done: Callable[[ClientOutcome], None]) -> None:
-    distributed = require_module("distributed", "Dask distributed (to run on a scheduler)", "pip install 'csmaturity[dask]'")
+    distributed = require_module("distributed", "Dask distributed (to run on a scheduler)",
+                                 "pip install 'csmaturity[dask]'")
     with distributed.Client(scheduler) as client:
         client.run(warm_up, engine, model_file)
         futures = client.map(run_client, jobs, pure=False)

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..batch import BatchResult, expand_client_paths, run_batch
+from ..batch import DEFAULT_CLIENT_TIMEOUT, BatchResult, expand_client_paths, run_batch
 from ..i18n import LANGUAGES
 from ..model import load_model
 from ..portfolio import DEFAULT_MIN_GROUP, DEFAULT_SEGMENT, find_results, load_results
@@ -34,6 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--portfolio", nargs="+", action="extend", type=Path, metavar="DIR_OR_FILE",
                    help="rank each client among these results (e.g. last quarter's batch folder): its percentile per "
                         "dimension within --segment goes into its report")
+    p.add_argument("--client-timeout", type=float, default=DEFAULT_CLIENT_TIMEOUT, metavar="SECONDS",
+                   help=f"stop and fail a client still running after this long (default {DEFAULT_CLIENT_TIMEOUT:g})")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_batch)
 
@@ -69,9 +71,19 @@ def print_outcomes(result: BatchResult) -> None:
           f"in {result.seconds:.1f} s; logs in {result.out_dir / 'logs'}")
 
 
-def build_portfolio(batch_dir: Path, model_file: Path | None, lang: str, segment: str, smallest: int) -> Path | None:
-    """Summarise every results JSON under ``batch_dir``; None when there are none."""
+def build_portfolio(batch_dir: Path, model_file: Path | None, lang: str, segment: str, smallest: int,
+                    batch: BatchResult | None = None) -> Path | None:
+    """Summarise the results JSON of ``batch``'s clients (of every client under
+    ``batch_dir`` without one); None when there are none. Results in the folder from
+    clients not in this batch (renamed or removed since) are left out, and said so."""
     paths = find_results([batch_dir])
+    if batch is not None:
+        mine = {Path(o.results_json).resolve() for o in batch.outcomes if o.results_json and o.status != "failed"}
+        older = [p for p in paths if p.resolve() not in mine]
+        if older:
+            print(f"note: {len(older)} results in {batch_dir} from clients not in this batch are left out of the "
+                  f"portfolio (csmaturity portfolio {batch_dir} summarises them all)", file=sys.stderr)
+        paths = [p for p in paths if p.resolve() in mine]
     if not paths:
         return None
     model = load_model(model_file)
@@ -87,12 +99,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
     try:
         result = run_batch(files, args.out, engine=args.engine, workers=args.workers, resume=args.resume,
                            lang=args.lang, model_file=args.model, scheduler=args.scheduler, progress=not args.no_progress,
-                           portfolio=args.portfolio, portfolio_segment=args.segment, portfolio_min_group=args.min_group)
+                           portfolio=args.portfolio, portfolio_segment=args.segment, portfolio_min_group=args.min_group,
+                           client_timeout=args.client_timeout)
     except KeyboardInterrupt:
         print("\ninterrupted: finished reports are complete; rerun with --resume to do the rest", file=sys.stderr)
         return 130
     print_outcomes(result)
-    page = build_portfolio(args.out, args.model, args.lang or "en", args.segment, args.min_group)
+    page = build_portfolio(args.out, args.model, args.lang or "en", args.segment, args.min_group, result)
     if page:
         print(f"portfolio: {page}")
     return 1 if result.failed else 0
@@ -104,7 +117,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 1
     result = run_batch(expand_client_paths([args.clients]), args.out, workers=args.workers, model_file=args.model)
     print_outcomes(result)
-    page = build_portfolio(args.out, args.model, "en", DEFAULT_SEGMENT, DEFAULT_MIN_GROUP)
+    page = build_portfolio(args.out, args.model, "en", DEFAULT_SEGMENT, DEFAULT_MIN_GROUP, result)
     print(f"\nreports (open the .report.html files in a browser; .report.xlsx to edit): {args.out}/<client>/")
     print(f"portfolio summary: {page}")
     return 1 if result.failed else 0

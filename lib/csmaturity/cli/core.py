@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..answers import ClientAnswers, blank_answers_yaml, check_unique_client_ids, load_answers
 from ..assessment import Assessment, assess
+from ..batch import BATCH_NAMES
 from ..errors import AnswersError, ModelError, Problem
 from ..i18n import LANGUAGES
 from ..io.files import atomic_write
@@ -83,7 +84,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         failed |= bool(args.strict and warn)
         print(f"{'WARN   ' if warn else 'OK     '} {path} ({answers.client.id}: {len(answers.answers)}/{len(model.questions)} answered)")
         _print_problems(warn)
-    duplicates = check_unique_client_ids(loaded)
+    duplicates = check_unique_client_ids(loaded, reserved=BATCH_NAMES)
     if duplicates:
         failed = True
         _print_problems(duplicates)

@@ -10,9 +10,10 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import Problem, check_argument
+from ..errors import OutputError, Problem, check_argument
 
-__all__ = ["atomic_write", "atomic_path", "safe_name", "output_name_problems", "inside", "MAX_NAME_BYTES"]
+__all__ = ["atomic_write", "atomic_path", "safe_name", "output_name_problems", "no_link_out", "inside",
+           "MAX_NAME_BYTES"]
 
 
 @contextmanager
@@ -85,6 +86,8 @@ def output_name_problems(named: Iterable[tuple[str, str]], reserved: Iterable[st
         elif key.split(".")[0] in WINDOWS_DEVICES:
             out.append(Problem(source, what, f"{value!r} is a device name on Windows: its outputs could not be "
                                              "copied there; choose another id"))
+        elif key in first and first[key][0] == value:
+            out.append(Problem(source, what, f"duplicate client id {value!r}: already used by {first[key][1]}"))
         elif key in first:
             other_value, other_source = first[key]
             out.append(Problem(source, what, f"{value!r} writes the same output name {name!r} as {other_value!r} "
@@ -93,6 +96,24 @@ def output_name_problems(named: Iterable[tuple[str, str]], reserved: Iterable[st
         else:
             first[key] = (value, source)
     return out
+
+
+def no_link_out(root: str | Path, path: str | Path) -> Path:
+    """``path`` (inside ``root``) after checking that no part of it below ``root`` is a
+    symbolic link: writing through one would put files (or delete temporary ones)
+    outside the output folder. OutputError naming the link otherwise."""
+    root, path = Path(root).absolute(), Path(path).absolute()
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        raise OutputError(f"{path} is outside the output folder {root}") from None
+    here = root
+    for part in parts:
+        here = here / part
+        if here.is_symlink():
+            raise OutputError(f"{here} is a symbolic link (to {os.readlink(here)}); the kit writes only inside "
+                              f"{root}: remove the link")
+    return path
 
 
 def inside(folder: str | Path, name: str) -> Path:

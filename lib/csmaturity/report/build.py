@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ..io.files import atomic_write, inside, safe_name
+from ..io.files import atomic_path, inside, safe_name
 from ..portfolio.ranking import DEFAULT_MIN_GROUP, DEFAULT_SEGMENT
 from .context import render_charts, report_context
 from .excel import write_excel
@@ -58,12 +59,13 @@ def results_json_path(out_dir: str | Path, client_id: str, lang: str | None = No
     return found[0]
 
 
-def write_report(results: ReportResults, out_dir: str | Path, *, charts: dict[str, bytes] | None = None) -> ReportOutputs:
+def write_report(results: ReportResults, out_dir: str | Path, *,
+                 charts: dict[str, bytes] | None = None) -> ReportOutputs:
     """Render and write the HTML report, the workbook and the results JSON.
 
-    Each file is rendered completely in memory or in a temporary file and then moved
-    into place, so a failure leaves an earlier good report untouched and no partial
-    file behind. ``charts`` reuses charts already rendered (see
+    The three files are rendered into temporary files and moved into place together
+    once all are whole, so a failure (a full disk, say) leaves the earlier report set
+    untouched and no partial file behind. ``charts`` reuses charts already rendered (see
     :func:`csmaturity.report.render_charts`).
     """
     Path(out_dir).mkdir(parents=True, exist_ok=True)
@@ -71,9 +73,13 @@ def write_report(results: ReportResults, out_dir: str | Path, *, charts: dict[st
     html = render_html(report_context(results, charts), common=[shared_wording(results.assessment.model, results.lang)])
     outputs = {"html": str(paths.html), "xlsx": str(paths.xlsx), "results_json": str(paths.results_json)}
     summary = json.dumps({**results.to_dict(), "outputs": outputs}, ensure_ascii=False, indent=2, default=str)
-    write_excel(results, paths.xlsx)
-    atomic_write(paths.html, html)
-    atomic_write(paths.results_json, summary + "\n")
+    # All three files are written to temporary files first and moved into place only
+    # when every one is whole: a full disk leaves the earlier set, not a mix of two runs.
+    with ExitStack() as stack:
+        xlsx, page, data = (stack.enter_context(atomic_path(p)) for p in (paths.xlsx, paths.html, paths.results_json))
+        write_excel(results, xlsx)
+        page.write_text(html, encoding="utf-8")
+        data.write_text(summary + "\n", encoding="utf-8")
     return paths
 
 
