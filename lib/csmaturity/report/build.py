@@ -58,7 +58,9 @@ def results_json_path(out_dir: str | Path, client_id: str, lang: str | None = No
     return found[0]
 
 
-def write_report(results: ReportResults, out_dir: str | Path, *, charts: dict[str, bytes] | None = None) -> ReportOutputs:
+def write_report(
+    results: ReportResults, out_dir: str | Path, *, charts: dict[str, bytes] | None = None
+) -> ReportOutputs:
     """Render and write the HTML report, the workbook and the results JSON.
 
     Each file is rendered completely in memory or in a temporary file and then moved
