@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from pydantic import ValidationError
 
 from csmaturity.answers import ClientAnswers
 from csmaturity.batch import ClientJob
@@ -289,13 +290,13 @@ class _Point(StrictModel):
 
 def test_schema_problems_have_key_paths_and_plain_words():
     data = {"x": "many", "colour": "red"}
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(ValidationError) as caught:
         _Point.model_validate(data)
     problems = {p.location: p.message for p in schema_problems(caught.value, "p.yaml", data)}
     assert problems["colour"] == "unknown key (typo?); remove it or check the spelling"
     assert "(got 'many')" in problems["x"]
     point = _Point(x=1)
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         point.x = 2  # frozen
 
 

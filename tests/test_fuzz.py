@@ -156,7 +156,8 @@ def test_weights_and_points_must_be_finite_and_summable(model_data, where, value
     try:
         edited = parse_model(data, file="model.yaml")
     except CsMaturityError as error:
-        assert "model.yaml" in str(error) and ("finite" in str(error) or "less than or equal to 1000000" in str(error)), error
+        assert "model.yaml" in str(error) and ("finite" in str(error)
+                                               or "less than or equal to 1000000" in str(error)), error
         return
     card = score(edited, parse_answers(yaml.safe_load(SAMPLE_ANSWERS), edited))
     assert math.isfinite(card.overall)
@@ -168,8 +169,9 @@ cells = st.one_of(st.text(max_size=10), st.sampled_from(["", "1,200", "１２", 
 
 
 @FUZZ
-@given(rows=st.lists(st.lists(cells, min_size=0, max_size=8), max_size=6), schema=st.sampled_from(["accounts", "survey"]),
-       drop=st.integers(0, 7), encoding=st.sampled_from(["utf-8", "cp932", "utf-16"]))
+@given(rows=st.lists(st.lists(cells, min_size=0, max_size=8), max_size=6),
+       schema=st.sampled_from(["accounts", "survey"]), drop=st.integers(0, 7),
+       encoding=st.sampled_from(["utf-8", "cp932", "utf-16"]))
 def test_table_reader_survives_any_cells(tmp_path, rows, schema, drop, encoding):
     spec = ACCOUNTS_SCHEMA if schema == "accounts" else SURVEY_SCHEMA
     headers = [c.name for c in spec.columns][:8]

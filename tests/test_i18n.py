@@ -119,7 +119,8 @@ def test_compact_amounts_use_each_languages_units():
 
 def test_every_literal_key_in_the_code_and_templates_exists():
     code_keys = {m.group(1) for path in (ROOT / "lib" / "csmaturity").rglob("*.py")
-                 for m in re.finditer(r"""\btext\(\s*["']([a-z_][\w.]*)["']\s*[,)]""", path.read_text(encoding="utf-8"))}
+                 for m in re.finditer(r"""\btext\(\s*["']([a-z_][\w.]*)["']\s*[,)]""",
+                                      path.read_text(encoding="utf-8"))}
     assert len(code_keys) > 60
     for key in sorted(code_keys):
         for lang in LANGUAGES:

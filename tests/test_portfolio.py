@@ -94,9 +94,11 @@ def test_a_ranking_checks_its_segment_and_minimum_group_once(results, model):
     results = _every_dimension(results, model)
     ranking = rank_portfolio(results, model, segment="business_model", min_group=3)
     assert (ranking.segment, ranking.min_group, len(ranking.table)) == ("business_model", 3, 8)
-    with pytest.raises(ValueError, match=r"portfolio_segment must be one of business_model, industry, arr_band, got 'country'"):
+    with pytest.raises(ValueError,
+                       match=r"portfolio_segment must be one of business_model, industry, arr_band, got 'country'"):
         rank_portfolio(results, model, segment="country")
-    with pytest.raises(ValueError, match=r"min_group must be at least 2, got 1: a percentile among fewer singles a client out"):
+    with pytest.raises(ValueError,
+                       match=r"min_group must be at least 2, got 1: a percentile among fewer singles a client out"):
         rank_portfolio(results, model, min_group=1)
     with pytest.raises(ValueError, match="whole number"):
         rank_portfolio(results, model, min_group=2.5)
@@ -132,7 +134,8 @@ def test_scores_by_dimension_turn_into_segment_means_for_many_clients(results, m
     table = portfolio_table(results, model)
     per_client = dimension_scores(table, ["kpis", "voc"], "business_model")
     assert list(per_client.index[:3]) == ["C2", "C1", "B4"] and per_client.loc["C2", "kpis"] == 90  # best overall first
-    many = portfolio_table([_result(f"x{i}", i % 100, "B2B" if i % 3 else "B2C") for i in range(MAX_CLIENT_ROWS + 1)], model)
+    many = portfolio_table([_result(f"x{i}", i % 100, "B2B" if i % 3 else "B2C") for i in range(MAX_CLIENT_ROWS + 1)],
+                           model)
     means = dimension_scores(many, ["kpis", "voc"], "business_model")
     assert list(means.index) == ["B2B (n=40)", "B2C (n=21)"]
     assert means.loc["B2C (n=21)", "kpis"] == pytest.approx(many.loc[many["business_model"] == "B2C", "kpis"].mean())

@@ -28,7 +28,8 @@ def tiny():
     """q1 single (x 2, y 1, z 0), q2 multi capped at 2 (m1, m2, m3 1 each, exclusive
     'none' 0), q3 scale 1-5 (1 and 5 labelled), q4 yes/no."""
     data = tiny_model_dict()
-    data["questions"][2]["scale"]["labels"] = {1: {"ja": "場当たり", "en": "ad hoc"}, 5: {"ja": "最適化", "en": "optimised"}}
+    data["questions"][2]["scale"]["labels"] = {1: {"ja": "場当たり", "en": "ad hoc"},
+                                               5: {"ja": "最適化", "en": "optimised"}}
     return parse_model(data)
 
 
@@ -82,7 +83,8 @@ def test_dont_know_has_no_fraction(tiny):
     ("q2", ["none"], ["none"]),
     ("q3", 4.0, 4), ("q3", 2, 2),
     ("q4", False, "no"), ("q4", "yes", "yes"),  # YAML reads bare yes/no as booleans
-    ("q1", " unknown ", DONT_KNOW), ("q2", DONT_KNOW, DONT_KNOW), ("q3", "unknown", DONT_KNOW), ("q4", "unknown", DONT_KNOW),
+    ("q1", " unknown ", DONT_KNOW), ("q2", DONT_KNOW, DONT_KNOW),
+    ("q3", "unknown", DONT_KNOW), ("q4", "unknown", DONT_KNOW),
 ])
 def test_normalise_per_type(tiny, qid, raw, expected):
     assert tiny.question(qid).normalise(raw) == expected
@@ -120,7 +122,8 @@ def test_choices_per_type(tiny):
     assert q1.choices("en", "DK") == [("x", "x"), ("y", "y"), ("z", "z"), ("DK", DONT_KNOW)]
     assert q2.choice_values == ["m1", "m2", "m3", "none", DONT_KNOW]
     assert q3.option_values == [1, 2, 3, 4, 5]
-    assert q3.choices("en", "DK") == [("1 - ad hoc", 1), ("2", 2), ("3", 3), ("4", 4), ("5 - optimised", 5), ("DK", DONT_KNOW)]
+    assert q3.choices("en", "DK") == [("1 - ad hoc", 1), ("2", 2), ("3", 3), ("4", 4), ("5 - optimised", 5),
+                                      ("DK", DONT_KNOW)]
     assert q4.choices("ja", "分からない") == [("はい", "yes"), ("いいえ", "no"), ("分からない", DONT_KNOW)]
 
 
@@ -238,7 +241,8 @@ def test_synth_never_generates_a_refused_dont_know(tiny, refusing):
 
 # --------------------------------------------------------------------------- no type switches left
 
-_SWITCH = re.compile(r"""\.type\s*(==|!=|\bin\b|\bnot\s+in\b)|(==|!=|\bin\b)\s*[\(\[{]?\s*["'](single|multi|yes_no|scale)["']""")
+_SWITCH = re.compile(r"""\.type\s*(==|!=|\bin\b|\bnot\s+in\b)"""
+                     r"""|(==|!=|\bin\b)\s*[\(\[{]?\s*["'](single|multi|yes_no|scale)["']""")
 
 
 def test_callers_ask_the_question_instead_of_switching_on_its_type():

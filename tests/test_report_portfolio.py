@@ -300,6 +300,7 @@ def test_portfolio_html_embeds_its_charts_as_svg_like_the_client_report(portfoli
 def test_notebook_report_refuses_results_that_cannot_be_ranked_before_it_runs(portfolio, tmp_path, capsys):
     folder = write_portfolio_folder(portfolio, tmp_path / "batch")
     (folder / "odd.results.json").write_text(json.dumps({"client": {"id": "odd"}, "overall": 1}), encoding="utf-8")
-    assert main(["report", str(NORTHWIND), "--out", str(tmp_path / "nb"), "--notebook", "--portfolio", str(folder)]) == 1
+    assert main(["report", str(NORTHWIND), "--out", str(tmp_path / "nb"), "--notebook",
+                 "--portfolio", str(folder)]) == 1
     assert "client odd" in capsys.readouterr().err
     assert not (tmp_path / "nb").exists()

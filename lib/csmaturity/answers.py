@@ -154,9 +154,12 @@ def parse_answers(data: dict[str, Any], model: MaturityModel, file: str = "<memo
             _parse_one(model, file, str(qid), entry, values, evidence, problems)
     if parsed is not None and parsed.model is not None:
         if parsed.model.id != model.id:
-            problems.append(Problem(file, "model.id", f"answers were made for model '{parsed.model.id}', but the model in use is '{model.id}'"))
+            problems.append(Problem(file, "model.id", f"answers were made for model '{parsed.model.id}', "
+                                    f"but the model in use is '{model.id}'"))
         elif parsed.model.version != model.version:
-            problems.append(Problem(file, "model.version", f"answered against version {parsed.model.version}; scoring with {model.version}", severity="warning"))
+            problems.append(Problem(file, "model.version",
+                                    f"answered against version {parsed.model.version}; scoring with {model.version}",
+                                    severity="warning"))
     data_files: dict[str, Path] = {}
     if parsed is not None and parsed.data is not None:
         base = Path(file).parent if file != "<memory>" else Path.cwd()
@@ -169,7 +172,10 @@ def parse_answers(data: dict[str, Any], model: MaturityModel, file: str = "<memo
                     problems.append(Problem(file, f"data.{key}", f"file not found: {path}"))
     unanswered = [q.id for q in model.questions if q.id not in values]
     if unanswered and parsed is not None:
-        problems.append(Problem(file, "answers", f"{len(unanswered)} question(s) unanswered, scored as don't know: {', '.join(unanswered)}", severity="warning"))
+        problems.append(Problem(file, "answers",
+                                f"{len(unanswered)} question(s) unanswered, scored as don't know: "
+                                f"{', '.join(unanswered)}",
+                                severity="warning"))
     errors = [p for p in problems if p.severity == "error"]
     if errors or parsed is None:
         raise AnswersError(problems)
@@ -191,12 +197,14 @@ def _parse_one(
     at = f"answers.{qid}"
     question = model.questions_by_id.get(qid)
     if question is None:
-        problems.append(Problem(file, at, f"unknown question id '{qid}'; expected one of the model's questions (see `csmaturity new-client`)"))
+        problems.append(Problem(file, at, f"unknown question id '{qid}'; "
+                                "expected one of the model's questions (see `csmaturity new-client`)"))
         return
     if isinstance(entry, dict):
         extra = set(entry) - {"answer", "evidence"}
         if extra:
-            problems.append(Problem(file, at, f"unknown key(s) {sorted(extra)}; an answer takes 'answer' and optional 'evidence'"))
+            problems.append(Problem(file, at, f"unknown key(s) {sorted(extra)}; "
+                                    "an answer takes 'answer' and optional 'evidence'"))
         if "answer" not in entry:
             problems.append(Problem(file, f"{at}.answer", "required key is missing"))
             return

@@ -75,7 +75,8 @@ def benchmark_table(model: MaturityModel, answers: ClientAnswers, lang: str = "e
                     "note": item.note,
                 }
             )
-    table = pd.DataFrame(rows, columns=["item", "label", "question_id", "dimension", "client", "effective", "not_effective", "note"])
+    table = pd.DataFrame(rows, columns=["item", "label", "question_id", "dimension", "client", "effective",
+                                       "not_effective", "note"])
     table["client"] = table["client"].astype("boolean")  # True / False / <NA> = unknown
     table["effective"] = pd.to_numeric(table["effective"], errors="coerce").astype(float)
     table["not_effective"] = pd.to_numeric(table["not_effective"], errors="coerce").astype(float)

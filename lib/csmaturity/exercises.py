@@ -116,7 +116,8 @@ def _nrr() -> tuple[float, Working]:
 
 def _upsell() -> tuple[float, Working]:
     r = M.retention(cohort_table(250, 20, upsold=30, upsell_each=10))
-    return r.upsell_rate * 100, {"upsold": r.upsell_customers, "start": r.customers_at_start, "value": r.upsell_rate * 100}
+    return r.upsell_rate * 100, {"upsold": r.upsell_customers, "start": r.customers_at_start,
+                                 "value": r.upsell_rate * 100}
 
 
 def _nps() -> tuple[float, Working]:
@@ -126,7 +127,8 @@ def _nps() -> tuple[float, Working]:
 
 def _nps_margin() -> tuple[float, Working]:
     r = M.nps([10] * 45 + [9] * 10 + [8] * 25 + [5] * 20)
-    work = f"1.96 × 100 × √(({r.share_promoters:.2f} + {r.share_detractors:.2f} − {r.score / 100:.2f}²) ÷ {r.n_valid}) = {r.margin_of_error:.1f}"
+    work = (f"1.96 × 100 × √(({r.share_promoters:.2f} + {r.share_detractors:.2f} − {r.score / 100:.2f}²) "
+            f"÷ {r.n_valid}) = {r.margin_of_error:.1f}")
     return r.margin_of_error, {"work": work}
 
 
@@ -225,7 +227,8 @@ def _unit_suffix() -> re.Pattern[str]:
 def exercise(exercise_id: str) -> Exercise:
     """The exercise ``exercise_id`` (an unknown id is an :class:`~csmaturity.errors.ArgumentError`
     listing the known ones)."""
-    check_argument(exercise_id in EXERCISES, "exercise_id", f"unknown exercise {exercise_id!r}; known: {sorted(EXERCISES)}")
+    check_argument(exercise_id in EXERCISES, "exercise_id",
+                   f"unknown exercise {exercise_id!r}; known: {sorted(EXERCISES)}")
     return EXERCISES[exercise_id]
 
 
@@ -249,7 +252,8 @@ def check(exercise_id: str, answer: Any) -> Feedback:
     expected, working = ex.solve()
 
     def verdict(correct: bool, key: str, **values: Any) -> Feedback:
-        return Feedback(correct=correct, verdict=key, expected=expected, exercise_id=ex.id, working=working, values=values)
+        return Feedback(correct=correct, verdict=key, expected=expected, exercise_id=ex.id, working=working,
+                        values=values)
 
     if ex.unit == "choice":
         given = unicodedata.normalize("NFKC", str(answer)).strip()

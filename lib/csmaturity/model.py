@@ -17,7 +17,7 @@ import math
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, ValidationError, model_validator
 
@@ -57,7 +57,7 @@ DONT_KNOW = "dont_know"
 QuestionType = Literal["single", "multi", "yes_no", "scale"]
 #: A normalised answer: an option id (single, yes/no), a list of option ids in model
 #: order (multi), a scale point, or :data:`DONT_KNOW`.
-AnswerValue = Union[str, int, list[str]]
+AnswerValue = str | int | list[str]
 
 
 class LocalText(_Strict):
@@ -253,11 +253,13 @@ class Question(_Strict):
                 return "yes" if value else "no"
             if value in ("yes", "no"):
                 return value
-            raise ValueError(f"expected {'yes, no or unknown' if self.accepts_dont_know else 'yes or no'}, got {value!r}")
+            raise ValueError(f"expected {'yes, no or unknown' if self.accepts_dont_know else 'yes or no'}, "
+                             f"got {value!r}")
         if self.type == "single":
             if isinstance(value, str) and value in option_ids:
                 return value
-            raise ValueError(f"{_show(value)} is not an option of this question; expected one of {option_ids}" + _bool_hint(value))
+            raise ValueError(f"{_show(value)} is not an option of this question; expected one of {option_ids}"
+                             + _bool_hint(value))
         if self.type == "multi":
             return self._normalise_multi(value, option_ids)
         assert self.scale is not None
@@ -277,8 +279,10 @@ class Question(_Strict):
             raise ValueError(f"{', '.join(_show(v) for v in bad)} not an option of this question; "
                              f"expected a list drawn from {option_ids}" + _bool_hint(bad[0]))
         if not items:
-            instead = [repr(o.id) for o in self.options if o.exclusive] + ([repr(DONT_KNOW)] if self.accepts_dont_know else [])
-            raise ValueError("empty selection; choose at least one option" + (f" (or {', or '.join(instead)})" if instead else ""))
+            instead = ([repr(o.id) for o in self.options if o.exclusive]
+                       + ([repr(DONT_KNOW)] if self.accepts_dont_know else []))
+            raise ValueError("empty selection; choose at least one option"
+                             + (f" (or {', or '.join(instead)})" if instead else ""))
         if len(set(items)) != len(items):
             raise ValueError(f"an option is listed twice: {items}")
         exclusive = [o.id for o in self.options if o.exclusive and o.id in items]
@@ -469,7 +473,8 @@ def _references_despite_shape_errors(data: dict[str, Any], exc: ValidationError,
     removed: dict[tuple[str, ...], set[int]] = {}
     for err in exc.errors():
         loc = err["loc"]
-        key = next((k for k in _LISTS if loc[: len(k)] == k and len(loc) > len(k) and isinstance(loc[len(k)], int)), None)
+        key = next((k for k in _LISTS if loc[: len(k)] == k and len(loc) > len(k) and isinstance(loc[len(k)], int)),
+                   None)
         if key is None:
             return []  # a top-level problem: nothing sensible to check beyond it
         removed.setdefault(key, set()).add(loc[len(key)])
@@ -550,7 +555,8 @@ def _check_references(model: MaturityModel, file: str) -> list[Problem]:
                 err(f"{at}.benchmark[{k}].item", f"unknown benchmark item '{link.item}'")
             for opt in link.options:
                 if opt not in option_ids:
-                    err(f"{at}.benchmark[{k}].options", f"'{opt}' is not an option of this question; expected one of {sorted(option_ids)}")
+                    err(f"{at}.benchmark[{k}].options",
+                        f"'{opt}' is not an option of this question; expected one of {sorted(option_ids)}")
     for d in model.dimensions:
         if d.weight > 0 and per_dim_weight[d.id] <= 0:
             err(f"dimensions[{d.id}]", "has a weight but no question with a weight above 0")
@@ -572,14 +578,18 @@ def _check_levels(model: MaturityModel, file: str, dims: set[str]) -> list[Probl
             if dim not in dims:
                 out.append(Problem(file, f"levels[{lv.id}].gates.{dim}", f"unknown dimension '{dim}'"))
     if levels[0].min != 0:
-        out.append(Problem(file, f"levels[{levels[0].id}].min", f"the lowest level must start at 0 (starts at {levels[0].min:g})"))
+        out.append(Problem(file, f"levels[{levels[0].id}].min",
+                           f"the lowest level must start at 0 (starts at {levels[0].min:g})"))
     if levels[-1].max != 100:
-        out.append(Problem(file, f"levels[{levels[-1].id}].max", f"the highest level must end at 100 (ends at {levels[-1].max:g})"))
-    for lo, hi in zip(levels, levels[1:]):
+        out.append(Problem(file, f"levels[{levels[-1].id}].max",
+                           f"the highest level must end at 100 (ends at {levels[-1].max:g})"))
+    for lo, hi in zip(levels, levels[1:], strict=False):
         if hi.min < lo.max:
-            out.append(Problem(file, f"levels[{hi.id}].min", f"overlaps level '{lo.id}' ({lo.min:g}-{lo.max:g}): starts at {hi.min:g}, expected {lo.max:g}"))
+            out.append(Problem(file, f"levels[{hi.id}].min", f"overlaps level '{lo.id}' ({lo.min:g}-{lo.max:g}): "
+                               f"starts at {hi.min:g}, expected {lo.max:g}"))
         elif hi.min > lo.max:
-            out.append(Problem(file, f"levels[{hi.id}].min", f"leaves a gap after level '{lo.id}': scores {lo.max:g}-{hi.min:g} have no level; expected min {lo.max:g}"))
+            out.append(Problem(file, f"levels[{hi.id}].min", f"leaves a gap after level '{lo.id}': "
+                               f"scores {lo.max:g}-{hi.min:g} have no level; expected min {lo.max:g}"))
     return out
 
 
@@ -598,7 +608,8 @@ def _check_recommendations(model: MaturityModel, file: str) -> list[Problem]:
                 continue
             for opt in t.lacks:
                 if q.option(opt) is None:
-                    out.append(Problem(file, f"{at}.triggers[{k}].lacks", f"'{opt}' is not an option of question '{q.id}'"))
+                    out.append(Problem(file, f"{at}.triggers[{k}].lacks",
+                                       f"'{opt}' is not an option of question '{q.id}'"))
         for dep in r.depends_on:
             if dep not in recs:
                 out.append(Problem(file, f"{at}.depends_on", f"unknown recommendation '{dep}'"))

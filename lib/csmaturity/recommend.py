@@ -60,7 +60,9 @@ def _triggered(trigger: Trigger, question: Question, answers: ClientAnswers, fra
     return any(opt not in chosen for opt in trigger.lacks)
 
 
-def recommendations(model: MaturityModel, answers: ClientAnswers, card: Scorecard, gaps: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+def recommendations(
+    model: MaturityModel, answers: ClientAnswers, card: Scorecard, gaps: pd.DataFrame, lang: str = "en"
+) -> pd.DataFrame:
     """Recommendations that apply to this client, highest priority first."""
     fractions = card.questions["fraction"].fillna(0.0)
     rows = []
@@ -86,7 +88,8 @@ def recommendations(model: MaturityModel, answers: ClientAnswers, card: Scorecar
                 "priority": impact * (1 + separation),
             }
         )
-    cols = ["recommendation", "title", "action", "phase", "effort", "triggered_by", "depends_on", "impact", "separation", "priority"]
+    cols = ["recommendation", "title", "action", "phase", "effort", "triggered_by", "depends_on", "impact",
+            "separation", "priority"]
     table = pd.DataFrame(rows, columns=cols).set_index("recommendation")
     return table.sort_values("priority", ascending=False, kind="stable")
 
@@ -127,5 +130,6 @@ def roadmap(model: MaturityModel, recs: pd.DataFrame, lang: str = "en") -> pd.Da
             waiting[nxt] -= 1
             if waiting[nxt] == 0:
                 heapq.heappush(ready, (phase_of[nxt], -recs.at[nxt, "priority"], nxt))
-    cols = ["step", "recommendation", "phase", "phase_name", "horizon", "start_month", "end_month", "title", "after", "moved_by_dependency", "priority"]
+    cols = ["step", "recommendation", "phase", "phase_name", "horizon", "start_month", "end_month", "title", "after",
+            "moved_by_dependency", "priority"]
     return pd.DataFrame(rows, columns=cols).set_index("step")

@@ -99,7 +99,8 @@ def score(model: MaturityModel, answers: ClientAnswers) -> Scorecard:
         qs = questions[questions["dimension"] == d.id]
         counted = qs[qs["fraction"].notna() & (qs["weight"] > 0)]
         total_weight = counted["weight"].sum()
-        dim_score = 100.0 * float((counted["weight"] * counted["fraction"]).sum() / total_weight) if total_weight > 0 else 0.0
+        dim_score = (100.0 * float((counted["weight"] * counted["fraction"]).sum() / total_weight)
+                     if total_weight > 0 else 0.0)
         dim_rows.append(
             {
                 "dimension": d.id,

@@ -22,10 +22,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("batch", help="diagnose many clients in parallel and summarise the portfolio")
     p.add_argument("clients", nargs="+", type=Path, help="answers files, or folders of them")
     p.add_argument("--out", type=Path, required=True, help="batch folder")
-    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="parallel workers (default: number of cores)")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                   help="parallel workers (default: number of cores)")
     p.add_argument("--engine", choices=["papermill", "direct"], default="direct",
                    help="papermill: run the diagnosis notebook per client (audit trail); direct: library only (fast)")
-    p.add_argument("--resume", action="store_true", help="skip clients whose inputs, model and kit are unchanged since their last good report")
+    p.add_argument("--resume", action="store_true",
+                   help="skip clients whose inputs, model and kit are unchanged since their last good report")
     p.add_argument("--lang", choices=LANGUAGES, help="report language (default: each client's own)")
     p.add_argument("--model", type=Path, help="maturity model YAML (default: the shipped model)")
     p.add_argument("--scheduler", help="address of a Dask distributed scheduler (pip install 'csmaturity[dask]')")
@@ -39,8 +41,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_batch)
 
-    p = sub.add_parser("demo", help="diagnose every sample client (reports + portfolio) and print where the outputs are")
-    p.add_argument("--clients", type=Path, default=SAMPLE_CLIENTS, help=f"folder of answers files (default {SAMPLE_CLIENTS})")
+    p = sub.add_parser("demo",
+                       help="diagnose every sample client (reports + portfolio) and print where the outputs are")
+    p.add_argument("--clients", type=Path, default=SAMPLE_CLIENTS,
+                   help=f"folder of answers files (default {SAMPLE_CLIENTS})")
     p.add_argument("--out", type=Path, default=Path("out/demo"))
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     p.add_argument("--model", type=Path)
@@ -67,7 +71,8 @@ def print_outcomes(result: BatchResult) -> None:
     table["error"] = table["error"].fillna("").map(lambda e: e.splitlines()[0][:70] if e else "")
     print(table.to_string())
     counts = table["status"].value_counts()
-    print(f"\n{counts.get('ok', 0)} ok, {counts.get('skipped', 0)} skipped (unchanged), {counts.get('failed', 0)} failed "
+    print(f"\n{counts.get('ok', 0)} ok, {counts.get('skipped', 0)} skipped (unchanged), "
+          f"{counts.get('failed', 0)} failed "
           f"in {result.seconds:.1f} s; logs in {result.out_dir / 'logs'}")
 
 
@@ -98,7 +103,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         return 1
     try:
         result = run_batch(files, args.out, engine=args.engine, workers=args.workers, resume=args.resume,
-                           lang=args.lang, model_file=args.model, scheduler=args.scheduler, progress=not args.no_progress,
+                           lang=args.lang, model_file=args.model, scheduler=args.scheduler,
+                           progress=not args.no_progress,
                            portfolio=args.portfolio, portfolio_segment=args.segment, portfolio_min_group=args.min_group,
                            client_timeout=args.client_timeout)
     except KeyboardInterrupt:

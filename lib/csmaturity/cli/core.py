@@ -19,7 +19,8 @@ from ..model import load_model, parse_model
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("validate", help="check answers files (or a model file) and list every problem")
-    p.add_argument("files", nargs="*", type=Path, help="answers YAML files; a model YAML is recognised and checked as a model")
+    p.add_argument("files", nargs="*", type=Path,
+                   help="answers YAML files; a model YAML is recognised and checked as a model")
     _model_arg(p)
     p.add_argument("--strict", action="store_true", help="treat warnings (e.g. unanswered questions) as errors")
     p.set_defaults(handler=cmd_validate)
@@ -82,7 +83,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         loaded.append(answers)
         warn = list(answers.warnings)
         failed |= bool(args.strict and warn)
-        print(f"{'WARN   ' if warn else 'OK     '} {path} ({answers.client.id}: {len(answers.answers)}/{len(model.questions)} answered)")
+        print(f"{'WARN   ' if warn else 'OK     '} {path} "
+              f"({answers.client.id}: {len(answers.answers)}/{len(model.questions)} answered)")
         _print_problems(warn)
     duplicates = check_unique_client_ids(loaded, reserved=BATCH_NAMES)
     if duplicates:
@@ -113,7 +115,8 @@ def format_assessment(result: Assessment) -> str:
         lines.append(f"  held back from {g.level}: {g.dimension} scores {g.score:.0f}, needs {g.required:g}")
     dims = result.dimension_table()[["name", "weight", "score"]]
     lines.append(dims.round(1).to_string())
-    lines.append(f"  cohort similarity (indicative): P(effective-like) = {result.similarity.posterior_effective:.2f} over {result.similarity.items_used} items")
+    lines.append(f"  cohort similarity (indicative): P(effective-like) = {result.similarity.posterior_effective:.2f} "
+                 f"over {result.similarity.items_used} items")
     lines.append("  roadmap:")
     for step, row in result.roadmap.iterrows():
         lines.append(f"    {step:2d}. [{row['phase']}] {row['title']}")

@@ -25,7 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", type=Path, help="the filled workbook (.xlsx)")
     p.add_argument("--out", type=Path, required=True, help="answers YAML to write")
     p.add_argument("--model", type=Path, help="maturity model YAML (default: the shipped model)")
-    p.add_argument("--allow-blank", action="store_true", help="accept blank answers (scored as unanswered) with a warning")
+    p.add_argument("--allow-blank", action="store_true",
+                   help="accept blank answers (scored as unanswered) with a warning")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(handler=cmd_import_intake)
 

@@ -19,14 +19,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, default=Path("out/reports"), help="output folder (default out/reports)")
     p.add_argument("--lang", choices=LANGUAGES, help="report language (default: the client's)")
     p.add_argument("--model", type=Path, help="maturity model YAML (default: the shipped model)")
-    data = p.add_argument_group("data", "the client's tables; by default those named in the answers file's data: section")
+    data = p.add_argument_group("data",
+                                "the client's tables; by default those named in the answers file's data: section")
     data.add_argument("--accounts", type=Path, help="accounts table (CSV or Excel)")
     data.add_argument("--survey", type=Path, help="relational NPS survey (CSV or Excel)")
     data.add_argument("--previous", type=Path, help="the client's previous answers file: adds the change since then")
-    data.add_argument("--previous-survey", type=Path, help="the survey at the previous assessment (default: the earlier wave of --survey)")
+    data.add_argument("--previous-survey", type=Path,
+                      help="the survey at the previous assessment (default: the earlier wave of --survey)")
     data.add_argument("--period", nargs=2, metavar=("START", "END"),
-                      help="retention period, ISO dates (default: the 12 months to the latest date in the accounts table)")
-    port = p.add_argument_group("portfolio", "the client's percentile among other clients' results (e.g. a batch folder)")
+                      help="retention period, ISO dates "
+                           "(default: the 12 months to the latest date in the accounts table)")
+    port = p.add_argument_group("portfolio",
+                                "the client's percentile among other clients' results (e.g. a batch folder)")
     port.add_argument("--portfolio", nargs="+", action="extend", type=Path, metavar="DIR_OR_FILE",
                       help="results JSON files, or folders whose *.results.json and */*.results.json are read "
                            "(a batch folder); the client's own earlier results are left out and it is ranked fresh")
@@ -42,7 +46,8 @@ def add_ranking_options(group: argparse._ActionsContainer, segment_help: str) ->
     group.add_argument("--segment", choices=SEGMENTS, default=DEFAULT_SEGMENT,
                        help=f"{segment_help} (default {DEFAULT_SEGMENT})")
     group.add_argument("--min-group", type=min_group, default=DEFAULT_MIN_GROUP, metavar="N",
-                       help=f"hide percentiles where fewer than N clients share the segment (default {DEFAULT_MIN_GROUP}, at least 2)")
+                       help="hide percentiles where fewer than N clients share the segment "
+                            f"(default {DEFAULT_MIN_GROUP}, at least 2)")
 
 
 def min_group(value: str) -> int:

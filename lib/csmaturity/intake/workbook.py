@@ -185,7 +185,9 @@ def _input_cell(ws: Worksheet, ref: str, value: Any = None) -> None:
     cell.alignment = _WRAP
 
 
-def _write_form(ws: Worksheet, model: MaturityModel, lang: str, client_id: str, lists: _ListColumns) -> list[tuple[int, str]]:
+def _write_form(
+    ws: Worksheet, model: MaturityModel, lang: str, client_id: str, lists: _ListColumns
+) -> list[tuple[int, str]]:
     """Fill the form sheet; return ``(row, key)`` of every keyed row."""
     widths = {COL_NO: 7, COL_DIM: 18, COL_TEXT: 70, COL_ANSWER: 34, COL_EVIDENCE: 36, COL_GUIDE: 36, COL_KEY: 22}
     for col, width in widths.items():
@@ -218,7 +220,7 @@ def _write_form(ws: Worksheet, model: MaturityModel, lang: str, client_id: str, 
 
     row += 2
     header_row = row
-    for col, name in zip("ABCDEFG", ("no", "dimension", "question", "answer", "evidence", "guide", "key")):
+    for col, name in zip("ABCDEFG", ("no", "dimension", "question", "answer", "evidence", "guide", "key"), strict=True):
         cell = ws[f"{col}{row}"]
         cell.value = _t(f"columns.{name}", lang)
         cell.font = Font(bold=True, color="FFFFFF")
@@ -252,7 +254,8 @@ def _write_form(ws: Worksheet, model: MaturityModel, lang: str, client_id: str, 
             ws[f"{COL_KEY}{row}"] = q.id
             ws[f"{COL_KEY}{row}"].font = grey
             rows.append((row, q.id))
-            for label, opt_id in q.choices(lang, text("common.dont_know", lang)) if q.is_multi else ():  # one tick row per choice
+            # One tick row per choice.
+            for label, opt_id in q.choices(lang, text("common.dont_know", lang)) if q.is_multi else ():
                 row += 1
                 ws[f"{COL_TEXT}{row}"] = _t("option_row", lang, label=label)
                 _input_cell(ws, f"{COL_ANSWER}{row}")
@@ -323,8 +326,9 @@ def read_intake(path: str | Path, model: MaturityModel, allow_blank: bool = Fals
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
         raise AnswersError([Problem(file, "", f"cannot open as an Excel workbook (.xlsx): {exc}")]) from None
     if META_SHEET not in wb.sheetnames:
-        raise AnswersError([Problem(file, f"sheet '{META_SHEET}'", "hidden sheet missing: this workbook was not made by "
-                                    "`csmaturity intake-template` (or was copied into a new workbook); start from a fresh template")])
+        raise AnswersError([Problem(file, f"sheet '{META_SHEET}'",
+                                    "hidden sheet missing: this workbook was not made by `csmaturity intake-template` "
+                                    "(or was copied into a new workbook); start from a fresh template")])
     meta = _read_meta(wb[META_SHEET], file)
     problems = _check_model(file, meta, model)
     if problems:
@@ -497,8 +501,8 @@ class _FormReader:
         key = problem.location.removesuffix(".answer").removeprefix("answers.")
         if key in self.row_of:
             return Problem(self.file, self.where(key), problem.message, severity=problem.severity)
-        return Problem(self.file, f"sheet '{self.meta.form_sheet}'" + (f", {problem.location}" if problem.location else ""),
-                       problem.message, severity=problem.severity)
+        location = f"sheet '{self.meta.form_sheet}'" + (f", {problem.location}" if problem.location else "")
+        return Problem(self.file, location, problem.message, severity=problem.severity)
 
     def cell(self, key: str) -> Any:
         return self.ws[f"{COL_ANSWER}{self.row_of[key]}"].value

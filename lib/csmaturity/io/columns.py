@@ -163,7 +163,7 @@ def rows_text(rows: Sequence[int] | NDArray[np.int64]) -> str:
 
 
 def _found_text(raw: Sequence[Any], rows: Sequence[int]) -> str:
-    pairs = [f"{value!r} (row {row})" for value, row in zip(raw[:MAX_LISTED], rows)]
+    pairs = [f"{value!r} (row {row})" for value, row in zip(raw[:MAX_LISTED], rows, strict=False)]
     more = f", … {len(raw) - MAX_LISTED} more" if len(raw) > MAX_LISTED else ""
     return ", ".join(pairs) + more
 
@@ -452,7 +452,7 @@ def parse_dates(
     is_date_like = np.array(
         [v is None or isinstance(v, (str, dt.date, np.datetime64)) for v in text], dtype=bool
     )
-    candidates = pd.Series([v if ok else None for v, ok in zip(text, is_date_like)],
+    candidates = pd.Series([v if ok else None for v, ok in zip(text, is_date_like, strict=True)],
                            index=values.index, dtype=object)
     parsed = pd.to_datetime(candidates, errors="coerce", format="mixed")
     bad = (parsed.isna().to_numpy() & candidates.notna().to_numpy()) | ~is_date_like
@@ -539,8 +539,11 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], file: str | Non
         ])
 
 
-def _mask_problem(values: Any, raw: np.ndarray, mask: np.ndarray, file_name: str, name: str, expected: str, what: str) -> Problem:
+def _mask_problem(
+    values: Any, raw: np.ndarray, mask: np.ndarray, file_name: str, name: str, expected: str, what: str
+) -> Problem:
     """One problem naming the column and the rows where ``mask`` is set, with the values found."""
     positions = np.flatnonzero(mask)
     rows = row_numbers(values, positions)
-    return Problem(file_name, f"column '{name}', {rows_text(rows)}", f"{expected}; {what}: {_found_text(list(raw[positions]), list(rows))}")
+    return Problem(file_name, f"column '{name}', {rows_text(rows)}",
+                   f"{expected}; {what}: {_found_text(list(raw[positions]), list(rows))}")

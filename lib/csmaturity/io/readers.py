@@ -198,14 +198,16 @@ def _rating(name: str, hi: int, description: str) -> ColumnSpec:
 
 def _item(name: str) -> ColumnSpec:
     headers = (*variants(f"survey.items.{name}"), name.removeprefix("item_"))
-    return ColumnSpec(name, "int", headers, lo=1, hi=5, description=f"1–5 rating of {text(f'survey.items.{name}', 'en').lower()}")
+    return ColumnSpec(name, "int", headers, lo=1, hi=5,
+                      description=f"1–5 rating of {text(f'survey.items.{name}', 'en').lower()}")
 
 
 SURVEY_SCHEMA = TableSchema(
     "survey",
     (
         _column("survey", "response_id", "str", unique=True, description="answer id"),
-        _column("survey", "account_id", "str", required=True, nullable=False, description="customer id (joins to accounts)"),
+        _column("survey", "account_id", "str", required=True, nullable=False,
+                description="customer id (joins to accounts)"),
         _column("survey", "survey_year", "int", lo=1990, hi=2100, description="survey wave"),
         _column("survey", "answered_on", "date", description="answer date"),
         _column("survey", "nps", "int", required=True, lo=0, hi=10, description="overall 0–10 likelihood to recommend"),

@@ -118,7 +118,8 @@ def payback_months(cost: float, monthly_gain: float) -> float:
     """
     cost = _number(cost, "cost", non_negative=True)
     monthly_gain = _number(monthly_gain, "monthly_gain")
-    check_argument(monthly_gain > 0, "monthly_gain", f"monthly_gain must be greater than 0: with a gain of {monthly_gain!r} a month "
+    check_argument(monthly_gain > 0, "monthly_gain",
+                   f"monthly_gain must be greater than 0: with a gain of {monthly_gain!r} a month "
                    "the cost is never paid back")
     return cost / monthly_gain
 

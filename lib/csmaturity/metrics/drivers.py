@@ -257,7 +257,7 @@ def key_drivers(
         frame["importance_threshold"] = imp_cut
         frame["performance_threshold"] = perf_cut
         frame["quadrant"] = [
-            _quadrant(i, p, imp_cut, perf_cut) for i, p in zip(frame["importance"], frame["performance"])
+            _quadrant(i, p, imp_cut, perf_cut) for i, p in zip(frame["importance"], frame["performance"], strict=True)
         ]
         rows.append(frame)
     result = pd.concat(rows, ignore_index=True)[COLUMNS]

@@ -175,7 +175,8 @@ def load_health_config(path: str | Path | None = None) -> HealthConfig:
         each with its key path such as ``signals[2].direction``).
     """
     if path is None:
-        path, name = Path(str(resources.files("csmaturity") / "config" / DEFAULT_CONFIG)), f"csmaturity/config/{DEFAULT_CONFIG}"
+        path = Path(str(resources.files("csmaturity") / "config" / DEFAULT_CONFIG))
+        name = f"csmaturity/config/{DEFAULT_CONFIG}"
     else:
         name = str(path)
     config = load_yaml_as(HealthConfig, path, ConfigError, name=name)

@@ -88,7 +88,8 @@ def ltv_margin_retention(
                    f"annual_revenue_per_customer must be ≥ 0, got {annual_revenue_per_customer!r}")
     check_argument(margin <= 1, "margin", f"margin must be a fraction ≤ 1 (0.75 for 75 %), got {margin!r}")
     if annual_churn is not None:
-        check_argument(0 < annual_churn <= 1, "annual_churn", f"annual_churn must be in (0, 1] to give years retained = 1/churn, "
+        check_argument(0 < annual_churn <= 1, "annual_churn",
+                       "annual_churn must be in (0, 1] to give years retained = 1/churn, "
                        f"got {annual_churn!r}; with no churn pass years_retained explicitly")
         years_retained = 1.0 / annual_churn
     assert years_retained is not None

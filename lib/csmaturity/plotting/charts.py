@@ -140,8 +140,8 @@ def radar_chart(
             ax.plot(closed, values, **style)
 
         if portfolio is not None:
-            polygon(portfolio.reindex(dims.index).to_numpy(dtype=float), color=COLORS["muted"], linestyle=":", linewidth=1.4,
-                    label=portfolio_label or text("chart.radar.portfolio", lang))
+            polygon(portfolio.reindex(dims.index).to_numpy(dtype=float), color=COLORS["muted"], linestyle=":",
+                    linewidth=1.4, label=portfolio_label or text("chart.radar.portfolio", lang))
         if previous is not None:
             prev = previous.scorecard.dimensions["score"].reindex(dims.index).to_numpy(dtype=float)
             polygon(prev, color=COLORS["previous"], linestyle="--", linewidth=1.4,
@@ -155,7 +155,8 @@ def radar_chart(
             # entries would not fit side by side ("Median of segment B2B (6 clients)"...).
             names = ax.get_legend_handles_labels()[1]
             width = sum(len(name) + sum(unicodedata.east_asian_width(c) in "WF" for c in name) for name in names)
-            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncols=len(names) if width <= 56 else 1, fontsize=8)
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncols=len(names) if width <= 56 else 1,
+                      fontsize=8)
     return fig
 
 
@@ -169,7 +170,8 @@ def benchmark_chart(assessment: Assessment, *, lang: str | None = None, ax: Axes
         fig, ax = _new_axes(ax, (PAGE_WIDTH, 0.3 * n + 1.3))
         y = np.arange(n)[::-1]
         both = table["effective"].notna().to_numpy() & table["not_effective"].notna().to_numpy()
-        ax.hlines(y[both], table["effective"][both], table["not_effective"][both], color="#BBBBBB", linewidth=2, zorder=1)
+        ax.hlines(y[both], table["effective"][both], table["not_effective"][both], color="#BBBBBB", linewidth=2,
+                  zorder=1)
         model = assessment.model
         ax.scatter(table["effective"], y, s=46, color=COLORS["effective"], zorder=3,
                    label=model.benchmark.cohorts["effective"].name.get(lang))
@@ -221,11 +223,11 @@ def roadmap_chart(assessment: Assessment, *, lang: str | None = None, ax: Axes |
         # Light bars with dark text: a title may run past a short phase and stay legible.
         bars = ax.barh(y, road["end_month"].to_numpy() - starts, left=starts, height=0.66, color=step_colors,
                        alpha=0.3, edgecolor=step_colors, linewidth=0, zorder=2)
-        for bar, moved in zip(bars, road["moved_by_dependency"]):
+        for bar, moved in zip(bars, road["moved_by_dependency"], strict=True):
             if moved:
                 bar.set_hatch("///")
         ax.vlines(starts, y - 0.33, y + 0.33, colors=step_colors, linewidth=3, capstyle="butt", zorder=3)
-        for step, start, title in zip(road.index, starts, road["title"]):
+        for step, start, title in zip(road.index, starts, road["title"], strict=True):
             ax.text(start + 0.25, step - 1, f"{step}. {literal(title)}", va="center", ha="left",
                     fontsize=7.5, color=COLORS["ink"], zorder=4, clip_on=True)
         if road.empty:
@@ -250,13 +252,16 @@ def change_chart(change: pd.DataFrame, *, lang: str, ax: Axes | None = None) -> 
     with theme():
         fig, ax = _new_axes(ax, (PAGE_WIDTH, 0.3 * n + 1.0))
         y = np.arange(n)[::-1]
-        for yi, (_, row) in zip(y, change.iterrows()):
+        for yi, (_, row) in zip(y, change.iterrows(), strict=True):
             ax.annotate("", xy=(row["current"], yi), xytext=(row["previous"], yi),
-                        arrowprops={"arrowstyle": "-|>", "color": COLORS["client"] if row["delta"] >= 0 else COLORS["bad"],
+                        arrowprops={"arrowstyle": "-|>",
+                                    "color": COLORS["client"] if row["delta"] >= 0 else COLORS["bad"],
                                     "linewidth": 1.6, "shrinkA": 0, "shrinkB": 0})
-        ax.scatter(change["previous"], y, color=COLORS["previous"], s=30, zorder=3, label=text("chart.change.previous", lang))
-        ax.scatter(change["current"], y, color=COLORS["client"], s=36, zorder=3, label=text("chart.change.current", lang))
-        for yi, (_, row) in zip(y, change.iterrows()):
+        ax.scatter(change["previous"], y, color=COLORS["previous"], s=30, zorder=3,
+                   label=text("chart.change.previous", lang))
+        ax.scatter(change["current"], y, color=COLORS["client"], s=36, zorder=3,
+                   label=text("chart.change.current", lang))
+        for yi, (_, row) in zip(y, change.iterrows(), strict=True):
             ax.text(102, yi, f"{row['delta']:+.0f}", va="center", fontsize=8,
                     color=COLORS["client"] if row["delta"] >= 0 else COLORS["bad"])
         ax.set_yticks(y)
@@ -286,7 +291,7 @@ def loyalty_chart(nps: Any, nrs: Any | None = None, *, lang: str, ax: Axes | Non
         fig, ax = _new_axes(ax, (PAGE_WIDTH, 0.75 * len(rows) + 1.0))
         for yi, (metric, shares, result) in enumerate(rows):
             left = 0.0
-            for k, (share, color) in enumerate(zip(shares, colors)):
+            for k, (share, color) in enumerate(zip(shares, colors, strict=True)):
                 ax.barh(yi, share, left=left, color=color, height=0.55, edgecolor="white")
                 if share >= 0.07:
                     ax.text(left + share / 2, yi, f"{names[metric][k]}\n{share:.0%}", ha="center", va="center",
@@ -309,7 +314,8 @@ def health_chart(summary: Any, *, lang: str, ax: Axes | None = None) -> Figure:
     """Shares of ARR and of accounts per health band; the red band's ARR is the ARR at risk."""
     frame = summary.to_frame()
     frame = frame[(frame["accounts"] > 0) | (frame["band"] != "no data")].fillna(0.0)
-    band_colors = {"red": COLORS["bad"], "yellow": "#ECE133", "green": COLORS["effective"], "no data": COLORS["neutral"]}
+    band_colors = {"red": COLORS["bad"], "yellow": "#ECE133", "green": COLORS["effective"],
+                   "no data": COLORS["neutral"]}
     with theme():
         fig, ax = _new_axes(ax, (PAGE_WIDTH, 2.0))
         for yi, column in enumerate(("share_arr", "share_accounts")):
@@ -340,7 +346,8 @@ def concentration_chart(lorenz: pd.DataFrame, concentration: Any, *, lang: str, 
         ax.plot(lorenz["customer_share"], lorenz["value_share"], color=COLORS["client"], linewidth=2)
         ax.plot([0, 1], [0, 1], color="#BBBBBB", linestyle="--", linewidth=1)
         for fraction, share in sorted(concentration.top_shares.items()):
-            ax.plot([fraction, fraction, 0], [0, share, share], color=COLORS["not_effective"], linewidth=0.9, linestyle=":")
+            ax.plot([fraction, fraction, 0], [0, share, share], color=COLORS["not_effective"], linewidth=0.9,
+                    linestyle=":")
             ax.scatter([fraction], [share], color=COLORS["not_effective"], zorder=3, s=22)
             ax.annotate(text("chart.concentration.point", lang, top=f"{fraction:.0%}", share=f"{share:.0%}"),
                         (fraction, share), xytext=(8, -14), textcoords="offset points", fontsize=7.5)
@@ -384,7 +391,8 @@ def driver_quadrant(
         ax.fill_between([x_lo, perf_cut], imp_cut, y_hi, color=COLORS["bad"], alpha=0.08, linewidth=0, zorder=0)
         ax.axvline(perf_cut, color="#999999", linewidth=0.8, linestyle="--")
         ax.axhline(imp_cut, color="#999999", linewidth=0.8, linestyle="--")
-        ax.scatter(defined.loc[~priority, "performance"], defined.loc[~priority, "importance"], s=30, color=COLORS["client"], zorder=3)
+        ax.scatter(defined.loc[~priority, "performance"], defined.loc[~priority, "importance"], s=30,
+                   color=COLORS["client"], zorder=3)
         ax.scatter(defined.loc[priority, "performance"], defined.loc[priority, "importance"], s=42, marker="D",
                    color=COLORS["bad"], zorder=3, label=text("chart.drivers.priority", lang))
         for _, row in defined.iterrows():
@@ -410,7 +418,7 @@ def driver_quadrants(
     with theme():
         fig = Figure(figsize=(PAGE_WIDTH, PAGE_WIDTH * 0.4), layout="constrained")
         axes = fig.subplots(1, len(segments), sharey=False, squeeze=False)[0]
-        for k, (segment, ax) in enumerate(zip(segments, axes)):
+        for k, (segment, ax) in enumerate(zip(segments, axes, strict=True)):
             driver_quadrant(drivers, segment=segment, item_labels=item_labels, lang=lang, ax=ax)
             if k:
                 ax.set_ylabel("")
@@ -428,7 +436,8 @@ def nps_nrs_chart(matrix: Any, *, lang: str, ax: Axes | None = None) -> Figure:
     count = matrix.crosstab("count")
     with theme():
         fig, ax = _new_axes(ax, (PAGE_WIDTH * 0.5, PAGE_WIDTH * 0.38))
-        ax.imshow(share.to_numpy(dtype=float), cmap="Blues", aspect="auto", vmin=0, vmax=max(0.01, float(share.to_numpy().max())) * 1.15)
+        ax.imshow(share.to_numpy(dtype=float), cmap="Blues", aspect="auto", vmin=0,
+                  vmax=max(0.01, float(share.to_numpy().max())) * 1.15)
         groups = matrix.table.set_index(["nps_category", "nrs_category"])["group"]
         for i, n_cat in enumerate(NPS_CATEGORIES):
             for j, r_cat in enumerate(NRS_CATEGORIES):
@@ -438,7 +447,8 @@ def nps_nrs_chart(matrix: Any, *, lang: str, ax: Axes | None = None) -> Figure:
                 if named:
                     from matplotlib.patches import Rectangle
 
-                    ax.add_patch(Rectangle((j - 0.48, i - 0.48), 0.96, 0.96, fill=False, edgecolor=COLORS["bad"], linewidth=1.8))
+                    ax.add_patch(Rectangle((j - 0.48, i - 0.48), 0.96, 0.96, fill=False, edgecolor=COLORS["bad"],
+                                           linewidth=1.8))
         ax.set_xticks(range(3))
         ax.set_xticklabels([text(f"chart.nps_nrs.{c}", lang) for c in NRS_CATEGORIES], fontsize=8)
         ax.set_yticks(range(3))

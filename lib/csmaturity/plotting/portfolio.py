@@ -37,7 +37,7 @@ def level_distribution_chart(levels: pd.DataFrame, *, lang: str, ax: Axes | None
         fig, ax = _new_axes(ax, (PAGE_WIDTH, 0.38 * n + 0.9))
         y = np.arange(n)[::-1]
         bars = ax.barh(y, levels["clients"], height=0.6, color=COLORS["client"])
-        ax.bar_label(bars, labels=[f"{c} ({s:.0%})" for c, s in zip(levels["clients"], levels["share"])],
+        ax.bar_label(bars, labels=[f"{c} ({s:.0%})" for c, s in zip(levels["clients"], levels["share"], strict=True)],
                      padding=4, fontsize=8)
         ax.set_yticks(y, [literal(name) for name in levels["name"]])
         ax.set_xlim(0, max(float(levels["clients"].max()) * 1.25, 1))

@@ -66,10 +66,12 @@ def japanese_font_path() -> Path:
     """
     spec = importlib.util.find_spec("matplotlib_fontja")
     if spec is None or not spec.submodule_search_locations:
-        raise MissingDependencyError("matplotlib-fontja (it ships the Japanese chart font)", "pip install matplotlib-fontja")
+        raise MissingDependencyError("matplotlib-fontja (it ships the Japanese chart font)",
+                                     "pip install matplotlib-fontja")
     path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / "ipaexg.ttf"
     if not path.is_file():
-        raise MissingDependencyError(f"the Japanese font file {path}", "pip install --force-reinstall matplotlib-fontja")
+        raise MissingDependencyError(f"the Japanese font file {path}",
+                                     "pip install --force-reinstall matplotlib-fontja")
     return path
 
 

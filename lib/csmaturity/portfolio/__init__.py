@@ -28,5 +28,6 @@ from .ranking import (
 )
 
 __all__ = ["DEFAULT_MIN_GROUP", "DEFAULT_SEGMENT", "SEGMENTS", "Ranking", "check_min_group", "client_percentiles",
-           "cohort_comparison", "common_gaps", "dimension_scores", "find_results", "latest_results", "level_distribution", "load_results",
-           "portfolio_table", "rank_portfolio", "read_portfolio", "segment_percentiles"]
+           "cohort_comparison", "common_gaps", "dimension_scores", "find_results", "latest_results",
+           "level_distribution", "load_results", "portfolio_table", "rank_portfolio", "read_portfolio",
+           "segment_percentiles"]

@@ -201,7 +201,8 @@ def _result_problems(r: Any, where: str, model: MaturityModel) -> list[Problem]:
     problems = []
     absent = [d.id for d in model.dimensions if d.id not in r["dimensions"]]
     if absent:
-        problems.append(Problem("portfolio", where, f"no score for dimension(s) {', '.join(absent)} of model {model.id}"))
+        problems.append(Problem("portfolio", where,
+                                f"no score for dimension(s) {', '.join(absent)} of model {model.id}"))
     if not isinstance(r["level"], Mapping) or r["level"].get("id") not in {lv.id for lv in model.levels}:
         problems.append(Problem("portfolio", where, f"level is not one of model {model.id}'s levels"))
     return problems

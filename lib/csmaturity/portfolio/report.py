@@ -94,7 +94,9 @@ def portfolio_figures(summary: PortfolioSummary, model: MaturityModel, lang: str
     }
 
 
-def write_portfolio(summary: PortfolioSummary, model: MaturityModel, out_dir: str | Path, lang: str = "en") -> PortfolioOutputs:
+def write_portfolio(
+    summary: PortfolioSummary, model: MaturityModel, out_dir: str | Path, lang: str = "en"
+) -> PortfolioOutputs:
     """Write ``portfolio.csv``, ``portfolio_percentiles.csv``, ``portfolio.xlsx`` and ``portfolio.html``."""
     from ..plotting.export import figure_svg
     from ..report.context import svg_data_uri
@@ -119,7 +121,8 @@ def write_portfolio(summary: PortfolioSummary, model: MaturityModel, out_dir: st
         L=L, lang=lang, s=summary, charts=charts, dims=dim_names, model=model, kit_version=__version__,
         generated=dt.date.today().isoformat(),
         heatmap_title=L["heatmap_segments"] if summary.scores_by_segment else L["heatmap"],
-        percentiles_note=L["percentiles_note"].format(segment=L["segments"][summary.segment], min_group=summary.min_group),
+        percentiles_note=L["percentiles_note"].format(segment=L["segments"][summary.segment],
+                                                      min_group=summary.min_group),
     ), "portfolio.html.j2", common=[shared_wording(model, lang)])
     page = atomic_write(out / "portfolio.html", html)
     return PortfolioOutputs(csv=csv, percentiles_csv=pct_csv, xlsx=xlsx, html=page)

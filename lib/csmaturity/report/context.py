@@ -139,7 +139,8 @@ def _driver_records(results: ReportResults) -> list[dict[str, Any]]:
     m = results.metrics
     if m is None or m.drivers is None:
         return []
-    rows = m.drivers[m.drivers["quadrant"] == "priority to improve"].sort_values(["segment", "importance"], ascending=[True, False])
+    priority = m.drivers[m.drivers["quadrant"] == "priority to improve"]
+    rows = priority.sort_values(["segment", "importance"], ascending=[True, False])
     return [
         {**row, "label": text(f"survey.items.{row['item']}", results.lang)}
         for row in _records(rows)

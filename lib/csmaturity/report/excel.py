@@ -35,7 +35,8 @@ PERCENT = {"weight", "fraction", "effective", "not_effective", "separation", "sh
            "top1", "top2", "performance"}
 ONE_DECIMAL = {"score", "impact", "priority", "next_gate", "previous", "current", "delta", "difference", "percentile"}
 THREE_DECIMALS = {"p_value"}
-UNIT_FORMATS = {"points": "+0.0;-0.0;0.0", "share": "0.0%", "mean": "0.00", "amount": "#,##0", "count": "#,##0", "ratio": "0.00"}
+UNIT_FORMATS = {"points": "+0.0;-0.0;0.0", "share": "0.0%", "mean": "0.00", "amount": "#,##0", "count": "#,##0",
+                "ratio": "0.00"}
 
 
 class _Sheets:
@@ -66,17 +67,19 @@ def _cell(sheet: Worksheet, row: int, col: int, value: Any, fmt: Any = None) -> 
         sheet.write_string(row, col, str(value), fmt)
 
 
-def _table(s: _Sheets, name: str, frame: pd.DataFrame, lang: str, *, start_row: int = 0, widths: dict[str, int] | None = None,
-           row_formats: list[str] | None = None) -> Worksheet:
+def _table(s: _Sheets, name: str, frame: pd.DataFrame, lang: str, *, start_row: int = 0,
+           widths: dict[str, int] | None = None, row_formats: list[str] | None = None) -> Worksheet:
     """A sheet holding ``frame`` as an Excel table with localized headers."""
     sheet = s.book.add_worksheet(name) if name not in s.book.sheetnames else s.book.get_worksheet_by_name(name)
     headers = labels(lang)["columns"]
     columns = list(frame.columns)
     for j, key in enumerate(columns):
-        num_format = "0%" if key in PERCENT else "0.0" if key in ONE_DECIMAL else "0.000" if key in THREE_DECIMALS else "General"
+        num_format = ("0%" if key in PERCENT else "0.0" if key in ONE_DECIMAL
+                      else "0.000" if key in THREE_DECIMALS else "General")
         fmt = s.number(num_format) if key != "value" else None
         for i, value in enumerate(frame[key].tolist()):
-            cell_fmt = s.number(UNIT_FORMATS[row_formats[i]]) if key in ("value", "low", "high") and row_formats else fmt
+            cell_fmt = (s.number(UNIT_FORMATS[row_formats[i]]) if key in ("value", "low", "high") and row_formats
+                        else fmt)
             if isinstance(value, str):
                 cell_fmt = s.wrap
             _cell(sheet, start_row + 1 + i, j, value, cell_fmt)
@@ -137,7 +140,8 @@ def _portfolio_rows(results: ReportResults, L: dict[str, Any]) -> list[tuple[str
                                         min_group=position["min_group"])
     overall = (P["hidden_short"].format(min_group=position["min_group"]) if position["hidden"]
                else position["percentiles"]["overall"])
-    rows: list[tuple[str, Any, str | None]] = [(P["segment_label"], segment, None), (P["percentile_label"], overall, "0.0")]
+    rows: list[tuple[str, Any, str | None]] = [(P["segment_label"], segment, None),
+                                               (P["percentile_label"], overall, "0.0")]
     median = tables.portfolio_median_label(results)
     if median:
         rows.append((P["median_label"], median, None))
@@ -167,7 +171,8 @@ def write_excel(results: ReportResults, path: str | Path) -> Path:
     sheets = labels(lang)["excel"]["sheets"]
     with atomic_path(path) as tmp:
         book = xlsxwriter.Workbook(str(tmp), {**XLSX_OPTIONS, "nan_inf_to_errors": True})
-        book.set_properties({"title": text("report.title", lang), "comments": f"csmaturity {results.assessment.kit_version}"})
+        book.set_properties({"title": text("report.title", lang),
+                             "comments": f"csmaturity {results.assessment.kit_version}"})
         s = _Sheets(book)
         _summary(s, results)
         dims = tables.dimension_rows(results)

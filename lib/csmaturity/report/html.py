@@ -55,8 +55,8 @@ def environment(folder: str | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(num=fmt_number, pct=fmt_percent, signed=fmt_signed, compact=fmt_compact, indicative=fmt_indicative,
-                       ratio=fmt_ratio, fill=fill)
+    env.filters.update(num=fmt_number, pct=fmt_percent, signed=fmt_signed, compact=fmt_compact,
+                       indicative=fmt_indicative, ratio=fmt_ratio, fill=fill)
     env.tests["missing"] = missing
     return env
 
@@ -77,8 +77,8 @@ def _strings(node: Any, lang: str | None = None) -> Iterator[str]:
 # Sections of the text store no report shows (notebook widgets, the intake workbook, quadrant
 # names, data-file vocabulary): left out of the shared wording so that the embedded font
 # stays small. A character a page does use is always embedded, whatever this list says.
-_NOT_IN_REPORTS = frozenset({"client", "widgets", "teaching", "intake", "exercises", "drivers", "headers", "flags", "yes_no",
-                             "synth"})
+_NOT_IN_REPORTS = frozenset({"client", "widgets", "teaching", "intake", "exercises", "drivers", "headers", "flags",
+                             "yes_no", "synth"})
 
 
 @lru_cache(maxsize=2)

@@ -31,7 +31,8 @@ from ..i18n import text
 from ..io.readers import SURVEY_ITEMS, read_accounts, read_survey
 from ..metrics._stats import plain
 
-__all__ = ["MetricsSummary", "compute_metrics", "survey_scores", "read_survey_scores", "survey_changes", "SURVEY_METRICS"]
+__all__ = ["MetricsSummary", "compute_metrics", "survey_scores", "read_survey_scores", "survey_changes",
+           "SURVEY_METRICS"]
 
 #: Account columns the three LTV estimates need beside ARR.
 LTV_COLUMNS = ("revenue_to_date", "cost_of_sales_to_date", "orders_to_date")
@@ -238,7 +239,8 @@ def _drivers(survey: pd.DataFrame, accounts: pd.DataFrame | None, notes: Notes) 
 
 def survey_changes(previous: dict[str, Any], current: dict[str, Any]) -> list[Any]:
     """Significance tests (``metrics.compare``) of every survey metric in both waves."""
-    return [mx.compare(previous[name], current[name]) for name in SURVEY_METRICS if name in previous and name in current]
+    return [mx.compare(previous[name], current[name]) for name in SURVEY_METRICS
+            if name in previous and name in current]
 
 
 def read_survey_scores(survey_file: str | Path) -> tuple[dict[str, Any], int | None]:

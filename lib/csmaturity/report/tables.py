@@ -81,7 +81,8 @@ def portfolio_median_label(results: ReportResults) -> str | None:
         return None
     median = position["median"]
     if median["scope"] == "segment":
-        return text("chart.radar.portfolio_segment", results.lang, segment=position["segment"]["value"], n=median["clients"])
+        return text("chart.radar.portfolio_segment", results.lang, segment=position["segment"]["value"],
+                    n=median["clients"])
     return text("chart.radar.portfolio_all", results.lang, n=median["clients"])
 
 
@@ -161,7 +162,8 @@ def recommendation_rows(results: ReportResults) -> pd.DataFrame:
             "phase": [phases[p] for p in recs["phase"]],
             "effort": recs["effort"],
             "triggered_by": [", ".join(ids) for ids in recs["triggered_by"]],
-            "depends_on": [join_list((titles.get(d, d) for d in deps), a.lang, conjunction=False) for deps in recs["depends_on"]],
+            "depends_on": [join_list((titles.get(d, d) for d in deps), a.lang, conjunction=False)
+                           for deps in recs["depends_on"]],
             "impact": recs["impact"],
             "priority": recs["priority"],
         }
@@ -195,7 +197,8 @@ def metric_rows(results: ReportResults) -> pd.DataFrame:
     if m is None:
         return pd.DataFrame(columns=["section", "metric", "value", "low", "high", "n", "unit"])
 
-    def add(section: str, key: str, value: Any, unit: str, low: Any = math.nan, high: Any = math.nan, n: Any = math.nan) -> None:
+    def add(section: str, key: str, value: Any, unit: str, low: Any = math.nan, high: Any = math.nan,
+            n: Any = math.nan) -> None:
         rows.append({"section": text(f"metrics.{section}.title", lang), "metric": text(f"metric.{key}", lang),
                      "value": value, "low": low, "high": high, "n": n, "unit": unit})
 
@@ -207,7 +210,8 @@ def metric_rows(results: ReportResults) -> pd.DataFrame:
         add("loyalty", "csat", m.csat.share, "share", m.csat.ci_low, m.csat.ci_high, m.csat.n_valid)
     if m.ces is not None:
         add("loyalty", "ces", m.ces.mean, "mean", m.ces.mean_ci_low, m.ces.mean_ci_high, m.ces.n_valid)
-        add("loyalty", "ces_low", m.ces.share_low_effort, "share", m.ces.share_ci_low, m.ces.share_ci_high, m.ces.n_valid)
+        add("loyalty", "ces_low", m.ces.share_low_effort, "share", m.ces.share_ci_low, m.ces.share_ci_high,
+            m.ces.n_valid)
     if m.dwb is not None:
         add("loyalty", "dwb", m.dwb.share, "share", m.dwb.ci_low, m.dwb.ci_high, m.dwb.n_valid)
     r = m.retention
@@ -235,7 +239,8 @@ def metric_rows(results: ReportResults) -> pd.DataFrame:
         add("health", "arr_at_risk", m.health.arr_at_risk, "amount", n=m.health.accounts["red"])
         add("health", "share_arr_at_risk", m.health.share_arr_at_risk, "share")
     if m.matrix is not None:
-        add("matrix", "stays_without_recommending", m.matrix.share_stays_without_recommending, "share", n=m.matrix.n_pairs)
+        add("matrix", "stays_without_recommending", m.matrix.share_stays_without_recommending, "share",
+            n=m.matrix.n_pairs)
         add("matrix", "recommends_but_may_leave", m.matrix.share_recommends_but_may_leave, "share", n=m.matrix.n_pairs)
     return pd.DataFrame(rows)
 

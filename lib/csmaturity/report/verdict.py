@@ -50,7 +50,8 @@ def verdict(results: ReportResults) -> list[str]:
     worst = weighted.head(2)
     if weighted["score"].max() - weighted["score"].min() >= 10:
         def scored(rows: pd.DataFrame) -> str:
-            return join_list([t("dimension", name=n, score=f"{s:.0f}") for n, s in zip(rows["name"], rows["score"])], lang)
+            return join_list([t("dimension", name=n, score=f"{s:.0f}")
+                              for n, s in zip(rows["name"], rows["score"], strict=True)], lang)
 
         out.append(t("spread", best=scored(best), worst=scored(worst)))
     else:

@@ -57,11 +57,13 @@ class QuestionInput:
         self.choice: W.ValueWidget | None = None
         self.boxes: dict[str, W.Checkbox] = {}
         if question.is_multi:
-            self.boxes = {str(v): W.Checkbox(value=False, description=lab, indent=False, layout=_FULL) for lab, v in choices}
+            self.boxes = {str(v): W.Checkbox(value=False, description=lab, indent=False, layout=_FULL)
+                          for lab, v in choices}
             control: W.Widget = W.VBox(list(self.boxes.values()))
         elif question.scale is not None:  # short buttons, the points' labels as tooltips and a legend
-            self.choice = W.ToggleButtons(options=[(lab if v == DONT_KNOW else str(v), v) for lab, v in choices], value=None,
-                                          tooltips=[lab for lab, _ in choices], style={"button_width": "auto"})
+            self.choice = W.ToggleButtons(options=[(lab if v == DONT_KNOW else str(v), v) for lab, v in choices],
+                                          value=None, tooltips=[lab for lab, _ in choices],
+                                          style={"button_width": "auto"})
             legend = " / ".join(f"{v} = {lab.get(lang)}" for v, lab in sorted(question.scale.labels.items()))
             control = W.VBox([self.choice, W.HTML(f"<small>{html.escape(legend)}</small>")])
         else:
@@ -205,14 +207,16 @@ class QuestionnaireForm:
                   for f in ("id", "name", "industry", "arr_band")}
         return {
             **fields,
-            "assessment_date": W.DatePicker(description=text("client.assessment_date", self.lang), value=dt.date.today(),
-                                            style=style, layout=lay),
-            "language": W.Dropdown(options=list(LANGUAGES), value=self.lang, description=text("client.language", self.lang),
-                                   style=style, layout=lay),
+            "assessment_date": W.DatePicker(description=text("client.assessment_date", self.lang),
+                                            value=dt.date.today(), style=style, layout=lay),
+            "language": W.Dropdown(options=list(LANGUAGES), value=self.lang,
+                                   description=text("client.language", self.lang), style=style, layout=lay),
             "business_model": W.Dropdown(options=["B2B", "B2C", "B2B2C"], value="B2B",
                                          description=text("client.business_model", self.lang), style=style, layout=lay),
-            "customers": W.BoundedIntText(min=0, max=10**9, description=text("client.customers", self.lang), style=style, layout=lay),
-            "cs_headcount": W.BoundedIntText(min=0, max=10**7, description=text("client.cs_headcount", self.lang), style=style, layout=lay),
+            "customers": W.BoundedIntText(min=0, max=10**9, description=text("client.customers", self.lang),
+                                          style=style, layout=lay),
+            "cs_headcount": W.BoundedIntText(min=0, max=10**7, description=text("client.cs_headcount", self.lang),
+                                             style=style, layout=lay),
         }
 
     # ------------------------------------------------------------------ state
@@ -284,7 +288,8 @@ class QuestionnaireForm:
         answers = self.answers()
         write_answers(self.model, answers, target)
         done, total = self.progress
-        self.status.value = f"<span style='color:#029E73'>{html.escape(text('widgets.saved', self.lang, path=target, done=done, total=total))}</span>"
+        saved = text("widgets.saved", self.lang, path=target, done=done, total=total)
+        self.status.value = f"<span style='color:#029E73'>{html.escape(saved)}</span>"
         return target
 
     def load(self, path: str | Path | None = None) -> ClientAnswers:
@@ -300,13 +305,15 @@ class QuestionnaireForm:
         try:
             self.save()
         except ValidationFailed as exc:
-            self.status.value = _problem_html(self.lang, "not_saved", [p for p in exc.problems if p.severity == "error"], self._names)
+            self.status.value = _problem_html(self.lang, "not_saved",
+                                              [p for p in exc.problems if p.severity == "error"], self._names)
 
     def _on_load(self) -> None:
         try:
             self.load()
         except ValidationFailed as exc:
-            self.status.value = _problem_html(self.lang, "not_loaded", [p for p in exc.problems if p.severity == "error"], self._names)
+            self.status.value = _problem_html(self.lang, "not_loaded",
+                                              [p for p in exc.problems if p.severity == "error"], self._names)
 
     # ------------------------------------------------------------------ live feedback
 
@@ -320,7 +327,8 @@ class QuestionnaireForm:
             # with no answers only the client block can raise (unanswered is a warning)
             parse_answers({"client": self.client_data(), "answers": {}}, self.model, file="<form>")
         except AnswersError as exc:
-            self.client_status.value = _problem_html(self.lang, "not_saved", [p for p in exc.problems if p.severity == "error"], self._names)
+            self.client_status.value = _problem_html(self.lang, "not_saved",
+                                                     [p for p in exc.problems if p.severity == "error"], self._names)
             return
         self.client_status.value = "<span style='color:#029E73'>✓</span>"
 

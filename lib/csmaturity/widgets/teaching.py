@@ -116,14 +116,16 @@ class _Explorer:
             self.result = self.compute(**self.values())
         except (ValidationFailed, ValueError) as exc:
             self.result, self.error = None, str(exc)
-            self.formula.value = f"<span style='color:#B00020'>{html.escape(text('teaching.invalid', self.lang))} {html.escape(self.error)}</span>"
+            self.formula.value = (f"<span style='color:#B00020'>{html.escape(text('teaching.invalid', self.lang))} "
+                                  f"{html.escape(self.error)}</span>")
             return
         self.error = None
         self.formula.value = self.explain()
         self.chart.value = _png(self.draw())
 
     def summary(self) -> str:
-        return f"{type(self).__name__}: " + (self.describe() if self.result is not None else f"invalid input: {self.error}")
+        return f"{type(self).__name__}: " + (self.describe() if self.result is not None
+                                              else f"invalid input: {self.error}")
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         bundle = self.widget._repr_mimebundle_(**kwargs)
@@ -174,7 +176,8 @@ class NpsExplorer(_Explorer):
         r = self.result
         return (f"NPS = %{_t(self.lang, 'promoters')} − %{_t(self.lang, 'detractors')}<br>"
                 f"= {r.share_promoters:.1%} − {r.share_detractors:.1%} = <b>{r.score:+.1f}</b><br>"
-                f"± {r.margin_of_error:.1f} ({r.confidence:.0%}, n = {r.n_valid}) → [{r.ci_low:+.1f}, {r.ci_high:+.1f}]")
+                f"± {r.margin_of_error:.1f} ({r.confidence:.0%}, n = {r.n_valid}) "
+                f"→ [{r.ci_low:+.1f}, {r.ci_high:+.1f}]")
 
     def draw(self) -> Figure:
         return loyalty_chart(self.result, lang=self.lang)
@@ -204,7 +207,8 @@ class NrsExplorer(_Explorer):
     def draw(self) -> Figure:
         counts = list(self.result.counts)
         colors = {3: COLORS["neutral"], 4: COLORS["good"]}
-        return _shares_chart(counts, ["1", "2", "3", "4", "5"], lambda i: colors.get(i, COLORS["bad"]), "NRS", self.lang)
+        return _shares_chart(counts, ["1", "2", "3", "4", "5"], lambda i: colors.get(i, COLORS["bad"]), "NRS",
+                             self.lang)
 
     def describe(self) -> str:
         r = self.result
@@ -298,8 +302,8 @@ class RetentionExplorer(_Explorer):
         return (f"{name['churn_rate']} = {r.customers_lost} / {r.customers_at_start} = <b>{r.churn_rate:.1%}</b>; "
                 f"{name['retention_rate']} = 1 − {name['churn_rate']} = <b>{r.retention_rate:.1%}</b><br>"
                 f"{name['upsell_rate']} = {upsell}; {name['cross_sell_rate']} = {cross}<br>"
-                f"GRR = ({r.starting_arr:,.0f} − {r.churned_arr:,.0f} − {r.contraction_arr:,.0f}) / {r.starting_arr:,.0f}"
-                f" = <b>{r.grr:.1%}</b><br>"
+                f"GRR = ({r.starting_arr:,.0f} − {r.churned_arr:,.0f} − {r.contraction_arr:,.0f}) "
+                f"/ {r.starting_arr:,.0f} = <b>{r.grr:.1%}</b><br>"
                 f"NRR = (… + {r.expansion_arr:,.0f}) / {r.starting_arr:,.0f} = <b>{r.nrr:.1%}</b>")
 
     def draw(self) -> Figure:
@@ -311,7 +315,7 @@ class RetentionExplorer(_Explorer):
             fig = Figure(figsize=(6.0, 2.6), layout="constrained")
             ax = fig.subplots()
             level = 0.0
-            for i, (name, value, kind) in enumerate(steps):
+            for i, (_, value, kind) in enumerate(steps):
                 bottom = 0.0 if kind == "total" else (level + value if value < 0 else level)
                 color = COLORS["client"] if kind == "total" else COLORS["bad"] if value < 0 else COLORS["effective"]
                 ax.bar(i, abs(value), bottom=bottom, color=color)
@@ -399,7 +403,8 @@ class RoiExplorer(_Explorer):
         payback = _f(lang, "months", months=f"{r.payback_months:.1f}") if r.payback_months is not None else "—"
         return (f"ROI = ({r.gain:,.0f} − {r.cost:,.0f}) / {r.cost:,.0f} × 100 = <b>{r.roi_pct:,.1f}%</b><br>"
                 f"{html.escape(_t(lang, 'break_even'))}: {html.escape(_t(lang, 'gain'))} = {r.break_even_gain:,.0f}<br>"
-                f"{html.escape(_f(lang, 'payback'))} = {r.cost:,.0f} / {r.monthly_gain:,.0f} = <b>{html.escape(payback)}</b>"
+                f"{html.escape(_f(lang, 'payback'))} = {r.cost:,.0f} / {r.monthly_gain:,.0f} "
+                f"= <b>{html.escape(payback)}</b>"
                 f"<br><small>{html.escape(_f(lang, 'roi_note'))}</small>")
 
     def draw(self) -> Figure:
@@ -436,7 +441,8 @@ class HealthExplorer(_Explorer):
         self.accounts = accounts
         self.config = config if isinstance(config, M.HealthConfig) else M.load_health_config(config)
         super().__init__(lang, {
-            s.name or s.column: _float_slider(s.name or s.column, s.weight, 0, 50, 1, ".0f") for s in self.config.signals
+            s.name or s.column: _float_slider(s.name or s.column, s.weight, 0, 50, 1, ".0f")
+            for s in self.config.signals
         })
 
     def compute(self, **weights: float) -> Any:
@@ -452,7 +458,8 @@ class HealthExplorer(_Explorer):
         weights = self.values()
         total = sum(weights.values())
         terms = " + ".join(f"{w / total:.2f}·{html.escape(k)}" for k, w in weights.items() if w > 0)
-        at_risk = _f(self.lang, "at_risk", accounts=f"<b>{r.accounts['red']}</b>", share=f"<b>{r.share_arr_at_risk:.1%}</b>")
+        at_risk = _f(self.lang, "at_risk", accounts=f"<b>{r.accounts['red']}</b>",
+                     share=f"<b>{r.share_arr_at_risk:.1%}</b>")
         return (f"{html.escape(_f(self.lang, 'score'))} = 100 × ({terms})<br>"
                 f"{html.escape(_t(self.lang, 'red'))} &lt; {r.red_below:g}: {at_risk}")
 
@@ -477,13 +484,15 @@ class DriverExplorer(_Explorer):
     def __init__(self, survey: pd.DataFrame, items: Sequence[str], lang: str = "ja",
                  item_labels: dict[str, str] | None = None, value_column: str = "ltv", high_share: float = 0.3):
         self.survey, self.items, self.value_column, self.high_share = survey, list(items), value_column, high_share
-        self.item_labels = {i: text(f"survey.items.{i}", lang) for i in self.items if i in SURVEY_ITEMS} | (item_labels or {})
+        self.item_labels = ({i: text(f"survey.items.{i}", lang) for i in self.items if i in SURVEY_ITEMS}
+                            | (item_labels or {}))
         self._cache: dict[tuple[str, str], pd.DataFrame] = {}
         t = lambda k: _t(lang, k)  # noqa: E731
         super().__init__(lang, {
             "segment": W.ToggleButtons(options=[(t(s), s) for s in ("all", "high_ltv", "low_ltv")], value="all",
                                        description=t("segment")),
-            "importance": W.Dropdown(options=["correlation", "regression"], value="correlation", description=t("importance")),
+            "importance": W.Dropdown(options=["correlation", "regression"], value="correlation",
+                                     description=t("importance")),
             "performance": W.Dropdown(options=["top2", "top1"], value="top2", description=t("performance")),
         })
 
@@ -534,14 +543,16 @@ class ExerciseBox:
         self.verdict = W.HTML()
         self.feedback: Any = None
         self.check_button.on_click(lambda _: self.check())
-        self.widget = W.VBox([W.HTML(f"<b>{html.escape(self.exercise.id)}</b>: {html.escape(self.exercise.prompt(lang))}"),
+        self.widget = W.VBox([W.HTML(f"<b>{html.escape(self.exercise.id)}</b>: "
+                                     f"{html.escape(self.exercise.prompt(lang))}"),
                               W.HBox([self.answer, self.check_button]), self.verdict])
 
     def check(self) -> Any:
         self.feedback = check(self.exercise.id, self.answer.value)
         color = "#029E73" if self.feedback.correct else "#B00020"
         mark = "✓" if self.feedback.correct else "✗"
-        self.verdict.value = f"<span style='color:{color}'>{mark} {html.escape(self.feedback.message(self.lang))}</span>"
+        self.verdict.value = (f"<span style='color:{color}'>{mark} "
+                              f"{html.escape(self.feedback.message(self.lang))}</span>")
         return self.feedback
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:

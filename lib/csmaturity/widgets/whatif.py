@@ -131,7 +131,8 @@ class WhatIfPanel:
         self.lifts = W.HTML()
         reset = W.Button(description=text("widgets.reset", self.lang), icon="undo")
         reset.on_click(lambda _: self.reset())
-        suggest = W.Button(description=text("widgets.suggest", self.lang), icon="lightbulb-o", layout=W.Layout(width="auto"))
+        suggest = W.Button(description=text("widgets.suggest", self.lang), icon="lightbulb-o",
+                           layout=W.Layout(width="auto"))
         suggest.on_click(lambda _: self.suggest())
         for control in [*self.weights.values(), *self.answer_inputs.values()]:
             control.observe(lambda _change: self.update(), names="value")
@@ -159,10 +160,11 @@ class WhatIfPanel:
         short = q.text.get(self.lang)
         short = short if len(short) <= 60 else short[:59] + "…"
         layout, style = W.Layout(width="95%"), {"description_width": "45%"}
-        options: list[tuple[str, Any]] = q.choices(self.lang, text("common.dont_know", self.lang))  # "don't know" only where accepted
+        # "don't know" only where accepted
+        options: list[tuple[str, Any]] = q.choices(self.lang, text("common.dont_know", self.lang))
         if q.is_multi:
-            return W.SelectMultiple(options=options, value=_as_selection(value), rows=min(len(options), 8), description=short,
-                                    style=style, layout=layout)
+            return W.SelectMultiple(options=options, value=_as_selection(value), rows=min(len(options), 8),
+                                    description=short, style=style, layout=layout)
         if value is None:
             options.insert(0, ("—", None))
         return W.Dropdown(options=options, value=value, description=short, style=style, layout=layout)
@@ -184,8 +186,9 @@ class WhatIfPanel:
             self.current_answers = self._answers_now()
         except (ModelError, ValueError) as exc:
             self.error = str(exc)
-            self.scoreboard.value = (f"<div style='color:#B00020'>{html.escape(text('widgets.invalid_model', self.lang))} "
-                                  f"<pre>{html.escape(self.error)}</pre></div>")
+            self.scoreboard.value = ("<div style='color:#B00020'>"
+                                     f"{html.escape(text('widgets.invalid_model', self.lang))} "
+                                     f"<pre>{html.escape(self.error)}</pre></div>")
             return
         self.error = None
         self.result = score(self.current_model, self.current_answers)
@@ -227,8 +230,9 @@ class WhatIfPanel:
                         if now.level.id != base.level.id else f"<b>{html.escape(now.level.name.get(lang))}</b>")
         levels = {lv.id: lv.name.get(lang) for lv in self.model.levels}
         held = "".join(
-            "<li>" + html.escape(text("widgets.held_back", lang, level=levels[g.level], score=g.score, required=g.required,
-                                    dimension=self.model.dimensions_by_id[g.dimension].name.get(lang))) + "</li>"
+            "<li>" + html.escape(text("widgets.held_back", lang, level=levels[g.level], score=g.score,
+                                      required=g.required,
+                                      dimension=self.model.dimensions_by_id[g.dimension].name.get(lang))) + "</li>"
             for g in now.held_back_by)
         rows = []
         for d in self.current_model.dimensions:
@@ -238,8 +242,11 @@ class WhatIfPanel:
                         f"<td style='text-align:right'>{b:.0f}</td><td style='text-align:right'>{n:.0f}</td>"
                         f"<td style='width:110px'>{bar}</td></tr>")
         return (f"<div style='font-size:1.2em'>{html.escape(text('widgets.overall', lang))}: {base.overall:.1f} → "
-                f"<b>{now.overall:.1f}</b> ({arrow} {delta:+.1f})　{html.escape(text('widgets.level', lang))}: {level_change}</div>"
+                f"<b>{now.overall:.1f}</b> ({arrow} {delta:+.1f})　"
+                f"{html.escape(text('widgets.level', lang))}: {level_change}</div>"
                 + (f"<ul>{held}</ul>" if held else "")
-                + f"<table><tr><th>{html.escape(text('widgets.dimension', lang))}</th><th>{html.escape(text('widgets.weight', lang))}</th>"
-                f"<th>{html.escape(text('widgets.baseline', lang))}</th><th>{html.escape(text('widgets.what_if', lang))}</th><th></th></tr>"
+                + f"<table><tr><th>{html.escape(text('widgets.dimension', lang))}</th>"
+                f"<th>{html.escape(text('widgets.weight', lang))}</th>"
+                f"<th>{html.escape(text('widgets.baseline', lang))}</th>"
+                f"<th>{html.escape(text('widgets.what_if', lang))}</th><th></th></tr>"
                 + "".join(rows) + "</table>")
