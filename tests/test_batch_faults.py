@@ -10,6 +10,8 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -43,29 +45,36 @@ def _status(result) -> dict[str, str]:
 # --- a client that kills its worker ---------------------------------------------------------------
 
 CRASHER = """
-import os, signal
+import os, signal, time
 import csmaturity.batch.run as run
 
-_real = run.run_client
+_real = run._diagnose
 
 
-def run_client(job):
+def _diagnose(job, *args):
     if job.client_file.endswith("crasher.yaml"):
         os.kill(os.getpid(), signal.SIGKILL)  # as a segfault or the OOM killer would
-    return _real(job)
+    if job.client_file.endswith("sleeper.yaml"):
+        time.sleep(60)  # a hang in the middle of the work
+    return _real(job, *args)
 
 
-run.run_client = run_client
+run._diagnose = _diagnose
 """
+
+
+def _hook_workers(tmp_path: Path, monkeypatch) -> None:
+    """Every worker process the test starts loads :data:`CRASHER` at start-up (spawned
+    workers share this environment)."""
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(CRASHER, encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(hooks), os.environ.get("PYTHONPATH", "")]))
 
 
 @pytest.mark.pool
 def test_a_client_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
-    hooks = tmp_path / "hooks"
-    hooks.mkdir()
-    # Loaded at start-up by every worker process (spawned, they share this environment).
-    (hooks / "sitecustomize.py").write_text(CRASHER, encoding="utf-8")
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(hooks), os.environ.get("PYTHONPATH", "")]))
+    _hook_workers(tmp_path, monkeypatch)
     folder = tmp_path / "clients"
     folder.mkdir()
     files = [_client(folder, GOOD[i % 2], f"good-{i}") for i in range(6)]
@@ -73,7 +82,7 @@ def test_a_client_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
     result = run_batch(files, tmp_path / "out", workers=2, progress=False, client_timeout=120)
     status = _status(result)
     assert status.pop("crasher") == "failed"
-    assert set(status.values()) == {"ok"} and len(status) == 6
+    assert set(status.values()) == {"ok"} and len(status) == 6, [(o.key, o.error) for o in result.failed]
     (crash,) = result.failed
     assert "worker process died" in crash.error and "alone" in crash.error
     assert not list((tmp_path / "out" / "state" / ".started").glob("*"))
@@ -81,23 +90,41 @@ def test_a_client_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
 
 # --- a client that hangs --------------------------------------------------------------------------
 
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX feature")
 @pytest.mark.parametrize("workers", [1, pytest.param(2, marks=pytest.mark.pool)])
-def test_a_hanging_client_is_stopped_by_the_timeout(tmp_path, workers):
+def test_a_hanging_client_is_stopped_by_the_timeout(tmp_path, monkeypatch, workers):
+    if workers == 1:
+        import csmaturity.batch.run as run
+
+        real = run._diagnose
+        monkeypatch.setattr(run, "_diagnose", lambda job, *a: time.sleep(60) if "sleeper" in job.client_file
+                            else real(job, *a))
+    else:
+        _hook_workers(tmp_path, monkeypatch)
     folder = tmp_path / "clients"
     folder.mkdir()
-    os.mkfifo(folder / "accounts.csv")  # opening it blocks for ever: no writer will come
-    files = [_client(folder, "midori-fintech", "hangs", data={"accounts": "accounts.csv"}),
-             _client(folder, GOOD[0])]
-    result = run_batch(files, tmp_path / "out", workers=workers, progress=False, client_timeout=3)
-    assert _status(result) == {"hangs": "failed", GOOD[0]: "ok"}
-    assert "stopped after 3 s" in result.failed[0].error
+    files = [_client(folder, GOOD[0]), _client(folder, "midori-fintech", "sleeper")]
+    started = time.perf_counter()
+    # A limit well above a cold client's time on a busy machine, well below the hang's.
+    result = run_batch(files, tmp_path / "out", workers=workers, progress=False, client_timeout=20)
+    assert _status(result) == {"sleeper": "failed", GOOD[0]: "ok"}, [o.error for o in result.failed]
+    assert "stopped after 20 s" in result.failed[0].error and time.perf_counter() - started < 55
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX feature")
+def test_a_named_pipe_as_a_client_file_is_refused_not_read(tmp_path):
+    folder = tmp_path / "clients"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.yaml")  # reading it would block for ever: no writer will come
+    result = run_batch([folder / "pipe.yaml", _client(folder, GOOD[0])], tmp_path / "out", workers=1,
+                       progress=False, client_timeout=30)
+    assert _status(result) == {"pipe": "failed", GOOD[0]: "ok"}
+    assert "not a regular file" in result.failed[0].error
 
 
 # --- ids that clash, ids that are the batch's own names ----------------------------------------------
 
 @pytest.mark.parametrize("ids", [["acme", "acme/"], ["acme", "ＡＣＭＥ"], ["acme", "acme."], ["Acme", "acme"],
-                                 ["x" * 99 + "a", "x" * 99 + "b"]])
+                                 ["x" * 100 + "a", "x" * 100 + "b"]])
 def test_ids_that_write_the_same_folder_are_refused_before_any_client(tmp_path, ids):
     folder = tmp_path / "clients"
     folder.mkdir()
@@ -176,7 +203,11 @@ def test_a_full_disk_keeps_the_old_report_set_whole(tmp_path):
         first = run_batch([client], out, workers=1, progress=False)
         assert _status(first) == {GOOD[0]: "ok"}
         before = {p.name: p.read_bytes() for p in (out / GOOD[0]).iterdir()}
-        (out / "filler").write_bytes(b"\0" * (6 * 1024 * 1024 - 64 * 1024))
+        with open(out / "filler", "wb") as filler:  # the disk fills up
+            with suppress(OSError):
+                while True:
+                    filler.write(b"\0" * 65536)
+                    filler.flush()
         data = yaml.safe_load(client.read_text(encoding="utf-8"))
         data["client"]["name"] = "Changed name"
         client.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")

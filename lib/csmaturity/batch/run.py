@@ -493,14 +493,16 @@ def _run_on_processes(jobs: list[ClientJob], workers: int, engine: Engine, model
     """Run jobs on a process pool. A crashed worker breaks the pool and fails every
     pending job with it: the jobs that had not started are innocent and run again in a
     new pool; the ones that were running (their start marker is left) run again, each
-    alone in a pool of its own, and only a job that crashes alone fails."""
+    alone in a pool of its own, and only a job that crashes alone fails. When no job
+    can be told to have been running (it crashed before marking its start), every job
+    of that pool runs alone."""
     context = multiprocessing.get_context("spawn")
     pending, suspects = list(jobs), []
-    breaks_without_suspect = 0
     while pending or suspects:
         alone = not pending
         batch = [suspects.pop(0)] if alone else pending
         retry: list[ClientJob] = []
+        found_suspect = False
         with cf.ProcessPoolExecutor(max_workers=1 if alone else min(workers, len(batch)), mp_context=context,
                                     initializer=_init_worker, initargs=(engine, model_file)) as pool:
             futures = {pool.submit(run_client, job): job for job in batch}
@@ -511,7 +513,7 @@ def _run_on_processes(jobs: list[ClientJob], workers: int, engine: Engine, model
                         done(future.result())
                     except cf.process.BrokenProcessPool:
                         marker = _started_marker(Path(job.out_dir), job.client_file)
-                        if alone or breaks_without_suspect >= 2:
+                        if alone:
                             marker.unlink(missing_ok=True)
                             done(ClientOutcome(client_file=job.client_file, key=safe_name(Path(job.client_file).stem),
                                                status="failed", error="the worker process died while running this "
@@ -519,6 +521,7 @@ def _run_on_processes(jobs: list[ClientJob], workers: int, engine: Engine, model
                         elif marker.exists():
                             marker.unlink()
                             suspects.append(job)
+                            found_suspect = True
                         else:
                             retry.append(job)
             except KeyboardInterrupt:
@@ -527,9 +530,8 @@ def _run_on_processes(jobs: list[ClientJob], workers: int, engine: Engine, model
                 # shutdown would reset cancel_futures before the pool acts on it.
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
-        # A pool that breaks with no client running (a worker that cannot start) would
-        # be retried for ever: after the third such break, its jobs fail.
-        breaks_without_suspect += bool(retry) and len(retry) == len(batch) and not alone
+        if retry and not found_suspect:
+            suspects, retry = suspects + retry, []  # no telling which crashed: each runs alone
         pending = retry
 
 

@@ -111,6 +111,8 @@ def read_yaml_file(path: str | Path) -> tuple[Any, list[Problem]]:
     problems naming the file (and line/column for syntax errors) instead of raising.
     """
     name = str(path)
+    if Path(path).exists() and not Path(path).is_file():  # a folder, a named pipe, a device: reading would hang
+        return None, [Problem(name, "", "not a regular file; expected a YAML file")]
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
