@@ -13,14 +13,15 @@ from __future__ import annotations
 import json
 import re
 
-import papermill as pm
 import pytest
 
 import csmaturity as cm
-from csmaturity.notebook.kernel import KeptKernel
 from csmaturity.report import build_report, run_diagnosis_notebook
 
 from conftest import CLIENTS, ROOT, SAMPLE
+
+# papermill is imported by the tests, not at collection: importing it costs seconds
+# (nbformat's schema validation builds a URI grammar) that test-fast need not pay.
 
 NOTEBOOK = ROOT / "notebooks" / "diagnosis.ipynb"
 SAMPLE_DATA = {"accounts_file": SAMPLE / "accounts.csv", "survey_file": SAMPLE / "survey_ja_cp932.csv"}
@@ -31,6 +32,8 @@ RUNS = [("hikari-cloud", "ja"), ("northwind-analytics", "en"), ("bluepeak-hr", "
 
 @pytest.fixture(scope="module")
 def kernel():
+    from csmaturity.notebook.kernel import KeptKernel
+
     kept = KeptKernel()
     yield kept
     kept.shutdown()
@@ -42,6 +45,8 @@ def remote_references(html: str) -> list[str]:
 
 
 def test_parameters_are_documented():
+    import papermill as pm
+
     params = pm.inspect_notebook(str(NOTEBOOK))
     assert set(params) == {"client_file", "output_dir", "lang", "model_file", "accounts_file", "survey_file",
                            "previous_file", "previous_survey_file", "portfolio_paths", "portfolio_segment",
@@ -88,6 +93,8 @@ def test_notebook_writes_the_report_with_the_engine_scores(client, lang, tmp_pat
 @pytest.mark.slow
 @pytest.mark.xdist_group("diagnosis-notebook")
 def test_notebook_runs_with_its_defaults(tmp_path):
+    import papermill as pm
+
     executed = tmp_path / "default.ipynb"
     pm.execute_notebook(str(NOTEBOOK), str(executed), parameters={"output_dir": str(tmp_path)}, kernel_name="python3",
                         progress_bar=False, cwd=str(ROOT / "notebooks"), execution_timeout=TIMEOUT)
@@ -100,7 +107,9 @@ def test_notebook_runs_with_its_defaults(tmp_path):
 def test_a_failing_notebook_is_kept_as_evidence(tmp_path, kernel):
     broken_model = tmp_path / "model.yaml"
     broken_model.write_text("schema_version: 1\nid: broken\n", encoding="utf-8")
-    with pytest.raises(pm.PapermillExecutionError, match="ModelError"):
+    from papermill import PapermillExecutionError
+
+    with pytest.raises(PapermillExecutionError, match="ModelError"):
         run_diagnosis_notebook(CLIENTS / "hikari-cloud.yaml", tmp_path, lang="en", model_file=broken_model,
                                timeout=TIMEOUT, kernel=kernel)
     assert [p.name for p in tmp_path.glob("*.failed.ipynb")] == ["hikari-cloud.en.diagnosis.failed.ipynb"]
