@@ -3,10 +3,12 @@
 The runs share a kept kernel (as a batch's papermill engine does) and an xdist group,
 so that one worker keeps one kernel (pytest-xdist 3.8 ignores groups under pytest 9.2,
 its issue #1386: then each worker that runs one keeps its own); the run with the
-notebook's defaults starts its own kernel, as a consultant's does. The notebook only calls the library, whose path writes every
-sample client's report (tests/test_cli.py, the demo) and gives the same scores in both
-languages (tests/test_report.py); here a ja client with its data files, an en client
-and an en client reported in ja show that the notebook writes the very same report.
+notebook's defaults starts its own kernel, as a consultant's does.
+
+The notebook only calls the library, whose path writes every sample client's report
+(tests/test_cli.py, the demo) and gives the same scores in both languages
+(tests/test_report.py); here a ja client with its data files, an en client and an en
+client reported in ja show that the notebook writes the very same report.
 """
 
 from __future__ import annotations
