@@ -22,16 +22,22 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/csmaturity demo --out $(OUT)
 
+# nbval runs in the notebook tests' own child pytest (tests/test_notebooks_learn.py);
+# loaded here, it would cost every test process seconds of imports. Bytecode caches are
+# written even where PYTHONDONTWRITEBYTECODE is set: without them every test process
+# compiles the kit and pytest's rewritten test modules again (about 5 s each).
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -p no:nbval -n 2 --dist loadgroup
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
 test: lint
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(PYTEST)
 
 # The inner loop: the suite less the notebooks and kernels (marker slow) and the
 # worker processes (marker pool).
 test-fast: lint
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not slow and not pool"
+	$(PYTEST) -m "not slow and not pool"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/metrics.py

@@ -119,6 +119,7 @@ def test_new_client_writes_a_file_and_will_not_overwrite(tmp_path, capsys):
     assert main(["new-client", "--out", str(out), "--force"]) == 0
 
 
+@pytest.mark.slow  # every sample client's whole report: the end-to-end run, not the inner loop
 def test_demo_diagnoses_every_sample_client(tmp_path, capsys, model, sample_client_files):
     clients = sample_client_files[0].parent
     assert main(["demo", "--clients", str(clients), "--out", str(tmp_path), "--workers", "1"]) == 0

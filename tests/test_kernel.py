@@ -5,17 +5,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import nbformat
-import papermill as pm
 import pytest
 
 from csmaturity.errors import MissingDependencyError
-from csmaturity.notebook.kernel import KeptKernel
 
+# papermill and nbformat are imported by the tests, not at collection: importing them
+# costs seconds (nbformat's schema validation builds a URI grammar) that test-fast,
+# which collects this module but runs none of it, need not pay.
 pytestmark = pytest.mark.slow
 
 
 def _notebook(path: Path, *cells: str) -> Path:
+    import nbformat
+
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("name = 'default'  # parameter")]
     nb.cells[0].metadata["tags"] = ["parameters"]
@@ -32,6 +34,8 @@ def _outputs(path: Path) -> list[str]:
 
 @pytest.fixture()
 def kernel():
+    from csmaturity.notebook.kernel import KeptKernel
+
     kept = KeptKernel(warm_code="import json as _warmed")
     yield kept
     kept.shutdown()
@@ -58,7 +62,9 @@ def test_a_failing_notebook_gets_the_next_one_a_new_kernel(kernel, tmp_path):
     pid = _notebook(tmp_path / "pid.ipynb", "import os\nprint(os.getpid())")
     broken = _notebook(tmp_path / "broken.ipynb", "import os\nprint(os.getpid())", "1 / 0")
     kernel.execute_notebook(pid, tmp_path / "out1.ipynb", parameters={}, cwd=tmp_path)
-    with pytest.raises(pm.PapermillExecutionError, match="ZeroDivisionError"):
+    from papermill import PapermillExecutionError
+
+    with pytest.raises(PapermillExecutionError, match="ZeroDivisionError"):
         kernel.execute_notebook(broken, tmp_path / "out2.ipynb", parameters={}, cwd=tmp_path)
     assert not kernel.running
     partial = _outputs(tmp_path / "out2.ipynb")  # papermill still wrote what ran
@@ -68,6 +74,8 @@ def test_a_failing_notebook_gets_the_next_one_a_new_kernel(kernel, tmp_path):
 
 
 def test_a_kernel_that_cannot_warm_up_says_why(tmp_path):
+    from csmaturity.notebook.kernel import KeptKernel
+
     kept = KeptKernel(warm_code="import no_such_module_here")
     try:
         with pytest.raises(MissingDependencyError, match="warming the kernel failed: ModuleNotFoundError"):
@@ -78,6 +86,8 @@ def test_a_kernel_that_cannot_warm_up_says_why(tmp_path):
 
 
 def test_what_the_kernel_process_prints_goes_to_its_file(tmp_path):
+    from csmaturity.notebook.kernel import KeptKernel
+
     kept = KeptKernel(stderr_file=tmp_path / "kernel.log")
     try:
         # The process's own stderr, not the cell's captured one (which the notebook keeps).

@@ -1,11 +1,14 @@
 """The diagnosis notebook under papermill.
 
-The runs share one kept kernel (as a batch's papermill engine does), so they share an
-xdist group (one worker); the run with the notebook's defaults starts its own kernel,
-as a consultant's does. The notebook only calls the library, whose path writes every
-sample client's report (tests/test_cli.py, the demo) and gives the same scores in both
-languages (tests/test_report.py); here a ja client with its data files, an en client
-and an en client reported in ja show that the notebook writes the very same report.
+The runs share a kept kernel (as a batch's papermill engine does) and an xdist group,
+so that one worker keeps one kernel (pytest-xdist 3.8 ignores groups under pytest 9.2,
+its issue #1386: then each worker that runs one keeps its own); the run with the
+notebook's defaults starts its own kernel, as a consultant's does.
+
+The notebook only calls the library, whose path writes every sample client's report
+(tests/test_cli.py, the demo) and gives the same scores in both languages
+(tests/test_report.py); here a ja client with its data files, an en client and an en
+client reported in ja show that the notebook writes the very same report.
 """
 
 from __future__ import annotations
@@ -13,15 +16,16 @@ from __future__ import annotations
 import json
 import re
 
-import papermill as pm
 import pytest
 
 import csmaturity as cm
 from csmaturity.notebook import run_diagnosis_notebook
-from csmaturity.notebook.kernel import KeptKernel
 from csmaturity.report import build_report
 
 from conftest import CLIENTS, ROOT, SAMPLE
+
+# papermill is imported by the tests, not at collection: importing it costs seconds
+# (nbformat's schema validation builds a URI grammar) that test-fast need not pay.
 
 NOTEBOOK = ROOT / "notebooks" / "diagnosis.ipynb"
 SAMPLE_DATA = {"accounts_file": SAMPLE / "accounts.csv", "survey_file": SAMPLE / "survey_ja_cp932.csv"}
@@ -32,6 +36,8 @@ RUNS = [("hikari-cloud", "ja"), ("northwind-analytics", "en"), ("bluepeak-hr", "
 
 @pytest.fixture(scope="module")
 def kernel():
+    from csmaturity.notebook.kernel import KeptKernel
+
     kept = KeptKernel()
     yield kept
     kept.shutdown()
@@ -43,6 +49,8 @@ def remote_references(html: str) -> list[str]:
 
 
 def test_parameters_are_documented():
+    import papermill as pm
+
     params = pm.inspect_notebook(str(NOTEBOOK))
     assert set(params) == {"client_file", "output_dir", "lang", "model_file", "accounts_file", "survey_file",
                            "previous_file", "previous_survey_file", "portfolio_paths", "portfolio_segment",
@@ -89,6 +97,8 @@ def test_notebook_writes_the_report_with_the_engine_scores(client, lang, tmp_pat
 @pytest.mark.slow
 @pytest.mark.xdist_group("diagnosis-notebook")
 def test_notebook_runs_with_its_defaults(tmp_path):
+    import papermill as pm
+
     executed = tmp_path / "default.ipynb"
     pm.execute_notebook(str(NOTEBOOK), str(executed), parameters={"output_dir": str(tmp_path)}, kernel_name="python3",
                         progress_bar=False, cwd=str(ROOT / "notebooks"), execution_timeout=TIMEOUT)
@@ -101,7 +111,9 @@ def test_notebook_runs_with_its_defaults(tmp_path):
 def test_a_failing_notebook_is_kept_as_evidence(tmp_path, kernel):
     broken_model = tmp_path / "model.yaml"
     broken_model.write_text("schema_version: 1\nid: broken\n", encoding="utf-8")
-    with pytest.raises(pm.PapermillExecutionError, match="ModelError"):
+    from papermill import PapermillExecutionError
+
+    with pytest.raises(PapermillExecutionError, match="ModelError"):
         run_diagnosis_notebook(CLIENTS / "hikari-cloud.yaml", tmp_path, lang="en", model_file=broken_model,
                                timeout=TIMEOUT, kernel=kernel)
     assert [p.name for p in tmp_path.glob("*.failed.ipynb")] == ["hikari-cloud.en.diagnosis.failed.ipynb"]
