@@ -10,7 +10,7 @@ from .style import theme
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["figure_svg"]
+__all__ = ["figure_svg", "figure_png"]
 
 
 def figure_svg(fig: Figure) -> bytes:
@@ -21,4 +21,13 @@ def figure_svg(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     with theme():
         fig.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def figure_png(fig: Figure, dpi: int = 80) -> bytes:
+    """PNG bytes of a figure, cropped to what is drawn: for live widgets (an
+    ipywidgets ``Image`` shows PNG), redrawn on every change, where SVG would be slow."""
+    buffer = io.BytesIO()
+    with theme():
+        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
     return buffer.getvalue()

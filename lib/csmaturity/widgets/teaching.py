@@ -15,7 +15,6 @@ and meaningful for nbval while the live view is the widget.
 from __future__ import annotations
 
 import html
-import io
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -30,6 +29,7 @@ from ..exercises import check, cohort_table, exercise
 from ..i18n import check_language, text
 from ..io.readers import SURVEY_ITEMS
 from ..plotting.charts import driver_quadrant, health_chart, loyalty_chart
+from ..plotting.export import figure_png
 from ..plotting.style import COLORS, theme
 
 __all__ = [
@@ -53,12 +53,6 @@ def _t(lang: str, key: str) -> str:
 def _f(lang: str, key: str, **fields: Any) -> str:
     """A word of a formula (``teaching.formula.<key>``)."""
     return text(f"teaching.formula.{key}", lang, **fields)
-
-
-def _png(fig: Figure, dpi: int = 80) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
-    return buffer.getvalue()
 
 
 def driver_survey(survey: pd.DataFrame, accounts: pd.DataFrame, *, year: int | None = None) -> pd.DataFrame:
@@ -121,7 +115,7 @@ class _Explorer:
             return
         self.error = None
         self.formula.value = self.explain()
-        self.chart.value = _png(self.draw())
+        self.chart.value = figure_png(self.draw())
 
     def summary(self) -> str:
         return f"{type(self).__name__}: " + (self.describe() if self.result is not None
