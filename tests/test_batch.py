@@ -148,7 +148,7 @@ def test_in_process_and_on_a_process_pool_the_batch_is_the_same(clients, tmp_pat
 @pytest.mark.pool
 def test_both_engines_give_the_same_scores_and_report(clients, tmp_path):
     good = [p for p in clients if p.stem in ("midori-fintech", "sakura-logistics")]
-    direct = run_batch(good, tmp_path / "direct", engine="direct", workers=2, progress=False)
+    direct = run_batch(good, tmp_path / "direct", engine="direct", workers=1, progress=False)
     papermill = run_batch(good, tmp_path / "pm", engine="papermill", workers=2, progress=False)
     assert not direct.failed and not papermill.failed
     for client in ("midori-fintech", "sakura-logistics"):
@@ -235,7 +235,7 @@ def test_ctrl_c_stops_soon_leaves_whole_reports_and_resume_finishes(tmp_path, mo
 
     from csmaturity.synth import write_synthetic_clients
 
-    clients = write_synthetic_clients(model, 30, tmp_path / "clients", seed=3)
+    clients = write_synthetic_clients(model, 16, tmp_path / "clients", seed=3)
     out = tmp_path / "out"
     command = [sys.executable, "-m", "csmaturity", "batch", str(tmp_path / "clients"), "--out", str(out),
                "--workers", "2", "--no-progress"]
@@ -256,7 +256,7 @@ def test_ctrl_c_stops_soon_leaves_whole_reports_and_resume_finishes(tmp_path, mo
     for key in finished:
         results = json.loads(next((out / key).glob("*.results.json")).read_text(encoding="utf-8"))
         assert results["client"]["id"] == key
-    resumed = run_batch(clients, out, workers=1, resume=True, progress=False)
+    resumed = run_batch(clients, out, workers=2, resume=True, progress=False)
     statuses = {o.key: o.status for o in resumed.outcomes}
     assert sorted(k for k, s in statuses.items() if s == "skipped") == finished
     assert sum(s == "ok" for s in statuses.values()) == len(clients) - len(finished)
@@ -301,7 +301,7 @@ def test_batch_ranks_clients_among_a_portfolio_in_both_engines(clients, tmp_path
     run_batch(good, last_quarter, workers=1, progress=False)
     ranking = {"portfolio": [last_quarter], "portfolio_segment": "industry", "portfolio_min_group": 2}
     direct = run_batch(good, tmp_path / "direct", workers=1, progress=False, **ranking)
-    papermill = run_batch(good, tmp_path / "pm", engine="papermill", workers=2, progress=False, **ranking)
+    papermill = run_batch(good, tmp_path / "pm", engine="papermill", workers=1, progress=False, **ranking)
     assert not direct.failed and not papermill.failed
     for client in ("midori-fintech", "northwind-analytics", "sakura-logistics"):
         a, b = _results(tmp_path / "direct", client)["portfolio"], _results(tmp_path / "pm", client)["portfolio"]

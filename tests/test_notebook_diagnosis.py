@@ -2,8 +2,9 @@
 
 The runs share a kept kernel (as a batch's papermill engine does) and an xdist group,
 so that one worker keeps one kernel (pytest-xdist 3.8 ignores groups under pytest 9.2,
-its issue #1386: then each worker that runs one keeps its own); the run with the
-notebook's defaults starts its own kernel, as a consultant's does.
+its issue #1386: then each worker that runs one keeps its own). The notebook in a new
+kernel, as a consultant runs it, is tested through the CLI (tests/test_report_portfolio.py)
+and the portfolio notebook's test.
 
 The notebook only calls the library, whose path writes every sample client's report
 (tests/test_cli.py, the demo) and gives the same scores in both languages
@@ -96,12 +97,9 @@ def test_notebook_writes_the_report_with_the_engine_scores(client, lang, tmp_pat
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("diagnosis-notebook")
-def test_notebook_runs_with_its_defaults(tmp_path):
-    import papermill as pm
-
-    executed = tmp_path / "default.ipynb"
-    pm.execute_notebook(str(NOTEBOOK), str(executed), parameters={"output_dir": str(tmp_path)}, kernel_name="python3",
-                        progress_bar=False, cwd=str(ROOT / "notebooks"), execution_timeout=TIMEOUT)
+def test_notebook_runs_with_its_defaults(tmp_path, kernel):
+    kernel.execute_notebook(NOTEBOOK, tmp_path / "default.ipynb", parameters={"output_dir": str(tmp_path)},
+                            cwd=ROOT / "notebooks", timeout=TIMEOUT)
     summary = json.loads((tmp_path / "hikari-cloud.ja.results.json").read_text(encoding="utf-8"))
     assert summary["client"]["id"] == "hikari-cloud" and summary["metrics"]["nps"] is not None
 
