@@ -22,6 +22,9 @@ from csmaturity.errors import AnswersError, OutputError
 
 from conftest import CLIENTS
 
+# Whole batches, several per test: part of make test, not of the inner loop.
+pytestmark = pytest.mark.slow
+
 GOOD = ["bluepeak-hr", "sakura-logistics"]
 
 

@@ -215,6 +215,7 @@ def _render(tmp_path, root, accounts=None, survey=None):
     return results, html
 
 
+@pytest.mark.slow  # a whole report per case
 @pytest.mark.parametrize("case, dropped", _drop_subsets(SURVEY_GROUPS),
                          ids=[c for c, _ in _drop_subsets(SURVEY_GROUPS)])
 def test_report_with_any_subset_of_optional_survey_columns(tmp_path, root, case, dropped):
@@ -226,6 +227,7 @@ def test_report_with_any_subset_of_optional_survey_columns(tmp_path, root, case,
         assert results.metrics.drivers is None and results.metrics.notes  # said why
 
 
+@pytest.mark.slow  # a whole report per case
 @pytest.mark.parametrize("case, dropped", _drop_subsets(ACCOUNT_GROUPS),
                          ids=[c for c, _ in _drop_subsets(ACCOUNT_GROUPS)])
 def test_report_with_any_subset_of_optional_account_columns(tmp_path, root, case, dropped):
