@@ -35,9 +35,8 @@ def fill(template: Path, out: Path, answers, model, lang: str) -> None:
     for key, value in {
         "client.id": client.id, "client.name": client.name, "client.industry": client.industry,
         "client.assessment_date": dt.datetime.combine(client.assessment_date, dt.time()),
-        "client.language": client.language, "client.profile.business_model": client.profile.business_model,
-        "client.profile.arr_band": client.profile.arr_band, "client.profile.customers": client.profile.customers,
-        "client.profile.cs_headcount": client.profile.cs_headcount,
+        "client.language": client.language,
+        **{f"client.profile.{field}": value for field, value in client.profile.items()},
     }.items():
         ws[f"D{at[key]}"] = value
     for q in model.questions:

@@ -20,14 +20,16 @@ def test_shipped_model_is_valid_and_bilingual(model):
     for q in model.questions:
         assert q.text.ja != q.text.en
     assert [lv.id for lv in model.levels] == ["adhoc", "cs0", "cs1", "cs2"]
-    assert model.benchmark.cohorts["effective"].n == 257
-    assert model.benchmark.cohorts["not_effective"].n == 243
+    (survey,) = model.benchmarks
+    assert survey.cohort("effective").n == 257
+    assert survey.cohort("not_effective").n == 243
+    assert model.languages == ["ja", "en"]
 
 
 def test_unpublished_survey_cells_stay_unknown(model):
-    item = model.benchmark.item("kpi_retention")
-    assert item.effective == 0.56 and item.not_effective is None
-    assert model.benchmark.item("touch_built").not_effective == pytest.approx(0.03)
+    _, item = model.benchmark_item("kpi_retention")
+    assert item.shares == {"effective": 0.56, "not_effective": None}
+    assert model.benchmark_item("touch_built")[1].shares["not_effective"] == pytest.approx(0.03)
 
 
 def _problems(data) -> list[str]:
@@ -55,7 +57,7 @@ def test_overlapping_and_gapped_levels():
 def test_levels_must_cover_0_to_100():
     data = tiny_model_dict()
     data["levels"][-1]["max"] = 90
-    assert any("must end at 100" in m for m in _problems(data))
+    assert any("must end at the top of the score scale, 100" in m for m in _problems(data))
 
 
 def test_recommendation_pointing_at_missing_question():
@@ -146,3 +148,19 @@ def test_a_copied_and_extended_model_loads(tmp_path, model):
     mine = load_model(path)
     assert mine.version == "1.1.0" and "exec_sponsor" in mine.questions_by_id
     assert mine.dimensions_by_id["kpis"].weight == 30
+
+
+def test_a_schema_version_1_model_is_upgraded_on_reading():
+    """The first format (one benchmark with fixed cohorts, the profile fixed in code)
+    still loads, as the same model the current format gives."""
+    from tiny_model import TINY_BENCHMARK_V1
+
+    current = parse_model(tiny_model_dict())
+    old = tiny_model_dict()
+    old["schema_version"] = 1
+    old["benchmark"] = TINY_BENCHMARK_V1
+    del old["benchmarks"], old["profile"]
+    upgraded = parse_model(old)
+    assert upgraded.benchmarks[0].model_dump() == {**current.benchmarks[0].model_dump(), "year": None}
+    assert [f.id for f in upgraded.profile] == ["business_model", "arr_band", "customers", "cs_headcount"]
+    assert upgraded.benchmarks[0].contrast == ("effective", "not_effective")

@@ -89,7 +89,8 @@ def test_benchmark_and_similarity_by_hand(tiny):
     assert sim.items_used == 1
     assert sim.likelihood_ratio == pytest.approx(0.5)
     odds = 0.5 * 257 / 243
-    assert sim.posterior_effective == pytest.approx(odds / (1 + odds))
+    assert sim.posterior_leading == pytest.approx(odds / (1 + odds))
+    assert (sim.benchmark, sim.leading, sim.lagging) == ("survey", "effective", "not_effective")
 
 
 def test_gaps_priorities_and_roadmap_by_hand(tiny):

@@ -11,10 +11,17 @@ def _t(text: str) -> dict[str, str]:
 
 
 TINY_MODEL: dict[str, Any] = {
-    "schema_version": 1,
+    "schema_version": 2,
     "id": "tiny",
     "version": "0.1.0",
     "title": _t("Tiny"),
+    "profile": [
+        {"id": "business_model", "label": _t("Business model"), "type": "choice",
+         "options": [{"id": v, "label": _t(v)} for v in ("B2B", "B2C", "B2B2C")]},
+        {"id": "arr_band", "label": _t("ARR band"), "type": "text"},
+        {"id": "customers", "label": _t("Customers"), "type": "whole"},
+        {"id": "cs_headcount", "label": _t("CS headcount"), "type": "whole"},
+    ],
     "dimensions": [
         {"id": "a", "name": _t("A"), "weight": 2},
         {"id": "b", "name": _t("B"), "weight": 1},
@@ -54,15 +61,29 @@ TINY_MODEL: dict[str, Any] = {
         {"id": "r_d", "title": _t("RD"), "action": _t("do D"), "phase": "p0",
          "triggers": [{"question": "q2", "lacks": ["m1"]}]},
     ],
-    "benchmark": {
+    "benchmarks": [{
+        "id": "survey",
         "source": _t("survey"),
         "fielded": "2021-02",
-        "cohorts": {"effective": {"n": 257, "name": _t("eff")}, "not_effective": {"n": 243, "name": _t("not")}},
+        "cohorts": [{"id": "effective", "n": 257, "name": _t("eff")},
+                    {"id": "not_effective", "n": 243, "name": _t("not")}],
+        "contrast": ["effective", "not_effective"],
         "items": [
-            {"id": "i1", "label": _t("i1"), "effective": 0.6, "not_effective": 0.2},
-            {"id": "i2", "label": _t("i2"), "effective": 0.5, "not_effective": None},
+            {"id": "i1", "label": _t("i1"), "shares": {"effective": 0.6, "not_effective": 0.2}},
+            {"id": "i2", "label": _t("i2"), "shares": {"effective": 0.5, "not_effective": None}},
         ],
-    },
+    }],
+}
+
+#: The benchmark as schema version 1 wrote it (fixed cohorts, shares as item keys).
+TINY_BENCHMARK_V1: dict[str, Any] = {
+    "source": _t("survey"),
+    "fielded": "2021-02",
+    "cohorts": {"effective": {"n": 257, "name": _t("eff")}, "not_effective": {"n": 243, "name": _t("not")}},
+    "items": [
+        {"id": "i1", "label": _t("i1"), "effective": 0.6, "not_effective": 0.2},
+        {"id": "i2", "label": _t("i2"), "effective": 0.5, "not_effective": None},
+    ],
 }
 
 CLIENT = {

@@ -8,7 +8,7 @@ The file is YAML::
       industry: SaaS
       assessment_date: 2026-10-01
       language: en
-      profile: {business_model: B2B, arr_band: "1-10M USD", customers: 1200, cs_headcount: 8}
+      profile: {business_model: B2B, arr_band: "1-10M USD", customers: 1200, cs_headcount: 8}  # the model's fields
     model: {id: cs-maturity, version: 1.0.0}      # optional: what it was answered against
     data:                                         # optional: the client's tables, relative
       accounts: acme_accounts.csv                 # to this file; each named file must exist
@@ -42,7 +42,6 @@ from .model import DONT_KNOW, AnswerValue, MaturityModel
 
 __all__ = [
     "DATA_KEYS",
-    "Profile",
     "ClientInfo",
     "ClientAnswers",
     "AnswerValue",
@@ -57,20 +56,15 @@ __all__ = [
 FilledText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
-class Profile(StrictModel):
-    business_model: Literal["B2B", "B2C", "B2B2C"]
-    arr_band: FilledText
-    customers: int = Field(ge=0)
-    cs_headcount: int = Field(ge=0)
-
-
 class ClientInfo(StrictModel):
     id: FilledText
     name: FilledText
     industry: FilledText
     assessment_date: dt.date
     language: Literal["ja", "en"]
-    profile: Profile
+    #: The model's profile fields (see :attr:`csmaturity.model.MaturityModel.profile`),
+    #: checked against the model when the file is read.
+    profile: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("id")
     @classmethod
@@ -146,6 +140,14 @@ def parse_answers(data: dict[str, Any], model: MaturityModel, file: str = "<memo
     except ValidationError as exc:
         problems.extend(schema_problems(exc, file, data))
         parsed = None
+    raw_client = data.get("client") if isinstance(data, dict) else None
+    raw_profile = raw_client.get("profile", {}) if isinstance(raw_client, dict) else None
+    profile = _checked_profile(model, raw_profile, file, problems) if isinstance(raw_profile, dict) else {}
+    if parsed is not None:
+        if parsed.client.language not in model.languages:
+            problems.append(Problem(file, "client.language", f"the model '{model.id}' is written in "
+                                    f"{', '.join(model.languages)} only; got {parsed.client.language!r}"))
+        parsed = parsed.model_copy(update={"client": parsed.client.model_copy(update={"profile": profile})})
     raw_answers = data.get("answers") if isinstance(data, dict) else None
     values: dict[str, AnswerValue] = {}
     evidence: dict[str, str] = {}
@@ -183,6 +185,27 @@ def parse_answers(data: dict[str, Any], model: MaturityModel, file: str = "<memo
         client=parsed.client, answers=values, evidence=evidence, source=file,
         warnings=tuple(problems), data_files=data_files, raw=data,
     )
+
+
+def _checked_profile(model: MaturityModel, raw: dict[Any, Any], file: str, problems: list[Problem]) -> dict[str, Any]:
+    """The client's profile checked against the model's profile fields (problems appended)."""
+    profile: dict[str, Any] = {}
+    for key, value in raw.items():
+        field = model.profile_by_id.get(str(key))
+        if field is None:
+            expected = f"expected one of {sorted(model.profile_by_id)}" if model.profile else "the model asks for none"
+            problems.append(Problem(file, f"client.profile.{key}", f"unknown profile field; {expected}"))
+        elif value is None:
+            continue
+        else:
+            try:
+                profile[field.id] = field.normalise(value)
+            except ValueError as exc:
+                problems.append(Problem(file, f"client.profile.{key}", str(exc)))
+    for field in model.profile:
+        if field.required and field.id not in raw:
+            problems.append(Problem(file, f"client.profile.{field.id}", f"required key is missing: {field.expects}"))
+    return profile
 
 
 def _parse_one(
@@ -238,10 +261,11 @@ def blank_answers_yaml(model: MaturityModel, lang: str = "en", client_id: str = 
             "industry": "",
             "assessment_date": dt.date.today().isoformat(),
             "language": lang,
-            "profile": {"business_model": "B2B", "arr_band": "", "customers": 0, "cs_headcount": 0},
+            "profile": {f.id: f.placeholder for f in model.profile},
         },
         "model": model.ref,
     }
+    model.check_language(lang)
     lines = [f"# {model.title.get(lang)} {model.version}", dump_yaml(header).rstrip(), "answers:"]
     for dim in model.dimensions:
         lines.append(f"  # === {dim.name.get(lang)} ===")

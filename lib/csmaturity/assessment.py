@@ -56,7 +56,8 @@ class Assessment:
     lang: str
     scorecard: Scorecard
     benchmark: pd.DataFrame
-    similarity: CohortSimilarity
+    #: None when no benchmark of the model names a contrast.
+    similarity: CohortSimilarity | None
     gaps: pd.DataFrame
     recommendations: pd.DataFrame
     roadmap: pd.DataFrame
@@ -80,7 +81,8 @@ class Assessment:
         return {
             "client": {"id": client.id, "name": client.name, "industry": client.industry,
                        "assessment_date": client.assessment_date.isoformat(), "language": client.language,
-                       "profile": client.profile.model_dump()},
+                       "profile": dict(client.profile)},
+            "scale": {"min": self.model.score_scale.min, "max": self.model.score_scale.max},
             "overall": round(card.overall, 2),
             "level": {"id": card.level.id, "stage": card.level.stage, "name": card.level.name.get(self.lang)},
             "score_level": card.score_level.id,
@@ -89,12 +91,15 @@ class Assessment:
             "provisional": card.provisional,
             "dont_know": card.dont_know,
             "unanswered": card.unanswered,
-            "dimensions": {d: round(float(s), 2) for d, s in card.dimensions["score"].items()},
-            "cohort_similarity": {
+            "dimensions": {d: None if pd.isna(s) else round(float(s), 2) for d, s in card.dimensions["score"].items()},
+            "cohort_similarity": None if self.similarity is None else {
                 "indicative": True,
+                "benchmark": self.similarity.benchmark,
+                "leading": self.similarity.leading,
+                "lagging": self.similarity.lagging,
                 "items_used": self.similarity.items_used,
                 "likelihood_ratio": round(self.similarity.likelihood_ratio, 4),
-                "posterior_effective": round(self.similarity.posterior_effective, 4),
+                "posterior_leading": round(self.similarity.posterior_leading, 4),
                 "leaning": self.similarity.leaning,
             },
             "benchmark": {item: (None if pd.isna(v) else bool(v)) for item, v in self.benchmark["client"].items()},
@@ -115,11 +120,11 @@ def assess(
 ) -> Assessment:
     """Score a client and derive benchmark, gaps, recommendations and roadmap.
 
-    ``lang`` picks the language of labels (default: the client's language); scores do
-    not depend on it. ``data_files`` (accounts/survey tables used in the report) enter
+    ``lang`` picks the language of labels (default: the client's language), one of the
+    model's languages; scores do not depend on it. ``data_files`` (accounts/survey tables used in the report) enter
     the input hash.
     """
-    lang = lang or answers.client.language
+    lang = model.check_language(lang or answers.client.language)
     card = score(model, answers)
     bench = benchmark_table(model, answers, lang)
     gaps = gap_table(model, card, bench)

@@ -2,9 +2,15 @@
 
 Pydantic checks the *shape* of the document (types, required keys, unknown keys:
 typos in a copied model are caught rather than ignored). The cross-references that a
-schema cannot express -- a question's dimension exists, levels tile 0-100 without gap
-or overlap, recommendations point at real questions, the roadmap has no dependency
-cycle -- are checked afterwards, and every problem of the file is reported together.
+schema cannot express -- a question's dimension exists, every text is written in each
+of the model's languages, levels tile the model's score scale without gap or overlap,
+recommendations point at real questions, the roadmap has no dependency cycle -- are
+checked afterwards, and every problem of the file is reported together.
+
+The model decides everything an instrument may differ in: its languages, its score
+scale and levels, its scoring rules, whether it has benchmarks (any number) and roadmap
+phases, the client profile fields it asks for, and feedback per answer option.
+Documents of schema version 1 (the first format) are upgraded when read.
 
 Pydantic was chosen over jsonschema because the validated model *is* the Python API
 the engine uses (typed attributes, defaults), and its error locations give the key
@@ -19,9 +25,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, ValidationError, model_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import ModelError, Problem
+from .errors import ModelError, Problem, check_argument
 from .i18n import LANGUAGES, check_language, text
 from .io.schema import StrictModel as _Strict
 from .io.schema import schema_problems
@@ -29,6 +35,9 @@ from .io.yamlfile import read_yaml_file
 
 __all__ = [
     "LocalText",
+    "ScoreScale",
+    "ProfileField",
+    "Feedback",
     "Dimension",
     "Option",
     "Scale",
@@ -41,8 +50,10 @@ __all__ = [
     "BenchmarkItem",
     "Cohort",
     "Benchmark",
+    "ProfileOption",
     "ScoringRules",
     "MaturityModel",
+    "SCHEMA_VERSION",
     "AnswerValue",
     "DONT_KNOW",
     "LANGUAGES",
@@ -60,20 +71,70 @@ QuestionType = Literal["single", "multi", "yes_no", "scale"]
 AnswerValue = str | int | list[str]
 
 
-class LocalText(_Strict):
-    """A text in both report languages."""
-
-    ja: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-    def get(self, lang: str) -> str:
-        """The text in ``lang`` (``ja`` or ``en``)."""
-        return getattr(self, check_language(lang))
-
-
 #: Largest weight or number of points: scores multiply and add them, and a model with
 #: weights near the float limit (1e308) would score infinity instead of a number.
 MAX_NUMBER = 1_000_000
+
+#: The schema version this kit writes; version 1 documents are upgraded on reading.
+SCHEMA_VERSION = 2
+Language = Literal["ja", "en"]
+
+
+class LocalText(_Strict):
+    """A text in the model's languages (which ones the model declares in ``languages``;
+    validation checks that each is given)."""
+
+    ja: str | None = Field(default=None, min_length=1)
+    en: str | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _some_text(self) -> LocalText:
+        if self.ja is None and self.en is None:
+            raise ValueError(f"a text needs at least one of {', '.join(LANGUAGES)}")
+        return self
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang``; ValueError when the text is not written in it (a model
+        checks its languages on loading, and front doors check the report language
+        against them, so this means a language the model does not declare)."""
+        value = getattr(self, check_language(lang))
+        if value is None:
+            raise ValueError(f"this text is not written in {lang!r}")
+        return value
+
+
+class ScoreScale(_Strict):
+    """The scale scores are reported on: dimension and overall scores run from ``min``
+    (nothing in place) to ``max`` (everything in place); levels and gates are given on
+    it. The default is 0-100; an instrument may use its own (e.g. mean answer 1-4)."""
+
+    min: float = Field(default=0, ge=-MAX_NUMBER, le=MAX_NUMBER)
+    max: float = Field(default=100, ge=-MAX_NUMBER, le=MAX_NUMBER)
+    #: Decimals shown in reports (scores are computed at full precision).
+    decimals: int = Field(default=0, ge=0, le=3)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ScoreScale:
+        if self.min >= self.max:
+            raise ValueError(f"min ({self.min:g}) must be below max ({self.max:g})")
+        return self
+
+    @property
+    def span(self) -> float:
+        return self.max - self.min
+
+    def from_fraction(self, fraction: float) -> float:
+        """The score of a fraction in [0, 1] of full marks."""
+        return self.min + self.span * fraction
+
+    def to_fraction(self, score: float) -> float:
+        return (score - self.min) / self.span
+
+    def format(self, score: float) -> str:
+        """``score`` with the scale's decimals (``"63"``, ``"2.8"``)."""
+        return f"{score:.{self.decimals}f}"
+
+
 
 class Dimension(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -82,12 +143,52 @@ class Dimension(_Strict):
     weight: float = Field(ge=0, le=MAX_NUMBER)
 
 
+class Feedback(_Strict):
+    """What an answer option tells the client: an insight (what the answer means) and a
+    next step (what to do now). A feedback with ``when`` applies to clients whose
+    profile matches: each named profile field has one of the listed values."""
+
+    when: dict[str, list[str]] = Field(default_factory=dict)
+    insight: LocalText | None = None
+    next_step: LocalText | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _single_values(cls, data: Any) -> Any:
+        """``when: {segment: smb}`` reads as ``when: {segment: [smb]}``."""
+        if isinstance(data, dict) and isinstance(data.get("when"), dict):
+            data = dict(data)
+            data["when"] = {k: [str(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else x
+                                for x in (v if isinstance(v, list) else [v])]
+                            for k, v in data["when"].items()}
+        return data
+
+    def matches(self, profile: dict[str, Any]) -> bool:
+        return all(str(profile.get(field)) in [str(v) for v in values] for field, values in self.when.items())
+
+
 class Option(_Strict):
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    #: Optional in the file: an option without an id is named by its position ("1", "2", ...).
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_]*$")
     label: LocalText
     points: float = Field(ge=0, le=MAX_NUMBER)
     #: Chosen alone only (e.g. "none of these"): cannot be combined in a multi choice.
     exclusive: bool = False
+    insight: LocalText | None = None
+    next_step: LocalText | None = None
+    #: Feedback for clients of a profile segment, used instead of the general one
+    #: (the first that matches wins).
+    by_segment: list[Feedback] = Field(default_factory=list)
+
+    def feedback(self, profile: dict[str, Any]) -> Feedback | None:
+        """The insight and next step for a client with ``profile`` (None when the
+        option has neither)."""
+        special = next((f for f in self.by_segment if f.matches(profile)), None)
+        if special is not None:
+            return special
+        if self.insight is None and self.next_step is None:
+            return None
+        return Feedback(insight=self.insight, next_step=self.next_step)
 
 
 class Scale(_Strict):
@@ -129,18 +230,30 @@ class Question(_Strict):
     scale: Scale | None = None
     #: Whether "don't know" is an answer; see :attr:`accepts_dont_know`.
     allow_dont_know: bool = True
+    #: How option points become a fraction (single choice and yes/no): ``zero`` =
+    #: points / top points, ``lowest`` = (points - lowest) / (top - lowest). Unset in
+    #: the file: the model's ``scoring.option_points``.
+    points_from: Literal["zero", "lowest"] = "zero"
     benchmark: list[BenchmarkLink] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod
-    def _yes_no_options(cls, data: Any) -> Any:
-        """A yes/no question gets its two options unless the model spells them out."""
-        if isinstance(data, dict) and data.get("type") == "yes_no" and not data.get("options"):
+    def _default_options(cls, data: Any) -> Any:
+        """A yes/no question gets its two options unless the model spells them out, and
+        an option without an id is named by its position (``"1"``, ``"2"``, ...)."""
+        if not isinstance(data, dict):
+            return data
+        if data.get("type") == "yes_no" and not data.get("options"):
             data = dict(data)
             data["options"] = [
                 {"id": answer, "label": {lang: text(f"yes_no.{answer}", lang) for lang in LANGUAGES}, "points": points}
                 for answer, points in (("yes", 1), ("no", 0))
             ]
+        options = data.get("options")
+        if isinstance(options, list) and any(isinstance(o, dict) and "id" not in o for o in options):
+            data = dict(data)
+            data["options"] = [{"id": str(k), **o} if isinstance(o, dict) and "id" not in o else o
+                               for k, o in enumerate(options, start=1)]
         return data
 
     def option(self, option_id: str) -> Option | None:
@@ -212,10 +325,19 @@ class Question(_Strict):
             return min(total, self.max_points) if self.max_points else total
         return max((o.points for o in self.options), default=0.0)
 
+    @property
+    def floor_points(self) -> float:
+        """Points that make the fraction 0: 0, or the lowest option's points for a
+        single choice or yes/no scored ``points_from: lowest``."""
+        if self.points_from == "lowest" and self.type in ("single", "yes_no"):
+            return min((o.points for o in self.options), default=0.0)
+        return 0.0
+
     def fraction(self, value: AnswerValue) -> float:
         """The score in [0, 1] a normalised, known answer earns.
 
-        - single choice and yes/no: points of the chosen option / the highest option points;
+        - single choice and yes/no: points of the chosen option / the highest option points
+          (with ``points_from: lowest``: counted from the lowest option's points);
         - multi choice: the chosen options' points, capped at ``max_points`` (default:
           the sum of all options), / that cap;
         - scale: (value - min) / (max - min).
@@ -229,7 +351,8 @@ class Question(_Strict):
             return (value - self.scale.min) / (self.scale.max - self.scale.min)
         chosen = self.selected(value)
         points = sum(o.points for o in self.options if o.id in chosen)
-        return min(points, self.full_points) / self.full_points
+        floor = self.floor_points
+        return (min(points, self.full_points) - floor) / (self.full_points - floor)
 
     def normalise(self, value: Any) -> AnswerValue:
         """The canonical form of one raw answer (as YAML, a workbook or a widget holds it).
@@ -255,6 +378,7 @@ class Question(_Strict):
                 return value
             raise ValueError(f"expected {'yes, no or unknown' if self.accepts_dont_know else 'yes or no'}, "
                              f"got {value!r}")
+        value = self._numbered(value, option_ids)
         if self.type == "single":
             if isinstance(value, str) and value in option_ids:
                 return value
@@ -271,6 +395,15 @@ class Question(_Strict):
         if not lo <= value <= hi:
             raise ValueError(f"{value:g} is out of range; expected a whole number from {lo} to {hi}")
         return int(value)
+
+    @staticmethod
+    def _numbered(value: Any, option_ids: list[str]) -> Any:
+        """Options named by number ("1", "2", ...) are answered with the number itself."""
+        if isinstance(value, list):
+            return [Question._numbered(v, option_ids) for v in value]
+        if isinstance(value, int) and not isinstance(value, bool) and str(value) in option_ids:
+            return str(value)
+        return value
 
     def _normalise_multi(self, value: Any, option_ids: list[str]) -> list[str]:
         items = value if isinstance(value, list) else [value]
@@ -300,36 +433,50 @@ def _bool_hint(value: Any) -> str:
 
 
 class Level(_Strict):
+    """A band of the score scale. ``min`` is where it starts; ``max`` (where the next
+    starts) may be left out: it is the next level's ``min``, or the scale's top."""
+
     id: str
-    stage: str
+    #: A short stage name shown beside the level's name (optional).
+    stage: str | None = None
     name: LocalText
-    description: LocalText
-    min: float = Field(ge=0, le=100)
-    max: float = Field(ge=0, le=100)
-    #: Minimum dimension scores required to hold this level, whatever the overall.
+    description: LocalText | None = None
+    min: float = Field(ge=-MAX_NUMBER, le=MAX_NUMBER)
+    max: float = Field(ge=-MAX_NUMBER, le=MAX_NUMBER)
+    #: Minimum dimension scores (on the score scale) required to hold this level,
+    #: whatever the overall.
     gates: dict[str, float] = Field(default_factory=dict)
 
 
 class Phase(_Strict):
     id: str
     name: LocalText
-    horizon: LocalText
-    start_month: int = Field(ge=0)
-    end_month: int = Field(gt=0)
+    horizon: LocalText | None = None
+    start_month: int | None = Field(default=None, ge=0)
+    end_month: int | None = Field(default=None, gt=0)
 
 
 class Trigger(_Strict):
-    """A recommendation applies when a question's fraction is below ``below``, or
-    (multi choice) when any of ``lacks`` is not selected."""
+    """A recommendation applies when a question's fraction is below ``below``, when
+    (multi choice) any of ``lacks`` is not selected, or when the answer picks any of
+    ``chosen`` (e.g. a middle option)."""
 
     question: str
     below: float | None = Field(default=None, gt=0, le=1)
     lacks: list[str] = Field(default_factory=list)
+    chosen: list[str] = Field(default_factory=list)
+
+    @field_validator("lacks", "chosen", mode="before")
+    @classmethod
+    def _option_ids(cls, value: Any) -> Any:
+        """Numbered options may be named by their number (``chosen: [2, 3]``)."""
+        return [str(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in value] \
+            if isinstance(value, list) else value
 
     @model_validator(mode="after")
     def _one_condition(self) -> Trigger:
-        if self.below is None and not self.lacks:
-            raise ValueError("a trigger needs 'below' (a fraction in (0, 1]) or 'lacks' (option ids)")
+        if self.below is None and not self.lacks and not self.chosen:
+            raise ValueError("a trigger needs 'below' (a fraction in (0, 1]), 'lacks' or 'chosen' (option ids)")
         return self
 
 
@@ -337,67 +484,178 @@ class Recommendation(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: LocalText
     action: LocalText
-    phase: str
+    #: The roadmap phase (required when the model has phases, absent when it has none).
+    phase: str | None = None
     triggers: list[Trigger] = Field(min_length=1)
     depends_on: list[str] = Field(default_factory=list)
     effort: Literal["S", "M", "L"] = "M"
 
 
 class BenchmarkItem(_Strict):
-    """A survey figure: share of each cohort with the practice; ``None`` = not published."""
+    """A published figure: the share of each cohort with the practice (``None`` = not
+    published, never guessed)."""
 
     id: str
     label: LocalText
-    effective: float | None = Field(ge=0, le=1)
-    not_effective: float | None = Field(ge=0, le=1)
+    shares: dict[str, float | None]
     note: str | None = None
+
+    @field_validator("shares")
+    @classmethod
+    def _share_range(cls, shares: dict[str, float | None]) -> dict[str, float | None]:
+        bad = {k: v for k, v in shares.items() if v is not None and not 0 <= v <= 1}
+        if bad:
+            raise ValueError(f"a share is a fraction from 0 to 1; got {bad}")
+        return shares
 
 
 class Cohort(_Strict):
-    n: int = Field(gt=0)
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: LocalText
+    #: Respondents in the cohort, when the source gives it.
+    n: int | None = Field(default=None, gt=0)
 
 
 class Benchmark(_Strict):
-    source: LocalText
-    fielded: str
-    cohorts: dict[Literal["effective", "not_effective"], Cohort]
-    items: list[BenchmarkItem]
+    """One published survey the client is compared with."""
 
-    @model_validator(mode="after")
-    def _both_cohorts(self) -> Benchmark:
-        missing = {"effective", "not_effective"} - set(self.cohorts)
-        if missing:
-            raise ValueError(f"cohorts must define both 'effective' and 'not_effective' (missing {sorted(missing)})")
-        return self
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    source: LocalText
+    year: int | None = Field(default=None, ge=1900, le=2200)
+    #: When the survey was fielded (free text such as ``2021-02``).
+    fielded: str | None = None
+    cohorts: list[Cohort] = Field(min_length=1)
+    #: Two cohort ids, the leading then the lagging one: how far the practice
+    #: separates them ranks the client's gaps, and the client's answers are compared
+    #: with both. Without it, the client is only shown beside the cohorts.
+    contrast: tuple[str, str] | None = None
+    items: list[BenchmarkItem] = Field(min_length=1)
 
     def item(self, item_id: str) -> BenchmarkItem | None:
         return next((i for i in self.items if i.id == item_id), None)
 
+    def cohort(self, cohort_id: str) -> Cohort:
+        return next(c for c in self.cohorts if c.id == cohort_id)
+
+
+class ProfileOption(_Strict):
+    id: str = Field(min_length=1)
+    label: LocalText
+
+
+class ProfileField(_Strict):
+    """A fact about the client the model asks for (segment, size, ...): shown in the
+    report, asked by the intake and the form, and offered as a portfolio segment when
+    it is a choice or text."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: LocalText
+    type: Literal["choice", "text", "whole", "number"]
+    #: Choice fields: the allowed values (ids) with their labels.
+    options: list[ProfileOption] = Field(default_factory=list)
+    required: bool = True
+    help: LocalText | None = None
+
+    @property
+    def is_segment(self) -> bool:
+        """Whether clients can be grouped by it (a choice or a text)."""
+        return self.type in ("choice", "text")
+
+    @property
+    def expects(self) -> str:
+        """What a value of this field is, for messages (``one of ['B2B', 'B2C']``, ``a whole number``)."""
+        return {"choice": f"one of {[o.id for o in self.options]}", "text": "text",
+                "whole": "a whole number", "number": "a number"}[self.type]
+
+    @property
+    def placeholder(self) -> str | int:
+        """What a blank answers file shows for the field: the first option, or empty."""
+        return self.options[0].id if self.options else 0 if self.type in ("whole", "number") else ""
+
+    def value_label(self, value: Any, lang: str) -> str:
+        option = next((o for o in self.options if o.id == str(value)), None)
+        return option.label.get(lang) if option is not None else str(value)
+
+    def normalise(self, value: Any) -> str | int | float:
+        """The checked value of this field; ValueError says what was expected."""
+        if self.type == "choice":
+            ids = [o.id for o in self.options]
+            if str(value) in ids and not isinstance(value, bool):
+                return str(value)
+            raise ValueError(f"{value!r} is not one of {ids}" + _bool_hint(value))
+        if self.type == "text":
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return str(value)
+            raise ValueError(f"expected text, got {_show(value)}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ValueError(f"expected a number, got {_show(value)}")
+        if value < 0:
+            raise ValueError(f"expected a number of 0 or more, got {value:g}")
+        if self.type == "whole":
+            if not float(value).is_integer():
+                raise ValueError(f"expected a whole number, got {value!r}")
+            return int(value)
+        return float(value)
+
 
 class ScoringRules(_Strict):
-    #: "zero": a don't-know answer scores 0 (not knowing is itself a gap);
+    #: "zero": a don't-know (or blank) answer scores 0 (not knowing is itself a gap);
     #: "exclude": it is left out of its dimension's denominator.
     dont_know: Literal["zero", "exclude"] = "zero"
+    #: A dimension with no counted answer: "zero" scores it at the bottom of the scale;
+    #: "exclude" leaves it out of the overall score (its weight is shared by the rest).
+    empty_dimension: Literal["zero", "exclude"] = "zero"
+    #: Default :attr:`Question.points_from` of single-choice and yes/no questions.
+    option_points: Literal["zero", "lowest"] = "zero"
     #: Below this share of answered questions the level is marked provisional.
     provisional_below_coverage: float = Field(default=0.8, ge=0, le=1)
 
 
 class MaturityModel(_Strict):
-    schema_version: Literal[1]
+    schema_version: Literal[2]
     id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
     version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
+    #: The languages every text of the model is written in; reports come in these.
+    languages: list[Language] = Field(default_factory=lambda: list(LANGUAGES), min_length=1)
     title: LocalText
     description: LocalText | None = None
+    score_scale: ScoreScale = ScoreScale()
     scoring: ScoringRules = ScoringRules()
+    profile: list[ProfileField] = Field(default_factory=list)
     dimensions: list[Dimension] = Field(min_length=1)
     questions: list[Question] = Field(min_length=1)
     levels: list[Level] = Field(min_length=2)
-    phases: list[Phase] = Field(min_length=1)
+    phases: list[Phase] = Field(default_factory=list)
     recommendations: list[Recommendation] = Field(default_factory=list)
-    benchmark: Benchmark
+    benchmarks: list[Benchmark] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_defaults(cls, data: Any) -> Any:
+        """Fill what the file may leave out: each level's ``max`` (the next level's
+        ``min``, the scale's top for the last) and each question's ``points_from``
+        (the model's ``scoring.option_points``)."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        levels = data.get("levels")
+        if isinstance(levels, list) and all(isinstance(lv, dict) for lv in levels):
+            scale = data.get("score_scale") if isinstance(data.get("score_scale"), dict) else {}
+            top = scale.get("max", ScoreScale.model_fields["max"].default)
+            data["levels"] = [
+                lv if "max" in lv else {**lv, "max": levels[k + 1].get("min") if k + 1 < len(levels) else top}
+                for k, lv in enumerate(levels)
+            ]
+        scoring = data.get("scoring") if isinstance(data.get("scoring"), dict) else {}
+        points_from = scoring.get("option_points")
+        questions = data.get("questions")
+        if points_from is not None and isinstance(questions, list):
+            data["questions"] = [{"points_from": points_from, **q} if isinstance(q, dict) else q for q in questions]
+        return data
 
     @cached_property
     def questions_by_id(self) -> dict[str, Question]:
@@ -407,18 +665,38 @@ class MaturityModel(_Strict):
     def dimensions_by_id(self) -> dict[str, Dimension]:
         return {d.id: d for d in self.dimensions}
 
+    @cached_property
+    def profile_by_id(self) -> dict[str, ProfileField]:
+        return {f.id: f for f in self.profile}
+
     def question(self, question_id: str) -> Question:
         return self.questions_by_id[question_id]
 
-    def phase_index(self, phase_id: str) -> int:
-        return [p.id for p in self.phases].index(phase_id)
+    def phase_index(self, phase_id: str | None) -> int:
+        """Position of a phase in the roadmap (0 for every step of a model without phases)."""
+        return 0 if phase_id is None else [p.id for p in self.phases].index(phase_id)
 
     def level_for(self, score: float) -> Level:
-        """The level whose [min, max) band holds ``score`` (the top band includes 100)."""
+        """The level whose [min, max) band holds ``score`` (the top band includes its max)."""
         for level in self.levels:
             if level.min <= score < level.max:
                 return level
         return self.levels[-1]
+
+    def check_language(self, lang: str) -> str:
+        """``lang`` when the model is written in it, else an argument error naming the
+        model's languages."""
+        check_argument(lang in self.languages, "lang",
+                       f"the model '{self.id}' is written in {', '.join(self.languages)} only; got {lang!r}")
+        return lang
+
+    def benchmark_item(self, item_id: str) -> tuple[Benchmark, BenchmarkItem] | None:
+        """The benchmark holding ``item_id`` and the item (item ids are unique across benchmarks)."""
+        for bench in self.benchmarks:
+            item = bench.item(item_id)
+            if item is not None:
+                return bench, item
+        return None
 
     @property
     def ref(self) -> dict[str, str]:
@@ -445,8 +723,43 @@ def load_model(path: str | Path | None = None) -> MaturityModel:
     return parse_model(data, file=str(path))
 
 
+def upgrade(data: Any) -> Any:
+    """A schema-version-1 document in the current form (others unchanged).
+
+    Version 1 had one benchmark with the fixed cohorts ``effective`` and
+    ``not_effective`` and a client profile fixed in code; the upgrade writes that
+    benchmark as the first of ``benchmarks`` and gives the model the profile fields
+    version 1 asked for (the shipped model's).
+    """
+    if not isinstance(data, dict) or data.get("schema_version") != 1:
+        return data
+    data = {**data, "schema_version": SCHEMA_VERSION}
+    bench = data.pop("benchmark", None)
+    if isinstance(bench, dict):
+        new = {k: v for k, v in bench.items() if k not in ("cohorts", "items")}
+        cohorts = bench.get("cohorts")
+        new["id"] = "survey"
+        new["cohorts"] = ([{"id": k, **v} if isinstance(v, dict) else v for k, v in cohorts.items()]
+                          if isinstance(cohorts, dict) else cohorts)
+        new["contrast"] = ["effective", "not_effective"]
+        new["items"] = [
+            {**{k: v for k, v in item.items() if k not in _V1_COHORTS},
+             "shares": {k: item[k] for k in _V1_COHORTS if k in item}} if isinstance(item, dict) else item
+            for item in bench.get("items") or []
+        ]
+        data["benchmarks"] = [new]
+    if "profile" not in data:
+        shipped, _ = read_yaml_file(default_model_path())
+        data["profile"] = shipped["profile"]
+    return data
+
+
+_V1_COHORTS = ("effective", "not_effective")
+
+
 def parse_model(data: dict[str, Any], file: str = "<memory>") -> MaturityModel:
     """Validate already-loaded model data; see :func:`load_model`."""
+    data = upgrade(data)
     try:
         model = MaturityModel.model_validate(data)
     except ValidationError as exc:
@@ -457,7 +770,8 @@ def parse_model(data: dict[str, Any], file: str = "<memory>") -> MaturityModel:
     return model
 
 
-_LISTS = {("dimensions",), ("questions",), ("levels",), ("phases",), ("recommendations",), ("benchmark", "items")}
+_LISTS = {("dimensions",), ("questions",), ("levels",), ("phases",), ("recommendations",), ("benchmarks",),
+          ("profile",)}
 
 
 def _references_despite_shape_errors(data: dict[str, Any], exc: ValidationError, file: str) -> list[Problem]:
@@ -511,15 +825,20 @@ def _check_references(model: MaturityModel, file: str) -> list[Problem]:
         "levels": [lv.id for lv in model.levels],
         "phases": [p.id for p in model.phases],
         "recommendations": [r.id for r in model.recommendations],
-        "benchmark.items": [i.id for i in model.benchmark.items],
+        "benchmarks": [b.id for b in model.benchmarks],
+        "benchmarks.items": [i.id for b in model.benchmarks for i in b.items],
+        "benchmarks.cohorts": [c.id for b in model.benchmarks for c in b.cohorts],
+        "profile": [f.id for f in model.profile],
     }.items():
         for dup in _duplicates(ids):
-            err(f"{key}[{dup}]", f"id '{dup}' is used more than once; ids must be unique")
+            err(f"{key}[{dup}]", f"id '{dup}' is used more than once; ids must be unique"
+                + (" across all benchmarks" if key.startswith("benchmarks.") else ""))
 
+    out.extend(_check_languages(model, file))
     dims = {d.id for d in model.dimensions}
     if not any(d.weight > 0 for d in model.dimensions):
         err("dimensions", "at least one dimension needs a weight above 0")
-    items = {i.id for i in model.benchmark.items}
+    items = {i.id for b in model.benchmarks for i in b.items}
     per_dim_weight = {d: 0.0 for d in dims}
     for q in model.questions:
         at = f"questions[{q.id}]"
@@ -552,17 +871,117 @@ def _check_references(model: MaturityModel, file: str) -> list[Problem]:
         option_ids = {o.id for o in q.options}
         for k, link in enumerate(q.benchmark):
             if link.item not in items:
-                err(f"{at}.benchmark[{k}].item", f"unknown benchmark item '{link.item}'")
+                err(f"{at}.benchmark[{k}].item", f"unknown benchmark item '{link.item}'"
+                    + ("; the model has no benchmarks" if not model.benchmarks else ""))
             for opt in link.options:
                 if opt not in option_ids:
                     err(f"{at}.benchmark[{k}].options",
                         f"'{opt}' is not an option of this question; expected one of {sorted(option_ids)}")
+        for o in q.options:
+            out.extend(_check_feedback(model, file, f"{at}.options[{o.id}]", o))
     for d in model.dimensions:
         if d.weight > 0 and per_dim_weight[d.id] <= 0:
             err(f"dimensions[{d.id}]", "has a weight but no question with a weight above 0")
 
     out.extend(_check_levels(model, file, dims))
     out.extend(_check_recommendations(model, file))
+    out.extend(_check_benchmarks(model, file))
+    out.extend(_check_profile(model, file))
+    return out
+
+
+#: Missing texts listed per language before the rest are summed up in one line.
+_MISSING_TEXTS_SHOWN = 8
+
+
+def _texts(node: Any, path: str) -> Any:
+    """Every :class:`LocalText` under ``node`` with its key path (list items by id)."""
+    if isinstance(node, LocalText):
+        yield path, node
+    elif isinstance(node, _Strict):
+        for name in type(node).model_fields:
+            yield from _texts(getattr(node, name), f"{path}.{name}".lstrip("."))
+    elif isinstance(node, (list, tuple)):
+        for k, item in enumerate(node):
+            yield from _texts(item, f"{path}[{getattr(item, 'id', k)}]")
+    elif isinstance(node, dict):
+        for key, item in node.items():
+            yield from _texts(item, f"{path}.{key}")
+
+
+def _check_languages(model: MaturityModel, file: str) -> list[Problem]:
+    """Every text of the model in each of its declared languages."""
+    out: list[Problem] = []
+    texts = list(_texts(model, ""))
+    for lang in model.languages:
+        missing = [path for path, t in texts if getattr(t, lang) is None]
+        out += [Problem(file, f"{path}.{lang}", f"the model declares languages {model.languages}; "
+                        f"this text has no {lang!r}") for path in missing[:_MISSING_TEXTS_SHOWN]]
+        if len(missing) > _MISSING_TEXTS_SHOWN:
+            others = [lg for lg in LANGUAGES if lg != lang]
+            out.append(Problem(file, "languages", f"{len(missing) - _MISSING_TEXTS_SHOWN} more texts have no "
+                               f"{lang!r}; if the model is written in {', '.join(others)} only, declare "
+                               f"'languages: [{', '.join(others)}]'"))
+    return out
+
+
+def _check_feedback(model: MaturityModel, file: str, at: str, option: Option) -> list[Problem]:
+    out: list[Problem] = []
+    for k, fb in enumerate(option.by_segment):
+        if fb.insight is None and fb.next_step is None:
+            out.append(Problem(file, f"{at}.by_segment[{k}]", "a segment feedback needs 'insight' or 'next_step'"))
+        if not fb.when:
+            out.append(Problem(file, f"{at}.by_segment[{k}].when",
+                               "name the profile values it applies to (the general feedback goes on the option)"))
+        for field_id, values in fb.when.items():
+            field = model.profile_by_id.get(field_id)
+            if field is None:
+                expected = sorted(model.profile_by_id)
+                out.append(Problem(file, f"{at}.by_segment[{k}].when.{field_id}",
+                                   f"unknown profile field '{field_id}'; expected one of {expected}"))
+            elif field.type == "choice":
+                ids = [o.id for o in field.options]
+                out += [Problem(file, f"{at}.by_segment[{k}].when.{field_id}", f"'{v}' is not one of {ids}")
+                        for v in values if str(v) not in ids]
+    return out
+
+
+def _check_benchmarks(model: MaturityModel, file: str) -> list[Problem]:
+    out: list[Problem] = []
+    for b in model.benchmarks:
+        at = f"benchmarks[{b.id}]"
+        cohorts = [c.id for c in b.cohorts]
+        if b.contrast is not None:
+            for cid in b.contrast:
+                if cid not in cohorts:
+                    out.append(Problem(file, f"{at}.contrast", f"unknown cohort '{cid}'; expected one of {cohorts}"))
+            if b.contrast[0] == b.contrast[1]:
+                out.append(Problem(file, f"{at}.contrast", "name two different cohorts: the leading, then the lagging"))
+        for item in b.items:
+            for cid in item.shares:
+                if cid not in cohorts:
+                    out.append(Problem(file, f"{at}.items[{item.id}].shares.{cid}",
+                                       f"unknown cohort '{cid}'; expected one of {cohorts}"))
+    return out
+
+
+#: The client fields outside the profile (answers files, forms and the intake share them).
+_CLIENT_KEYS = ("id", "name", "industry", "assessment_date", "language", "profile")
+
+
+def _check_profile(model: MaturityModel, file: str) -> list[Problem]:
+    out: list[Problem] = []
+    for f in model.profile:
+        at = f"profile[{f.id}]"
+        if f.id in _CLIENT_KEYS:
+            out.append(Problem(file, f"{at}.id", f"'{f.id}' is a client field every answers file has; "
+                               "choose another id"))
+        if f.type == "choice" and len(f.options) < 2:
+            out.append(Problem(file, f"{at}.options", "a choice field needs at least 2 options"))
+        if f.type != "choice" and f.options:
+            out.append(Problem(file, f"{at}.options", f"only choice fields take options (this one is {f.type})"))
+        for dup in _duplicates([o.id for o in f.options]):
+            out.append(Problem(file, f"{at}.options[{dup}]", f"option id '{dup}' is used more than once"))
     return out
 
 
@@ -571,18 +990,24 @@ def _check_levels(model: MaturityModel, file: str, dims: set[str]) -> list[Probl
     levels = sorted(model.levels, key=lambda lv: lv.min)
     if [lv.id for lv in levels] != [lv.id for lv in model.levels]:
         out.append(Problem(file, "levels", "levels must be listed from lowest to highest 'min'"))
+    lo_end, hi_end = model.score_scale.min, model.score_scale.max
     for lv in levels:
         if lv.min >= lv.max:
             out.append(Problem(file, f"levels[{lv.id}]", f"min ({lv.min:g}) must be below max ({lv.max:g})"))
-        for dim in lv.gates:
+        for dim, required in lv.gates.items():
             if dim not in dims:
                 out.append(Problem(file, f"levels[{lv.id}].gates.{dim}", f"unknown dimension '{dim}'"))
-    if levels[0].min != 0:
+            elif not lo_end <= required <= hi_end:
+                out.append(Problem(file, f"levels[{lv.id}].gates.{dim}", f"{required:g} is off the score scale "
+                                   f"({lo_end:g}-{hi_end:g})"))
+    if levels[0].min != lo_end:
         out.append(Problem(file, f"levels[{levels[0].id}].min",
-                           f"the lowest level must start at 0 (starts at {levels[0].min:g})"))
-    if levels[-1].max != 100:
+                           f"the lowest level must start at the bottom of the score scale, {lo_end:g} "
+                           f"(starts at {levels[0].min:g}; see score_scale)"))
+    if levels[-1].max != hi_end:
         out.append(Problem(file, f"levels[{levels[-1].id}].max",
-                           f"the highest level must end at 100 (ends at {levels[-1].max:g})"))
+                           f"the highest level must end at the top of the score scale, {hi_end:g} "
+                           f"(ends at {levels[-1].max:g}; see score_scale)"))
     for lo, hi in zip(levels, levels[1:], strict=False):
         if hi.min < lo.max:
             out.append(Problem(file, f"levels[{hi.id}].min", f"overlaps level '{lo.id}' ({lo.min:g}-{lo.max:g}): "
@@ -597,19 +1022,27 @@ def _check_recommendations(model: MaturityModel, file: str) -> list[Problem]:
     out: list[Problem] = []
     phases = {p.id for p in model.phases}
     recs = {r.id: r for r in model.recommendations}
+    for p in model.phases:
+        if p.start_month is not None and p.end_month is not None and p.start_month >= p.end_month:
+            out.append(Problem(file, f"phases[{p.id}]",
+                               f"start_month ({p.start_month}) must be before end_month ({p.end_month})"))
     for r in model.recommendations:
         at = f"recommendations[{r.id}]"
-        if r.phase not in phases:
-            out.append(Problem(file, f"{at}.phase", f"unknown phase '{r.phase}'; expected one of {sorted(phases)}"))
+        if r.phase is None and phases:
+            out.append(Problem(file, f"{at}.phase", f"required: the roadmap phase, one of {sorted(phases)}"))
+        elif r.phase is not None and r.phase not in phases:
+            out.append(Problem(file, f"{at}.phase", f"unknown phase '{r.phase}'; "
+                               + (f"expected one of {sorted(phases)}" if phases else "the model has no phases")))
         for k, t in enumerate(r.triggers):
             q = model.questions_by_id.get(t.question)
             if q is None:
                 out.append(Problem(file, f"{at}.triggers[{k}].question", f"unknown question '{t.question}'"))
                 continue
-            for opt in t.lacks:
-                if q.option(opt) is None:
-                    out.append(Problem(file, f"{at}.triggers[{k}].lacks",
-                                       f"'{opt}' is not an option of question '{q.id}'"))
+            for key, opts in (("lacks", t.lacks), ("chosen", t.chosen)):
+                for opt in opts:
+                    if q.option(str(opt)) is None:
+                        out.append(Problem(file, f"{at}.triggers[{k}].{key}",
+                                           f"'{opt}' is not an option of question '{q.id}'"))
         for dep in r.depends_on:
             if dep not in recs:
                 out.append(Problem(file, f"{at}.depends_on", f"unknown recommendation '{dep}'"))

@@ -5,7 +5,8 @@ Method (deterministic, no I/O):
 1. Each answered question scores a *fraction* in [0, 1]
    (:meth:`csmaturity.model.Question.fraction`):
 
-   - single choice and yes/no: points of the chosen option / the highest option points;
+   - single choice and yes/no: points of the chosen option / the highest option points
+     (or counted from the lowest option's points, when the model says ``lowest``);
    - multi choice: sum of the chosen options' points, capped at ``max_points``
      (default: the sum of all options), / that cap;
    - scale: (value - min) / (max - min).
@@ -14,8 +15,11 @@ Method (deterministic, no I/O):
    rule: ``zero`` scores them 0 (not knowing whether a practice exists is itself a
    gap), ``exclude`` leaves them out of their dimension's mean. Either way they are
    counted and reported.
-3. A dimension score is ``100 * sum(w_q * f_q) / sum(w_q)`` over its counted questions
-   (0 when none is counted).
+3. A dimension score puts ``sum(w_q * f_q) / sum(w_q)`` over its counted questions on
+   the model's score scale: ``min + (max - min) * mean`` (0-100 unless the model names
+   another). A dimension with no counted question scores the scale's bottom, or -- when
+   the model's ``scoring.empty_dimension`` is ``exclude`` -- has no score (NaN) and is
+   left out of the overall score.
 4. The overall score is the dimension-weight mean of the dimension scores.
 5. The level is the band of the model's levels that holds the overall score; a level
    whose ``gates`` (minimum dimension scores) are not all met is not awarded, and the
@@ -94,13 +98,15 @@ def score(model: MaturityModel, answers: ClientAnswers) -> Scorecard:
         )
     questions = pd.DataFrame(rows).set_index("question_id")
 
+    scale = model.score_scale
+    empty = np.nan if model.scoring.empty_dimension == "exclude" else scale.min
     dim_rows = []
     for d in model.dimensions:
         qs = questions[questions["dimension"] == d.id]
         counted = qs[qs["fraction"].notna() & (qs["weight"] > 0)]
         total_weight = counted["weight"].sum()
-        dim_score = (100.0 * float((counted["weight"] * counted["fraction"]).sum() / total_weight)
-                     if total_weight > 0 else 0.0)
+        dim_score = (scale.from_fraction(float((counted["weight"] * counted["fraction"]).sum() / total_weight))
+                     if total_weight > 0 else empty)
         dim_rows.append(
             {
                 "dimension": d.id,
@@ -113,7 +119,9 @@ def score(model: MaturityModel, answers: ClientAnswers) -> Scorecard:
             }
         )
     dimensions = pd.DataFrame(dim_rows).set_index("dimension")
-    overall = float((dimensions["weight"] * dimensions["score"]).sum() / dimensions["weight"].sum())
+    scored = dimensions[dimensions["score"].notna() & (dimensions["weight"] > 0)]
+    overall = (float((scored["weight"] * scored["score"]).sum() / scored["weight"].sum())
+               if len(scored) else scale.min)
     # Guard level boundaries against floating-point dust (49.99999999 vs 50).
     overall = round(overall, 9)
 
@@ -140,7 +148,8 @@ def _apply_gates(model: MaturityModel, start: Level, dim_scores: pd.Series) -> t
         missing = [
             GateShortfall(level=level.id, dimension=dim, score=float(dim_scores[dim]), required=required)
             for dim, required in level.gates.items()
-            if dim_scores[dim] < required
+            # A dimension without a score (no answer counted) has not shown it meets the gate.
+            if not dim_scores[dim] >= required
         ]
         if not missing:
             break

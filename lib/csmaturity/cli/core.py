@@ -106,20 +106,23 @@ def cmd_score(args: argparse.Namespace) -> int:
 def format_assessment(result: Assessment) -> str:
     """A plain-text summary for the terminal."""
     card = result.scorecard
+    scale = result.model.score_scale
     lines = [
         f"{result.answers.client.name} ({result.client_id})",
-        f"  overall {card.overall:.1f}/100 -> {card.level.name.get(result.lang)}"
+        f"  overall {scale.format(card.overall)} on {scale.min:g}-{scale.max:g} -> {card.level.name.get(result.lang)}"
         + (" (provisional: many questions unanswered)" if card.provisional else ""),
     ]
     for g in card.held_back_by:
-        lines.append(f"  held back from {g.level}: {g.dimension} scores {g.score:.0f}, needs {g.required:g}")
+        lines.append(f"  held back from {g.level}: {g.dimension} scores {scale.format(g.score)}, needs {g.required:g}")
     dims = result.dimension_table()[["name", "weight", "score"]]
     lines.append(dims.round(1).to_string())
-    lines.append(f"  cohort similarity (indicative): P(effective-like) = {result.similarity.posterior_effective:.2f} "
-                 f"over {result.similarity.items_used} items")
+    sim = result.similarity
+    if sim is not None:
+        lines.append(f"  cohort similarity (indicative): P({sim.leading}-like) = {sim.posterior_leading:.2f} "
+                     f"over {sim.items_used} items")
     lines.append("  roadmap:")
     for step, row in result.roadmap.iterrows():
-        lines.append(f"    {step:2d}. [{row['phase']}] {row['title']}")
+        lines.append(f"    {step:2d}. " + (f"[{row['phase']}] " if row["phase"] else "") + row["title"])
     return "\n".join(lines)
 
 

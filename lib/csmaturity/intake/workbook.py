@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -66,20 +67,33 @@ LISTS_SHEET = "_lists"
 COL_NO, COL_DIM, COL_TEXT, COL_ANSWER, COL_EVIDENCE, COL_GUIDE, COL_KEY = "ABCDEFG"
 
 #: Client fields whose label carries a hint of what to type (``intake.hints``).
-_HINTED = {"id", "assessment_date", "arr_band"}
+_HINTED = {"id", "assessment_date"}
 
-#: Client-information rows: (key, kind, choices).
-_CLIENT_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("client.id", "text", ()),
-    ("client.name", "text", ()),
-    ("client.industry", "text", ()),
-    ("client.assessment_date", "date", ()),
-    ("client.language", "list", LANGUAGES),
-    ("client.profile.business_model", "list", ("B2B", "B2C", "B2B2C")),
-    ("client.profile.arr_band", "text", ()),
-    ("client.profile.customers", "whole", ()),
-    ("client.profile.cs_headcount", "whole", ()),
-)
+#: The kind of form cell each profile field type takes.
+_PROFILE_KINDS = {"choice": "list", "text": "text", "whole": "whole", "number": "number"}
+
+
+@dataclass(frozen=True)
+class _ClientField:
+    """One client-information row: ``key`` such as ``client.profile.customers``."""
+
+    key: str
+    kind: str
+    choices: tuple[str, ...] = ()
+    required: bool = True
+
+
+def _client_fields(model: MaturityModel) -> list[_ClientField]:
+    """The client-information rows: who the client is, then the model's profile fields."""
+    return [
+        _ClientField("client.id", "text"),
+        _ClientField("client.name", "text"),
+        _ClientField("client.industry", "text"),
+        _ClientField("client.assessment_date", "date"),
+        _ClientField("client.language", "list", tuple(model.languages)),
+        *(_ClientField(f"client.profile.{f.id}", _PROFILE_KINDS[f.type], tuple(o.id for o in f.options), f.required)
+          for f in model.profile),
+    ]
 
 _INPUT = PatternFill("solid", fgColor="FFF2B3")
 _HEAD = PatternFill("solid", fgColor="1F4E79")
@@ -92,11 +106,15 @@ def _t(key: str, lang: str, **fields: Any) -> str:
     return text(f"intake.{key}", lang, **fields)
 
 
-def _field_label(key: str, lang: str) -> str:
+def _field_label(model: MaturityModel, key: str, lang: str) -> str:
     """The label of a client field (``client.profile.arr_band``), with its hint if it has one."""
-    field = key.rsplit(".", 1)[1]
-    name = text(f"client.{field}", lang)
-    return _t("field_hint", lang, field=name, hint=_t(f"hints.{field}", lang)) if field in _HINTED else name
+    field_id = key.rsplit(".", 1)[1]
+    if key.startswith("client.profile."):
+        field = model.profile_by_id[field_id]
+        name = field.label.get(lang)
+        return _t("field_hint", lang, field=name, hint=field.help.get(lang)) if field.help else name
+    name = text(f"client.{field_id}", lang)
+    return _t("field_hint", lang, field=name, hint=_t(f"hints.{field_id}", lang)) if field_id in _HINTED else name
 
 
 def choice_labels(question: Question, lang: str) -> dict[str, Any]:
@@ -201,15 +219,17 @@ def _write_form(
     row = 4
     ws.cell(row, 3, text("client.heading", lang)).font = Font(bold=True)
     defaults = {"client.id": client_id or None, "client.language": lang}
-    for key, kind, choices in _CLIENT_FIELDS:
+    for field in _client_fields(model):
+        key, kind, choices = field.key, field.kind, field.choices
         row += 1
-        ws[f"{COL_TEXT}{row}"] = _field_label(key, lang)
+        ws[f"{COL_TEXT}{row}"] = _field_label(model, key, lang)
         _input_cell(ws, f"{COL_ANSWER}{row}", defaults.get(key))
         ref = f"{COL_ANSWER}{row}"
         if kind == "list":
             _dropdown(ws, ref, lists.ref(choices), lang)
-        elif kind == "whole":
-            ws.add_data_validation(dv := DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0",
+        elif kind in ("whole", "number"):
+            ws.add_data_validation(dv := DataValidation(type="whole" if kind == "whole" else "decimal",
+                                                        operator="greaterThanOrEqual", formula1="0",
                                                         showErrorMessage=True, error=_t("error", lang)))
             dv.add(ref)
         elif kind == "date":
@@ -467,7 +487,7 @@ def _describe(key: str) -> str:
 
 def _row_texts(model: MaturityModel, lang: str) -> dict[str, str]:
     """Human text of every key, to quote in messages."""
-    out = {key: _field_label(key, lang) for key, _, _ in _CLIENT_FIELDS}
+    out = {f.key: _field_label(model, f.key, lang) for f in _client_fields(model)}
     out.update({f"dimension:{d.id}": d.name.get(lang) for d in model.dimensions})
     for q in model.questions:
         out[q.id] = _short(q.text.get(lang))
@@ -525,12 +545,13 @@ class _FormReader:
 
     def _client(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
-        for key, kind, choices in _CLIENT_FIELDS:
-            raw = self.cell(key)
+        for field in _client_fields(self.model):
+            raw = self.cell(field.key)
             if _blank(raw):
-                self.add(key, f"{_field_label(key, self.lang)!r} is blank; it is required")
+                if field.required:
+                    self.add(field.key, f"{_field_label(self.model, field.key, self.lang)!r} is blank; it is required")
                 continue
-            values[key] = self._client_value(key, kind, choices, raw)
+            values[field.key] = self._client_value(field.key, field.kind, field.choices, raw)
         client: dict[str, Any] = {"profile": {}}
         for key, value in values.items():
             if value is not None:
@@ -547,10 +568,13 @@ class _FormReader:
             except ValueError:
                 self.add(key, f"{raw!r} is not a date; write it as YYYY-MM-DD")
                 return None
-        if kind == "whole":
-            if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer() and raw >= 0:
-                return int(raw)
-            self.add(key, f"{raw!r} is not a whole number of 0 or more")
+        if kind in ("whole", "number"):
+            if isinstance(raw, (int, float)) and not isinstance(raw, bool) and raw >= 0 and math.isfinite(raw):
+                if kind == "number":
+                    return float(raw)
+                if float(raw).is_integer():
+                    return int(raw)
+            self.add(key, f"{raw!r} is not a {'whole ' if kind == 'whole' else ''}number of 0 or more")
             return None
         if kind == "list":
             if _norm(raw) in choices:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..errors import check_argument
 from ..i18n import text
 from .style import COLORS, PALETTE, theme
 
@@ -30,10 +31,12 @@ if TYPE_CHECKING:  # imported lazily at run time: the engine never needs matplot
     from matplotlib.figure import Figure
 
     from ..assessment import Assessment
+    from ..model import Benchmark
 
 __all__ = [
     "radar_chart",
     "benchmark_chart",
+    "draw_cohorts",
     "roadmap_chart",
     "change_chart",
     "loyalty_chart",
@@ -160,23 +163,42 @@ def radar_chart(
     return fig
 
 
-def benchmark_chart(assessment: Assessment, *, lang: str | None = None, ax: Axes | None = None) -> Figure:
-    """Each survey practice: share of the effective and not-effective cohorts, and whether
-    the client has it (filled marker), lacks it (open) or did not know (?)."""
+_COHORT_MARKERS = ("o", "s", "^", "v", "P", "X")
+
+
+def draw_cohorts(ax: Axes, data: pd.DataFrame, bench: Benchmark, y: np.ndarray, lang: str) -> None:
+    """One dot per cohort of ``bench`` on each row of ``data`` (its share column), the
+    contrast's two cohorts joined by a line; a missing share draws no dot."""
+    if bench.contrast is not None:
+        lead, lag = bench.contrast
+        both = data[lead].notna().to_numpy() & data[lag].notna().to_numpy()
+        ax.hlines(y[both], data[lead][both], data[lag][both], color="#BBBBBB", linewidth=2, zorder=1)
+    roles = dict(zip(bench.contrast or (), ("leading", "lagging"), strict=False))
+    others = iter(c for c in PALETTE if c not in (COLORS["client"], COLORS["leading"], COLORS["lagging"]))
+    for k, cohort in enumerate(bench.cohorts):
+        color = COLORS[roles[cohort.id]] if cohort.id in roles else next(others)
+        ax.scatter(data[cohort.id], y, s=46, marker=_COHORT_MARKERS[k % len(_COHORT_MARKERS)], color=color,
+                   zorder=3, label=cohort.name.get(lang))
+
+
+def benchmark_chart(assessment: Assessment, *, benchmark: str | None = None, lang: str | None = None,
+                    ax: Axes | None = None) -> Figure:
+    """Each practice of a benchmark (default: the model's first): the share of each of
+    its cohorts, and whether the client has it (filled marker), lacks it (open) or did
+    not know (?)."""
     lang = lang or assessment.lang
-    table = assessment.benchmark
+    model = assessment.model
+    check_argument(bool(model.benchmarks), "assessment", f"the model '{model.id}' has no benchmark")
+    bench = next((b for b in model.benchmarks if b.id == benchmark), None) if benchmark else model.benchmarks[0]
+    check_argument(bench is not None, "benchmark",
+                   f"unknown benchmark {benchmark!r}; expected one of {[b.id for b in model.benchmarks]}")
+    assert bench is not None
+    table = assessment.benchmark[assessment.benchmark["benchmark"] == bench.id]
     n = len(table)
     with theme():
         fig, ax = _new_axes(ax, (PAGE_WIDTH, 0.3 * n + 1.3))
         y = np.arange(n)[::-1]
-        both = table["effective"].notna().to_numpy() & table["not_effective"].notna().to_numpy()
-        ax.hlines(y[both], table["effective"][both], table["not_effective"][both], color="#BBBBBB", linewidth=2,
-                  zorder=1)
-        model = assessment.model
-        ax.scatter(table["effective"], y, s=46, color=COLORS["effective"], zorder=3,
-                   label=model.benchmark.cohorts["effective"].name.get(lang))
-        ax.scatter(table["not_effective"], y, s=46, marker="s", color=COLORS["not_effective"], zorder=3,
-                   label=model.benchmark.cohorts["not_effective"].name.get(lang))
+        draw_cohorts(ax, table, bench, y, lang)
         client_x = 1.09
         unknown = table["client"].isna().to_numpy()  # don't know / unanswered (None, NaN or NA)
         has = table["client"].where(~unknown, False).astype(bool).to_numpy()
@@ -314,7 +336,7 @@ def health_chart(summary: Any, *, lang: str, ax: Axes | None = None) -> Figure:
     """Shares of ARR and of accounts per health band; the red band's ARR is the ARR at risk."""
     frame = summary.to_frame()
     frame = frame[(frame["accounts"] > 0) | (frame["band"] != "no data")].fillna(0.0)
-    band_colors = {"red": COLORS["bad"], "yellow": "#ECE133", "green": COLORS["effective"],
+    band_colors = {"red": COLORS["bad"], "yellow": "#ECE133", "green": COLORS["leading"],
                    "no data": COLORS["neutral"]}
     with theme():
         fig, ax = _new_axes(ax, (PAGE_WIDTH, 2.0))
@@ -346,9 +368,9 @@ def concentration_chart(lorenz: pd.DataFrame, concentration: Any, *, lang: str, 
         ax.plot(lorenz["customer_share"], lorenz["value_share"], color=COLORS["client"], linewidth=2)
         ax.plot([0, 1], [0, 1], color="#BBBBBB", linestyle="--", linewidth=1)
         for fraction, share in sorted(concentration.top_shares.items()):
-            ax.plot([fraction, fraction, 0], [0, share, share], color=COLORS["not_effective"], linewidth=0.9,
+            ax.plot([fraction, fraction, 0], [0, share, share], color=COLORS["lagging"], linewidth=0.9,
                     linestyle=":")
-            ax.scatter([fraction], [share], color=COLORS["not_effective"], zorder=3, s=22)
+            ax.scatter([fraction], [share], color=COLORS["lagging"], zorder=3, s=22)
             ax.annotate(text("chart.concentration.point", lang, top=f"{fraction:.0%}", share=f"{share:.0%}"),
                         (fraction, share), xytext=(8, -14), textcoords="offset points", fontsize=7.5)
         ax.set_xlim(0, 1)

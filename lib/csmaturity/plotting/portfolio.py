@@ -17,12 +17,14 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import text
-from .charts import PAGE_WIDTH, _new_axes, _percent_axis, _wrap, literal
+from .charts import PAGE_WIDTH, _new_axes, _percent_axis, _wrap, draw_cohorts, literal
 from .style import COLORS, theme
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+    from ..model import Benchmark
 
 __all__ = ["level_distribution_chart", "dimension_heatmap", "cohort_comparison_chart"]
 
@@ -70,21 +72,17 @@ def dimension_heatmap(scores: pd.DataFrame, dimension_names: dict[str, str], *, 
     return fig
 
 
-def cohort_comparison_chart(comparison: pd.DataFrame, *, lang: str, ax: Axes | None = None) -> Figure:
-    """Each survey practice: the portfolio's share with it
-    (:func:`~csmaturity.portfolio.cohort_comparison`) beside both survey cohorts'
-    (a missing dot = the survey published no figure); practices no client answered
-    are left out."""
-    data = comparison.dropna(subset=["portfolio"])
+def cohort_comparison_chart(comparison: pd.DataFrame, bench: Benchmark, *, lang: str,
+                            ax: Axes | None = None) -> Figure:
+    """Each practice of benchmark ``bench``: the portfolio's share with it
+    (:func:`~csmaturity.portfolio.cohort_comparison`) beside each cohort's (a missing
+    dot = the source published no figure); practices no client answered are left out."""
+    data = comparison[comparison["benchmark"] == bench.id].dropna(subset=["portfolio"])
     n = len(data)
     with theme():
         fig, ax = _new_axes(ax, (PAGE_WIDTH, 0.3 * n + 1.3))
         y = np.arange(n)[::-1]
-        ax.hlines(y, data["effective"], data["not_effective"], color="#BBBBBB", linewidth=2, zorder=1)
-        ax.scatter(data["effective"], y, s=46, color=COLORS["effective"], zorder=3,
-                   label=text("portfolio.effective", lang))
-        ax.scatter(data["not_effective"], y, s=46, marker="s", color=COLORS["not_effective"], zorder=3,
-                   label=text("portfolio.not_effective", lang))
+        draw_cohorts(ax, data, bench, y, lang)
         ax.scatter(data["portfolio"], y, s=70, marker="D", color=COLORS["client"], zorder=4,
                    label=text("portfolio.portfolio", lang))
         ax.set_yticks(y, [_wrap(literal(lbl), 22 if lang == "ja" else 44, lang) for lbl in data["label"]], fontsize=8)

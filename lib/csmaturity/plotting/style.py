@@ -45,8 +45,8 @@ PALETTE = ("#0173B2", "#DE8F05", "#029E73", "#D55E00", "#CC78BC", "#CA9161", "#F
 COLORS = {
     "client": "#0173B2",  # the client: blue
     "previous": "#949494",  # an earlier assessment: grey
-    "effective": "#029E73",  # survey cohort that feels CS works: green
-    "not_effective": "#DE8F05",  # the other cohort: orange
+    "leading": "#029E73",  # a benchmark's leading cohort (e.g. feels CS works): green
+    "lagging": "#DE8F05",  # its lagging cohort: orange
     "good": "#0173B2",
     "neutral": "#BBBBBB",
     "bad": "#D55E00",  # at risk / detractors: vermilion

@@ -152,17 +152,20 @@ def common_gaps(results: list[dict[str, Any]], model: MaturityModel, lang: str =
 def cohort_comparison(results: list[dict[str, Any]], model: MaturityModel, lang: str = "en") -> pd.DataFrame:
     """Per benchmark item: share of the portfolio with the practice (over clients whose
     answer is known) beside the survey cohorts' published shares (NaN = unpublished)."""
+    cohorts = [c.id for b in model.benchmarks for c in b.cohorts]
     rows = []
-    for item in model.benchmark.items:
-        known = [r["benchmark"][item.id] for r in results if r.get("benchmark", {}).get(item.id) is not None]
-        rows.append(
-            {
-                "item": item.id,
-                "label": item.label.get(lang),
-                "portfolio": (sum(known) / len(known)) if known else np.nan,
-                "clients_known": len(known),
-                "effective": np.nan if item.effective is None else item.effective,
-                "not_effective": np.nan if item.not_effective is None else item.not_effective,
-            }
-        )
-    return pd.DataFrame(rows).set_index("item")
+    for bench in model.benchmarks:
+        for item in bench.items:
+            known = [r["benchmark"][item.id] for r in results if r.get("benchmark", {}).get(item.id) is not None]
+            rows.append(
+                {
+                    "item": item.id,
+                    "benchmark": bench.id,
+                    "label": item.label.get(lang),
+                    "portfolio": (sum(known) / len(known)) if known else np.nan,
+                    "clients_known": len(known),
+                    **{c: np.nan if item.shares.get(c) is None else item.shares[c] for c in cohorts},
+                }
+            )
+    columns = ["item", "benchmark", "label", "portfolio", "clients_known", *cohorts]
+    return pd.DataFrame(rows, columns=columns).set_index("item")

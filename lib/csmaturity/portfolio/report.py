@@ -90,7 +90,8 @@ def portfolio_figures(summary: PortfolioSummary, model: MaturityModel, lang: str
     return {
         "levels": level_distribution_chart(summary.levels, lang=lang),
         "heatmap": dimension_heatmap(summary.scores, names, lang=lang),
-        "cohorts": cohort_comparison_chart(summary.cohorts, lang=lang),
+        **{f"cohorts_{b.id}" if k else "cohorts": cohort_comparison_chart(summary.cohorts, b, lang=lang)
+           for k, b in enumerate(model.benchmarks)},
     }
 
 

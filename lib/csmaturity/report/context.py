@@ -90,7 +90,7 @@ def report_context(results: ReportResults, charts: dict[str, bytes] | None = Non
             "name": client.name,
             "industry": client.industry,
             "assessment_date": client.assessment_date.isoformat(),
-            "profile": client.profile.model_dump(),
+            "profile": dict(client.profile),
         },
         "model": {"title": model.title.get(lang), "id": model.id, "version": model.version},
         "summary": {
@@ -115,13 +115,14 @@ def report_context(results: ReportResults, charts: dict[str, bytes] | None = Non
         "dimensions": _records(tables.dimension_rows(results)),
         "benchmark": {
             "rows": _records(tables.benchmark_rows(results)),
-            "source": model.benchmark.source.get(lang),
-            "cohorts": {k: {"name": c.name.get(lang), "n": c.n} for k, c in model.benchmark.cohorts.items()},
+            "source": model.benchmarks[0].source.get(lang) if model.benchmarks else None,
+            "cohorts": {c.id: {"name": c.name.get(lang), "n": c.n} for b in model.benchmarks for c in b.cohorts},
         },
         "gaps": _records(tables.gap_rows(results)),
         "recommendations": _records(tables.recommendation_rows(results)),
         "roadmap": _records(tables.roadmap_rows(results)),
-        "phases": [{"name": p.name.get(lang), "horizon": p.horizon.get(lang)} for p in model.phases],
+        "phases": [{"name": p.name.get(lang), "horizon": p.horizon.get(lang) if p.horizon else None}
+                   for p in model.phases],
         "metrics": metrics,
         "change": _change_context(results),
         "answers": _records(tables.answer_rows(results)),

@@ -62,10 +62,12 @@ def verdict(results: ReportResults) -> list[str]:
     elif n_open:
         out.append(t("dont_know_one" if n_open == 1 else "dont_know", n=n_open))
     sim = a.similarity
-    if sim.items_used == 0:
+    if sim is None:
+        pass
+    elif sim.items_used == 0:
         out.append(t("cohort_none"))
     else:
-        out.append(t(f"cohort_{sim.leaning}", k=sim.items_used, p=fmt_indicative(sim.posterior_effective)))
+        out.append(t(f"cohort_{sim.leaning}", k=sim.items_used, p=fmt_indicative(sim.posterior_leading)))
     if len(a.roadmap):
         first = a.roadmap.iloc[0]
         out.append(t("first_step", title=first["title"], phase=first["phase_name"], horizon=first["horizon"],

@@ -23,16 +23,20 @@ import ipywidgets as W
 
 from ..answers import ClientAnswers, load_answers, parse_answers
 from ..errors import AnswersError, Problem, ValidationFailed
-from ..i18n import LANGUAGES, text
+from ..i18n import text
 from ..intake import write_answers
 from ..model import DONT_KNOW, MaturityModel, Question
 
 __all__ = ["QuestionInput", "QuestionnaireForm"]
 
 _FULL = W.Layout(width="auto")
-_CLIENT_FIELDS = ("id", "name", "industry", "assessment_date", "language",
-                  "business_model", "arr_band", "customers", "cs_headcount")
-_PROFILE = {"business_model", "arr_band", "customers", "cs_headcount"}
+#: Who the client is; the model's profile fields follow (see ``_client_widgets``).
+_CLIENT_FIELDS = ("id", "name", "industry", "assessment_date", "language")
+_TEXT_FIELDS = ("id", "name", "industry")
+#: The control of each profile field type.
+_PROFILE_WIDGETS = {"choice": W.Dropdown, "text": W.Text,
+                    "whole": lambda **kw: W.BoundedIntText(min=0, max=10**9, **kw),
+                    "number": lambda **kw: W.BoundedFloatText(min=0, max=1e15, **kw)}
 
 
 def _problem_html(lang: str, head_key: str, problems: list[Problem], names: dict[str, str]) -> str:
@@ -151,7 +155,8 @@ class QuestionnaireForm:
         self.lang = lang
         self.client_inputs = self._client_widgets()
         self.client_status = W.HTML()
-        self._names = {f: text(f"client.{f}", lang) for f in _CLIENT_FIELDS}
+        self._names = {**{f: text(f"client.{f}", lang) for f in _CLIENT_FIELDS},
+                       **{f.id: f.label.get(lang) for f in model.profile}}
         self.inputs: dict[str, QuestionInput] = {}
         groups = []
         for dim in model.dimensions:
@@ -203,21 +208,17 @@ class QuestionnaireForm:
     def _client_widgets(self) -> dict[str, W.ValueWidget]:
         style = {"description_width": "120px"}
         lay = W.Layout(width="95%")
-        fields = {f: W.Text(description=text(f"client.{f}", self.lang), style=style, layout=lay)
-                  for f in ("id", "name", "industry", "arr_band")}
-        return {
-            **fields,
-            "assessment_date": W.DatePicker(description=text("client.assessment_date", self.lang),
-                                            value=dt.date.today(), style=style, layout=lay),
-            "language": W.Dropdown(options=list(LANGUAGES), value=self.lang,
-                                   description=text("client.language", self.lang), style=style, layout=lay),
-            "business_model": W.Dropdown(options=["B2B", "B2C", "B2B2C"], value="B2B",
-                                         description=text("client.business_model", self.lang), style=style, layout=lay),
-            "customers": W.BoundedIntText(min=0, max=10**9, description=text("client.customers", self.lang),
-                                          style=style, layout=lay),
-            "cs_headcount": W.BoundedIntText(min=0, max=10**7, description=text("client.cs_headcount", self.lang),
-                                             style=style, layout=lay),
-        }
+        fields: dict[str, W.ValueWidget] = {
+            f: W.Text(description=text(f"client.{f}", self.lang), style=style, layout=lay) for f in _TEXT_FIELDS}
+        fields["assessment_date"] = W.DatePicker(description=text("client.assessment_date", self.lang),
+                                                 value=dt.date.today(), style=style, layout=lay)
+        fields["language"] = W.Dropdown(options=list(self.model.languages), value=self.lang,
+                                        description=text("client.language", self.lang), style=style, layout=lay)
+        for field in self.model.profile:
+            kind = _PROFILE_WIDGETS[field.type]
+            options = {"options": [(o.label.get(self.lang), o.id) for o in field.options]} if field.options else {}
+            fields[field.id] = kind(description=field.label.get(self.lang), style=style, layout=lay, **options)
+        return fields
 
     # ------------------------------------------------------------------ state
 
@@ -228,11 +229,9 @@ class QuestionnaireForm:
 
     def client_data(self) -> dict[str, Any]:
         """The client block as an answers file holds it."""
-        values = {f: w.value for f, w in self.client_inputs.items()}
-        for f in ("id", "name", "industry", "arr_band"):
-            values[f] = values[f].strip()
-        client = {f: values[f] for f in _CLIENT_FIELDS if f not in _PROFILE}
-        client["profile"] = {f: values[f] for f in _CLIENT_FIELDS if f in _PROFILE}
+        values = {f: w.value.strip() if isinstance(w.value, str) else w.value for f, w in self.client_inputs.items()}
+        client = {f: values[f] for f in _CLIENT_FIELDS}
+        client["profile"] = {f.id: values[f.id] for f in self.model.profile if values[f.id] != ""}
         return client
 
     def data(self) -> dict[str, Any]:
@@ -275,8 +274,9 @@ class QuestionnaireForm:
         """Show ``answers`` (client, answers, evidence) in the form."""
         client = answers.client
         for f in _CLIENT_FIELDS:
-            source = client.profile if f in _PROFILE else client
-            self.client_inputs[f].value = getattr(source, f)
+            self.client_inputs[f].value = getattr(client, f)
+        for f, value in client.profile.items():
+            self.client_inputs[f].value = value
         for qid, qi in self.inputs.items():
             qi.set(answers.answers.get(qid))
             qi.evidence.value = answers.evidence.get(qid, "")

@@ -311,7 +311,7 @@ class RetentionExplorer(_Explorer):
             level = 0.0
             for i, (_, value, kind) in enumerate(steps):
                 bottom = 0.0 if kind == "total" else (level + value if value < 0 else level)
-                color = COLORS["client"] if kind == "total" else COLORS["bad"] if value < 0 else COLORS["effective"]
+                color = COLORS["client"] if kind == "total" else COLORS["bad"] if value < 0 else COLORS["leading"]
                 ax.bar(i, abs(value), bottom=bottom, color=color)
                 ax.text(i, bottom + abs(value), f"{value:+,.0f}" if kind == "step" else f"{value:,.0f}",
                         ha="center", va="bottom", fontsize=8)
@@ -365,7 +365,7 @@ class LtvExplorer(_Explorer):
             ax = fig.subplots()
             names = [_t(self.lang, k) for k in self.result]
             values = list(self.result.values())
-            ax.barh(range(3), values, color=[COLORS["client"], COLORS["effective"], COLORS["not_effective"]])
+            ax.barh(range(3), values, color=[COLORS["client"], COLORS["leading"], COLORS["lagging"]])
             ax.set_yticks(range(3), names, fontsize=8)
             ax.invert_yaxis()
             for i, value in enumerate(values):
