@@ -105,7 +105,10 @@ def test_gaps_priorities_and_roadmap_by_hand(tiny):
     assert list(gaps.index) == ["q4", "q1", "q3"]
 
     recs = result.recommendations
-    assert list(recs.index) == ["r_b", "r_a"]  # r_c (q3 = 0.75) and r_d (has m1) do not apply
+    assert set(recs.index) == {"r_a", "r_b"}  # r_c (q3 = 0.75) and r_d (has m1) do not apply
+    assert recs.loc["r_b", "priority"] > recs.loc["r_a", "priority"]
+    # one order everywhere: the plan's, where r_a comes first because r_b needs it
+    assert list(recs.index) == list(result.plan["recommendation"]) == ["r_a", "r_b"]
     road = result.roadmap
     assert list(road["recommendation"]) == ["r_a", "r_b"]  # r_b waits for what it depends on
     assert road.set_index("recommendation").loc["r_b", "phase"] == "p1"
