@@ -552,6 +552,10 @@ class Benchmark(_Strict):
     #: separates them ranks the client's gaps, and the client's answers are compared
     #: with both. Without it, the client is only shown beside the cohorts.
     contrast: tuple[str, str] | None = None
+    #: The correlation assumed between the practices when the client is compared with the
+    #: contrast: firms that have one practice tend to have the next, so k items carry the
+    #: evidence of fewer independent ones (see :mod:`csmaturity.benchmark`).
+    item_correlation: float = Field(default=0.3, ge=0, le=1)
     items: list[BenchmarkItem] = Field(min_length=1)
 
     def item(self, item_id: str) -> BenchmarkItem | None:
