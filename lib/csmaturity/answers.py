@@ -64,6 +64,9 @@ class ClientInfo(StrictModel):
     industry: FilledText
     assessment_date: dt.date
     language: Literal["ja", "en"]
+    #: ISO 4217 code of the client's money figures (ARR, revenue); see
+    #: :attr:`csmaturity.assessment.Assessment.currency` for the default.
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     #: The model's profile fields (see :attr:`csmaturity.model.MaturityModel.profile`),
     #: checked against the model when the file is read.
     profile: dict[str, Any] = Field(default_factory=dict)

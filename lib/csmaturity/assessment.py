@@ -15,7 +15,7 @@ from ._version import __version__
 from .answers import ClientAnswers
 from .benchmark import CohortSimilarity, benchmark_table, cohort_similarity
 from .errors import check_argument
-from .model import MaturityModel
+from .model import DEFAULT_CURRENCY, MaturityModel
 from .plan import LevelPath, action_plan, level_path, roadmap
 from .recommend import gap_table, recommendations
 from .scoring import Scorecard, score
@@ -77,6 +77,13 @@ class Assessment:
     def client_id(self) -> str:
         return self.answers.client.id
 
+    @property
+    def currency(self) -> str:
+        """ISO 4217 code of the client's money figures: the answers file's, else the
+        model's, else the default of the client's language."""
+        client = self.answers.client
+        return client.currency or self.model.currency or DEFAULT_CURRENCY[client.language]
+
     def dimension_table(self) -> pd.DataFrame:
         """Dimension scores with their names in the assessment's language."""
         dims = self.scorecard.dimensions.copy()
@@ -90,6 +97,7 @@ class Assessment:
         return {
             "client": {"id": client.id, "name": client.name, "industry": client.industry,
                        "assessment_date": client.assessment_date.isoformat(), "language": client.language,
+                       "currency": self.currency,
                        "profile": dict(client.profile)},
             "scale": {"min": self.model.score_scale.min, "max": self.model.score_scale.max},
             "overall": round(card.overall, 2),

@@ -56,6 +56,7 @@ __all__ = [
     "ScoringRules",
     "MaturityModel",
     "SCHEMA_VERSION",
+    "DEFAULT_CURRENCY",
     "AnswerValue",
     "DONT_KNOW",
     "LANGUAGES",
@@ -76,6 +77,9 @@ AnswerValue = str | int | list[str]
 #: Largest weight or number of points: scores multiply and add them, and a model with
 #: weights near the float limit (1e308) would score infinity instead of a number.
 MAX_NUMBER = 1_000_000
+
+#: The currency of money figures when neither the client nor the model names one.
+DEFAULT_CURRENCY = {"ja": "JPY", "en": "USD"}
 
 #: The schema version this kit writes; version 1 documents are upgraded on reading.
 SCHEMA_VERSION = 2
@@ -650,6 +654,9 @@ class MaturityModel(_Strict):
     description: LocalText | None = None
     score_scale: ScoreScale = ScoreScale()
     scoring: ScoringRules = ScoringRules()
+    #: ISO 4217 code of money figures for clients that do not name one (default: by
+    #: report language, see :data:`DEFAULT_CURRENCY`).
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     profile: list[ProfileField] = Field(default_factory=list)
     dimensions: list[Dimension] = Field(min_length=1)
     questions: list[Question] = Field(min_length=1)
