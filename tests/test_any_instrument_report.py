@@ -251,7 +251,8 @@ def shipped_words(lang: str) -> list[str]:
     model = cm.load_model()
     bench = model.benchmarks[0]
     return [*(d.name.get(lang) for d in model.dimensions), *(lv.name.get(lang) for lv in model.levels),
-            *(c.name.get(lang) for c in bench.cohorts), bench.source.get(lang), *(p.name.get(lang) for p in model.phases),
+            *(c.name.get(lang) for c in bench.cohorts), bench.source.get(lang),
+            *(p.name.get(lang) for p in model.phases),
             "2021", "CS 0.0", "CS 1.0", "CS 2.0", "nine", "out of 100", "0 to 100", "0-100", "/ 100",
             "effective cohort", "the survey", "survey cohorts", "CS headcount", "Business model", "ARR band"]
 
@@ -291,7 +292,8 @@ def test_the_shipped_report_holds_no_word_of_the_quick_check(shipped_reports):
 def test_the_shipped_report_keeps_its_true_words(shipped_reports):
     ja = visible_text(shipped_reports["hikari-cloud"].html.read_text(encoding="utf-8"))
     for words in ("63 / 100", "9領域の重み付き平均", "2021年調査との比較", "「効果を感じている層」との類似度",
-                  "総合スコア63点（100点満点）", "施策をCS 0.0 設計 → CS 1.0 リテンション → CS 2.0 拡大の順に並べました",
+                  "総合スコア63点（100点満点）",
+                  "施策をCS 0.0 設計 → CS 1.0 リテンション → CS 2.0 拡大の順に並べました",
                   "9領域それぞれの取り組み度合いを0〜100点で示します", "回答率が80%未満のときは暫定判定とします",
                   "「分からない」と未回答は0点です", "段階別ロードマップ", "事業モデル B2B", "顧客数 2,600"):
         assert words in ja, words

@@ -161,7 +161,7 @@ def report_context(results: ReportResults, charts: dict[str, bytes] | None = Non
             "steps": len(a.roadmap),
             "portfolio": results.portfolio_position(),
             "portfolio_median_label": tables.portfolio_median_label(results),
-            "portfolio_segment_name": _segment_name(results),
+            "portfolio_segment": tables.portfolio_segment(results),
         },
         "verdict": verdict(results),
         "charts": uris,
@@ -174,6 +174,8 @@ def report_context(results: ReportResults, charts: dict[str, bytes] | None = Non
         "gaps_intro": _gaps_intro(results),
         "recommendations": _records(tables.recommendation_rows(results)),
         "recommendations_note": _recommendations_note(results),
+        # Only the model's recommendations carry an effort estimate.
+        "show_effort": bool((a.recommendations["source"] == "model").any()),
         "roadmap": _records(tables.roadmap_rows(results)),
         "roadmap_intro": (text("roadmap.intro", lang, phases=text("roadmap.arrow", lang).join(
             p.name.get(lang) for p in model.phases)) if model.phases else text("roadmap.intro_unphased", lang)),
@@ -207,19 +209,6 @@ def _profile(fields: list[ProfileField], profile: dict[str, Any], lang: str) -> 
             shown = field.value_label(value, lang)
         out.append({"id": field.id, "label": field.label.get(lang), "value": shown})
     return out
-
-
-def _segment_name(results: ReportResults) -> str | None:
-    """What the portfolio segment is, in words: the model's profile field label, or the
-    kit's name of a client column (industry)."""
-    position = results.portfolio_position()
-    if position is None:
-        return None
-    name = position["segment"]["name"]
-    field = results.assessment.model.profile_by_id.get(name)
-    if field is not None:
-        return field.label.get(results.lang)
-    return labels(results.lang)["portfolio"]["segments"].get(name, name)
 
 
 def _cohort_words(bench: Benchmark, lang: str) -> str:

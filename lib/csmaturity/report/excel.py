@@ -22,7 +22,6 @@ from ..io.files import atomic_path
 from ..io.sheets import XLSX_OPTIONS
 from . import tables
 from .context import report_context
-from .verdict import verdict
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
@@ -130,7 +129,7 @@ def _summary(s: _Sheets, results: ReportResults, context: dict[str, Any]) -> Non
         (L["summary"]["provisional"], card.provisional, None),
         *([(L["summary"]["similarity"].format(cohort=sim["leading"]),
             sim["posterior_leading"] if sim["items_used"] else None, "0%")] if sim else []),
-        *_portfolio_rows(results, L, context["summary"]["portfolio_segment_name"]),
+        *_portfolio_rows(results, L),
         (L["appendix"]["kit"], f"csmaturity {a.kit_version}", None),
         (L["appendix"]["model"], f"{a.model.id} {a.model.version}", None),
         (L["appendix"]["input_hash"], a.input_hash, None),
@@ -140,20 +139,20 @@ def _summary(s: _Sheets, results: ReportResults, context: dict[str, Any]) -> Non
         _cell(sheet, i, 1, value, s.number(num_format) if num_format else s.wrap)
     row = len(rows) + 3
     sheet.write_string(row, 0, L["excel"]["verdict"], s.bold)
-    for i, sentence in enumerate(verdict(results)):
+    for i, sentence in enumerate(context["verdict"]):
         sheet.write_string(row + i, 1, sentence, s.wrap)
 
 
-def _portfolio_rows(results: ReportResults, L: dict[str, Any],
-                    segment_name: str | None) -> list[tuple[str, Any, str | None]]:
+def _portfolio_rows(results: ReportResults, L: dict[str, Any]) -> list[tuple[str, Any, str | None]]:
     """The summary sheet's portfolio rows: segment, overall percentile (or why it is
     hidden) and what the radar's median covers; none without a portfolio."""
     position = results.portfolio_position()
     if position is None:
         return []
     P = L["portfolio"]
-    segment = P["segment_value"].format(segment_name=segment_name,
-                                        segment=position["segment"]["value"], n=position["segment_size"],
+    words = tables.portfolio_segment(results)
+    assert words is not None
+    segment = P["segment_value"].format(segment_name=words["name"], segment=words["value"], n=position["segment_size"],
                                         min_group=position["min_group"])
     overall = (P["hidden_short"].format(min_group=position["min_group"]) if position["hidden"]
                else position["percentiles"]["overall"])

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..i18n import join_list, text
+from ..i18n import join_list, labels, text
 from ..model import DONT_KNOW, Benchmark, Question
 
 if TYPE_CHECKING:
@@ -24,6 +24,7 @@ __all__ = [
     "share_column",
     "dimension_rows",
     "portfolio_median_label",
+    "portfolio_segment",
     "answer_rows",
     "benchmark_rows",
     "gap_rows",
@@ -97,6 +98,20 @@ def dimension_rows(results: ReportResults) -> pd.DataFrame:
     return frame
 
 
+def portfolio_segment(results: ReportResults) -> dict[str, str] | None:
+    """The client's portfolio segment in words: ``name`` (the kit's name of it for use
+    in a sentence where it has one, else the model's profile field label) and
+    ``value`` (a choice by its label); None without a portfolio."""
+    position = results.portfolio_position()
+    if position is None:
+        return None
+    name, value = position["segment"]["name"], position["segment"]["value"]
+    field = results.assessment.model.profile_by_id.get(name)
+    kit_names = labels(results.lang)["portfolio"]["segments"]
+    return {"name": kit_names.get(name) or (field.label.get(results.lang) if field else name),
+            "value": field.value_label(value, results.lang) if field is not None and value is not None else value}
+
+
 def portfolio_median_label(results: ReportResults) -> str | None:
     """The legend of the radar's median overlay: which clients the median is taken over."""
     position = results.portfolio_position()
@@ -104,8 +119,9 @@ def portfolio_median_label(results: ReportResults) -> str | None:
         return None
     median = position["median"]
     if median["scope"] == "segment":
-        return text("chart.radar.portfolio_segment", results.lang, segment=position["segment"]["value"],
-                    n=median["clients"])
+        segment = portfolio_segment(results)
+        assert segment is not None
+        return text("chart.radar.portfolio_segment", results.lang, segment=segment["value"], n=median["clients"])
     return text("chart.radar.portfolio_all", results.lang, n=median["clients"])
 
 
