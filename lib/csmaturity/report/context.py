@@ -202,11 +202,11 @@ def _profile(fields: list[ProfileField], profile: dict[str, Any], lang: str) -> 
         value = profile.get(field.id)
         if value is None or value == "":
             continue
-        if field.type in ("whole", "number"):
+        if field.is_segment:  # a choice (by its label) or a text
+            shown = field.value_label(value, lang)
+        else:  # a number, with separators and no trailing zeros
             shown = fmt_number(value, 0 if float(value).is_integer() else 2)
             shown = shown.rstrip("0").rstrip(".") if "." in shown else shown
-        else:
-            shown = field.value_label(value, lang)
         out.append({"id": field.id, "label": field.label.get(lang), "value": shown})
     return out
 

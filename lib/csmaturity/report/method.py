@@ -34,11 +34,10 @@ def method_paragraphs(model: MaturityModel, lang: str) -> list[str]:
         return text("common.sentence_separator", lang).join(s for s in sentences if s)
 
     scale, rules = model.score_scale, model.scoring
-    types = {q.type for q in model.questions}
     answers = [
         t("fraction_lowest" if rules.option_points == "lowest" else "fraction"),
-        t("multi") if "multi" in types else "",
-        t("scale") if "scale" in types else "",
+        t("multi") if any(q.is_multi for q in model.questions) else "",
+        t("scale") if any(q.scale is not None for q in model.questions) else "",
         t(f"dont_know_{rules.dont_know}"),
     ]
     # A dimension can only be empty when open answers are left out of it.
