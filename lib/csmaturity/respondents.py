@@ -135,7 +135,8 @@ class ClientResponses:
     def respondent(self, respondent_id: str) -> ClientAnswers:
         """The answers of one respondent."""
         found = next((a for a in self.respondents if self.info(a).id == respondent_id), None)
-        check_argument(found is not None, "respondent_id", f"no respondent {respondent_id!r}; expected one of {self.ids}")
+        check_argument(found is not None, "respondent_id",
+                       f"no respondent {respondent_id!r}; expected one of {self.ids}")
         assert found is not None
         return found
 
@@ -436,7 +437,7 @@ def _consensus(model: MaturityModel, responses: ClientResponses, layout: _Layout
     status: dict[str, QuestionStatus] = {}
     known: dict[str, float | None] = {}
     evidence: dict[str, str] = {}
-    selected_options = {pair for pair, v in zip(layout.option_ids, option_values) if v >= 0.5 - 1e-9}
+    selected_options = {pair for pair, v in zip(layout.option_ids, option_values, strict=True) if v >= 0.5 - 1e-9}
     for k, q in enumerate(model.questions):
         if not np.isnan(fractions[k]):
             status[q.id], known[q.id] = "answered", float(fractions[k])
@@ -466,7 +467,7 @@ def _consensus(model: MaturityModel, responses: ClientResponses, layout: _Layout
     options = pd.DataFrame(
         [{"question_id": qid, "option": oid, "value": float(v), "selected": (qid, oid) in selected_options,
           "chosen_by": [ids[r] for r in range(len(ids)) if panel.ticks[k, r] == 1.0]}
-         for k, ((qid, oid), v) in enumerate(zip(layout.option_ids, option_values))],
+         for k, ((qid, oid), v) in enumerate(zip(layout.option_ids, option_values, strict=True))],
         columns=["question_id", "option", "value", "selected", "chosen_by"],
     ).set_index(["question_id", "option"])
     return Consensus(rule=rule, answers=answers, scorecard=card, options=options)
@@ -476,7 +477,7 @@ def _nearest(question: Question, fraction: float, responses: ClientResponses, we
     """The option (scale point) whose fraction is nearest ``fraction``: ties to the one
     chosen by more weight, then to the lower fraction, then to the earlier."""
     votes: dict[Any, float] = {}
-    for weight, answers in zip(weights, responses.respondents):
+    for weight, answers in zip(weights, responses.respondents, strict=True):
         value = answers.answers.get(question.id)
         if value is not None and value != DONT_KNOW:
             votes[value] = votes.get(value, 0.0) + float(weight)
@@ -491,17 +492,17 @@ def _nearest(question: Question, fraction: float, responses: ClientResponses, we
 
 
 def _labels(responses: ClientResponses) -> list[str]:
-    """How each respondent is shown: the name when allowed, else the role; shared
-    labels are numbered ("CS (1)", "CS (2)")."""
+    """How each respondent is shown: the name when allowed, else the role; labels that
+    read alike (case aside) are numbered ("CS (1)", "CS (2)")."""
     base = [info.name if info.name and not info.anonymous else info.role
             for info in (responses.info(a) for a in responses.respondents)]
-    counts = {b: base.count(b) for b in base}
+    keys = [b.strip().casefold() for b in base]
     seen: dict[str, int] = {}
     out = []
-    for b in base:
-        if counts[b] > 1:
-            seen[b] = seen.get(b, 0) + 1
-            out.append(f"{b} ({seen[b]})")
+    for b, key in zip(base, keys, strict=True):
+        if keys.count(key) > 1:
+            seen[key] = seen.get(key, 0) + 1
+            out.append(f"{b} ({seen[key]})")
         else:
             out.append(b)
     return out
@@ -562,6 +563,12 @@ class Robustness:
         return not self.movers
 
 
+def _levels(model: MaturityModel, scorer: FractionScorer, overall: np.ndarray, dims: np.ndarray) -> list[str]:
+    """The level (gates applied) of each overall score and its row of dimension scores."""
+    return [level_for_scores(model, float(o), dict(zip(scorer.dims, d, strict=True)))[1].id
+            for o, d in zip(overall, dims, strict=True)]
+
+
 def _robustness(model: MaturityModel, layout: _Layout, panel: _Panel, card: Scorecard, ids: list[str],
                 own_overall: np.ndarray, scorer: FractionScorer, resamples: int, seed: int,
                 confidence: float) -> Robustness:
@@ -573,8 +580,7 @@ def _robustness(model: MaturityModel, layout: _Layout, panel: _Panel, card: Scor
     def overall_and_levels(known: np.ndarray, ticks: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, list[str]]:
         fractions, _ = _combine_arrays(rule, layout, known, ticks, weights)
         dims, overall = scorer.scores(scorer.counted(fractions))
-        levels = [level_for_scores(model, float(o), dict(zip(scorer.dims, d)))[1].id for o, d in zip(overall, dims)]
-        return overall, levels
+        return overall, _levels(model, scorer, overall, dims)
 
     boot, boot_levels = overall_and_levels(np.moveaxis(panel.known[:, pick], 1, 0),
                                            np.moveaxis(panel.ticks[:, pick], 1, 0), panel.weights[pick])
@@ -587,7 +593,7 @@ def _robustness(model: MaturityModel, layout: _Layout, panel: _Panel, card: Scor
                                              np.where(out, np.nan, panel.ticks[None]),
                                              np.broadcast_to(panel.weights, (n, n)))
         rows = [{"respondent": rid, "overall": float(o), "level": lv, "moves": lv != card.level.id}
-                for rid, o, lv in zip(ids, loo, loo_levels)]
+                for rid, o, lv in zip(ids, loo, loo_levels, strict=True)]
     leave_one_out = pd.DataFrame(rows, columns=["respondent", "overall", "level", "moves"]).set_index("respondent")
     return Robustness(
         overall=card.overall, level=card.level.id,
@@ -664,8 +670,9 @@ class Respondents:
             "count": self.count,
             "combine": self.consensus.rule,
             "people": [{"id": rid, "role": p["role"], "label": p["label"], "name": p["name"],
-                        "department": p["department"], "weight": float(p["weight"]), "coverage": round(p["coverage"], 4),
-                        "overall": round(p["overall"], 2), "level": p["level"]} for rid, p in self.people.iterrows()],
+                        "department": p["department"], "weight": float(p["weight"]),
+                        "coverage": round(float(p["coverage"]), 4), "overall": round(float(p["overall"]), 2),
+                        "level": p["level"]} for rid, p in self.people.iterrows()],
             "agreement": {"overall": _plain(self.agreement, 4), "metric": self.agreement_metric,
                           "dimensions": {d: _plain(a, 4) for d, a in self.dimensions["alpha"].items()}},
             "spread": {d: {"min": _plain(r["min"]), "max": _plain(r["max"]), "range": _plain(r["range"]),
@@ -681,8 +688,8 @@ class Respondents:
                 "interval": [round(v, 2) for v in rob.interval],
                 "confidence": rob.confidence, "resamples": rob.resamples, "seed": rob.seed,
                 "level_share": round(rob.level_share, 4),
-                "leave_one_out": {rid: {"overall": round(r["overall"], 2), "level": r["level"], "moves": bool(r["moves"])}
-                                  for rid, r in rob.leave_one_out.iterrows()},
+                "leave_one_out": {rid: {"overall": round(float(r["overall"]), 2), "level": r["level"],
+                                        "moves": bool(r["moves"])} for rid, r in rob.leave_one_out.iterrows()},
                 "movers": rob.movers,
             },
         }
@@ -717,8 +724,7 @@ def analyse(
     scorer = FractionScorer(model)
 
     own_dims, own_overall = scorer.scores(scorer.counted(panel.known.T))  # (R, D), (R,)
-    own_levels = [level_for_scores(model, float(o), dict(zip(scorer.dims, d)))[1].id
-                  for o, d in zip(own_overall, own_dims)]
+    own_levels = _levels(model, scorer, own_overall, own_dims)
     answered = panel.status == "answered"
     people = pd.DataFrame({
         "respondent": ids, "role": [i.role for i in infos], "label": labels,
