@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import csmaturity as cm
 from csmaturity import AnswersError, ModelError, parse_answers, parse_model, score
+from csmaturity.assessment import input_hash
 from csmaturity.model import DONT_KNOW
 from csmaturity.respondents import (
     ClientResponses,
@@ -283,6 +284,8 @@ def test_the_input_hash_covers_every_respondent():
     before = cm.assess(model, team(model, *ABC)).input_hash
     changed = team(model, (A, "a", "CEO"), (B, "b", "CS head"), ({**C, "q3": 3}, "c", "Sales"))
     assert cm.assess(model, changed).input_hash != before
+    # what a batch checks before it assesses: the same hash from the loaded files
+    assert input_hash(model, team(model, *ABC)) == before
 
 
 # ------------------------------------------------------------------ agreement

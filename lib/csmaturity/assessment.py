@@ -39,9 +39,11 @@ def file_digest(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def input_hash(model: MaturityModel, answers: ClientAnswers, data_files: Iterable[str | Path] = ()) -> str:
-    """SHA-256 over the model, the answers as written (evidence included) and the bytes
-    of any data files, in canonical JSON: any change to an input changes the hash.
+def input_hash(model: MaturityModel, answers: ClientAnswers | ClientResponses,
+               data_files: Iterable[str | Path] = ()) -> str:
+    """SHA-256 over the model, the answers as written (evidence included; every
+    respondent's, for several) and the bytes of any data files, in canonical JSON: any
+    change to an input changes the hash.
 
     "As written" is the mapping read (``answers.raw``), not the file's bytes: comments
     and layout do not count, and an intake workbook hashes like the answers YAML

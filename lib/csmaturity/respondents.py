@@ -127,6 +127,12 @@ class ClientResponses:
     def files(self) -> list[str]:
         return [a.source for a in self.respondents]
 
+    @property
+    def raw(self) -> dict[str, Any]:
+        """Every respondent's answers as written, by respondent id: what
+        :func:`csmaturity.assessment.input_hash` hashes."""
+        return {"respondents": {self.info(a).id: a.raw for a in self.respondents}}
+
     @staticmethod
     def info(answers: ClientAnswers) -> RespondentInfo:
         assert answers.respondent is not None  # guaranteed by gather_responses
@@ -314,7 +320,6 @@ class _Layout:
     """Where the options of the model's multi-choice questions sit in the arrays."""
 
     multi: np.ndarray  # (Q,) bool
-    option_question: np.ndarray  # (K,) question index of each multi option
     option_ids: list[tuple[str, str]]  # (question id, option id) of each of the K
     points: np.ndarray  # (K, Q) an option's points in its question's column
     cap: np.ndarray  # (Q,) full points of a multi question (1 elsewhere)
@@ -328,7 +333,6 @@ class _Layout:
             points[row, k] = o.points
         return cls(
             multi=np.array([q.is_multi for q in questions]),
-            option_question=np.array([k for k, _, _ in pairs], dtype=int),
             option_ids=[(q.id, o.id) for _, q, o in pairs],
             points=points,
             cap=np.array([q.full_points if q.is_multi else 1.0 for q in questions]),
@@ -461,7 +465,7 @@ def _consensus(model: MaturityModel, responses: ClientResponses, layout: _Layout
     answers = ClientAnswers(
         client=responses.client, answers=team, evidence=evidence, source=responses.source,
         warnings=tuple(warnings), data_files=dict(responses.data_files), target=responses.target,
-        raw={"respondents": {responses.info(a).id: a.raw for a in responses.respondents}},
+        raw=responses.raw,
     )
     card = score_fractions(model, known, status, answers=team, evidence=evidence)
     options = pd.DataFrame(
@@ -643,8 +647,9 @@ class Respondents:
     #: Roles left out of the breakdown (too few holders who allow it).
     hidden_roles: tuple[str, ...]
     robustness: Robustness
+    #: The model the respondents were scored with.
+    model: MaturityModel = field(repr=False, compare=False)
     _cards: dict[str, Scorecard] = field(default_factory=dict, repr=False, compare=False)
-    _model: MaturityModel | None = field(default=None, repr=False, compare=False)
 
     @property
     def count(self) -> int:
@@ -653,8 +658,7 @@ class Respondents:
     def scorecard(self, respondent_id: str) -> Scorecard:
         """One respondent's own scorecard, scored alone (computed when first asked)."""
         if respondent_id not in self._cards:
-            assert self._model is not None
-            self._cards[respondent_id] = score(self._model, self.responses.respondent(respondent_id))
+            self._cards[respondent_id] = score(self.model, self.responses.respondent(respondent_id))
         return self._cards[respondent_id]
 
     def contested(self, n: int = 5) -> pd.DataFrame:
@@ -777,7 +781,7 @@ def analyse(
         responses=responses, consensus=consensus, people=people, fractions=fractions,
         dimension_scores=dimension_scores, answers=answers, questions=questions, dimensions=dimensions,
         agreement=krippendorff_alpha(panel.known.T, overall_metric), agreement_metric=overall_metric,
-        role_scores=role_scores, role_gaps=role_gaps, hidden_roles=hidden, robustness=robustness, _model=model,
+        role_scores=role_scores, role_gaps=role_gaps, hidden_roles=hidden, robustness=robustness, model=model,
     )
 
 
