@@ -123,6 +123,19 @@ def test_role_weights_by_hand_and_an_unlisted_role_weighs_one():
     assert "'Sales'" in warned[0].message
 
 
+@pytest.mark.parametrize("rule", ["mean", "median", "min"])
+def test_median_and_minimum_take_whole_fractions_of_a_multi_choice(rule):
+    """Per option they would leave the range: each ticks two of the four (uncapped)
+    phases, 1/2; per option the median ticks three (3/4) and the minimum none (0)."""
+    model = ruled(SHIPPED, rule)
+    picks = [["onboarding", "adoption"], ["adoption", "renewal"], ["onboarding", "renewal"]]
+    consensus = combine(model, panel(model, [{"phases_covered": p} for p in picks], ROLES))
+    assert consensus.scorecard.questions.at["phases_covered", "fraction"] == pytest.approx(0.5)
+    expected = {"mean": ["onboarding", "adoption", "renewal"], "median": ["onboarding", "adoption", "renewal"],
+                "min": []}[rule]
+    assert consensus.answers.answers["phases_covered"] == expected
+
+
 def test_the_teams_answer_is_nearest_the_consensus_and_ticks_what_half_ticked():
     consensus = combine(tiny(), team(tiny(), *ABC))
     # q1 1/2 -> y; q2 m1, m2 ticked by 2 of 3, m3 by 1; q3 1 + 0.625 * 4 = 3.5: points 3 and 4
@@ -525,7 +538,7 @@ def test_identical_respondents_equal_the_single_respondent(data, copies, rule, s
     assert (card.level.id, card.score_level.id, card.coverage) == (alone.level.id, alone.score_level.id, alone.coverage)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(data=st.data(), size=st.integers(1, 6), rule=st.sampled_from(RULES), shipped=st.booleans())
 def test_the_consensus_lies_within_the_respondents_range(data, size, rule, shipped):
     model = ruled(SHIPPED if shipped else TINY, rule)
