@@ -386,7 +386,7 @@ def test_the_four_respondent_sample(model):
     team_ = result.respondents
     people = team_.people
     # named where allowed; the support lead is anonymous: role alone, and out of the role breakdown
-    assert people.loc["support-lead", ["label", "name"]].tolist() == ["サポートリーダー", None]
+    assert people.loc["support-lead", ["label", "name", "department"]].tolist() == ["サポートリーダー", None, None]
     assert people.loc["cs-head", "name"] == "佐藤 美咲"
     assert team_.hidden_roles == ("サポートリーダー",)
     assert list(team_.role_scores.columns) == ["経営者", "CS責任者", "営業責任者"]

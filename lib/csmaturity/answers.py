@@ -122,9 +122,9 @@ class Target(StrictModel):
 
 class RespondentInfo(StrictModel):
     """Who gave one answers file: an id unique within the client, a role, and optionally
-    a name and department. ``anonymous`` (default true) shows the role alone: the name
-    is never shown, and the respondent is never shown alone under a role no one else
-    holds."""
+    a name and department. ``anonymous`` (default true) shows the role alone: name and
+    department are never shown, and the respondent is never shown alone under a role
+    no one else holds. The id is shown, so an anonymous respondent's id names no one."""
 
     id: FilledText
     role: FilledText

@@ -576,6 +576,8 @@ def _levels(model: MaturityModel, scorer: FractionScorer, overall: np.ndarray, d
 def _robustness(model: MaturityModel, layout: _Layout, panel: _Panel, card: Scorecard, ids: list[str],
                 own_overall: np.ndarray, scorer: FractionScorer, resamples: int, seed: int,
                 confidence: float) -> Robustness:
+    """The score's range over respondents, the bootstrap interval and level share, and
+    leave-one-out, each resample or left-out set combined by the model's rule at once."""
     n = len(ids)
     rule = model.scoring.combine
     rng = np.random.default_rng(seed)
@@ -621,9 +623,9 @@ class Respondents:
 
     responses: ClientResponses
     consensus: Consensus
-    #: Per respondent: ``role``, ``label`` (how to show them), ``name`` (None unless
-    #: shown), ``department``, ``anonymous``, ``weight``, ``coverage``, and their own
-    #: ``overall`` and ``level`` scored alone.
+    #: Per respondent: ``role``, ``label`` (how to show them), ``name`` and
+    #: ``department`` (None for an anonymous respondent), ``anonymous``, ``weight``,
+    #: ``coverage``, their own ``overall`` and ``level`` scored alone, and ``file``.
     people: pd.DataFrame
     #: Known fractions, questions x respondents (NaN = don't know or blank).
     fractions: pd.DataFrame
@@ -733,7 +735,8 @@ def analyse(
     people = pd.DataFrame({
         "respondent": ids, "role": [i.role for i in infos], "label": labels,
         "name": [i.name if not i.anonymous else None for i in infos],
-        "department": [i.department for i in infos], "anonymous": [i.anonymous for i in infos],
+        "department": [i.department if not i.anonymous else None for i in infos],
+        "anonymous": [i.anonymous for i in infos],
         "weight": panel.weights, "coverage": answered.mean(axis=0), "overall": own_overall, "level": own_levels,
         "file": responses.files,
     }).set_index("respondent")
