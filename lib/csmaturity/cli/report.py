@@ -10,7 +10,7 @@ from pathlib import Path
 from ..errors import CsMaturityError
 from ..i18n import LANGUAGES
 from ..model import load_model
-from ..portfolio import DEFAULT_MIN_GROUP, DEFAULT_SEGMENT, SEGMENTS, check_min_group, rank_portfolio, read_portfolio
+from ..portfolio import DEFAULT_MIN_GROUP, check_min_group, rank_portfolio, read_portfolio
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -43,8 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def add_ranking_options(group: argparse._ActionsContainer, segment_help: str) -> None:
     """``--segment`` and ``--min-group``, spelt and checked alike in every command that ranks clients."""
-    group.add_argument("--segment", choices=SEGMENTS, default=DEFAULT_SEGMENT,
-                       help=f"{segment_help} (default {DEFAULT_SEGMENT})")
+    group.add_argument("--segment", metavar="FIELD",
+                       help=f"{segment_help}: a choice or text field of the model's client profile, or industry "
+                            "(default: the model's first such profile field)")
     group.add_argument("--min-group", type=min_group, default=DEFAULT_MIN_GROUP, metavar="N",
                        help="hide percentiles where fewer than N clients share the segment "
                             f"(default {DEFAULT_MIN_GROUP}, at least 2)")

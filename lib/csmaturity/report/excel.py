@@ -136,8 +136,8 @@ def _portfolio_rows(results: ReportResults, L: dict[str, Any]) -> list[tuple[str
     if position is None:
         return []
     P = L["portfolio"]
-    segment = P["segment_value"].format(segment_name=P["segments"][position["segment"]["name"]],
-                                        segment=position["segment"]["value"], n=position["segment_size"],
+    segment = P["segment_value"].format(segment_name=position["segment_labels"]["name"],
+                                        segment=position["segment_labels"]["value"], n=position["segment_size"],
                                         min_group=position["min_group"])
     overall = (P["hidden_short"].format(min_group=position["min_group"]) if position["hidden"]
                else position["percentiles"]["overall"])

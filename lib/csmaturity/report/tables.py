@@ -81,7 +81,7 @@ def portfolio_median_label(results: ReportResults) -> str | None:
         return None
     median = position["median"]
     if median["scope"] == "segment":
-        return text("chart.radar.portfolio_segment", results.lang, segment=position["segment"]["value"],
+        return text("chart.radar.portfolio_segment", results.lang, segment=position["segment_labels"]["value"],
                     n=median["clients"])
     return text("chart.radar.portfolio_all", results.lang, n=median["clients"])
 
