@@ -397,9 +397,10 @@ def run_batch(
     ``scheduler``, the address of a Dask distributed scheduler, sends them to its workers.
 
     ``portfolio`` (results files or batch folders, e.g. last quarter's batch) adds each
-    client's percentile within its ``portfolio_segment`` (a choice or text profile field
-    of the model, or ``industry``; None: the model's first such field) to its report. It is read
-    once, before the first client, into ``OUT/portfolio_input.json``: every client is
+    client's percentile within its ``portfolio_segment`` (a choice or text profile
+    field of the model, or ``industry``; None: the model's first such field) to its
+    report. It is read once, before the first client, into
+    ``OUT/portfolio_input.json``: every client is
     ranked among the same results even when the portfolio is this batch's own folder.
     Results that cannot be ranked, an unknown segment or a minimum group below 2 are
     refused there (DataError, ValueError), before any client runs.
