@@ -165,7 +165,7 @@ class QuestionnaireForm:
     def __init__(self, model: MaturityModel, lang: str | None = None, answers: ClientAnswers | None = None,
                  path: str | Path = "client.yaml"):
         self.model = model
-        self.lang = model.check_language(lang or model.languages[0])
+        self.lang = lang = model.check_language(lang or model.languages[0])
         self.client_inputs = self._client_widgets()
         self.client_status = W.HTML()
         self._names = {**{f: text(f"client.{f}", lang) for f in _CLIENT_FIELDS},
