@@ -114,6 +114,7 @@ def check_quick_batch(out: Path, quick) -> None:
     # Overall scores with the scale's one decimal, segment values by their labels.
     assert re.search(r"<td>Small businesses</td><td class=\"num\">1\.5</td>", html)
     assert "Main customer segment" in html
+    assert "A grey cell is a dimension left out of that client" in html  # pebble-books' growth area
 
 
 def test_batch_and_portfolio_of_the_example_instrument(quick, tmp_path, capsys):
