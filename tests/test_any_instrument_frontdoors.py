@@ -150,15 +150,24 @@ def test_the_example_instrument_on_worker_processes(quick, tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_the_notebook_engine_with_the_example_instrument(quick, tmp_path):
+def test_the_notebook_engine_and_the_portfolio_notebook_with_the_example_instrument(quick, tmp_path):
+    import papermill as pm
+
     from csmaturity.batch import run_batch
 
     out = tmp_path / "out"
     result = run_batch(QUICK_CLIENTS, out, engine="papermill", workers=1, model_file=QUICK, progress=False)
     assert not result.failed, [o.error for o in result.failed]
     assert len(list(out.glob("*/*.diagnosis.ipynb"))) == 3 and len(list(out.glob("*/*.audit.html"))) == 3
-    assert main(["portfolio", str(out), "--model", str(QUICK), "--min-group", "2"]) == 0
+    # The portfolio notebook writes the portfolio files, in the model's language by default.
+    pm.execute_notebook(str(ROOT / "notebooks" / "portfolio.ipynb"), str(tmp_path / "portfolio.ipynb"),
+                        parameters={"batch_dir": str(out), "model_file": str(QUICK), "min_group": 2},
+                        kernel_name="python3", progress_bar=False, cwd=str(tmp_path))
     check_quick_batch(out, quick)
+    cells = json.loads((tmp_path / "portfolio.ipynb").read_text(encoding="utf-8"))["cells"]
+    outputs = [o for c in cells if c["cell_type"] == "code" for o in c["outputs"]]
+    images = [o for o in outputs if "image/svg+xml" in o.get("data", {})]
+    assert len(images) == 2  # levels and heatmap: no benchmark, no cohort chart
 
 
 def test_a_model_without_benchmarks_runs_batch_and_portfolio(tmp_path, capsys):
