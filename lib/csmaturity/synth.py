@@ -12,7 +12,7 @@ client's maturity), and the client's language is one of the model's. Seeded: the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,14 +46,19 @@ def _answer(q: Question, m: float, rng: np.random.Generator) -> Any:
     return ranked[int(round(noisy * (len(ranked) - 1)))]
 
 
-def _profile_value(field: ProfileField, m: float, lang: str, rng: np.random.Generator) -> str | int | float:
-    """A value of one profile field for a client of maturity ``m``."""
-    if field.type == "choice":
-        return str(rng.choice([o.id for o in field.options]))
-    if field.type == "text":
-        return text("synth.text_value", lang, field=field.label.get(lang), n=int(rng.integers(1, _TEXT_VALUES + 1)))
-    size = rng.lognormal(1 + 2 * m, 0.5)  # counts, sizes, ages: larger for more mature clients (about 3-20)
-    return max(1, int(size)) if field.type == "whole" else round(float(size), 1)
+def _size(m: float, rng: np.random.Generator) -> float:
+    """A count, size or age: larger for more mature clients (about 3-20)."""
+    return float(rng.lognormal(1 + 2 * m, 0.5))
+
+
+#: How a value of each type of profile field is drawn: (field, maturity, language, rng) -> value.
+_PROFILE_DRAWS: dict[str, Callable[[ProfileField, float, str, np.random.Generator], str | int | float]] = {
+    "choice": lambda f, m, lang, rng: str(rng.choice([o.id for o in f.options])),
+    "text": lambda f, m, lang, rng: text("synth.text_value", lang, field=f.label.get(lang),
+                                         n=int(rng.integers(1, _TEXT_VALUES + 1))),
+    "whole": lambda f, m, lang, rng: max(1, int(_size(m, rng))),
+    "number": lambda f, m, lang, rng: round(_size(m, rng), 1),
+}
 
 
 def synthetic_client(model: MaturityModel, index: int, rng: np.random.Generator) -> dict[str, Any]:
@@ -69,7 +74,7 @@ def synthetic_client(model: MaturityModel, index: int, rng: np.random.Generator)
             "industry": str(rng.choice(words["industries"])),
             "assessment_date": (dt.date(2026, 1, 1) + dt.timedelta(days=int(rng.integers(0, 300)))).isoformat(),
             "language": lang,
-            "profile": {f.id: _profile_value(f, m, lang, rng) for f in model.profile},
+            "profile": {f.id: _PROFILE_DRAWS[f.type](f, m, lang, rng) for f in model.profile},
         },
         "model": model.ref,
         "answers": {q.id: _answer(q, m, rng) for q in model.questions},

@@ -10,10 +10,10 @@ from pathlib import Path
 from ..batch import DEFAULT_CLIENT_TIMEOUT, BatchResult, expand_client_paths, run_batch
 from ..i18n import LANGUAGES
 from ..model import load_model
-from ..portfolio import DEFAULT_MIN_GROUP, check_segment, find_results, load_results
+from ..portfolio import DEFAULT_MIN_GROUP, find_results, load_results
 from ..portfolio.report import portfolio_language, summarise_portfolio, write_portfolio
 from ..synth import write_synthetic_clients
-from .report import add_ranking_options  # the same options as `csmaturity report`
+from .report import add_ranking_options, segment_option  # the same options as `csmaturity report`
 
 SAMPLE_CLIENTS = Path("data/sample/clients")
 
@@ -106,7 +106,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         return 1
     # Wrong options fail here, before any client runs, rather than in the summary after them all.
     model = load_model(args.model)
-    check_segment(model, args.segment)
+    segment_option(model, args.segment)
     if args.lang:
         model.check_language(args.lang)
     try:
@@ -144,6 +144,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 
 def cmd_portfolio(args: argparse.Namespace) -> int:
+    segment_option(load_model(args.model), args.segment)
     page = build_portfolio(args.batch_dir, args.model, args.lang, args.segment, args.min_group)
     if page is None:
         print(f"error: no results JSON under {args.batch_dir}", file=sys.stderr)

@@ -7,10 +7,10 @@ import os
 import sys
 from pathlib import Path
 
-from ..errors import CsMaturityError
+from ..errors import ArgumentError, CsMaturityError
 from ..i18n import LANGUAGES
-from ..model import load_model
-from ..portfolio import DEFAULT_MIN_GROUP, check_min_group, rank_portfolio, read_portfolio
+from ..model import MaturityModel, load_model
+from ..portfolio import DEFAULT_MIN_GROUP, check_min_group, check_segment, rank_portfolio, read_portfolio
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -63,10 +63,20 @@ def min_group(value: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def segment_option(model: MaturityModel, segment: str | None) -> str:
+    """``--segment`` checked against ``model``'s segments (see
+    :func:`csmaturity.portfolio.check_segment`), the error naming the option."""
+    try:
+        return check_segment(model, segment)
+    except ArgumentError as exc:
+        raise ArgumentError("--segment", f"--segment: {exc}") from None
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from ..notebook import run_diagnosis_notebook  # heavy: only when a report is made
     from ..report import build_report
 
+    segment_option(load_model(args.model), args.segment)
     files = {"accounts_file": args.accounts, "survey_file": args.survey, "previous_file": args.previous,
              "previous_survey_file": args.previous_survey}
     ranking = {"portfolio_segment": args.segment, "portfolio_min_group": args.min_group}

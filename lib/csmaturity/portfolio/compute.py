@@ -2,7 +2,7 @@
 
 Input: the per-client results dictionaries (:meth:`Assessment.to_dict`, as written by
 each report's results JSON). Output: one row per client, the level distribution, the
-most common gaps and the portfolio beside the survey cohorts. Percentiles within a
+most common gaps and the portfolio beside each benchmark's cohorts. Percentiles within a
 segment are :mod:`.ranking`'s.
 """
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from ..answers import ClientAnswers, load_answers, parse_answers
 from ..errors import AnswersError, Problem, ValidationFailed
 from ..i18n import text
 from ..intake import write_answers
-from ..model import DONT_KNOW, MaturityModel, Question
+from ..model import DONT_KNOW, MaturityModel, ProfileField, Question
 
 __all__ = ["QuestionInput", "QuestionnaireForm"]
 
@@ -33,10 +34,24 @@ _FULL = W.Layout(width="auto")
 #: Who the client is; the model's profile fields follow (see ``_client_widgets``).
 _CLIENT_FIELDS = ("id", "name", "industry", "assessment_date", "language")
 _TEXT_FIELDS = ("id", "name", "industry")
-#: The control of each profile field type but choice (a dropdown of its options).
-_PROFILE_WIDGETS = {"text": W.Text,
-                    "whole": lambda **kw: W.BoundedIntText(min=0, max=10**9, **kw),
-                    "number": lambda **kw: W.BoundedFloatText(min=0, max=1e15, **kw)}
+
+
+def _choice_widget(field: ProfileField, lang: str, **kw: Any) -> W.Dropdown:
+    """A dropdown of the field's options: an optional field starts blank, a required one
+    on its first option."""
+    blank = [] if field.required else [("—", None)]
+    return W.Dropdown(options=blank + [(o.label.get(lang), o.id) for o in field.options], **kw)
+
+
+#: The control of each profile field type: (field, language, widget options) -> widget.
+_PROFILE_WIDGETS: dict[str, Callable[..., W.ValueWidget]] = {
+    "choice": _choice_widget,
+    "text": lambda field, lang, **kw: W.Text(**kw),
+    "whole": lambda field, lang, **kw: W.BoundedIntText(min=0, max=10**9, **kw),
+    "number": lambda field, lang, **kw: W.BoundedFloatText(min=0, max=1e15, **kw),
+}
+#: A number box cannot be left empty: an optional number is typed as text.
+_OPTIONAL_WIDGETS = {**_PROFILE_WIDGETS, "whole": _PROFILE_WIDGETS["text"], "number": _PROFILE_WIDGETS["text"]}
 
 
 def _typed(kind: str, value: Any) -> Any:
@@ -228,17 +243,8 @@ class QuestionnaireForm:
         fields["language"] = W.Dropdown(options=list(self.model.languages), value=self.lang,
                                         description=text("client.language", self.lang), style=style, layout=lay)
         for field in self.model.profile:
-            name = field.label.get(self.lang)
-            if field.type == "choice":
-                # An optional field starts blank; a required one on its first option.
-                blank = [] if field.required else [("—", None)]
-                options = blank + [(o.label.get(self.lang), o.id) for o in field.options]
-                fields[field.id] = W.Dropdown(options=options, description=name, style=style, layout=lay)
-            elif field.type in ("whole", "number") and not field.required:
-                # A number box cannot be left empty: an optional number is typed as text.
-                fields[field.id] = W.Text(description=name, style=style, layout=lay)
-            else:
-                fields[field.id] = _PROFILE_WIDGETS[field.type](description=name, style=style, layout=lay)
+            make = (_PROFILE_WIDGETS if field.required else _OPTIONAL_WIDGETS)[field.type]
+            fields[field.id] = make(field, self.lang, description=field.label.get(self.lang), style=style, layout=lay)
             fields[field.id].tooltip = field.help.get(self.lang) if field.help else None  # the intake's hint
         return fields
 
