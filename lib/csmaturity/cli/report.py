@@ -76,7 +76,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from ..notebook import run_diagnosis_notebook  # heavy: only when a report is made
     from ..report import build_report
 
-    segment_option(load_model(args.model), args.segment)
+    if args.segment is not None or args.portfolio:
+        segment_option(load_model(args.model), args.segment)
     files = {"accounts_file": args.accounts, "survey_file": args.survey, "previous_file": args.previous,
              "previous_survey_file": args.previous_survey}
     ranking = {"portfolio_segment": args.segment, "portfolio_min_group": args.min_group}
