@@ -43,9 +43,9 @@ def cmd_intake_template(args: argparse.Namespace) -> int:
     if _refuse_overwrite(args.out, args.force):
         return 1
     model = load_model(args.model)
-    lang = args.lang or model.languages[0]
-    write_intake_template(model, args.out, lang=lang, client_id=args.client_id)
-    print(f"wrote {args.out} ({model.id} {model.version}, {len(model.questions)} questions, {lang})")
+    write_intake_template(model, args.out, lang=args.lang, client_id=args.client_id)
+    print(f"wrote {args.out} ({model.id} {model.version}, {len(model.questions)} questions, "
+          f"{args.lang or model.languages[0]})")
     return 0
 
 

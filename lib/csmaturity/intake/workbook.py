@@ -137,10 +137,11 @@ def model_fingerprint(model: MaturityModel) -> str:
 # --------------------------------------------------------------------------- writing
 
 
-def write_intake_template(model: MaturityModel, path: str | Path, lang: str = "ja", client_id: str = "") -> Path:
+def write_intake_template(model: MaturityModel, path: str | Path, lang: str | None = None,
+                          client_id: str = "") -> Path:
     """Write the intake workbook for ``model`` in ``lang`` (one of the model's languages,
-    else ValueError naming them) to ``path`` (atomically)."""
-    model.check_language(lang)
+    else ValueError naming them; default its first) to ``path`` (atomically)."""
+    lang = model.check_language(lang or model.languages[0])
     wb = Workbook()
     intro = wb.active
     intro.title = _t("sheets.instructions", lang)
