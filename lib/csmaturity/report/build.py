@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from ..io.files import atomic_path, inside, safe_name
-from ..portfolio.ranking import DEFAULT_MIN_GROUP, DEFAULT_SEGMENT
+from ..portfolio.ranking import DEFAULT_MIN_GROUP
 from .context import render_charts, report_context
 from .excel import write_excel
 from .html import render_html, shared_wording
@@ -94,7 +94,7 @@ def build_report(
     previous_file: str | Path | None = None,
     previous_survey_file: str | Path | None = None,
     portfolio: Iterable[Mapping[str, Any]] | pd.DataFrame | None = None,
-    portfolio_segment: str = DEFAULT_SEGMENT,
+    portfolio_segment: str | None = None,
     portfolio_min_group: int = DEFAULT_MIN_GROUP,
     period: tuple[str, str] | None = None,
 ) -> ReportOutputs:
