@@ -14,10 +14,16 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["XLSX_OPTIONS", "FORMULA_STARTS", "neutralise", "neutralised", "csv_text"]
+__all__ = ["XLSX_OPTIONS", "FORMULA_STARTS", "JA_FONT", "JA_CHARSET", "neutralise", "neutralised", "csv_text"]
 
 #: XlsxWriter workbook options: strings are written as strings, whatever they start with.
 XLSX_OPTIONS: dict[str, Any] = {"strings_to_formulas": False, "strings_to_urls": False}
+
+#: Font of Japanese cells: Excel's own Japanese default, installed with Windows and macOS
+#: (elsewhere a spreadsheet program falls back to any installed Japanese font), and the
+#: Shift-JIS character set that tells Excel the cell holds Japanese.
+JA_FONT = "Yu Gothic"
+JA_CHARSET = 128
 
 #: First characters that make spreadsheet programs read a CSV cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
