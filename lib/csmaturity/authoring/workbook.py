@@ -513,7 +513,7 @@ class _Where:
             if cell is None:
                 continue
             rest = _join(parts[n:])
-            if cell.key is not None and rest:
+            if cell.key is not None and rest and not rest.startswith("["):
                 break  # a setting whose row is missing (title.en beside title.ja)
             if not rest or cell.column is not None or cell.key is not None:
                 return Problem(problem.file, cell.describe(), problem.message, severity=problem.severity)
@@ -710,7 +710,7 @@ class _Reader:
         columns = self.columns(sheet, header, langs)
         self.unlabelled(sheet.name, header, rows[1:], set(columns))
         by_header = {h: j for j, (h, _, _) in columns.items()}
-        self.where.children[sheet.name] = {s.path[len(sheet.path)]: s.name for s in SHEETS
+        self.where.children[sheet.name] = {s.path[len(sheet.path)].split(".")[0]: s.name for s in SHEETS
                                            if s.path[: len(sheet.path)] == sheet.path and len(s.path) > len(sheet.path)}
         if sheet.keyed_by is None and len(sheet.path) == 1:
             doc[sheet.path[0]] = []
@@ -730,7 +730,7 @@ class _Reader:
             j = by_header[header]
             return _Cell(sheet.name, (number,), header, get_column_letter(j + 1))
 
-        parent, parent_path = self.parent(sheet, doc, by_header, raw, at, number)
+        parent, parent_path = self.parent(sheet, doc, by_header, raw, at)
         if parent is None:
             return
         record: dict[str, Any] = {}
@@ -752,7 +752,9 @@ class _Reader:
         if sheet.keyed_by is not None:
             point = record.pop(sheet.keyed_by, None)
             if point is None:
-                return  # the key column's problem is reported by value() or is a required blank
+                if not any(p.location == at(sheet.keyed_by).describe() for p in self.cells):
+                    self.problem(at(sheet.keyed_by).describe(), f"required: the {sheet.keyed_by} this row is for")
+                return
             labels_ = _put_default(parent, key, {})
             if point in labels_:
                 self.problem(at(sheet.keyed_by).describe(), f"point {point} is labelled twice; keep one row")
@@ -781,8 +783,8 @@ class _Reader:
                     self.where.cell(f"{name}.{head}", _Cell(sheet.name, (number,), ", ".join(group),
                                                            "-".join(sorted({cells[h].letter or "" for h in group}))))
 
-    def parent(self, sheet: Sheet, doc: dict[str, Any], by_header: dict[str, int], raw: Any, at: Any,
-               number: int) -> tuple[dict[str, Any] | None, str]:
+    def parent(self, sheet: Sheet, doc: dict[str, Any], by_header: dict[str, int], raw: Any,
+               at: Any) -> tuple[dict[str, Any] | None, str]:
         """The record a row belongs to and its key path (the document for a top sheet)."""
         node, path = doc, ""
         for depth, col in enumerate(sheet.parents):
