@@ -83,6 +83,11 @@ class Column:
     of: Kind = "text"
     percent: bool = False
 
+    @property
+    def wraps(self) -> bool:
+        """Whether its cells wrap long text onto several lines (texts, lists, notes)."""
+        return self.kind in ("local", "list") or (self.kind == "text" and self.width >= 40)
+
 
 @dataclass(frozen=True)
 class Sheet:
@@ -281,13 +286,11 @@ class _Formats:
         self.centre = book.add_format({**top, "align": "center"})
 
     def column(self, col: Column, sub: str | None) -> Any:
-        if col.kind == "local":
+        if col.wraps:
             return self.wrap_ja if sub == "ja" else self.wrap
         if col.percent:
             return self.percent
-        if col.kind == "bool":
-            return self.centre
-        return self.wrap if col.kind == "list" else self.plain
+        return self.centre if col.kind == "bool" else self.plain
 
 
 #: Points per line of wrapped text: Latin text, and rows with Japanese (taller glyphs).
@@ -357,8 +360,9 @@ def _column_source(col: Column) -> Any:
     return None
 
 
-def _column_width(col: Column, sub: str | None) -> int:
-    return col.width + (4 if sub == "ja" else 0)
+def _column_width(header: str, col: Column, sub: str | None) -> int:
+    """Wide enough for the column's name; Japanese text columns a little wider."""
+    return max(col.width + (4 if sub == "ja" else 0), len(header) + 2)
 
 
 def _write_table(book: xlsxwriter.Workbook, fmt: _Formats, sheet: Sheet, doc: dict[str, Any], langs: list[str],
@@ -367,17 +371,18 @@ def _write_table(book: xlsxwriter.Workbook, fmt: _Formats, sheet: Sheet, doc: di
     headers = _headers(sheet, doc, langs)
     for j, (header, col, sub) in enumerate(headers):
         ws.write_string(0, j, header, fmt.header)
-        ws.set_column(j, j, _column_width(col, sub), fmt.column(col, sub))
+        ws.set_column(j, j, _column_width(header, col, sub), fmt.column(col, sub))
         source = _column_source(col)
         if source is not None:
             _dropdown(ws, j, source, lang, strict=col.refers_to is None)
     rows = list(_records(doc, sheet))
     for i, (ids, record) in enumerate(rows, start=1):
         shown: list[tuple[Any, int]] = []
-        for j, (_, col, sub) in enumerate(headers):
+        for j, (header, col, sub) in enumerate(headers):
             value = ids[j] if j < len(sheet.parents) else _cell_value(record, col, sub)
             _write(ws, i, j, value, fmt.column(col, sub))
-            shown.append((value, _column_width(col, sub)))
+            if col.wraps:
+                shown.append((value, _column_width(header, col, sub)))
         ws.set_row(i, _row_height(shown))
     ws.freeze_panes(1, len(sheet.parents) + (1 if any(c.key == "id" for c in sheet.fields) else 0))
     ws.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
