@@ -5,7 +5,7 @@ a formula in a consultant's Excel. Workbooks are written with XlsxWriter's strin
 formula and string-to-URL conversions off (:data:`XLSX_OPTIONS`); CSV has no cell types,
 so text that Excel would read as a formula -- starting with ``=``, ``+``, ``-``, ``@``,
 a tab or a carriage return -- gets a leading apostrophe, as OWASP recommends for CSV
-injection. Numbers are left as numbers.
+injection. Numbers are left as numbers. Japanese cells are set in :data:`JA_FONT`.
 """
 
 from __future__ import annotations
