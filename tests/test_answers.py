@@ -178,3 +178,15 @@ def test_a_named_data_file_that_is_missing_is_an_error(tmp_path, tiny):
         load_answers(path, tiny)
     (problem,) = info.value.problems
     assert problem.location == "data.survey" and "nowhere.csv" in problem.message
+
+
+def test_currency_comes_from_the_client_then_the_model_then_the_language(tiny):
+    from csmaturity import assess
+
+    data = tiny_model_dict()
+    assert assess(tiny, parse_answers(answers_dict({}), tiny)).currency == "USD"
+    assert assess(tiny, parse_answers(answers_dict({}, language="ja"), tiny)).currency == "JPY"
+    euro = parse_model({**data, "currency": "EUR"})
+    assert assess(euro, parse_answers(answers_dict({}), euro)).currency == "EUR"
+    assert assess(euro, parse_answers(answers_dict({}, currency="GBP"), euro)).to_dict()["client"]["currency"] == "GBP"
+    assert any("client.currency" in m for m in _messages(answers_dict({}, currency="yen"), tiny))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csmaturity import assess, parse_answers, parse_model, score
+from csmaturity import assess, load_answers, parse_answers, parse_model, score
 from csmaturity.model import DONT_KNOW
 
 from tiny_model import answers_dict, tiny_model_dict
@@ -105,7 +105,10 @@ def test_gaps_priorities_and_roadmap_by_hand(tiny):
     assert list(gaps.index) == ["q4", "q1", "q3"]
 
     recs = result.recommendations
-    assert list(recs.index) == ["r_b", "r_a"]  # r_c (q3 = 0.75) and r_d (has m1) do not apply
+    assert set(recs.index) == {"r_a", "r_b"}  # r_c (q3 = 0.75) and r_d (has m1) do not apply
+    assert recs.loc["r_b", "priority"] > recs.loc["r_a", "priority"]
+    # one order everywhere: the plan's, where r_a comes first because r_b needs it
+    assert list(recs.index) == list(result.plan["recommendation"]) == ["r_a", "r_b"]
     road = result.roadmap
     assert list(road["recommendation"]) == ["r_a", "r_b"]  # r_b waits for what it depends on
     assert road.set_index("recommendation").loc["r_b", "phase"] == "p1"
@@ -192,3 +195,31 @@ def test_scoring_is_deterministic(model, sample_client_files):
         a = assess(model, load_answers(path, model)).to_dict()
         b = assess(model, load_answers(path, model)).to_dict()
         assert a == b
+
+
+def test_similarity_is_tempered_for_correlated_practices(tiny):
+    """Two items with both shares: the log-likelihood ratio counts as
+    k_eff = 2 / (1 + 0.3) items, and the majority count is there to check by hand."""
+    data = tiny_model_dict()
+    data["benchmarks"][0]["items"][1]["shares"]["not_effective"] = 0.1  # i2 now usable too
+    model = parse_model(data)
+    result = assess(model, parse_answers(answers_dict({**WORKED, "q4": "yes", "q2": ["m1"]}), model))
+    sim = result.similarity
+    assert sim.items_used == 2
+    raw = (0.6 / 0.2) * (0.5 / 0.1)  # both practices present
+    assert sim.likelihood_ratio == pytest.approx(raw)
+    assert sim.tempering == pytest.approx(1 / 1.3)
+    odds = raw ** (1 / 1.3) * 257 / 243
+    assert sim.posterior_leading == pytest.approx(odds / (1 + odds))
+    # the effective cohort's majority has i1 (60 %) and i2 (50 %): the client has both
+    assert (sim.majority_agreement, sim.majority_items) == (2, 2)
+
+
+def test_the_shipped_similarity_cannot_claim_near_certainty(model):
+    """Eight correlated practices all pointing one way no longer give > 99 %."""
+    from pathlib import Path
+
+    clients = Path(__file__).resolve().parents[1] / "data" / "sample" / "clients"
+    for path in clients.glob("*.yaml"):
+        sim = assess(model, load_answers(path, model)).similarity
+        assert 0.03 < sim.posterior_leading < 0.97, path.stem

@@ -10,6 +10,7 @@ The file is YAML::
       language: en
       profile: {business_model: B2B, arr_band: "1-10M USD", customers: 1200, cs_headcount: 8}  # the model's fields
     model: {id: cs-maturity, version: 1.0.0}      # optional: what it was answered against
+    target: {level: cs2, by: 2027-12-31}          # optional: the level the client aims for
     data:                                         # optional: the client's tables, relative
       accounts: acme_accounts.csv                 # to this file; each named file must exist
       survey: acme_survey.csv
@@ -44,6 +45,7 @@ __all__ = [
     "DATA_KEYS",
     "ClientInfo",
     "ClientAnswers",
+    "Target",
     "AnswerValue",
     "load_answers",
     "parse_answers",
@@ -62,6 +64,9 @@ class ClientInfo(StrictModel):
     industry: FilledText
     assessment_date: dt.date
     language: Literal["ja", "en"]
+    #: ISO 4217 code of the client's money figures (ARR, revenue); see
+    #: :attr:`csmaturity.assessment.Assessment.currency` for the default.
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     #: The model's profile fields (see :attr:`csmaturity.model.MaturityModel.profile`),
     #: checked against the model when the file is read.
     profile: dict[str, Any] = Field(default_factory=dict)
@@ -94,9 +99,17 @@ class _DataFiles(StrictModel):
     previous_survey: str | None = None
 
 
+class Target(StrictModel):
+    """The level a client aims for (a level id of the model) and by when."""
+
+    level: FilledText
+    by: dt.date | None = None
+
+
 class _AnswersFile(StrictModel):
     client: ClientInfo
     model: _ModelRef | None = None
+    target: Target | None = None
     data: _DataFiles | None = None
     answers: dict[str, Any] = Field(default_factory=dict)
 
@@ -115,6 +128,8 @@ class ClientAnswers:
     warnings: tuple[Problem, ...] = ()
     #: Data files named in the file's ``data`` section, resolved against its folder.
     data_files: dict[str, Path] = field(default_factory=dict)
+    #: The level the client aims for (checked against the model), if the file names one.
+    target: Target | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -162,6 +177,14 @@ def parse_answers(data: dict[str, Any], model: MaturityModel, file: str = "<memo
             problems.append(Problem(file, "model.version",
                                     f"answered against version {parsed.model.version}; scoring with {model.version}",
                                     severity="warning"))
+    if parsed is not None and parsed.target is not None:
+        levels = [lv.id for lv in model.levels]
+        if parsed.target.level not in levels:
+            problems.append(Problem(file, "target.level", f"unknown level '{parsed.target.level}'; "
+                                    f"expected one of {levels}"))
+        elif parsed.target.by is not None and parsed.target.by <= parsed.client.assessment_date:
+            problems.append(Problem(file, "target.by", f"{parsed.target.by} is not after the assessment date "
+                                    f"{parsed.client.assessment_date}"))
     data_files: dict[str, Path] = {}
     if parsed is not None and parsed.data is not None:
         base = Path(file).parent if file != "<memory>" else Path.cwd()
@@ -183,7 +206,7 @@ def parse_answers(data: dict[str, Any], model: MaturityModel, file: str = "<memo
         raise AnswersError(problems)
     return ClientAnswers(
         client=parsed.client, answers=values, evidence=evidence, source=file,
-        warnings=tuple(problems), data_files=data_files, raw=data,
+        warnings=tuple(problems), data_files=data_files, raw=data, target=parsed.target,
     )
 
 

@@ -14,8 +14,10 @@ import pandas as pd
 from ._version import __version__
 from .answers import ClientAnswers
 from .benchmark import CohortSimilarity, benchmark_table, cohort_similarity
-from .model import MaturityModel
-from .recommend import gap_table, recommendations, roadmap
+from .errors import check_argument
+from .model import DEFAULT_CURRENCY, MaturityModel
+from .plan import LevelPath, action_plan, level_path, roadmap
+from .recommend import gap_table, recommendations
 from .scoring import Scorecard, score
 
 __all__ = ["Assessment", "assess", "input_hash", "file_digest"]
@@ -49,7 +51,8 @@ def input_hash(model: MaturityModel, answers: ClientAnswers, data_files: Iterabl
 
 @dataclass(frozen=True, kw_only=True)
 class Assessment:
-    """Scores, benchmark, gaps, recommendations and roadmap of one client, with provenance."""
+    """Scores, benchmark, gaps, the action plan and the path to the next level of one
+    client, with provenance. ``recommendations`` and ``roadmap`` are in the plan's order."""
 
     model: MaturityModel
     answers: ClientAnswers
@@ -60,13 +63,26 @@ class Assessment:
     similarity: CohortSimilarity | None
     gaps: pd.DataFrame
     recommendations: pd.DataFrame
+    #: Every applicable action in the one order all outputs show (:func:`csmaturity.plan.action_plan`).
+    plan: pd.DataFrame
     roadmap: pd.DataFrame
+    #: What the next level takes (None at the top level).
+    next_path: LevelPath | None
+    #: What the client's target level takes, when it names one above the next level.
+    target_path: LevelPath | None
     kit_version: str
     input_hash: str
 
     @property
     def client_id(self) -> str:
         return self.answers.client.id
+
+    @property
+    def currency(self) -> str:
+        """ISO 4217 code of the client's money figures: the answers file's, else the
+        model's, else the default of the client's language."""
+        client = self.answers.client
+        return client.currency or self.model.currency or DEFAULT_CURRENCY[client.language]
 
     def dimension_table(self) -> pd.DataFrame:
         """Dimension scores with their names in the assessment's language."""
@@ -81,6 +97,7 @@ class Assessment:
         return {
             "client": {"id": client.id, "name": client.name, "industry": client.industry,
                        "assessment_date": client.assessment_date.isoformat(), "language": client.language,
+                       "currency": self.currency,
                        "profile": dict(client.profile)},
             "scale": {"min": self.model.score_scale.min, "max": self.model.score_scale.max},
             "overall": round(card.overall, 2),
@@ -97,8 +114,12 @@ class Assessment:
                 "benchmark": self.similarity.benchmark,
                 "leading": self.similarity.leading,
                 "lagging": self.similarity.lagging,
+                "method": "naive Bayes over the contrast cohorts, tempered for correlated practices",
                 "items_used": self.similarity.items_used,
                 "likelihood_ratio": round(self.similarity.likelihood_ratio, 4),
+                "tempering": round(self.similarity.tempering, 4),
+                "majority_agreement": self.similarity.majority_agreement,
+                "majority_items": self.similarity.majority_items,
                 "posterior_leading": round(self.similarity.posterior_leading, 4),
                 "leaning": self.similarity.leaning,
             },
@@ -107,8 +128,24 @@ class Assessment:
             "recommendations": self.recommendations.index.tolist(),
             "roadmap": [{"step": int(s), "recommendation": r["recommendation"], "phase": r["phase"]}
                         for s, r in self.roadmap.iterrows()],
+            "plan": [{"rank": int(k), "recommendation": r["recommendation"], "owner": r["owner"],
+                      "quarter": r["quarter"], "unblocks": bool(r["unblocks"])} for k, r in self.plan.iterrows()],
+            "next_level": _path_dict(self.next_path),
+            "target": _path_dict(self.target_path) if self.target_path is not None else None,
             "provenance": {"kit_version": self.kit_version, "model": self.model.ref, "input_hash": self.input_hash},
         }
+
+
+def _path_dict(path: LevelPath | None) -> dict[str, Any] | None:
+    if path is None:
+        return None
+    return {
+        "level": path.target.id,
+        "reachable": path.reachable,
+        "requirements": [{"dimension": r.dimension, "now": round(r.now, 2), "needed": r.needed,
+                          "after": round(r.after, 2)} for r in path.requirements],
+        "changes": path.changes.index.tolist(),
+    }
 
 
 def assess(
@@ -117,11 +154,13 @@ def assess(
     *,
     lang: str | None = None,
     data_files: Iterable[str | Path] = (),
+    target: str | None = None,
 ) -> Assessment:
     """Score a client and derive benchmark, gaps, recommendations and roadmap.
 
     ``lang`` picks the language of labels (default: the client's language), one of the
-    model's languages; scores do not depend on it. ``data_files`` (accounts/survey tables used in the report) enter
+    model's languages; scores do not depend on it. ``target`` (a level id) overrides
+    the answers file's ``target``. ``data_files`` (accounts/survey tables used in the report) enter
     the input hash.
     """
     lang = model.check_language(lang or answers.client.language)
@@ -129,6 +168,15 @@ def assess(
     bench = benchmark_table(model, answers, lang)
     gaps = gap_table(model, card, bench)
     recs = recommendations(model, answers, card, gaps, lang)
+    target_id = target or (answers.target.level if answers.target is not None else None)
+    levels = {lv.id: lv for lv in model.levels}
+    check_argument(target_id is None or target_id in levels, "target",
+                   f"unknown level {target_id!r}; expected one of {list(levels)}")
+    next_path = level_path(model, card, actions=recs)
+    target_path = None
+    if target_id is not None and (next_path is None or target_id != next_path.target.id):
+        target_path = level_path(model, card, levels[target_id], actions=recs)
+    plan = action_plan(model, card, recs, answers.client.assessment_date, next_path, lang)
     return Assessment(
         model=model,
         answers=answers,
@@ -137,8 +185,11 @@ def assess(
         benchmark=bench,
         similarity=cohort_similarity(model, bench),
         gaps=gaps,
-        recommendations=recs,
-        roadmap=roadmap(model, recs, lang),
+        recommendations=recs.loc[plan["recommendation"]],
+        plan=plan,
+        roadmap=roadmap(plan, model, lang),
+        next_path=next_path,
+        target_path=target_path,
         kit_version=__version__,
         input_hash=input_hash(model, answers, data_files),
     )

@@ -15,11 +15,22 @@ client's answer is known::
     LR = prod_i  P(x_i | leading) / P(x_i | lagging)
     P(x_i = match | cohort) = share_i,  P(x_i = no match | cohort) = 1 - share_i
 
-with shares clipped to [0.02, 0.98] so that one item cannot decide alone. The
-posterior ``P(leading-like) = 1 / (1 + 1 / (LR * n_leading / n_lagging))`` uses the
-cohort sizes as prior odds (even odds when the source gives no sizes). It assumes items
-are independent (they are not: firms with a touch model often have phase rules too),
-so read it as "which cohort does this profile resemble", not as a probability.
+with shares clipped to [0.02, 0.98] so that one item cannot decide alone. Naive Bayes
+assumes the items independent; they are not (firms with a touch model often have phase
+rules too), and multiplying k correlated items claims near-certainty from little
+evidence. So the log-likelihood ratio is *tempered* to the evidence of the effective
+number of independent items, ``k_eff = k / (1 + (k - 1) * rho)`` (the design effect of
+k items with a common correlation ``rho``, the benchmark's ``item_correlation``,
+default 0.3)::
+
+    log LR_tempered = log LR * k_eff / k
+
+The posterior ``P(leading-like) = 1 / (1 + 1 / (LR_tempered * n_leading / n_lagging))``
+uses the cohort sizes as prior odds (even odds when the source gives no sizes). Read
+it as "which cohort does this profile resemble", not as a probability. Beside it, a
+count anyone can check: on how many of the practices with a published leading-cohort
+share the client does what most of the leading cohort does (has it where the share is
+at least 50 %, lacks it where it is below).
 """
 
 from __future__ import annotations
@@ -44,7 +55,14 @@ class CohortSimilarity:
     leading: str
     lagging: str
     items_used: int
+    #: The untempered naive-Bayes likelihood ratio.
     likelihood_ratio: float
+    #: ``k_eff / k`` applied to the log-likelihood ratio (1 for one item).
+    tempering: float
+    #: Practices where the client does what most of the leading cohort does, of those
+    #: with a published leading share and a known answer.
+    majority_agreement: int
+    majority_items: int
     prior_leading: float
     posterior_leading: float
     contributions: pd.DataFrame
@@ -114,16 +132,23 @@ def cohort_similarity(model: MaturityModel, table: pd.DataFrame) -> CohortSimila
         term = math.log(p_l / p_g) if row["client"] else math.log((1 - p_l) / (1 - p_g))
         log_lr += term
         rows.append({"item": item, "client": bool(row["client"]), "log_lr": term})
+    k = len(rows)
+    tempering = 1.0 / (1 + (k - 1) * bench.item_correlation) if k else 1.0
     n_l, n_g = bench.cohort(leading).n, bench.cohort(lagging).n
     prior_odds = n_l / n_g if n_l and n_g else 1.0
-    posterior_odds = math.exp(log_lr) * prior_odds
+    posterior_odds = math.exp(log_lr * tempering) * prior_odds
+    majority = mine[mine[leading].notna() & mine["client"].notna()]
+    agree = int(((majority[leading] >= 0.5) == majority["client"].astype(bool)).sum())
     contributions = pd.DataFrame(rows, columns=["item", "client", "log_lr"]).set_index("item")
     return CohortSimilarity(
         benchmark=bench.id,
         leading=leading,
         lagging=lagging,
-        items_used=len(rows),
+        items_used=k,
         likelihood_ratio=math.exp(log_lr),
+        tempering=tempering,
+        majority_agreement=agree,
+        majority_items=len(majority),
         prior_leading=prior_odds / (1 + prior_odds),
         posterior_leading=posterior_odds / (1 + posterior_odds),
         contributions=contributions,

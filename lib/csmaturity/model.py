@@ -46,7 +46,9 @@ __all__ = [
     "Level",
     "Phase",
     "Trigger",
+    "Role",
     "Recommendation",
+    "DEFAULT_MONTHS",
     "BenchmarkItem",
     "Cohort",
     "Benchmark",
@@ -54,6 +56,7 @@ __all__ = [
     "ScoringRules",
     "MaturityModel",
     "SCHEMA_VERSION",
+    "DEFAULT_CURRENCY",
     "AnswerValue",
     "DONT_KNOW",
     "LANGUAGES",
@@ -74,6 +77,9 @@ AnswerValue = str | int | list[str]
 #: Largest weight or number of points: scores multiply and add them, and a model with
 #: weights near the float limit (1e308) would score infinity instead of a number.
 MAX_NUMBER = 1_000_000
+
+#: The currency of money figures when neither the client nor the model names one.
+DEFAULT_CURRENCY = {"ja": "JPY", "en": "USD"}
 
 #: The schema version this kit writes; version 1 documents are upgraded on reading.
 SCHEMA_VERSION = 2
@@ -480,6 +486,17 @@ class Trigger(_Strict):
         return self
 
 
+class Role(_Strict):
+    """Who can own an action (``Head of CS``, ``IT and data``...)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: LocalText
+
+
+#: Typical months an action takes when the model does not say, by effort.
+DEFAULT_MONTHS = {"S": 1, "M": 2, "L": 4}
+
+
 class Recommendation(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: LocalText
@@ -489,6 +506,16 @@ class Recommendation(_Strict):
     triggers: list[Trigger] = Field(min_length=1)
     depends_on: list[str] = Field(default_factory=list)
     effort: Literal["S", "M", "L"] = "M"
+    #: The role (an id of the model's ``roles``) that owns it.
+    owner: str | None = None
+    #: Typical duration; unset: :data:`DEFAULT_MONTHS` of its effort.
+    duration_months: int | None = Field(default=None, ge=1, le=60)
+    #: The measure that shows it worked.
+    kpi: LocalText | None = None
+
+    @property
+    def months(self) -> int:
+        return self.duration_months or DEFAULT_MONTHS[self.effort]
 
 
 class BenchmarkItem(_Strict):
@@ -529,6 +556,10 @@ class Benchmark(_Strict):
     #: separates them ranks the client's gaps, and the client's answers are compared
     #: with both. Without it, the client is only shown beside the cohorts.
     contrast: tuple[str, str] | None = None
+    #: The correlation assumed between the practices when the client is compared with the
+    #: contrast: firms that have one practice tend to have the next, so k items carry the
+    #: evidence of fewer independent ones (see :mod:`csmaturity.benchmark`).
+    item_correlation: float = Field(default=0.3, ge=0, le=1)
     items: list[BenchmarkItem] = Field(min_length=1)
 
     def item(self, item_id: str) -> BenchmarkItem | None:
@@ -623,11 +654,15 @@ class MaturityModel(_Strict):
     description: LocalText | None = None
     score_scale: ScoreScale = ScoreScale()
     scoring: ScoringRules = ScoringRules()
+    #: ISO 4217 code of money figures for clients that do not name one (default: by
+    #: report language, see :data:`DEFAULT_CURRENCY`).
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     profile: list[ProfileField] = Field(default_factory=list)
     dimensions: list[Dimension] = Field(min_length=1)
     questions: list[Question] = Field(min_length=1)
     levels: list[Level] = Field(min_length=2)
     phases: list[Phase] = Field(default_factory=list)
+    roles: list[Role] = Field(default_factory=list)
     recommendations: list[Recommendation] = Field(default_factory=list)
     benchmarks: list[Benchmark] = Field(default_factory=list)
 
@@ -824,6 +859,7 @@ def _check_references(model: MaturityModel, file: str) -> list[Problem]:
         "questions": [q.id for q in model.questions],
         "levels": [lv.id for lv in model.levels],
         "phases": [p.id for p in model.phases],
+        "roles": [role.id for role in model.roles],
         "recommendations": [r.id for r in model.recommendations],
         "benchmarks": [b.id for b in model.benchmarks],
         "benchmarks.items": [i.id for b in model.benchmarks for i in b.items],
@@ -1026,8 +1062,12 @@ def _check_recommendations(model: MaturityModel, file: str) -> list[Problem]:
         if p.start_month is not None and p.end_month is not None and p.start_month >= p.end_month:
             out.append(Problem(file, f"phases[{p.id}]",
                                f"start_month ({p.start_month}) must be before end_month ({p.end_month})"))
+    roles = [role.id for role in model.roles]
     for r in model.recommendations:
         at = f"recommendations[{r.id}]"
+        if r.owner is not None and r.owner not in roles:
+            out.append(Problem(file, f"{at}.owner", f"unknown role '{r.owner}'; "
+                               + (f"expected one of {roles}" if roles else "the model defines no roles")))
         if r.phase is None and phases:
             out.append(Problem(file, f"{at}.phase", f"required: the roadmap phase, one of {sorted(phases)}"))
         elif r.phase is not None and r.phase not in phases:

@@ -18,16 +18,11 @@ impacts of its triggering questions times ``(1 + their largest separation)``. An
 option's *next step* (model data, per profile segment where the model says so) is an
 action too, with the priority of its question.
 
-Roadmap: every applicable recommendation goes in its own phase or, if later, the phase
-of the latest applicable recommendation it depends on (a dependency that does not apply
-is already in place); an answer's next step starts in the first phase. A model without
-phases orders by dependency and priority alone. Within the roadmap, a recommendation
-always comes after what it depends on; among those ready, higher priority first.
+The order of the actions (the plan and its roadmap) is :mod:`csmaturity.plan`'s: a
+dependency that does not apply is already in place.
 """
 
 from __future__ import annotations
-
-import heapq
 
 import pandas as pd
 
@@ -35,7 +30,7 @@ from .answers import ClientAnswers
 from .model import DONT_KNOW, MaturityModel, Question, Trigger
 from .scoring import Scorecard
 
-__all__ = ["gap_table", "recommendations", "roadmap"]
+__all__ = ["gap_table", "recommendations"]
 
 
 def gap_table(model: MaturityModel, card: Scorecard, bench: pd.DataFrame) -> pd.DataFrame:
@@ -123,44 +118,3 @@ def _answer_steps(model: MaturityModel, answers: ClientAnswers, gaps: pd.DataFra
                 "priority": impact * (1 + separation),
             })
     return rows
-
-
-def roadmap(model: MaturityModel, recs: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    """Order the applicable recommendations into phases; see the module docstring."""
-    applicable = set(recs.index)
-    deps = {r: [d for d in recs.at[r, "depends_on"] if d in applicable] for r in recs.index}
-    waiting = {r: len(d) for r, d in deps.items()}
-    dependants: dict[str, list[str]] = {r: [] for r in recs.index}
-    for r, ds in deps.items():
-        for d in ds:
-            dependants[d].append(r)
-    phase_of = {r: model.phase_index(recs.at[r, "phase"]) for r in recs.index}
-    ready = [(phase_of[r], -recs.at[r, "priority"], r) for r in recs.index if waiting[r] == 0]
-    heapq.heapify(ready)
-    rows = []
-    while ready:
-        phase_idx, _, rec = heapq.heappop(ready)
-        phase = model.phases[phase_idx] if model.phases else None
-        rows.append(
-            {
-                "step": len(rows) + 1,
-                "recommendation": rec,
-                "phase": phase.id if phase else None,
-                "phase_name": phase.name.get(lang) if phase else None,
-                "horizon": phase.horizon.get(lang) if phase and phase.horizon else None,
-                "start_month": phase.start_month if phase else None,
-                "end_month": phase.end_month if phase else None,
-                "title": recs.at[rec, "title"],
-                "after": deps[rec],
-                "moved_by_dependency": phase_idx > model.phase_index(recs.at[rec, "phase"]),
-                "priority": recs.at[rec, "priority"],
-            }
-        )
-        for nxt in dependants[rec]:
-            phase_of[nxt] = max(phase_of[nxt], phase_idx)
-            waiting[nxt] -= 1
-            if waiting[nxt] == 0:
-                heapq.heappush(ready, (phase_of[nxt], -recs.at[nxt, "priority"], nxt))
-    cols = ["step", "recommendation", "phase", "phase_name", "horizon", "start_month", "end_month", "title", "after",
-            "moved_by_dependency", "priority"]
-    return pd.DataFrame(rows, columns=cols).set_index("step")
