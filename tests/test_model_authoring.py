@@ -48,13 +48,16 @@ def _rich_model_data() -> dict:
                               "scale": {"min": 0, "max": 4, "labels": {0: {"en": "none"}, 4: {"en": "- full"}}}})
     data["phases"] = [{"id": "now", "name": {"en": "Now"}}, {"id": "later", "name": {"en": "Later"},
                                                              "horizon": {"en": "months 3-12"}}]
+    data["currency"] = "EUR"
+    data["roles"] = [{"id": "cs_lead", "name": {"en": "Head of CS"}}]
     for rec in data["recommendations"]:
         rec["phase"] = "now"
+    data["recommendations"][0].update(owner="cs_lead", duration_months=2, kpi={"en": "Retention reviewed monthly"})
     data["benchmarks"] = [
         {"id": "survey_a", "source": {"en": "Survey A"}, "year": 2023, "fielded": "2023-05",
          "cohorts": [{"id": "leaders", "name": {"en": "Leaders"}, "n": 40},
                      {"id": "laggards", "name": {"en": "Laggards"}}],
-         "contrast": ["leaders", "laggards"],
+         "contrast": ["leaders", "laggards"], "item_correlation": 0.5,
          "items": [{"id": "a_playbooks", "label": {"en": "Has playbooks"}, "shares": {"leaders": 0.7, "laggards": None},
                     "note": "=reported as 'most'"}]},
         {"id": "survey_b", "source": {"en": "Survey B"},
@@ -122,6 +125,27 @@ def test_everything_a_model_may_declare_survives_the_round_trip(rich_model, tmp_
     assert back.title.en.startswith("=HYPERLINK")
     assert back.question("coverage_model").option("2").by_segment[0].when == {"segment": ["enterprise"]}
     assert back.question("exec_sponsor").points_from == "zero" and back.scoring.option_points == "lowest"
+
+
+def test_every_key_of_the_schema_has_a_sheet_or_a_column():
+    """A key added to the model's schema without a place in the workbook would be lost
+    on the way through it: this test fails first."""
+    from csmaturity import model as m
+
+    sheets = {m.ProfileField: "profile", m.ProfileOption: "profile_options", m.Dimension: "dimensions",
+              m.Question: "questions", m.Option: "options", m.Feedback: "option_feedback",
+              m.BenchmarkLink: "benchmark_links", m.Level: "levels", m.Phase: "phases", m.Role: "roles",
+              m.Recommendation: "recommendations", m.Trigger: "triggers", m.Benchmark: "benchmarks",
+              m.Cohort: "cohorts", m.BenchmarkItem: "benchmark_items"}
+    for cls, name in sheets.items():
+        sheet = next(s for s in wbmod.SHEETS if s.name == name)
+        depth = len(sheet.path)
+        children = {s.path[depth] for s in wbmod.SHEETS if len(s.path) > depth and s.path[:depth] == sheet.path}
+        # (scale.labels is a sheet of its own beside the columns scale.min and scale.max)
+        assert {c.key.split(".")[0] for c in sheet.fields} == set(cls.model_fields) - children, name
+    lists = {s.path[0] for s in wbmod.SHEETS}
+    assert {c.key.split(".")[0] for c in wbmod._MODEL_ROWS} == set(m.MaturityModel.model_fields) - lists
+    assert {s.name for s in wbmod.SHEETS} == set(sheets.values()) | {"scale_labels"}
 
 
 def test_texts_that_look_like_formulas_are_written_as_text(rich_model, tmp_path):

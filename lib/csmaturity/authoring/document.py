@@ -22,14 +22,16 @@ __all__ = ["model_document", "model_yaml", "display_width"]
 
 #: Key order of each kind of record, as the shipped model writes them.
 _TOP = ("schema_version", "id", "version", "languages", "title", "description", "score_scale", "scoring",
-        "profile", "dimensions", "levels", "phases", "benchmarks", "questions", "recommendations")
+        "currency", "profile", "dimensions", "levels", "phases", "benchmarks", "questions", "roles",
+        "recommendations")
 _ORDER = {
     "question": ("id", "dimension", "type", "weight", "allow_dont_know", "points_from", "text", "help",
                  "max_points", "scale", "options", "benchmark"),
     "option": ("id", "points", "exclusive", "label", "insight", "next_step", "by_segment"),
     "level": ("id", "stage", "name", "description", "min", "max", "gates"),
-    "recommendation": ("id", "phase", "effort", "title", "action", "triggers", "depends_on"),
-    "benchmark": ("id", "source", "year", "fielded", "cohorts", "contrast", "items"),
+    "recommendation": ("id", "phase", "effort", "owner", "duration_months", "kpi", "title", "action", "triggers",
+                       "depends_on"),
+    "benchmark": ("id", "source", "year", "fielded", "cohorts", "contrast", "item_correlation", "items"),
     "cohort": ("id", "n", "name"),
     "profile": ("id", "label", "type", "required", "help", "options"),
 }

@@ -5,12 +5,12 @@ column names below; they are the model file's own keys):
 
 - a read-me sheet (in the language asked for), then ``model``: one row per setting of
   the whole model (``key`` / ``value``: id, version, languages, title, score scale,
-  scoring rules);
+  scoring rules, currency);
 - one sheet per kind of record, one row per record, in the model's order: ``profile``
   and ``profile_options``; ``dimensions``; ``questions``, ``scale_labels``, ``options``
   (with each answer's insight and next step), ``option_feedback`` (by profile
   segment) and ``benchmark_links``; ``levels`` (a ``gates.<dimension>`` column per
-  dimension); ``phases``; ``recommendations`` and ``triggers``; ``benchmarks``,
+  dimension); ``phases``; ``roles``; ``recommendations`` and ``triggers``; ``benchmarks``,
   ``cohorts`` and ``benchmark_items`` (a ``shares.<cohort>`` column per cohort).
   A row names the record it belongs to by id (an option's ``question``);
 - texts have one column per language (``text.ja``, ``text.en``); lists are
@@ -158,17 +158,19 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("phases", ("phases",), (
         _ID, _local("name", 28, True), _local("horizon", 16), Column("start_month", "whole", 12),
         Column("end_month", "whole", 12))),
+    Sheet("roles", ("roles",), (_ID, _local("name", 28, True))),
     Sheet("recommendations", ("recommendations",), (
         _ID, Column("phase", refers_to="phases", width=10), Column("effort", choices=_choices(Recommendation, "effort"),
                                                                    width=8),
-        _local("title", 36, True), _local("action", 60, True), Column("depends_on", "list", 30))),
+        Column("owner", refers_to="roles", width=16), Column("duration_months", "whole", 17),
+        _local("title", 36, True), _local("action", 60, True), _local("kpi", 40), Column("depends_on", "list", 30))),
     Sheet("triggers", ("recommendations", "triggers"), (
         Column("recommendation", refers_to="recommendations", required=True, width=20),
         Column("question", refers_to="questions", required=True, width=20), Column("below", "number", 8),
         Column("lacks", "list", 28), Column("chosen", "list", 28))),
     Sheet("benchmarks", ("benchmarks",), (
         _ID, _local("source", 60, True), Column("year", "whole", 8), Column("fielded", width=10),
-        Column("contrast", "list", 30))),
+        Column("contrast", "list", 30), Column("item_correlation", "number", 17))),
     Sheet("cohorts", ("benchmarks", "cohorts"), (
         Column("benchmark", refers_to="benchmarks", required=True, width=18), _ID, _local("name", 36, True),
         Column("n", "whole", 8))),
@@ -187,7 +189,7 @@ _MODEL_ROWS: tuple[Column, ...] = (
     Column("score_scale.min", "number"), Column("score_scale.max", "number"), Column("score_scale.decimals", "whole"),
     *(Column(f"scoring.{name}", choices=_choices(ScoringRules, name))
       for name in ("dont_know", "empty_dimension", "option_points")),
-    Column("scoring.provisional_below_coverage", "number"),
+    Column("scoring.provisional_below_coverage", "number"), Column("currency"),
 )
 _MODEL_HEADER = ("key", "value")
 _MODEL_VALUE_WIDTH = 80
