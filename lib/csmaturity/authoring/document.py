@@ -42,11 +42,11 @@ def _ordered(record: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
     return {**{k: record[k] for k in order if k in record}, **{k: v for k, v in record.items() if k not in order}}
 
 
-def _default_yes_no(question: Question) -> bool:
-    """Whether a yes/no question's options are the ones the schema gives it unasked."""
-    blank = Question.model_validate({"id": question.id, "dimension": question.dimension, "type": "yes_no",
-                                     "text": {"en": "-"}})
-    return [o.model_dump() for o in question.options] == [o.model_dump() for o in blank.options]
+def _unasked_options(question: Question) -> bool:
+    """Whether the question's options are those the schema gives it when the file
+    names none (a yes/no question's), so that the file may leave them out."""
+    unasked = Question.model_validate(question.model_dump(exclude={"options"}))
+    return bool(unasked.options) and unasked.model_dump() == question.model_dump()
 
 
 def _implicit_max(level: dict[str, Any], k: int, levels: list[dict[str, Any]], model: MaturityModel) -> dict[str, Any]:
@@ -85,7 +85,7 @@ def model_document(model: MaturityModel, *, numbered_ids: bool = False) -> dict[
         record.pop("points_from", None)
         if q.points_from != model.scoring.option_points:  # the model's rule fills it in otherwise
             record["points_from"] = q.points_from
-        if q.type == "yes_no" and _default_yes_no(q):
+        if _unasked_options(q):
             record.pop("options", None)
         options = record.get("options", [])
         if not numbered_ids and [o["id"] for o in options] == [str(k) for k in range(1, len(options) + 1)]:
@@ -106,7 +106,7 @@ def model_document(model: MaturityModel, *, numbered_ids: bool = False) -> dict[
         b["cohorts"] = [_ordered(c, _ORDER["cohort"]) for c in b["cohorts"]]
         benchmarks.append(_ordered(b, _ORDER["benchmark"]))
     doc["benchmarks"] = benchmarks
-    return {k: doc[k] for k in _TOP if k in doc and (doc[k] != [] or k in ("dimensions", "questions", "levels"))}
+    return {k: v for k, v in _ordered(doc, _TOP).items() if v != [] or k in ("dimensions", "questions", "levels")}
 
 
 # --------------------------------------------------------------------------- YAML text
