@@ -18,7 +18,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / "lib" / "csmaturity"
 
-ENGINE = {"model", "answers", "scoring", "benchmark", "recommend", "plan", "assessment", "synth", "exercises"}
+ENGINE = {"model", "answers", "scoring", "benchmark", "recommend", "plan", "assessment", "synth", "exercises",
+          "respondents"}
 BASE = {"errors", "_version"}
 # part -> the parts it may import (besides itself and BASE). Engine modules are one part.
 ALLOWED: dict[str, set[str]] = {

@@ -114,12 +114,17 @@ def format_assessment(result: Assessment) -> str:
     ]
     for g in card.held_back_by:
         lines.append(f"  held back from {g.level}: {g.dimension} scores {scale.format(g.score)}, needs {g.required:g}")
-    dims = result.dimension_table()[["name", "weight", "score"]]
-    lines.append(dims.round(1).to_string())
+    dims = result.dimension_table()
+    width = max(len(str(name)) for name in dims["name"])
+    for name, weight, value in zip(dims["name"], dims["weight"], dims["score"], strict=True):
+        shown = "-" if value != value else scale.format(value)  # NaN: no known answer
+        lines.append(f"  {name:<{width}}  weight {weight:g}  {shown:>6}"
+                     + ("  (no known answer: left out of the overall)" if value != value else ""))
     sim = result.similarity
     if sim is not None:
-        lines.append(f"  cohort similarity (indicative): P({sim.leading}-like) = {sim.posterior_leading:.2f} "
-                     f"over {sim.items_used} items")
+        bench = next(b for b in result.model.benchmarks if b.id == sim.benchmark)
+        lines.append(f"  cohort similarity (indicative): P({bench.cohort(sim.leading).name.get(result.lang)}) = "
+                     f"{sim.posterior_leading:.2f} over {sim.items_used} items")
     lines.append("  roadmap:")
     for step, row in result.roadmap.iterrows():
         lines.append(f"    {step:2d}. " + (f"[{row['phase']}] " if row["phase"] else "") + row["title"])

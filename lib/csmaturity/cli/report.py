@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from ..answers import load_answers
 from ..errors import CsMaturityError
 from ..i18n import LANGUAGES
 from ..model import load_model
@@ -73,10 +74,13 @@ def cmd_report(args: argparse.Namespace) -> int:
         if args.period:
             print("error: --period is not a notebook parameter; leave it out with --notebook", file=sys.stderr)
             return 2
+        # A report language the model is not written in, or a wrong answers file, fails here
+        # with its message rather than in a notebook cell.
+        model = load_model(args.model)
+        model.check_language(args.lang or load_answers(args.file, model).client.language)
         if args.portfolio:
             # Fails here, naming the paths or the results at fault, rather than in a notebook cell.
-            rank_portfolio(read_portfolio(args.portfolio), load_model(args.model), segment=args.segment,
-                           min_group=args.min_group)
+            rank_portfolio(read_portfolio(args.portfolio), model, segment=args.segment, min_group=args.min_group)
         paths = os.pathsep.join(map(str, args.portfolio or []))
         try:
             written = run_diagnosis_notebook(args.file, args.out, lang=args.lang, model_file=args.model,

@@ -640,7 +640,7 @@ def answers_data(model: MaturityModel, answers: ClientAnswers) -> dict[str, Any]
             value = answers.answers[q.id]
             note = answers.evidence.get(q.id)
             body[q.id] = {"answer": value, "evidence": note} if note else value
-    return {"client": answers.client.model_dump(mode="python"), "model": model.ref, "answers": body}
+    return {"client": answers.client.model_dump(mode="python", exclude_none=True), "model": model.ref, "answers": body}
 
 
 def answers_yaml(model: MaturityModel, answers: ClientAnswers) -> str:

@@ -31,11 +31,13 @@ if TYPE_CHECKING:  # imported lazily at run time: the engine never needs matplot
     from matplotlib.figure import Figure
 
     from ..assessment import Assessment
-    from ..model import Benchmark
+    from ..model import Benchmark, ScoreScale
 
 __all__ = [
     "radar_chart",
+    "benchmark_name",
     "benchmark_chart",
+    "has_timeline",
     "draw_cohorts",
     "roadmap_chart",
     "change_chart",
@@ -110,7 +112,9 @@ def radar_chart(
     lang: str | None = None,
     ax: Axes | None = None,
 ) -> Figure:
-    """Dimension scores (0–100) on a radar, with the level bands as rings.
+    """Dimension scores on a radar over the model's score scale, with the level bands as
+    rings. A dimension without a score (no known answer, left out of the overall) has
+    no point: the outline passes it by and its name says it was left out.
 
     ``previous`` adds the earlier assessment (dashed); ``portfolio`` (a Series of
     median scores by dimension id) adds a dotted reference polygon, named in the legend
@@ -118,29 +122,37 @@ def radar_chart(
     """
     lang = lang or assessment.lang
     dims = assessment.dimension_table()
+    scale = assessment.model.score_scale
     with theme():
         fig, ax = _new_axes(ax, (PAGE_WIDTH * 0.62, PAGE_WIDTH * 0.62), projection="polar")
         if getattr(ax, "name", "") != "polar":
             raise ValueError("radar_chart needs a polar axes (projection='polar')")
         n = len(dims)
         angles = np.linspace(0, 2 * np.pi, n, endpoint=False)
-        closed = np.concatenate([angles, angles[:1]])
         ax.set_theta_offset(np.pi / 2)
         ax.set_theta_direction(-1)
-        ax.set_ylim(0, 100)
-        bounds = [lv.min for lv in assessment.model.levels[1:]]
-        ax.set_yticks(bounds + [100])
-        ax.set_yticklabels([f"{b:g}" for b in bounds + [100]], fontsize=7, color=COLORS["muted"])
+        ax.set_ylim(scale.min, scale.max)
+        bounds = [lv.min for lv in assessment.model.levels[1:]] + [scale.max]
+        ax.set_yticks(bounds)
+        ax.set_yticklabels([f"{b:g}" for b in bounds], fontsize=7, color=COLORS["muted"])
         ax.set_rlabel_position(90 / n)
         ax.set_xticks(angles)
-        ax.set_xticklabels([_wrap(str(name), 8 if lang == "ja" else 13, lang) for name in dims["name"]], fontsize=8.5)
+        left_out = "\n" + text("chart.radar.excluded", lang)
+        ax.set_xticklabels([_wrap(str(name), 8 if lang == "ja" else 13, lang) + (left_out if pd.isna(score) else "")
+                            for name, score in zip(dims["name"], dims["score"], strict=True)], fontsize=8.5)
         ax.tick_params(axis="x", pad=13)
         ax.grid(color=COLORS["grid"], linewidth=0.8)
         ax.spines["polar"].set_color("#BBBBBB")
 
+        def points(scores: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+            """The closed outline through the dimensions that have a score."""
+            values = np.asarray(scores, dtype=float)
+            keep = ~np.isnan(values)
+            kept_angles, kept = angles[keep], values[keep]
+            return np.concatenate([kept_angles, kept_angles[:1]]), np.concatenate([kept, kept[:1]])
+
         def polygon(scores: Sequence[float], **style: Any) -> None:
-            values = np.concatenate([scores, scores[:1]])
-            ax.plot(closed, values, **style)
+            ax.plot(*points(scores), **style)
 
         if portfolio is not None:
             polygon(portfolio.reindex(dims.index).to_numpy(dtype=float), color=COLORS["muted"], linestyle=":",
@@ -150,7 +162,7 @@ def radar_chart(
             polygon(prev, color=COLORS["previous"], linestyle="--", linewidth=1.4,
                     label=text("chart.radar.previous", lang, date=previous.answers.client.assessment_date.isoformat()))
         scores = dims["score"].to_numpy(dtype=float)
-        ax.fill(closed, np.concatenate([scores, scores[:1]]), color=COLORS["client"], alpha=0.18, zorder=2)
+        ax.fill(*points(scores), color=COLORS["client"], alpha=0.18, zorder=2)
         polygon(scores, color=COLORS["client"], linewidth=2, marker="o", markersize=4, zorder=3,
                 label=text("chart.radar.current", lang))
         if previous is not None or portfolio is not None:
@@ -164,6 +176,12 @@ def radar_chart(
 
 
 _COHORT_MARKERS = ("o", "s", "^", "v", "P", "X")
+
+
+def benchmark_name(bench: Benchmark, lang: str) -> str:
+    """How the report names a benchmark in a sentence: "the 2021 survey" from its year,
+    "the survey" without one."""
+    return text("benchmark.named_year", lang, year=bench.year) if bench.year else text("benchmark.named", lang)
 
 
 def draw_cohorts(ax: Axes, data: pd.DataFrame, bench: Benchmark, y: np.ndarray, lang: str) -> None:
@@ -217,26 +235,37 @@ def benchmark_chart(assessment: Assessment, *, benchmark: str | None = None, lan
         ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
         _percent_axis(ax.xaxis)
         ax.tick_params(axis="x", labelsize=8)
-        ax.set_xlabel(text("chart.benchmark.xlabel", lang), fontsize=8)
+        ax.set_xlabel(text("chart.benchmark.xlabel", lang, survey=benchmark_name(bench, lang)), fontsize=8)
         ax.grid(axis="y", visible=False)
-        ax.legend(loc="lower center", bbox_to_anchor=(0.45, 1.0), ncols=2, fontsize=8)
+        ax.legend(loc="lower center", bbox_to_anchor=(0.45, 1.0), ncols=min(len(bench.cohorts), 3), fontsize=8)
     return fig
 
 
+def has_timeline(assessment: Assessment) -> bool:
+    """Whether the model's roadmap can be drawn over months: it has phases, each with
+    its start and end month."""
+    phases = assessment.model.phases
+    return bool(phases) and all(p.start_month is not None and p.end_month is not None for p in phases)
+
+
 def roadmap_chart(assessment: Assessment, *, lang: str | None = None, ax: Axes | None = None) -> Figure:
-    """The phased roadmap as a timeline: one bar per step across its phase's months."""
+    """The phased roadmap as a timeline: one bar per step across its phase's months
+    (only for a model whose phases all have months, see :func:`has_timeline`)."""
     lang = lang or assessment.lang
+    check_argument(has_timeline(assessment), "assessment",
+                   f"the model '{assessment.model.id}' has no roadmap phases with months to draw")
     road = assessment.roadmap
     phases = assessment.model.phases
     colors = {p.id: PALETTE[i % len(PALETTE)] for i, p in enumerate(phases)}
     n = max(len(road), 1)
-    end = max(p.end_month for p in phases)
+    end = max(p.end_month for p in phases if p.end_month is not None)
     with theme():
         fig, ax = _new_axes(ax, (PAGE_WIDTH, 0.27 * n + 1.4))
         for p in phases:
             ax.axvspan(p.start_month, p.end_month, color=colors[p.id], alpha=0.07, zorder=0)
             # Above the frame, not across it.
-            ax.annotate(f"{p.name.get(lang)}\n{p.horizon.get(lang)}", xy=((p.start_month + p.end_month) / 2, 1.0),
+            name = p.name.get(lang) + (f"\n{p.horizon.get(lang)}" if p.horizon else "")
+            ax.annotate(name, xy=((p.start_month + p.end_month) / 2, 1.0),
                         xycoords=("data", "axes fraction"), xytext=(0, 3), textcoords="offset points",
                         ha="center", va="bottom", fontsize=8, color=colors[p.id])
         y = road.index.to_numpy() - 1
@@ -264,17 +293,26 @@ def roadmap_chart(assessment: Assessment, *, lang: str | None = None, ax: Axes |
     return fig
 
 
-def change_chart(change: pd.DataFrame, *, lang: str, ax: Axes | None = None) -> Figure:
-    """Score change per dimension since the previous assessment.
+def change_chart(change: pd.DataFrame, *, lang: str, scale: ScoreScale | None = None,
+                 ax: Axes | None = None) -> Figure:
+    """Score change per dimension since the previous assessment, on the model's
+    ``scale`` (default 0-100).
 
     ``change`` has one row per dimension with ``name``, ``previous``, ``current``
-    and ``delta`` columns (as built by the report's comparison).
+    and ``delta`` columns (as built by the report's comparison); a dimension without a
+    score then or now draws no arrow.
     """
+    from ..model import ScoreScale
+
+    scale = scale or ScoreScale()
+    lo, hi = scale.min, scale.max
     n = len(change)
     with theme():
         fig, ax = _new_axes(ax, (PAGE_WIDTH, 0.3 * n + 1.0))
         y = np.arange(n)[::-1]
         for yi, (_, row) in zip(y, change.iterrows(), strict=True):
+            if pd.isna(row["delta"]):
+                continue
             ax.annotate("", xy=(row["current"], yi), xytext=(row["previous"], yi),
                         arrowprops={"arrowstyle": "-|>",
                                     "color": COLORS["client"] if row["delta"] >= 0 else COLORS["bad"],
@@ -284,13 +322,13 @@ def change_chart(change: pd.DataFrame, *, lang: str, ax: Axes | None = None) -> 
         ax.scatter(change["current"], y, color=COLORS["client"], s=36, zorder=3,
                    label=text("chart.change.current", lang))
         for yi, (_, row) in zip(y, change.iterrows(), strict=True):
-            ax.text(102, yi, f"{row['delta']:+.0f}", va="center", fontsize=8,
-                    color=COLORS["client"] if row["delta"] >= 0 else COLORS["bad"])
+            ax.text(hi + 0.02 * scale.span, yi, "—" if pd.isna(row["delta"]) else f"{row['delta']:+.{scale.decimals}f}",
+                    va="center", fontsize=8, color=COLORS["client"] if not row["delta"] < 0 else COLORS["bad"])
         ax.set_yticks(y)
         ax.set_yticklabels([str(name) for name in change["name"]], fontsize=8)
-        ax.set_xlim(0, 110)
-        ax.set_xticks([0, 25, 50, 75, 100])
-        ax.set_xlabel(text("chart.change.xlabel", lang), fontsize=8.5)
+        ax.set_xlim(lo, hi + 0.1 * scale.span)
+        ax.set_xticks(np.linspace(lo, hi, 5))
+        ax.set_xlabel(text("chart.change.xlabel", lang, min=f"{lo:g}", max=f"{hi:g}"), fontsize=8.5)
         ax.grid(axis="y", visible=False)
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, fontsize=8)
     return fig

@@ -18,7 +18,7 @@ the repository's ``templates/`` folder, packaged as ``csmaturity/templates``.
 from ..plotting.export import figure_svg
 from .build import ReportOutputs, build_report, report_paths, results_json_path, write_report
 from .change import AssessmentChange, compare_assessments
-from .context import render_charts, report_context, report_figures
+from .context import chart_titles, render_charts, report_context, report_figures
 from .excel import write_excel
 from .html import render_html, templates_dir
 from .metrics_summary import MetricsSummary, compute_metrics
@@ -32,6 +32,7 @@ __all__ = [
     "ReportResults",
     "build_report",
     "cached_model",
+    "chart_titles",
     "compare_assessments",
     "compute_metrics",
     "compute_results",

@@ -1,8 +1,9 @@
 """The report's results as an Excel workbook a consultant can edit before delivery.
 
-One sheet per table (summary, dimensions, answers, benchmark, recommendations,
-roadmap, and metrics / change when present), each an Excel table with filters and
-number formats, plus a native radar chart of the dimension scores. Text is written
+One sheet per table (summary, dimensions, answers, one per benchmark of the model,
+recommendations, roadmap, and metrics / change when present), each an Excel table with
+filters and number formats, plus a native radar chart of the dimension scores on the
+model's scale. Scores show one decimal more than the report. Text is written
 with ``write_string``: a company name or an evidence note that starts with ``=`` stays
 text and can never become a formula.
 """
@@ -16,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import xlsxwriter
 
-from ..i18n import labels, text
+from ..i18n import join_list, labels, text
 from ..io.files import atomic_path
 from ..io.sheets import XLSX_OPTIONS
 from . import tables
-from .verdict import verdict
+from .context import report_context
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
@@ -31,8 +32,9 @@ if TYPE_CHECKING:
 __all__ = ["write_excel"]
 
 # Number format per column key (the rest are text or plain numbers).
-PERCENT = {"weight", "fraction", "effective", "not_effective", "separation", "share", "share_accounts", "share_arr",
-           "top1", "top2", "performance"}
+PERCENT = {"weight", "fraction", "separation", "share", "share_accounts", "share_arr", "top1", "top2", "performance"}
+#: Columns holding scores on the model's scale (formatted with its decimals, plus one).
+SCORES = {"score", "next_gate", "previous", "current", "delta"}
 ONE_DECIMAL = {"score", "impact", "priority", "next_gate", "previous", "current", "delta", "difference", "percentile"}
 THREE_DECIMALS = {"p_value"}
 UNIT_FORMATS = {"points": "+0.0;-0.0;0.0", "share": "0.0%", "mean": "0.00", "amount": "#,##0", "count": "#,##0",
@@ -68,14 +70,16 @@ def _cell(sheet: Worksheet, row: int, col: int, value: Any, fmt: Any = None) -> 
 
 
 def _table(s: _Sheets, name: str, frame: pd.DataFrame, lang: str, *, start_row: int = 0,
-           widths: dict[str, int] | None = None, row_formats: list[str] | None = None) -> Worksheet:
-    """A sheet holding ``frame`` as an Excel table with localized headers."""
+           widths: dict[str, int] | None = None, row_formats: list[str] | None = None,
+           headers: dict[str, str] | None = None, formats: dict[str, str] | None = None) -> Worksheet:
+    """A sheet holding ``frame`` as an Excel table with localized headers (``headers``
+    names columns the store does not, ``formats`` sets a column's number format)."""
     sheet = s.book.add_worksheet(name) if name not in s.book.sheetnames else s.book.get_worksheet_by_name(name)
-    headers = labels(lang)["columns"]
+    headers = {**labels(lang)["columns"], **(headers or {})}
     columns = list(frame.columns)
     for j, key in enumerate(columns):
-        num_format = ("0%" if key in PERCENT else "0.0" if key in ONE_DECIMAL
-                      else "0.000" if key in THREE_DECIMALS else "General")
+        num_format = ((formats or {}).get(key) or ("0%" if key in PERCENT else "0.0" if key in ONE_DECIMAL
+                      else "0.000" if key in THREE_DECIMALS else "General"))
         fmt = s.number(num_format) if key != "value" else None
         for i, value in enumerate(frame[key].tolist()):
             cell_fmt = (s.number(UNIT_FORMATS[row_formats[i]]) if key in ("value", "low", "high") and row_formats
@@ -94,7 +98,12 @@ def _table(s: _Sheets, name: str, frame: pd.DataFrame, lang: str, *, start_row: 
     return sheet
 
 
-def _summary(s: _Sheets, results: ReportResults) -> None:
+def _score_format(results: ReportResults) -> str:
+    """The number format of a score: the model's decimals plus one (``0.0``, ``0.00``)."""
+    return "0." + "0" * (results.assessment.model.score_scale.decimals + 1)
+
+
+def _summary(s: _Sheets, results: ReportResults, context: dict[str, Any]) -> None:
     a = results.assessment
     lang = a.lang
     L = labels(lang)
@@ -104,17 +113,22 @@ def _summary(s: _Sheets, results: ReportResults) -> None:
     sheet.set_column(0, 0, 28)
     sheet.set_column(1, 1, 90)
     sheet.write_string(0, 0, L["report"]["title"], s.title)
+    sim = context["summary"]["similarity"]
+    dims = a.dimension_table()
+    left_out = dims[(dims["weight"] > 0) & dims["score"].isna()]["name"].tolist()
     rows: list[tuple[str, Any, str | None]] = [
         (L["excel"]["client"], client.name, None),
         (L["appendix"]["client_id"], client.id, None),
         (L["report"]["industry"], client.industry, None),
+        *[(field["label"], field["value"], None) for field in context["client"]["profile"]],
         (L["report"]["assessed_on"], client.assessment_date.isoformat(), None),
-        (L["summary"]["overall"], round(card.overall, 2), "0.0"),
+        (L["summary"]["overall"], round(card.overall, 2), _score_format(results)),
         (L["summary"]["level"], card.level.name.get(lang), None),
+        *([(L["excel"]["excluded"], join_list(left_out, lang, conjunction=False), None)] if left_out else []),
         (L["summary"]["coverage"], card.coverage, "0%"),
         (L["summary"]["provisional"], card.provisional, None),
-        (L["summary"]["similarity"],
-         a.similarity.posterior_leading if a.similarity and a.similarity.items_used else None, "0%"),
+        *([(L["summary"]["similarity"].format(cohort=sim["leading"]),
+            sim["posterior_leading"] if sim["items_used"] else None, "0%")] if sim else []),
         *_portfolio_rows(results, L),
         (L["appendix"]["kit"], f"csmaturity {a.kit_version}", None),
         (L["appendix"]["model"], f"{a.model.id} {a.model.version}", None),
@@ -125,7 +139,7 @@ def _summary(s: _Sheets, results: ReportResults) -> None:
         _cell(sheet, i, 1, value, s.number(num_format) if num_format else s.wrap)
     row = len(rows) + 3
     sheet.write_string(row, 0, L["excel"]["verdict"], s.bold)
-    for i, sentence in enumerate(verdict(results)):
+    for i, sentence in enumerate(context["verdict"]):
         sheet.write_string(row + i, 1, sentence, s.wrap)
 
 
@@ -136,8 +150,9 @@ def _portfolio_rows(results: ReportResults, L: dict[str, Any]) -> list[tuple[str
     if position is None:
         return []
     P = L["portfolio"]
-    segment = P["segment_value"].format(segment_name=P["segments"][position["segment"]["name"]],
-                                        segment=position["segment"]["value"], n=position["segment_size"],
+    words = tables.portfolio_segment(results)
+    assert words is not None
+    segment = P["segment_value"].format(segment_name=words["name"], segment=words["value"], n=position["segment_size"],
                                         min_group=position["min_group"])
     overall = (P["hidden_short"].format(min_group=position["min_group"]) if position["hidden"]
                else position["percentiles"]["overall"])
@@ -149,8 +164,19 @@ def _portfolio_rows(results: ReportResults, L: dict[str, Any]) -> list[tuple[str
     return rows
 
 
-def _radar(s: _Sheets, sheet: Worksheet, n: int, lang: str) -> None:
-    """A native (editable) radar chart of the dimension scores beside the table."""
+def _grid_step(span: float) -> float:
+    """A round step (1, 2, 2.5 or 5 times a power of ten) dividing ``span`` into 3 to 5
+    or so rings: 25 on 0-100, 1 on 1-4."""
+    base = 10 ** math.floor(math.log10(span))
+    steps = [m * base * f for f in (1, 0.1) for m in (5, 2.5, 2, 1)]
+    return next(step for step in steps if span / step >= 3)
+
+
+def _radar(s: _Sheets, sheet: Worksheet, n: int, results: ReportResults) -> None:
+    """A native (editable) radar chart of the dimension scores beside the table, on the
+    model's scale (a dimension without a score is a blank cell: no point)."""
+    lang = results.lang
+    scale = results.assessment.model.score_scale
     chart = s.book.add_chart({"type": "radar", "subtype": "filled"})
     name = sheet.get_name().replace("'", "''")
     chart.add_series({
@@ -160,7 +186,7 @@ def _radar(s: _Sheets, sheet: Worksheet, n: int, lang: str) -> None:
         "fill": {"color": "#0173B2", "transparency": 70},
         "line": {"color": "#0173B2", "width": 2},
     })
-    chart.set_y_axis({"min": 0, "max": 100, "major_unit": 25})
+    chart.set_y_axis({"min": scale.min, "max": scale.max, "major_unit": _grid_step(scale.span)})
     chart.set_legend({"none": True})
     chart.set_size({"width": 560, "height": 420})
     sheet.insert_chart(n + 3, 1, chart)
@@ -175,17 +201,31 @@ def write_excel(results: ReportResults, path: str | Path) -> Path:
         book.set_properties({"title": text("report.title", lang),
                              "comments": f"csmaturity {results.assessment.kit_version}"})
         s = _Sheets(book)
-        _summary(s, results)
+        context = report_context(results, charts={})
+        _summary(s, results, context)
+        score_formats = dict.fromkeys(SCORES, _score_format(results))
         dims = tables.dimension_rows(results)
-        sheet = _table(s, sheets["dimensions"], dims, lang, widths={"name": 24, "description": 60, "dimension_id": 14})
-        _radar(s, sheet, len(dims), lang)
+        sheet = _table(s, sheets["dimensions"], dims, lang, widths={"name": 24, "description": 60, "dimension_id": 14},
+                       formats=score_formats)
+        _radar(s, sheet, len(dims), results)
         _table(s, sheets["answers"], tables.answer_rows(results), lang,
-               widths={"question": 60, "answer": 40, "evidence": 50, "dimension": 20})
-        bench = tables.benchmark_rows(results)
-        bench["client"] = bench["client"].map(labels(lang)["match"])
-        _table(s, sheets["benchmark"], bench, lang, widths={"label": 44, "note": 50, "dimension": 20, "client": 18})
-        _table(s, sheets["recommendations"], tables.recommendation_rows(results), lang,
-               widths={"title": 32, "action": 70, "depends_on": 30, "triggered_by": 30})
+               widths={"question": 60, "answer": 40, "evidence": 50, "dimension": 20, "insight": 50, "next_step": 50})
+        for k, (bench, section) in enumerate(zip(results.assessment.model.benchmarks, context["benchmarks"],
+                                                 strict=True)):
+            rows = tables.benchmark_rows(results, bench)
+            rows["client"] = rows["client"].map(labels(lang)["match"])
+            cohorts = {c["column"]: c["name"] for c in section["cohorts"]}
+            name = sheets["benchmark"] if k == 0 else f"{sheets['benchmark']} {k + 1}"
+            _table(s, name, rows, lang, widths={"label": 44, "note": 50, "dimension": 20, "client": 18,
+                                                **dict.fromkeys(cohorts, 16)},
+                   headers=cohorts, formats=dict.fromkeys(cohorts, "0%"))
+        recs = tables.recommendation_rows(results)
+        if (recs["source"] == "answer").any():
+            recs["source"] = recs["source"].map(labels(lang)["recommendations"]["source"])
+        else:  # only the model's recommendations: nothing to tell apart
+            recs = recs.drop(columns=["source", "question"])
+        _table(s, sheets["recommendations"], recs, lang,
+               widths={"title": 32, "action": 70, "question": 40, "depends_on": 30, "triggered_by": 30})
         _table(s, sheets["roadmap"], tables.roadmap_rows(results), lang, widths={"title": 40, "phase": 20})
         if results.metrics is not None:
             rows = tables.metric_rows(results)
@@ -193,7 +233,7 @@ def write_excel(results: ReportResults, path: str | Path) -> Path:
             rows["unit"] = rows["unit"].map(labels(lang)["unit"])
             _table(s, sheets["metrics"], rows, lang, widths={"section": 28, "metric": 40}, row_formats=units)
         if results.change is not None:
-            _table(s, sheets["change"], tables.change_rows(results), lang, widths={"name": 28})
+            _table(s, sheets["change"], tables.change_rows(results), lang, widths={"name": 28}, formats=score_formats)
             survey = tables.survey_change_rows(results)
             survey["unit"] = survey["unit"].map(labels(lang)["unit"])
             if len(survey):

@@ -1,13 +1,18 @@
-"""Number formats shared by the HTML template (as Jinja filters) and the verdict text."""
+"""Number formats shared by the HTML template (as Jinja filters), the workbook and the
+verdict text, and scores on the model's score scale."""
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..i18n import labels
+from ..i18n import labels, text
 
-__all__ = ["missing", "fmt_number", "fmt_percent", "fmt_signed", "fmt_compact", "fmt_indicative", "fmt_ratio"]
+if TYPE_CHECKING:
+    from ..model import ScoreScale
+
+__all__ = ["missing", "fmt_number", "fmt_percent", "fmt_signed", "fmt_compact", "fmt_indicative", "fmt_ratio",
+           "fmt_score", "fmt_bound", "scale_words"]
 
 
 def missing(value: Any) -> bool:
@@ -56,3 +61,21 @@ def fmt_ratio(value: Any) -> str:
     if missing(value):
         return "—"
     return f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+def fmt_score(value: Any, scale: ScoreScale) -> str:
+    """A score on the model's scale with its decimals (``63``, ``2.8``); '—' for a
+    dimension without a score (no known answer, left out of the overall)."""
+    return "—" if missing(value) else scale.format(value)
+
+
+def fmt_bound(value: float) -> str:
+    """A threshold or an end of the scale as the model writes it (``25``, ``2.5``)."""
+    return f"{value:g}"
+
+
+def scale_words(scale: ScoreScale, lang: str, *, short: bool = False) -> str:
+    """What a score is out of: ``out of 100`` on a scale starting at 0, else ``on a scale
+    of 1 to 4``; ``short``: `` / 100`` or `` (1-4)`` after a figure."""
+    key = ("short_" if short else "") + ("out_of" if scale.min == 0 else "range")
+    return text(f"scale.{key}", lang, min=fmt_bound(scale.min), max=fmt_bound(scale.max))

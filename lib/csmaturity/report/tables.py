@@ -12,19 +12,23 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..i18n import join_list, text
-from ..model import DONT_KNOW, Question
+from ..i18n import join_list, labels, text
+from ..model import DONT_KNOW, Benchmark, Question
 
 if TYPE_CHECKING:
     from .results import ReportResults
 
 __all__ = [
     "answer_text",
+    "answer_feedback",
+    "share_column",
     "dimension_rows",
     "portfolio_median_label",
+    "portfolio_segment",
     "answer_rows",
     "benchmark_rows",
     "gap_rows",
+    "has_contrast",
     "recommendation_rows",
     "roadmap_rows",
     "metric_rows",
@@ -45,8 +49,26 @@ def answer_text(question: Question, value: Any, lang: str) -> str:
     return join_list(question.answer_labels(value, lang), lang, conjunction=False)
 
 
+def answer_feedback(question: Question, value: Any, profile: dict[str, Any], lang: str) -> tuple[str, str]:
+    """The insight and the next step the model gives for an answer (per option chosen,
+    for the client's profile); empty texts when it gives none."""
+    if value is None or value == DONT_KNOW:
+        return "", ""
+    insights, steps = [], []
+    for option_id in question.selected(value):
+        option = question.option(option_id)
+        feedback = option.feedback(profile) if option is not None else None
+        if feedback is not None and feedback.insight is not None:
+            insights.append(feedback.insight.get(lang))
+        if feedback is not None and feedback.next_step is not None:
+            steps.append(feedback.next_step.get(lang))
+    joint = text("common.sentence_separator", lang)
+    return joint.join(insights), joint.join(steps)
+
+
 def dimension_rows(results: ReportResults) -> pd.DataFrame:
-    """Dimension scores with the minimum the next level requires, if any, and the
+    """Dimension scores (NaN: no known answer, left out of the overall) with the minimum
+    the next level requires (``next_gate``, only when the model has gates), and the
     client's percentile within its portfolio segment when a portfolio shows one."""
     a = results.assessment
     dims = a.dimension_table()
@@ -67,11 +89,27 @@ def dimension_rows(results: ReportResults) -> pd.DataFrame:
             "next_gate": [next_level.gates.get(d, math.nan) if next_level else math.nan for d in dims.index],
         }
     ).reset_index(drop=True)
+    if not any(lv.gates for lv in levels):  # no level asks for minimum dimension scores
+        frame = frame.drop(columns="next_gate")
     position = results.portfolio_position()
     if position is not None and not position["hidden"]:
         shown = position["percentiles"]
         frame["percentile"] = [math.nan if shown.get(d) is None else shown[d] for d in dims.index]
     return frame
+
+
+def portfolio_segment(results: ReportResults) -> dict[str, str] | None:
+    """The client's portfolio segment in words: ``name`` (the kit's name of it for use
+    in a sentence where it has one, else the model's profile field label) and
+    ``value`` (a choice by its label); None without a portfolio."""
+    position = results.portfolio_position()
+    if position is None:
+        return None
+    name, value = position["segment"]["name"], position["segment"]["value"]
+    field = results.assessment.model.profile_by_id.get(name)
+    kit_names = labels(results.lang)["portfolio"]["segments"]
+    return {"name": kit_names.get(name) or (field.label.get(results.lang) if field else name),
+            "value": field.value_label(value, results.lang) if field is not None and value is not None else value}
 
 
 def portfolio_median_label(results: ReportResults) -> str | None:
@@ -81,28 +119,36 @@ def portfolio_median_label(results: ReportResults) -> str | None:
         return None
     median = position["median"]
     if median["scope"] == "segment":
-        return text("chart.radar.portfolio_segment", results.lang, segment=position["segment"]["value"],
-                    n=median["clients"])
+        segment = portfolio_segment(results)
+        assert segment is not None
+        return text("chart.radar.portfolio_segment", results.lang, segment=segment["value"], n=median["clients"])
     return text("chart.radar.portfolio_all", results.lang, n=median["clients"])
 
 
 def answer_rows(results: ReportResults) -> pd.DataFrame:
-    """Every question with the answer, its status, the points earned and the evidence."""
+    """Every question with the answer, its status, the points earned (NaN when the model
+    leaves an open answer out), the evidence, and the model's insight and next step for
+    the answer chosen (empty when the model gives none)."""
     a = results.assessment
     lang = a.lang
     q = a.scorecard.questions
+    profile = a.answers.client.profile
     rows = []
     for question in a.model.questions:
         row = q.loc[question.id]
+        value = a.answers.answers.get(question.id)
+        insight, next_step = answer_feedback(question, value, profile, lang)
         rows.append(
             {
                 "question_id": question.id,
                 "dimension": a.model.dimensions_by_id[question.dimension].name.get(lang),
                 "question": question.text.get(lang),
-                "answer": answer_text(question, a.answers.answers.get(question.id), lang),
+                "answer": answer_text(question, value, lang),
                 "status": text(f"status.{row['status']}", lang),
                 "fraction": row["fraction"],
                 "evidence": row["evidence"] if isinstance(row["evidence"], str) else "",
+                "insight": insight,
+                "next_step": next_step,
             }
         )
     return pd.DataFrame(rows)
@@ -114,28 +160,39 @@ def _match(value: Any) -> str:
     return "yes" if value else "no"
 
 
-def benchmark_rows(results: ReportResults) -> pd.DataFrame:
-    """Survey practices beside the client's answer; unpublished shares stay NaN."""
+def share_column(cohort_id: str) -> str:
+    """The column of :func:`benchmark_rows` holding a cohort's shares."""
+    return f"share.{cohort_id}"
+
+
+def benchmark_rows(results: ReportResults, benchmark: Benchmark) -> pd.DataFrame:
+    """The practices of one benchmark beside the client's answer: one share column per
+    cohort (:func:`share_column`); unpublished shares stay NaN."""
     a = results.assessment
-    b = a.benchmark
+    b = a.benchmark[a.benchmark["benchmark"] == benchmark.id]
     return pd.DataFrame(
         {
             "item_id": b.index,
             "label": b["label"],
             "dimension": [a.model.dimensions_by_id[d].name.get(a.lang) for d in b["dimension"]],
             "client": [_match(v) for v in b["client"]],
-            "effective": b["effective"],
-            "not_effective": b["not_effective"],
+            **{share_column(c.id): b[c.id] for c in benchmark.cohorts},
             "note": b["note"].fillna(""),
         }
     ).reset_index(drop=True)
 
 
+def has_contrast(results: ReportResults) -> bool:
+    """Whether a benchmark of the model contrasts two cohorts (gaps then carry a cohort gap)."""
+    return any(b.contrast is not None for b in results.assessment.model.benchmarks)
+
+
 def gap_rows(results: ReportResults, limit: int = 10) -> pd.DataFrame:
-    """The largest gaps: questions whose answer costs the most overall points."""
+    """The largest gaps: questions whose answer costs the most overall points; with a
+    benchmark contrast, how far the practice separates its cohorts (``separation``)."""
     a = results.assessment
     gaps = a.gaps.head(limit)
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "question_id": gaps.index,
             "question": [a.model.question(q).text.get(a.lang) for q in gaps.index],
@@ -145,22 +202,30 @@ def gap_rows(results: ReportResults, limit: int = 10) -> pd.DataFrame:
             "separation": gaps["separation"],
         }
     ).reset_index(drop=True)
+    return frame if has_contrast(results) else frame.drop(columns="separation")
 
 
 def recommendation_rows(results: ReportResults) -> pd.DataFrame:
-    """Applicable recommendations, highest priority first."""
+    """Applicable actions, highest priority first: the model's recommendations and the
+    next steps of the client's answers (``source`` ``model`` or ``answer``; an answer's
+    ``question`` is the question it answers, and it has no effort estimate). The
+    ``phase`` column only when the model has phases."""
     a = results.assessment
     recs = a.recommendations
     titles = {r.id: r.title.get(a.lang) for r in a.model.recommendations}
     phases = {p.id: p.name.get(a.lang) for p in a.model.phases}
-    return pd.DataFrame(
+    from_answer = recs["source"] == "answer"
+    frame = pd.DataFrame(
         {
             "rank": range(1, len(recs) + 1),
             "recommendation_id": recs.index,
+            "source": recs["source"],
             "title": recs["title"],
             "action": recs["action"],
-            "phase": [phases[p] for p in recs["phase"]],
-            "effort": recs["effort"],
+            "question": [a.model.question(by[0]).text.get(a.lang) if answer else ""
+                         for by, answer in zip(recs["triggered_by"], from_answer, strict=True)],
+            "phase": [phases.get(p) if p is not None else None for p in recs["phase"]],
+            "effort": recs["effort"].where(~from_answer, None),
             "triggered_by": [", ".join(ids) for ids in recs["triggered_by"]],
             "depends_on": [join_list((titles.get(d, d) for d in deps), a.lang, conjunction=False)
                            for deps in recs["depends_on"]],
@@ -168,14 +233,16 @@ def recommendation_rows(results: ReportResults) -> pd.DataFrame:
             "priority": recs["priority"],
         }
     ).reset_index(drop=True)
+    return frame if a.model.phases else frame.drop(columns="phase")
 
 
 def roadmap_rows(results: ReportResults) -> pd.DataFrame:
-    """The roadmap in order: step, phase, months, title and the steps it waits for."""
+    """The roadmap in order: step, title and the steps it waits for; with phases, also
+    the phase, its months and whether a dependency moved the step to a later phase."""
     a = results.assessment
     road = a.roadmap
     step_of = {rec: step for step, rec in road["recommendation"].items()}
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "step": road.index,
             "phase": road["phase_name"],
@@ -185,6 +252,7 @@ def roadmap_rows(results: ReportResults) -> pd.DataFrame:
             "moved": road["moved_by_dependency"],
         }
     ).reset_index(drop=True)
+    return frame if a.model.phases else frame.drop(columns=["phase", "horizon", "moved"])
 
 
 def metric_rows(results: ReportResults) -> pd.DataFrame:

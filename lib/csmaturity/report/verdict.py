@@ -13,7 +13,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..i18n import join_list, text
-from .formatting import fmt_indicative
+from ..plotting.charts import benchmark_name
+from .formatting import fmt_bound, fmt_indicative, fmt_score, scale_words
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
     from .results import ReportResults
 
 __all__ = ["verdict"]
+
+#: Dimension scores this far apart (as a share of the scale) read as a spread, not even.
+SPREAD = 0.1
 
 
 def _pct(value: float) -> str:
@@ -33,45 +37,61 @@ def verdict(results: ReportResults) -> list[str]:
     lang = a.lang
     card = a.scorecard
     model = a.model
+    scale = model.score_scale
     dims = a.dimension_table()
-    weighted = dims[dims["weight"] > 0].sort_values("score", kind="stable")
+    weighted = dims[(dims["weight"] > 0) & dims["score"].notna()].sort_values("score", kind="stable")
     name = a.answers.client.name
 
     def t(key: str, **values: object) -> str:
         return text(f"verdict.{key}", lang, **values)
 
-    out = [t("level", client=name, overall=f"{card.overall:.0f}", level=card.level.name.get(lang))
-           + text("common.sentence_separator", lang) + card.level.description.get(lang)]
+    description = card.level.description
+    out = [t("level", client=name, overall=fmt_score(card.overall, scale), scale=scale_words(scale, lang),
+             level=card.level.name.get(lang))
+           + (text("common.sentence_separator", lang) + description.get(lang) if description else "")]
     if card.held_back_by:
-        gates = [t("gate", dimension=model.dimensions_by_id[g.dimension].name.get(lang), score=f"{g.score:.0f}",
-                   required=f"{g.required:g}") for g in card.held_back_by]
+        gates = [t("gate", dimension=model.dimensions_by_id[g.dimension].name.get(lang),
+                   score=fmt_score(g.score, scale), required=fmt_bound(g.required)) for g in card.held_back_by]
         out.append(t("held_back", score_level=card.score_level.name.get(lang), gates=join_list(gates, lang)))
     best = weighted.iloc[::-1].head(2)
     worst = weighted.head(2)
-    if weighted["score"].max() - weighted["score"].min() >= 10:
+    if len(weighted) > 1 and weighted["score"].max() - weighted["score"].min() >= SPREAD * scale.span:
         def scored(rows: pd.DataFrame) -> str:
-            return join_list([t("dimension", name=n, score=f"{s:.0f}")
+            return join_list([t("dimension", name=n, score=fmt_score(s, scale))
                               for n, s in zip(rows["name"], rows["score"], strict=True)], lang)
 
         out.append(t("spread", best=scored(best), worst=scored(worst)))
-    else:
+    elif len(weighted) > 1:
         out.append(t("even"))
+    excluded = dims[(dims["weight"] > 0) & dims["score"].isna()]["name"].tolist()
+    if excluded:
+        out.append(t("excluded_one" if len(excluded) == 1 else "excluded",
+                     dimensions=join_list([t("dimension_name", name=n) for n in excluded], lang)))
     n_open = len(card.dont_know) + len(card.unanswered)
     if card.provisional:
-        out.append(t("provisional", coverage=_pct(card.coverage), n=n_open))
+        out.append(t("provisional", coverage=_pct(card.coverage), n=n_open,
+                     threshold=_pct(model.scoring.provisional_below_coverage)))
     elif n_open:
-        out.append(t("dont_know_one" if n_open == 1 else "dont_know", n=n_open))
+        excluded_rule = "_excluded" if model.scoring.dont_know == "exclude" else ""
+        out.append(t(f"dont_know{excluded_rule}_one" if n_open == 1 else f"dont_know{excluded_rule}", n=n_open))
     sim = a.similarity
     if sim is None:
         pass
     elif sim.items_used == 0:
         out.append(t("cohort_none"))
     else:
-        out.append(t(f"cohort_{sim.leaning}", k=sim.items_used, p=fmt_indicative(sim.posterior_leading)))
+        bench = next(b for b in model.benchmarks if b.id == sim.benchmark)
+        out.append(t(f"cohort_{sim.leaning}", k=sim.items_used, p=fmt_indicative(sim.posterior_leading),
+                     survey=benchmark_name(bench, lang), leading=bench.cohort(sim.leading).name.get(lang),
+                     lagging=bench.cohort(sim.lagging).name.get(lang)))
     if len(a.roadmap):
         first = a.roadmap.iloc[0]
-        out.append(t("first_step", title=first["title"], phase=first["phase_name"], horizon=first["horizon"],
-                     n=len(a.roadmap)))
+        when = [w for w in (first["phase_name"], first["horizon"]) if isinstance(w, str) and w]
+        joint = text("common.list.separator", lang)
+        # A title written as a sentence (an answer's next step) keeps no stop inside the quotes.
+        title = str(first["title"]).rstrip(".。")
+        out.append(t("first_step_one" if len(a.roadmap) == 1 else "first_step", title=title,
+                     n=len(a.roadmap), when=t("when", when=joint.join(when)) if when else ""))
     out.extend(_metric_sentences(results, t))
     if results.change is not None:
         out.append(_change_sentence(results, t))
@@ -103,7 +123,9 @@ def _change_sentence(results: ReportResults, t: Callable[..., str]) -> str:
     change = results.change
     assert change is not None
     model = results.assessment.model
+    scale = model.score_scale
     levels = {lv.id: lv.name.get(results.lang) for lv in model.levels}
-    return t(f"change_{change.level_direction}", date=change.previous_date, before=f"{change.overall_previous:.0f}",
-             after=f"{change.overall_current:.0f}", delta=f"{change.overall_delta:+.0f}",
+    return t(f"change_{change.level_direction}", date=change.previous_date,
+             before=fmt_score(change.overall_previous, scale), after=fmt_score(change.overall_current, scale),
+             delta=f"{change.overall_delta:+.{scale.decimals}f}",
              level_before=levels[change.level_previous], level=levels[change.level_current])
