@@ -49,6 +49,7 @@ def _rich_model_data() -> dict:
     data["phases"] = [{"id": "now", "name": {"en": "Now"}}, {"id": "later", "name": {"en": "Later"},
                                                              "horizon": {"en": "months 3-12"}}]
     data["currency"] = "EUR"
+    data["scoring"].update(combine="role_weights", role_weights={"CEO": 2, "Head of CS": 1.5})
     data["roles"] = [{"id": "cs_lead", "name": {"en": "Head of CS"}}]
     for rec in data["recommendations"]:
         rec["phase"] = "now"
@@ -144,7 +145,10 @@ def test_every_key_of_the_schema_has_a_sheet_or_a_column():
         # (scale.labels is a sheet of its own beside the columns scale.min and scale.max)
         assert {c.key.split(".")[0] for c in sheet.fields} == set(cls.model_fields) - children, name
     lists = {s.path[0] for s in wbmod.SHEETS}
-    assert {c.key.split(".")[0] for c in wbmod._MODEL_ROWS} == set(m.MaturityModel.model_fields) - lists
+    rows = {c.key for c in wbmod._MODEL_ROWS}
+    assert {k.split(".")[0] for k in rows} == set(m.MaturityModel.model_fields) - lists
+    for key, cls in (("score_scale", m.ScoreScale), ("scoring", m.ScoringRules)):
+        assert {k.split(".")[1] for k in rows if k.startswith(f"{key}.")} == set(cls.model_fields), key
     assert {s.name for s in wbmod.SHEETS} == set(sheets.values()) | {"scale_labels"}
 
 

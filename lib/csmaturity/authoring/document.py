@@ -78,7 +78,7 @@ def model_document(model: MaturityModel, *, numbered_ids: bool = False) -> dict[
     doc["schema_version"] = model.schema_version
     doc["languages"] = list(model.languages)
     doc["score_scale"] = model.score_scale.model_dump()
-    doc["scoring"] = model.scoring.model_dump()
+    doc["scoring"] = {k: v for k, v in model.scoring.model_dump().items() if v != {}}  # no role weights: none
     doc["profile"] = [_ordered(f, _ORDER["profile"]) for f in doc.get("profile", [])]
     questions = []
     for q, record in zip(model.questions, doc["questions"], strict=True):

@@ -189,7 +189,11 @@ _MODEL_ROWS: tuple[Column, ...] = (
     Column("score_scale.min", "number"), Column("score_scale.max", "number"), Column("score_scale.decimals", "whole"),
     *(Column(f"scoring.{name}", choices=_choices(ScoringRules, name))
       for name in ("dont_know", "empty_dimension", "option_points")),
-    Column("scoring.provisional_below_coverage", "number"), Column("currency"),
+    Column("scoring.provisional_below_coverage", "number"),
+    Column("scoring.combine", choices=_choices(ScoringRules, "combine")),
+    # One row per respondent role: scoring.role_weights.<role>.
+    Column("scoring.role_weights", "map", of="number"),
+    Column("currency"),
 )
 _MODEL_HEADER = ("key", "value")
 _MODEL_VALUE_WIDTH = 80
@@ -400,7 +404,8 @@ def _write_model_sheet(book: xlsxwriter.Workbook, fmt: _Formats, doc: dict[str, 
         ws.write_string(0, j, header, fmt.header)
     row = 1
     for col in _MODEL_ROWS:
-        for sub in langs if col.kind == "local" else [None]:
+        subs = (langs if col.kind == "local" else list(_get(doc, col.key) or {}) if col.kind == "map" else [None])
+        for sub in subs:
             key = f"{col.key}.{sub}" if sub else col.key
             ws.write_string(row, 0, key, fmt.plain)
             value = _cell_value(doc, col, sub)
@@ -677,7 +682,8 @@ class _Reader:
                                                           f"{list(header)}", layout=True)
             return doc
         allowed = {(f"{c.key}.{lang}" if c.kind == "local" else c.key): c
-                   for c in _MODEL_ROWS for lang in (LANGUAGES if c.kind == "local" else [None])}
+                   for c in _MODEL_ROWS for lang in (LANGUAGES if c.kind == "local" else [None]) if c.kind != "map"}
+        maps = {f"{c.key}.": c for c in _MODEL_ROWS if c.kind == "map"}
         seen: dict[str, int] = {}
         for number, row in enumerate(rows[1:], start=2):
             cells = list(row[:2]) + [(None, "n")] * (2 - len(row[:2]))
@@ -688,8 +694,9 @@ class _Reader:
                                                                         "in column A", layout=True)
                 continue
             key = str(key).strip()
-            if key not in allowed:
-                near = difflib.get_close_matches(key, list(allowed), n=1)
+            prefix = next((m for m in maps if key.startswith(m) and len(key) > len(m)), None)
+            if key not in allowed and prefix is None:
+                near = difflib.get_close_matches(key, list(allowed) + [f"{m}<name>" for m in maps], n=1)
                 self.problem(f"sheet '{MODEL_SHEET}', row {number} ({_short(key)})", "unknown key"
                              + (f" (a misspelt '{near[0]}'?)" if near else f"; the keys are {list(allowed)}"),
                              layout=True)
@@ -701,10 +708,15 @@ class _Reader:
             seen[key] = number
             cell = _Cell(MODEL_SHEET, (number,), key=key)
             self.where.cell(key, cell)
-            self.where.cell(key.split(".")[0], cell)
-            value = self.value(cells[1], allowed[key].kind, cell)
+            parts = (prefix[:-1].split(".") + [key[len(prefix):]]) if prefix else key.split(".")
+            for n in range(1, len(parts)):
+                self.where.cell(".".join(parts[:n]), cell)  # a problem of the whole group
+            value = self.value(cells[1], maps[prefix].of if prefix else allowed[key].kind, cell)
             if value is not _BLANK:
-                _put(doc, key, value)
+                node = doc
+                for part in parts[:-1]:
+                    node = node.setdefault(part, {})
+                node[parts[-1]] = value
         return doc
 
     # ---- record sheets
