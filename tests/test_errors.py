@@ -184,11 +184,19 @@ def test_font_missing(tmp_path, capsys, no_japanese_font):
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("notebooks")
-def test_a_failing_notebook_cell(tmp_path, capsys):
+def test_a_broken_model_stops_before_the_notebook_starts(tmp_path, capsys):
     broken = _write(tmp_path / "model.yaml", "schema_version: 1\nid: broken\n")
     code, text = run(capsys, "report", NORTHWIND, "--notebook", "--model", broken, "--out", tmp_path / "out")
     assert code == 1
-    assert_clean(text, "ModelError", "model.yaml: version: required key is missing", "diagnosis.failed.ipynb")
+    assert_clean(text, "model.yaml: version: required key is missing")
+    assert not list((tmp_path / "out").glob("*.ipynb"))  # checked up front: no kernel was started
+
+
+def test_a_failing_notebook_cell(tmp_path, capsys):
+    bad = _write(tmp_path / "accounts.csv", "account_id,arr\nA1,abc\n")
+    code, text = run(capsys, "report", NORTHWIND, "--notebook", "--accounts", bad, "--out", tmp_path / "out")
+    assert code == 1
+    assert_clean(text, "DataError", "accounts.csv: column 'arr', row 2", "diagnosis.failed.ipynb")
     assert list((tmp_path / "out").glob("*.diagnosis.failed.ipynb"))
 
 
