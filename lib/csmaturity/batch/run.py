@@ -43,7 +43,6 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 
 from .._version import __version__
-from ..answers import load_answers
 from ..assessment import input_hash
 from ..errors import AnswersError, CsMaturityError, ValidationFailed, require_module
 from ..io.files import atomic_write, no_link_out, output_name_problems, safe_name
@@ -52,6 +51,8 @@ from ..io.sheets import csv_text
 from ..io.yamlfile import read_yaml_file
 from ..model import load_model
 from ..portfolio import DEFAULT_MIN_GROUP, load_results, rank_portfolio, read_portfolio
+from ..respondents import client_files as answers_in_folder
+from ..respondents import load_client
 
 if TYPE_CHECKING:
     from ..notebook.kernel import KeptKernel
@@ -120,11 +121,31 @@ class BatchResult:
 
 
 def expand_client_paths(items: Iterable[str | Path]) -> list[Path]:
-    """Answers files from the command line: files as given, folders as their ``*.yaml``."""
+    """The clients named on the command line, each once: a file is a client (one
+    respondent); a client folder -- every ``*.yaml`` in it names its respondent --
+    is one client (several respondents); any other folder holds clients: its
+    ``*.yaml`` files and its sub-folders that hold ``*.yaml`` files, each one client."""
     paths: list[Path] = []
     for item in map(Path, items):
-        paths.extend(sorted(item.glob("*.yaml")) if item.is_dir() else [item])
+        if not item.is_dir():
+            paths.append(item)
+        elif is_client_folder(item):
+            paths.append(item)
+        else:
+            paths.extend(sorted([*item.glob("*.yaml"), *(d for d in item.iterdir() if d.is_dir() and answers_in_folder(d))]))
     return paths
+
+
+def is_client_folder(folder: str | Path) -> bool:
+    """Whether a folder is one client's (its ``*.yaml`` files, at least one, all with a
+    ``respondent`` block) rather than a folder of clients. Reads files until one has no
+    respondent block: a folder of clients costs one read."""
+    files = answers_in_folder(folder)
+    for path in files:
+        data, problems = read_yaml_file(path)
+        if problems or not isinstance(data, dict) or not isinstance(data.get("respondent"), dict):
+            return False
+    return bool(files)
 
 
 def warm_up(engine: Engine = "direct", model_file: str | None = None) -> None:
@@ -288,7 +309,7 @@ def _diagnose(job: ClientJob, out_dir: Path, outcome: ClientOutcome, logs: list[
     from ..report import cached_model
 
     model = cached_model(job.model_file)
-    answers = load_answers(job.client_file, model)
+    answers = load_client(job.client_file, model)  # a client folder: every respondent's file
     outcome.client_id = answers.client.id
     key = outcome.key = safe_name(answers.client.id)
     if key != safe_name(Path(job.client_file).stem):
@@ -467,10 +488,12 @@ def run_batch(
 
 def _client_ids(client_files: list[Path]) -> list[tuple[str, str]]:
     """``(client id, file)`` of every answers file whose id can be read (a file that
-    cannot is reported by its own client run), else its file name's stem."""
+    cannot is reported by its own client run), else its file name's stem; a client
+    folder's id is its first file's."""
     named = []
     for path in client_files:
-        data, problems = read_yaml_file(path)
+        first = next(iter(answers_in_folder(path)), None) if path.is_dir() else path
+        data, problems = read_yaml_file(first) if first is not None else ({}, [])
         client = data.get("client") if not problems and isinstance(data, dict) else None
         value = client.get("id") if isinstance(client, dict) else None
         named.append((str(value) if isinstance(value, (str, int)) and str(value).strip() else path.stem, str(path)))

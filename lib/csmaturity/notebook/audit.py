@@ -94,7 +94,8 @@ def run_diagnosis_notebook(
     kernel: KeptKernel | None = None,
     **parameters: Any,
 ) -> dict[str, Path]:
-    """Execute the diagnosis notebook with papermill for one client; export its audit HTML.
+    """Execute the diagnosis notebook with papermill for one client (an answers file, or
+    a client folder of several respondents' files); export its audit HTML.
 
     ``parameters`` are the notebook's other parameters (``lang``, ``model_file``,
     ``accounts_file``, ``portfolio_paths``…; None becomes "", meaning not given). Writes
@@ -108,13 +109,18 @@ def run_diagnosis_notebook(
     pm = require_module("papermill", "papermill (it runs the diagnosis notebook)", "pip install papermill")
     from jupyter_client.kernelspec import NoSuchKernel
 
-    from ..errors import AnswersError
+    from ..errors import AnswersError, Problem
     from ..io.yamlfile import read_yaml_file
     from ..report.build import report_paths
     from ..report.html import shared_wording
     from ..report.results import cached_model
+    from ..respondents import client_files
 
-    data, problems = read_yaml_file(client_file)
+    # A client folder (several respondents) is named by its files' client block.
+    first = next(iter(client_files(client_file)), None) if Path(client_file).is_dir() else client_file
+    if first is None:
+        raise AnswersError([Problem(str(client_file), "", "no answers files (*.yaml) in this folder")])
+    data, problems = read_yaml_file(first)
     if problems:
         raise AnswersError(problems)
     client = data.get("client") or {}

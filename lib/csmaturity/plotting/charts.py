@@ -41,6 +41,7 @@ __all__ = [
     "draw_cohorts",
     "roadmap_chart",
     "change_chart",
+    "respondent_heatmap",
     "loyalty_chart",
     "health_chart",
     "concentration_chart",
@@ -332,6 +333,77 @@ def change_chart(change: pd.DataFrame, *, lang: str, scale: ScoreScale | None = 
         ax.grid(axis="y", visible=False)
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, fontsize=8)
     return fig
+
+
+def respondent_heatmap(
+    scores: pd.DataFrame,
+    consensus: pd.Series,
+    *,
+    names: Mapping[str, str],
+    lang: str,
+    scale: ScoreScale | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Where the respondents disagree: each one's own score per dimension (rows), coloured
+    by how far it lies above (blue) or below (vermilion) the team's consensus, beside
+    the consensus itself (grey, the last column).
+
+    ``scores`` has one row per dimension id and one column per respondent as shown
+    (their display names; NaN where a respondent knew no answer of the dimension);
+    ``consensus`` the consensus score per dimension id; ``names`` a dimension's name
+    by id. Scores are on the model's ``scale`` (default 0-100); the colour saturates at
+    half the scale away from the consensus.
+    """
+    from matplotlib.colors import LinearSegmentedColormap, Normalize
+
+    from ..model import ScoreScale
+
+    scale = scale or ScoreScale()
+    n_dims, n_people = scores.shape
+    deviation = scores.to_numpy(dtype=float) - consensus.reindex(scores.index).to_numpy(dtype=float)[:, None]
+    limit = scale.span / 2
+    cmap = LinearSegmentedColormap.from_list("disagreement", [COLORS["bad"], "#FFFFFF", COLORS["client"]])
+    norm = Normalize(-limit, limit)
+    with theme():
+        fig, ax = _new_axes(ax, (min(PAGE_WIDTH, 2.4 + 1.05 * (n_people + 1)), 0.36 * n_dims + 1.5))
+        image = ax.imshow(np.ma.masked_invalid(deviation), cmap=cmap, norm=norm, aspect="auto",
+                          extent=(-0.5, n_people - 0.5, n_dims - 0.5, -0.5))
+        for i, dim in enumerate(scores.index):
+            for j in range(n_people):
+                value = scores.iat[i, j]
+                strong = not np.isnan(deviation[i, j]) and abs(deviation[i, j]) > 0.6 * limit
+                ax.text(j, i, "—" if pd.isna(value) else scale.format(value), ha="center", va="center", fontsize=8,
+                        color="white" if strong else COLORS["ink"])
+            ax.add_patch(_cell(n_people + 0.15, i, COLORS["grid"]))
+            shown = consensus.get(dim)
+            ax.text(n_people + 0.15, i, "—" if pd.isna(shown) else scale.format(shown), ha="center", va="center",
+                    fontsize=9, color=COLORS["ink"])
+        ax.set_xlim(-0.5, n_people + 0.65)
+        ax.set_ylim(n_dims - 0.5, -0.5)
+        width = 8 if lang == "ja" else 14
+        ax.set_xticks([*range(n_people), n_people + 0.15])
+        ax.set_xticklabels([_wrap(literal(c), width, lang) for c in scores.columns]
+                           + [_wrap(text("respondents.chart.consensus", lang), width, lang)], fontsize=8)
+        ax.xaxis.tick_top()
+        ax.tick_params(axis="x", length=0)
+        ax.set_yticks(range(n_dims))
+        ax.set_yticklabels([_wrap(str(names.get(d, d)), 12 if lang == "ja" else 24, lang) for d in scores.index],
+                           fontsize=8)
+        ax.grid(False)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        bar = fig.colorbar(image, ax=ax, orientation="horizontal", fraction=0.05, pad=0.03, aspect=40, shrink=0.8)
+        bar.set_label(text("respondents.chart.colorbar", lang), fontsize=7.5)
+        bar.ax.tick_params(labelsize=7)
+        bar.outline.set_visible(False)
+    return fig
+
+
+def _cell(x: float, y: float, color: str) -> Any:
+    """A filled square of one heat-map cell centred on ``(x, y)``."""
+    from matplotlib.patches import Rectangle
+
+    return Rectangle((x - 0.46, y - 0.46), 0.92, 0.92, facecolor=color, edgecolor="none", zorder=0)
 
 
 # --------------------------------------------------------------------------- metrics

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,7 +84,7 @@ def write_report(results: ReportResults, out_dir: str | Path, *,
 
 
 def build_report(
-    client_file: str | Path,
+    client_file: str | Path | Sequence[str | Path],
     *,
     out_dir: str | Path,
     lang: str | None = None,
@@ -101,7 +101,9 @@ def build_report(
     """Assess one client and write its report (HTML, Excel, results JSON) into ``out_dir``.
 
     The one call behind ``csmaturity report``, the diagnosis notebook and the batch
-    runner. Data files default to those named in the answers file's ``data:`` section;
+    runner. ``client_file`` is an answers file, or a client folder or several answers
+    files of one client (several respondents). Data files default to those named in the
+    answers file's ``data:`` section;
     see :func:`csmaturity.report.compute_results` for the parameters and errors.
     """
     results = compute_results(

@@ -13,6 +13,7 @@ from ..plotting.export import figure_svg
 from . import tables
 from .formatting import fmt_bound, fmt_number, fmt_score, scale_words
 from .method import method_paragraphs
+from .respondents import respondent_figures, respondents_context
 from .verdict import verdict
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ def report_figures(results: ReportResults) -> dict[str, Figure]:
     }
     for bench in a.model.benchmarks:
         figs[benchmark_chart_name(a.model, bench)] = charts.benchmark_chart(a, benchmark=bench.id)
+    figs.update(respondent_figures(results))
     if charts.has_timeline(a):
         figs["roadmap"] = charts.roadmap_chart(a)
     if results.change is not None:
@@ -78,6 +80,7 @@ def chart_titles(results: ReportResults) -> dict[str, str]:
               "loyalty": L["metrics"]["loyalty"]["title"], "health": L["metrics"]["health"]["title"],
               "concentration": L["metrics"]["ltv"]["title"], "drivers": L["metrics"]["drivers"]["title"],
               "nps_nrs": L["metrics"]["matrix"]["title"]}
+    titles["respondents"] = L["respondents"]["heatmap_title"]
     for bench in a.model.benchmarks:
         titles[benchmark_chart_name(a.model, bench)] = text("sections.benchmark", a.lang,
                                                             survey=charts.benchmark_name(bench, a.lang))
@@ -169,6 +172,7 @@ def report_context(results: ReportResults, charts: dict[str, bytes] | None = Non
         "dimensions_intro": text("dimensions.intro", lang, n=len(counted), min=fmt_bound(scale.min),
                                  max=fmt_bound(scale.max)),
         "dimensions_left_out": left_out,
+        "respondents": respondents_context(results, uris),
         "benchmarks": [_benchmark(results, bench, uris) for bench in model.benchmarks],
         "gaps": _records(tables.gap_rows(results)),
         "gaps_intro": _gaps_intro(results),

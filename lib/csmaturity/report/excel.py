@@ -22,6 +22,7 @@ from ..io.files import atomic_path
 from ..io.sheets import XLSX_OPTIONS
 from . import tables
 from .context import report_context
+from .respondents import write_respondent_sheets
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
@@ -208,6 +209,7 @@ def write_excel(results: ReportResults, path: str | Path) -> Path:
         sheet = _table(s, sheets["dimensions"], dims, lang, widths={"name": 24, "description": 60, "dimension_id": 14},
                        formats=score_formats)
         _radar(s, sheet, len(dims), results)
+        write_respondent_sheets(s, results)
         _table(s, sheets["answers"], tables.answer_rows(results), lang,
                widths={"question": 60, "answer": 40, "evidence": 50, "dimension": 20, "insight": 50, "next_step": 50})
         for k, (bench, section) in enumerate(zip(results.assessment.model.benchmarks, context["benchmarks"],

@@ -7,7 +7,7 @@ and file version (a batch worker assesses many clients with one model).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +20,7 @@ from ..assessment import Assessment, assess
 from ..errors import DataError, Problem
 from ..model import MaturityModel, default_model_path, load_model
 from ..portfolio.ranking import DEFAULT_MIN_GROUP, Ranking, rank_portfolio
+from ..respondents import load_client
 from .change import AssessmentChange, compare_assessments
 from .metrics_summary import MetricsSummary, compute_metrics, read_survey_scores, survey_changes
 
@@ -89,7 +90,7 @@ def _named_file(path: str | Path | None, option: str) -> Path | None:
 
 
 def compute_results(
-    client_file: str | Path,
+    client_file: str | Path | Sequence[str | Path],
     *,
     lang: str | None = None,
     model_file: str | Path | None = None,
@@ -103,6 +104,10 @@ def compute_results(
     period: tuple[str, str] | None = None,
 ) -> ReportResults:
     """Assess a client and compute everything its report shows.
+
+    ``client_file`` is one answers file (one respondent), or a client folder or several
+    answers files of one client (several respondents: the report reads their consensus
+    and shows where they disagree; see :func:`csmaturity.load_client`).
 
     Data files not passed here are taken from the answers file's ``data:`` section
     (paths relative to it). A file that is named, here or there, must exist; leaving
@@ -125,7 +130,7 @@ def compute_results(
         With a portfolio: an unknown ``portfolio_segment`` or a ``portfolio_min_group`` below 2.
     """
     model = cached_model(model_file)
-    answers = load_answers(client_file, model)
+    answers = load_client(client_file, model)
     named = answers.data_files
     files = {
         "accounts": _named_file(accounts_file, "accounts table") or named.get("accounts"),

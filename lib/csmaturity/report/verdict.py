@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from ..i18n import join_list, text
 from ..plotting.charts import benchmark_name
 from .formatting import fmt_bound, fmt_indicative, fmt_score, scale_words
+from .respondents import robustness_sentence
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,6 +50,7 @@ def verdict(results: ReportResults) -> list[str]:
     out = [t("level", client=name, overall=fmt_score(card.overall, scale), scale=scale_words(scale, lang),
              level=card.level.name.get(lang))
            + (text("common.sentence_separator", lang) + description.get(lang) if description else "")]
+    out += [sentence for sentence in [robustness_sentence(results)] if sentence]
     if card.held_back_by:
         gates = [t("gate", dimension=model.dimensions_by_id[g.dimension].name.get(lang),
                    score=fmt_score(g.score, scale), required=fmt_bound(g.required)) for g in card.held_back_by]
