@@ -381,7 +381,7 @@ def _combine_arrays(rule: str, layout: _Layout, known: np.ndarray, ticks: np.nda
     if rule in ("mean", "role_weights"):
         fractions = _weighted_mean(known, weights)
         options = _weighted_mean(ticks, weights)
-        points = np.nan_to_num(options) @ layout.points
+        points = np.einsum("...k,kq->...q", np.nan_to_num(options), layout.points)  # no BLAS threads: see scoring
         per_option = np.minimum(points, layout.cap) / layout.cap
         fractions = np.where(layout.multi & ~np.isnan(fractions), per_option, fractions)
         return fractions, options
@@ -568,9 +568,22 @@ class Robustness:
 
 
 def _levels(model: MaturityModel, scorer: FractionScorer, overall: np.ndarray, dims: np.ndarray) -> list[str]:
-    """The level (gates applied) of each overall score and its row of dimension scores."""
-    return [level_for_scores(model, float(o), dict(zip(scorer.dims, d, strict=True)))[1].id
-            for o, d in zip(overall, dims, strict=True)]
+    """The level (gates applied) of each overall score and its row of dimension scores:
+    :func:`~csmaturity.scoring.level_for_scores` on arrays (a resampling's thousand
+    rows at once). The band is the first level whose [min, max) holds the score (else
+    the top one); from there down, the first level whose gates the dimension scores
+    all meet (a NaN score meets none), the lowest level needing none."""
+    levels = model.levels
+    overall = np.asarray(overall, dtype=float)[:, None]
+    inside = (np.array([lv.min for lv in levels]) <= overall) & (overall < np.array([lv.max for lv in levels]))
+    band = np.where(inside.any(axis=1), inside.argmax(axis=1), len(levels) - 1)
+    meets = np.ones((len(overall), len(levels)), dtype=bool)
+    for k, level in enumerate(levels[1:], start=1):
+        for dim, required in level.gates.items():
+            meets[:, k] &= dims[:, scorer.dims.index(dim)] >= required  # NaN compares False
+    allowed = meets & (np.arange(len(levels)) <= band[:, None])
+    final = len(levels) - 1 - allowed[:, ::-1].argmax(axis=1)
+    return [levels[k].id for k in final]
 
 
 def _robustness(model: MaturityModel, layout: _Layout, panel: _Panel, card: Scorecard, ids: list[str],

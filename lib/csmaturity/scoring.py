@@ -213,8 +213,10 @@ class FractionScorer:
         to 9 decimals, as :func:`score_fractions` does) of counted ``fractions``."""
         fractions = np.asarray(fractions, dtype=float)
         counted = ~np.isnan(fractions)
-        num = np.where(counted, fractions, 0.0) @ self._to_dims
-        den = counted.astype(float) @ self._to_dims
+        # einsum, not @: a thousand resamples make a product big enough for BLAS to wake
+        # its threads, which costs more than the sum itself (twice the analysis' time).
+        num = np.einsum("...q,qd->...d", np.where(counted, fractions, 0.0), self._to_dims)
+        den = np.einsum("...q,qd->...d", counted.astype(float), self._to_dims)
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = np.where(den > 0, num / np.where(den > 0, den, 1.0), self.empty)
         dim_scores = self.scale.min + self.scale.span * mean

@@ -7,16 +7,18 @@ import os
 import sys
 from pathlib import Path
 
-from ..answers import load_answers
 from ..errors import ArgumentError, CsMaturityError
 from ..i18n import LANGUAGES
 from ..model import MaturityModel, load_model
 from ..portfolio import DEFAULT_MIN_GROUP, check_min_group, check_segment, rank_portfolio, read_portfolio
+from ..respondents import load_client
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="write a client's report: self-contained HTML, Excel workbook and results JSON")
-    p.add_argument("file", type=Path, help="the client's answers YAML")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                   help="the client's answers YAML; or its folder, or several answers files of it (one per "
+                        "respondent): the report shows their consensus and where they disagree")
     p.add_argument("--out", type=Path, default=Path("out/reports"), help="output folder (default out/reports)")
     p.add_argument("--lang", choices=LANGUAGES, help="report language (default: the client's)")
     p.add_argument("--model", type=Path, help="maturity model YAML (default: the shipped model)")
@@ -82,20 +84,24 @@ def cmd_report(args: argparse.Namespace) -> int:
     files = {"accounts_file": args.accounts, "survey_file": args.survey, "previous_file": args.previous,
              "previous_survey_file": args.previous_survey}
     ranking = {"portfolio_segment": args.segment, "portfolio_min_group": args.min_group}
+    client = args.files[0] if len(args.files) == 1 else args.files
     if args.notebook:
         if args.period:
             print("error: --period is not a notebook parameter; leave it out with --notebook", file=sys.stderr)
             return 2
+        if len(args.files) > 1:
+            print("error: with --notebook, give one answers file or the client's folder", file=sys.stderr)
+            return 2
         # A report language the model is not written in, or a wrong answers file, fails here
         # with its message rather than in a notebook cell.
         model = load_model(args.model)
-        model.check_language(args.lang or load_answers(args.file, model).client.language)
+        model.check_language(args.lang or load_client(client, model).client.language)
         if args.portfolio:
             # Fails here, naming the paths or the results at fault, rather than in a notebook cell.
             rank_portfolio(read_portfolio(args.portfolio), model, segment=args.segment, min_group=args.min_group)
         paths = os.pathsep.join(map(str, args.portfolio or []))
         try:
-            written = run_diagnosis_notebook(args.file, args.out, lang=args.lang, model_file=args.model,
+            written = run_diagnosis_notebook(client, args.out, lang=args.lang, model_file=args.model,
                                              portfolio_paths=paths, **ranking, **files)
         except CsMaturityError:
             raise
@@ -109,7 +115,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                   f"  the partly executed notebook is kept in {args.out} (*.diagnosis.failed.ipynb)", file=sys.stderr)
             return 1
     else:
-        outputs = build_report(args.file, out_dir=args.out, lang=args.lang, model_file=args.model,
+        outputs = build_report(client, out_dir=args.out, lang=args.lang, model_file=args.model,
                                period=tuple(args.period) if args.period else None,
                                portfolio=read_portfolio(args.portfolio) if args.portfolio else None, **ranking, **files)
         written = vars(outputs)

@@ -4,7 +4,9 @@ The workbook (written with openpyxl, which, unlike XlsxWriter, can also lock the
 workbook *structure* so sheets cannot be renamed, moved or deleted by accident):
 
 - an instructions sheet;
-- the form sheet: a client-information block, then one row per question grouped by
+- the form sheet: a client-information block (and, in a form made for one respondent
+  of several, a respondent block: id, role, name, department, whether the name may be
+  shown), then one row per question grouped by
   dimension. Single, yes/no and scale questions have a dropdown of the option
   *labels* in the chosen language (plus "don't know" where the question accepts it); a
   multi-choice question is followed by one row per option with a ✓ dropdown, so a
@@ -39,7 +41,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..answers import ClientAnswers, parse_answers
+from ..answers import ClientAnswers, RespondentInfo, parse_answers
 from ..errors import AnswersError, Problem
 from ..i18n import LANGUAGES, text
 from ..io.files import atomic_path, atomic_write
@@ -85,6 +87,21 @@ class _ClientField:
     required: bool = True
 
 
+#: The respondent rows of a form made for one of several respondents (``respondent.<key>``).
+_RESPONDENT_KEYS = ("id", "role", "name", "department", "show_name")
+#: The respondent fields a form is read without (the form's other rows still say who).
+_OPTIONAL_RESPONDENT = {"name", "department", "show_name"}
+
+
+def _respondent_fields(lang: str) -> list[_ClientField]:
+    """The respondent rows: free text, and a yes/no dropdown for showing the name."""
+    show = (("show_yes", "yes"), ("show_no", "no"))
+    return [_ClientField(f"respondent.{key}", "list" if key == "show_name" else "text",
+                         tuple((text(f"respondents.fields.{label}", lang), value) for label, value in show)
+                         if key == "show_name" else (), key not in _OPTIONAL_RESPONDENT)
+            for key in _RESPONDENT_KEYS]
+
+
 def _client_fields(model: MaturityModel, lang: str) -> list[_ClientField]:
     """The client-information rows: who the client is, then the model's profile fields
     (a choice field's dropdown shows its options' labels in ``lang``)."""
@@ -112,6 +129,10 @@ def _t(key: str, lang: str, **fields: Any) -> str:
 def _field_label(model: MaturityModel, key: str, lang: str) -> str:
     """The label of a client field (``client.profile.arr_band``), with its hint if it has one."""
     field_id = key.rsplit(".", 1)[1]
+    if key.startswith("respondent."):
+        name = text(f"respondents.fields.{field_id}", lang)
+        return (_t("field_hint", lang, field=name, hint=text("respondents.fields.id_hint", lang)) if field_id == "id"
+                else name)
     if key.startswith("client.profile."):
         field = model.profile_by_id[field_id]
         name = field.label.get(lang)
@@ -138,9 +159,14 @@ def model_fingerprint(model: MaturityModel) -> str:
 
 
 def write_intake_template(model: MaturityModel, path: str | Path, lang: str | None = None,
-                          client_id: str = "") -> Path:
+                          client_id: str = "", respondent: RespondentInfo | None = None) -> Path:
     """Write the intake workbook for ``model`` in ``lang`` (one of the model's languages,
-    else ValueError naming them; default its first) to ``path`` (atomically)."""
+    else ValueError naming them; default its first) to ``path`` (atomically).
+
+    ``respondent`` makes the form one respondent's of several: a respondent block
+    (id, role, name, department, whether the name may be shown) follows the client
+    block, filled with it, and the imported answers file carries it.
+    """
     lang = model.check_language(lang or model.languages[0])
     wb = Workbook()
     intro = wb.active
@@ -151,7 +177,7 @@ def write_intake_template(model: MaturityModel, path: str | Path, lang: str | No
 
     _write_instructions(intro, model, lang)
     list_refs = _ListColumns(lists)
-    rows = _write_form(form, model, lang, client_id, list_refs)
+    rows = _write_form(form, model, lang, client_id, list_refs, respondent)
     _write_meta(meta, model, lang, rows)
 
     for sheet in (intro, form, lists, meta):
@@ -227,7 +253,8 @@ def _input_cell(ws: Worksheet, ref: str, value: Any = None) -> None:
 
 
 def _write_form(
-    ws: Worksheet, model: MaturityModel, lang: str, client_id: str, lists: _ListColumns
+    ws: Worksheet, model: MaturityModel, lang: str, client_id: str, lists: _ListColumns,
+    respondent: RespondentInfo | None = None,
 ) -> list[tuple[int, str]]:
     """Fill the form sheet; return ``(row, key)`` of every keyed row."""
     widths = {COL_NO: 7, COL_DIM: 18, COL_TEXT: 70, COL_ANSWER: 34, COL_EVIDENCE: 36, COL_GUIDE: 36, COL_KEY: 22}
@@ -241,8 +268,18 @@ def _write_form(
 
     row = 4
     ws.cell(row, 3, text("client.heading", lang)).font = Font(bold=True)
-    defaults = {"client.id": client_id or None, "client.language": lang}
-    for field in _client_fields(model, lang):
+    defaults: dict[str, Any] = {"client.id": client_id or None, "client.language": lang}
+    fields = _client_fields(model, lang)
+    if respondent is not None:
+        defaults.update({f"respondent.{key}": getattr(respondent, key) for key in ("id", "role", "name", "department")})
+        defaults["respondent.show_name"] = text(f"respondents.fields.{'show_no' if respondent.anonymous else 'show_yes'}",
+                                                lang)
+        fields += _respondent_fields(lang)
+    for field in fields:
+        if field.key == "respondent.id":
+            row += 1  # a blank row, then the respondent block's heading
+            ws.cell(row + 1, 3, text("respondents.fields.heading", lang)).font = Font(bold=True)
+            row += 1
         key, kind, choices = field.key, field.kind, field.choices
         row += 1
         ws[f"{COL_TEXT}{row}"] = _field_label(model, key, lang)
@@ -395,7 +432,7 @@ def read_intake(path: str | Path, model: MaturityModel, allow_blank: bool = Fals
     return ClientAnswers(
         client=parsed.client, answers=parsed.answers, evidence=parsed.evidence, source=file,
         warnings=tuple(reader.problems) + tuple(reader.locate(p) for p in parsed.warnings),
-        data_files=parsed.data_files, raw=data,
+        data_files=parsed.data_files, raw=data, target=parsed.target, respondent=parsed.respondent,
     )
 
 
@@ -498,7 +535,7 @@ def _check_layout(file: str, ws: Worksheet, meta: _Meta, model: MaturityModel) -
 
 
 def _describe(key: str) -> str:
-    if key.startswith("client."):
+    if key.startswith(("client.", "respondent.")):
         return f"field {key}"
     if key.startswith("dimension:"):
         return f"dimension {key.split(':', 1)[1]}"
@@ -510,7 +547,7 @@ def _describe(key: str) -> str:
 
 def _row_texts(model: MaturityModel, lang: str) -> dict[str, str]:
     """Human text of every key, to quote in messages."""
-    out = {f.key: _field_label(model, f.key, lang) for f in _client_fields(model, lang)}
+    out = {f.key: _field_label(model, f.key, lang) for f in [*_client_fields(model, lang), *_respondent_fields(lang)]}
     out.update({f"dimension:{d.id}": d.name.get(lang) for d in model.dimensions})
     for q in model.questions:
         out[q.id] = _short(q.text.get(lang))
@@ -552,6 +589,7 @@ class _FormReader:
 
     def read(self) -> dict[str, Any]:
         client = self._client()
+        respondent = self._respondent()
         answers: dict[str, Any] = {}
         for q in self.model.questions:
             value = self._multi(q) if q.is_multi else self._choice(q)
@@ -564,7 +602,24 @@ class _FormReader:
                 continue
             note = self.ws[f"{COL_EVIDENCE}{self.row_of[q.id]}"].value
             answers[q.id] = {"answer": checked, "evidence": str(note).strip()} if not _blank(note) else checked
-        return {"client": client, "model": self.model.ref, "answers": answers}
+        data = {"client": client, "model": self.model.ref, "answers": answers}
+        return data if respondent is None else {**data, "respondent": respondent}
+
+    def _respondent(self) -> dict[str, Any] | None:
+        """The respondent block of a form made for one respondent (None for any other)."""
+        fields = [f for f in _respondent_fields(self.lang) if f.key in self.row_of]
+        if not fields:
+            return None
+        values: dict[str, Any] = {}
+        for field in fields:
+            raw = self.cell(field.key)
+            if _blank(raw):
+                if field.required:
+                    self.add(field.key, f"{_field_label(self.model, field.key, self.lang)!r} is blank; it is required")
+                continue
+            values[field.key.split(".", 1)[1]] = self._client_value(field.key, field.kind, field.choices, raw)
+        show = values.pop("show_name", None)
+        return {**values, "anonymous": show != "yes"}
 
     def _client(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
@@ -658,14 +713,20 @@ class _FormReader:
 
 
 def answers_data(model: MaturityModel, answers: ClientAnswers) -> dict[str, Any]:
-    """The answers-file mapping (client, model, answers with evidence) of ``answers``."""
+    """The answers-file mapping (client, model, the target and the respondent when
+    given, answers with evidence) of ``answers``."""
     body: dict[str, Any] = {}
     for q in model.questions:
         if q.id in answers.answers:
             value = answers.answers[q.id]
             note = answers.evidence.get(q.id)
             body[q.id] = {"answer": value, "evidence": note} if note else value
-    return {"client": answers.client.model_dump(mode="python", exclude_none=True), "model": model.ref, "answers": body}
+    data: dict[str, Any] = {"client": answers.client.model_dump(mode="python", exclude_none=True), "model": model.ref}
+    for key in ("target", "respondent"):
+        block = getattr(answers, key)
+        if block is not None:
+            data[key] = block.model_dump(mode="python", exclude_none=True)
+    return {**data, "answers": body}
 
 
 def answers_yaml(model: MaturityModel, answers: ClientAnswers) -> str:

@@ -353,6 +353,10 @@ def respondent_heatmap(
     ``consensus`` the consensus score per dimension id; ``names`` a dimension's name
     by id. Scores are on the model's ``scale`` (default 0-100); the colour saturates at
     half the scale away from the consensus.
+
+    A table of numbers, drawn as one: cells are vector shapes, the labels plain texts
+    beside them (no axis ticks), and the figure's margins are measured from the labels
+    rather than laid out by constrained layout, which would draw every label twice.
     """
     from matplotlib.colors import LinearSegmentedColormap, Normalize
 
@@ -360,50 +364,68 @@ def respondent_heatmap(
 
     scale = scale or ScoreScale()
     n_dims, n_people = scores.shape
-    deviation = scores.to_numpy(dtype=float) - consensus.reindex(scores.index).to_numpy(dtype=float)[:, None]
+    values = scores.to_numpy(dtype=float)
+    middle = consensus.reindex(scores.index).to_numpy(dtype=float)
+    deviation = values - middle[:, None]
     limit = scale.span / 2
     cmap = LinearSegmentedColormap.from_list("disagreement", [COLORS["bad"], "#FFFFFF", COLORS["client"]])
-    norm = Normalize(-limit, limit)
+    gap = 0.25  # between the respondents and the consensus column
+    width = 8 if lang == "ja" else 14
+    columns = [_wrap(literal(c), width, lang) for c in scores.columns] + [
+        _wrap(text("respondents.chart.consensus", lang), width, lang)]
+    rows = [_wrap(literal(names.get(d, d)), 12 if lang == "ja" else 24, lang) for d in scores.index]
     with theme():
-        fig, ax = _new_axes(ax, (min(PAGE_WIDTH, 2.4 + 1.05 * (n_people + 1)), 0.36 * n_dims + 1.5))
-        image = ax.imshow(np.ma.masked_invalid(deviation), cmap=cmap, norm=norm, aspect="auto",
-                          extent=(-0.5, n_people - 0.5, n_dims - 0.5, -0.5))
-        for i, dim in enumerate(scores.index):
+        fig, ax = _table_axes(ax, rows, columns, n_people + 1 + gap, n_dims)
+        ys = np.arange(n_dims + 1) - 0.5
+        ax.pcolormesh(np.arange(n_people + 1) - 0.5, ys, np.ma.masked_invalid(deviation), cmap=cmap,
+                      norm=Normalize(-limit, limit), edgecolors="white", linewidth=1.0)
+        ax.pcolormesh([n_people - 0.5 + gap, n_people + 0.5 + gap], ys, np.zeros((n_dims, 1)),
+                      cmap=LinearSegmentedColormap.from_list("consensus", [COLORS["grid"]] * 2),
+                      edgecolors="white", linewidth=1.0)
+        for i in range(n_dims):
             for j in range(n_people):
-                value = scores.iat[i, j]
                 strong = not np.isnan(deviation[i, j]) and abs(deviation[i, j]) > 0.6 * limit
-                ax.text(j, i, "—" if pd.isna(value) else scale.format(value), ha="center", va="center", fontsize=8,
-                        color="white" if strong else COLORS["ink"])
-            ax.add_patch(_cell(n_people + 0.15, i, COLORS["grid"]))
-            shown = consensus.get(dim)
-            ax.text(n_people + 0.15, i, "—" if pd.isna(shown) else scale.format(shown), ha="center", va="center",
-                    fontsize=9, color=COLORS["ink"])
-        ax.set_xlim(-0.5, n_people + 0.65)
+                ax.text(j, i, "—" if np.isnan(values[i, j]) else scale.format(values[i, j]), ha="center",
+                        va="center", fontsize=8, color="white" if strong else COLORS["ink"])
+            ax.text(n_people + gap, i, "—" if np.isnan(middle[i]) else scale.format(middle[i]), ha="center",
+                    va="center", fontsize=9, color=COLORS["ink"])
+            ax.text(-0.6, i, rows[i], ha="right", va="center", fontsize=8, color=COLORS["muted"])
+        for j, label in enumerate(columns):
+            ax.text(j + (gap if j == n_people else 0), -0.6, label, ha="center", va="bottom", fontsize=8,
+                    color=COLORS["muted"])
+        ax.text((n_people + gap) / 2, n_dims - 0.35, text("respondents.chart.colorbar", lang), ha="center",
+                va="top", fontsize=7.5, color=COLORS["muted"])
+        ax.set_xlim(-0.5, n_people + 0.5 + gap)
         ax.set_ylim(n_dims - 0.5, -0.5)
-        width = 8 if lang == "ja" else 14
-        ax.set_xticks([*range(n_people), n_people + 0.15])
-        ax.set_xticklabels([_wrap(literal(c), width, lang) for c in scores.columns]
-                           + [_wrap(text("respondents.chart.consensus", lang), width, lang)], fontsize=8)
-        ax.xaxis.tick_top()
-        ax.tick_params(axis="x", length=0)
-        ax.set_yticks(range(n_dims))
-        ax.set_yticklabels([_wrap(str(names.get(d, d)), 12 if lang == "ja" else 24, lang) for d in scores.index],
-                           fontsize=8)
-        ax.grid(False)
-        for spine in ax.spines.values():
-            spine.set_visible(False)
-        bar = fig.colorbar(image, ax=ax, orientation="horizontal", fraction=0.05, pad=0.03, aspect=40, shrink=0.8)
-        bar.set_label(text("respondents.chart.colorbar", lang), fontsize=7.5)
-        bar.ax.tick_params(labelsize=7)
-        bar.outline.set_visible(False)
+        ax.set_axis_off()
     return fig
 
 
-def _cell(x: float, y: float, color: str) -> Any:
-    """A filled square of one heat-map cell centred on ``(x, y)``."""
-    from matplotlib.patches import Rectangle
+def _text_inches(label: str, size: float) -> float:
+    """About how wide a label is drawn at ``size`` points (its longest line): a
+    full-width character one em, another about 0.62 em."""
+    return max(sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.62 for c in line)
+               for line in label.split("\n")) * size / 72
 
-    return Rectangle((x - 0.46, y - 0.46), 0.92, 0.92, facecolor=color, edgecolor="none", zorder=0)
+
+def _table_axes(ax: Axes | None, rows: Sequence[str], columns: Sequence[str], n_columns: float,
+                n_rows: int) -> tuple[Figure, Axes]:
+    """``ax`` with its figure, or a new figure for a table of ``n_rows`` x ``n_columns``
+    cells (about 0.95 x 0.34 inches, narrower when the page width asks for it) whose
+    margins fit 8 pt labels: ``rows`` at the left, ``columns`` above, one line below."""
+    if ax is not None:
+        return ax.figure, ax  # type: ignore[return-value]
+    from matplotlib.figure import Figure
+
+    left = max(_text_inches(label, 8) for label in rows) + 0.2
+    top = max(label.count("\n") + 1 for label in columns) * 8 * 1.3 / 72 + 0.15
+    bottom = 7.5 * 1.4 / 72 + 0.15
+    cell = min(0.95, (PAGE_WIDTH - left - 0.1) / n_columns)
+    size = (left + cell * n_columns + 0.1, top + 0.34 * n_rows + bottom)
+    fig = Figure(figsize=size)
+    ax = fig.add_subplot()
+    fig.subplots_adjust(left=left / size[0], right=1 - 0.1 / size[0], top=1 - top / size[1], bottom=bottom / size[1])
+    return fig, ax
 
 
 # --------------------------------------------------------------------------- metrics

@@ -34,6 +34,8 @@ __all__ = [
 
 #: Above this many clients, scores by dimension are shown per segment, not per client.
 MAX_CLIENT_ROWS = 60
+#: Columns of :func:`portfolio_table` from several respondents (see :func:`_respondent_columns`).
+RESPONDENT_COLUMNS = ("respondents", "agreement", "interval_low", "interval_high")
 
 
 def find_results(paths: Iterable[str | Path]) -> list[Path]:
@@ -78,7 +80,9 @@ def read_portfolio(paths: str | Iterable[str | Path]) -> list[dict[str, Any]]:
 
 def portfolio_table(results: list[dict[str, Any]], model: MaturityModel, lang: str = "en") -> pd.DataFrame:
     """One row per client: name, industry, one column per profile field of the model
-    (missing where a client's results lack it), overall, level, one column per dimension
+    (missing where a client's results lack it), overall, level, how many respondents
+    answered with their agreement and the overall's interval over resampled respondents
+    (:data:`RESPONDENT_COLUMNS`; NaN for a single respondent), one column per dimension
     (NaN where the model left the dimension out of the client's score), top gaps."""
     fields = [f.id for f in model.profile]
     rows = []
@@ -96,16 +100,30 @@ def portfolio_table(results: list[dict[str, Any]], model: MaturityModel, lang: s
             "level_name": next(lv.name.get(lang) for lv in model.levels if lv.id == r["level"]["id"]),
             "coverage": r["coverage"],
             "provisional": r["provisional"],
+            **_respondent_columns(r.get("respondents")),
         }
         row.update({d.id: r["dimensions"].get(d.id) for d in model.dimensions})
         row["top_gaps"] = ", ".join(r["top_gaps"][:3])
         rows.append(row)
     columns = ["client_id", "name", "industry", *fields, "assessment_date", "overall", "level", "level_name",
-               "coverage", "provisional", *[d.id for d in model.dimensions], "top_gaps"]
+               "coverage", "provisional", *RESPONDENT_COLUMNS, *[d.id for d in model.dimensions], "top_gaps"]
     table = pd.DataFrame(rows, columns=columns).set_index("client_id").sort_index()
     dims = [d.id for d in model.dimensions]
-    table[["overall", *dims]] = table[["overall", *dims]].astype(float)  # None (an excluded dimension) -> NaN
+    numbers = ["overall", *RESPONDENT_COLUMNS[1:], *dims]
+    table[numbers] = table[numbers].astype(float)  # None (an excluded dimension, one respondent) -> NaN
+    table["respondents"] = table["respondents"].astype(int)
     return table
+
+
+def _respondent_columns(summary: dict[str, Any] | None) -> dict[str, Any]:
+    """A client's respondents count, agreement (Krippendorff's alpha over all questions)
+    and the interval of its overall score over resampled respondents; one respondent
+    (or results from before several were possible): 1 and None."""
+    if not summary:
+        return {"respondents": 1, "agreement": None, "interval_low": None, "interval_high": None}
+    low, high = summary["robustness"]["interval"] if summary["count"] > 1 else (None, None)
+    return {"respondents": summary["count"], "agreement": summary["agreement"]["overall"], "interval_low": low,
+            "interval_high": high}
 
 
 def level_distribution(table: pd.DataFrame, model: MaturityModel, lang: str = "en") -> pd.DataFrame:

@@ -18,7 +18,11 @@ A client with a single respondent has no section.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import functools
+import warnings
+import weakref
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -47,6 +51,24 @@ ROLE_GAPS = 3
 MIN_ROLE_GAP = 0.1
 
 
+_T = TypeVar("_T")
+#: What has been worked out for a report's results, by function: the page, the workbook
+#: and the verdict read the same rows, computed once (forgotten with the results).
+_MEMO: weakref.WeakKeyDictionary[ReportResults, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def _once(function: Callable[[ReportResults], _T]) -> Callable[[ReportResults], _T]:
+    """``function(results)`` computed once per results object (callers copy before they
+    change what it returns)."""
+    @functools.wraps(function)
+    def once(results: ReportResults) -> _T:
+        memo = _MEMO.setdefault(results, {})
+        if function.__name__ not in memo:
+            memo[function.__name__] = function(results)
+        return memo[function.__name__]
+    return once
+
+
 def team(results: ReportResults) -> Respondents | None:
     """The respondents of a report when there are several; None for a single one."""
     found = results.assessment.respondents
@@ -55,6 +77,22 @@ def team(results: ReportResults) -> Respondents | None:
 
 def _key(role: str) -> str:
     return role.strip().casefold()
+
+
+@_once
+def _who(results: ReportResults) -> pd.DataFrame:
+    found = team(results)
+    assert found is not None
+    return _people(found, results.lang)
+
+
+@_once
+def _answers(results: ReportResults) -> dict[tuple[str, str], dict[str, Any]]:
+    """Every respondent's answer by ``(question id, respondent id)``: ``value``,
+    ``fraction`` (NaN unless known) and ``evidence`` (None without)."""
+    found = team(results)
+    assert found is not None
+    return found.answers[["value", "fraction", "evidence"]].to_dict(orient="index")  # type: ignore[return-value]
 
 
 def _people(found: Respondents, lang: str) -> pd.DataFrame:
@@ -68,6 +106,7 @@ def _people(found: Respondents, lang: str) -> pd.DataFrame:
     return people
 
 
+@_once
 def people_rows(results: ReportResults) -> pd.DataFrame:
     """Who answered: ``who``, ``role``, ``department`` (when allowed), ``coverage``
     (share of the questions answered), and their own overall score and level on their
@@ -76,7 +115,7 @@ def people_rows(results: ReportResults) -> pd.DataFrame:
     assert found is not None
     a = results.assessment
     levels = {lv.id: lv.name.get(a.lang) for lv in a.model.levels}
-    people = _people(found, a.lang)
+    people = _who(results)
     return pd.DataFrame({
         "who": people["who"],
         "role": people["role"],
@@ -87,6 +126,7 @@ def people_rows(results: ReportResults) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
+@_once
 def spread_rows(results: ReportResults) -> pd.DataFrame:
     """Per dimension: the consensus score, the lowest and highest of the respondents'
     own scores, their SD and Krippendorff's alpha (NaN where undefined)."""
@@ -104,12 +144,13 @@ def spread_rows(results: ReportResults) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
+@_once
 def score_matrix(results: ReportResults) -> pd.DataFrame:
     """The shown respondents' own scores: dimension ids x respondents as the report
     names them."""
     found = team(results)
     assert found is not None
-    people = _people(found, results.lang)
+    people = _who(results)
     shown = people[people["shown"]]
     matrix = found.dimension_scores[shown.index]
     matrix.columns = shown["who"].tolist()
@@ -122,29 +163,28 @@ def _hidden_roles_note(found: Respondents, lang: str) -> str | None:
     return text("respondents.hidden_note", lang, roles=join_list(found.hidden_roles, lang))
 
 
-def contested_rows(results: ReportResults, n: int = CONTESTED) -> list[dict[str, Any]]:
-    """The ``n`` most contested questions, widest range first: the question, its
+@_once
+def contested_rows(results: ReportResults) -> list[dict[str, Any]]:
+    """The :data:`CONTESTED` most contested questions, widest range first: the question, its
     dimension, the range of the respondents' points, and each shown respondent's
     answer and evidence (``hidden``: how many more answers are not shown one by one)."""
     found = team(results)
     assert found is not None
     a = results.assessment
     lang = a.lang
-    people = _people(found, lang)
+    people = _who(results)
+    given = _answers(results)
     out = []
-    for rank, (qid, row) in enumerate(found.contested(n).iterrows(), start=1):
+    for rank, (qid, row) in enumerate(found.contested(CONTESTED).iterrows(), start=1):
         question = a.model.question(qid)
         answers, hidden = [], 0
-        for rid, person in people.iterrows():
-            given = found.answers.loc[(qid, rid)]
-            if not person["shown"]:
-                hidden += given["value"] is not None
+        for rid, who, shown in zip(people.index, people["who"], people["shown"], strict=True):
+            mine = given[(qid, rid)]
+            if not shown:
+                hidden += mine["value"] is not None
                 continue
-            evidence = given["evidence"]
-            answers.append({"respondent": rid, "who": person["who"], "role": person["role"],
-                            "answer": answer_text(question, given["value"], lang),
-                            "fraction": given["fraction"],
-                            "evidence": evidence if isinstance(evidence, str) else ""})
+            answers.append({"respondent": rid, "who": who, "answer": answer_text(question, mine["value"], lang),
+                            "fraction": mine["fraction"], "evidence": mine["evidence"] or ""})
         out.append({
             "rank": rank, "question_id": qid, "question": question.text.get(lang),
             "dimension": a.model.dimensions_by_id[question.dimension].name.get(lang),
@@ -157,19 +197,19 @@ def contested_rows(results: ReportResults, n: int = CONTESTED) -> list[dict[str,
     return out
 
 
-def _role_answers(found: Respondents, people: pd.DataFrame, qid: str, role: str) -> pd.DataFrame:
-    """The answers of a role's members to one question (their rows of ``found.answers``
-    with ``who``)."""
-    members = people[[_key(r) == _key(role) for r in people["role"]]]
-    rows = found.answers.loc[qid].loc[members.index].copy()
-    rows["who"] = members["who"]
-    return rows
+def _role_answers(results: ReportResults, qid: str, role: str) -> list[dict[str, Any]]:
+    """The answers of a role's members to one question, each with ``who``."""
+    people = _who(results)
+    given = _answers(results)
+    return [{**given[(qid, rid)], "who": who} for rid, who, held in zip(people.index, people["who"], people["role"],
+                                                                        strict=True) if _key(held) == _key(role)]
 
 
-def role_gap_sentences(results: ReportResults, limit: int = ROLE_GAPS) -> list[dict[str, Any]]:
+@_once
+def role_gap_sentences(results: ReportResults) -> list[dict[str, Any]]:
     """The widest gaps between the shown roles, written for the read-out workshop.
 
-    For each of the ``limit`` dimensions where the highest and the lowest role lie
+    For each of the :data:`ROLE_GAPS` dimensions where the highest and the lowest role lie
     furthest apart (at least :data:`MIN_ROLE_GAP` of the scale): a sentence with both
     roles' scores, then a question of that dimension that shows the difference (see
     :func:`_telling_question`) with each one's answer in the model's words, and each
@@ -180,59 +220,65 @@ def role_gap_sentences(results: ReportResults, limit: int = ROLE_GAPS) -> list[d
     a = results.assessment
     lang = a.lang
     scale = a.model.score_scale
-    people = _people(found, lang)
+    people = _who(results)
     gaps = found.role_gaps.dropna(subset=["gap"])
     gaps = gaps[gaps["gap"] >= MIN_ROLE_GAP * scale.span].sort_values("gap", ascending=False, kind="stable")
     out = []
-    for dim, gap in gaps.head(limit).iterrows():
+    for dim, gap in gaps.head(ROLE_GAPS).iterrows():
         high, low = gap["highest"], gap["lowest"]
         sentence = text("respondents.gap", lang, dimension=a.model.dimensions_by_id[dim].name.get(lang), high=high,
                         low=low, high_score=fmt_score(found.role_scores.at[dim, high], scale),
                         low_score=fmt_score(found.role_scores.at[dim, low], scale))
         evidence: list[str] = []
-        best = _telling_question(found, people, dim, high, low)
-        if best is not None:
-            qid, high_rows, low_rows = best
+        qid = _telling_question(found, people, dim, high, low)
+        if qid is not None:
+            high_rows, low_rows = _role_answers(results, qid, high), _role_answers(results, qid, low)
             question = a.model.question(qid)
             example = text("respondents.gap_question", lang, question=question.text.get(lang).rstrip("。."),
                            high=high, low=low, high_answer=_answer_words(question, high_rows, lang),
                            low_answer=_answer_words(question, low_rows, lang))
             sentence = text("common.sentence_separator", lang).join([sentence, example])
             evidence = [text("respondents.gap_evidence", lang, who=r["who"], evidence=r["evidence"])
-                        for rows in (high_rows, low_rows) for _, r in rows.iterrows() if isinstance(r["evidence"], str)]
+                        for r in [*high_rows, *low_rows] if r["evidence"]]
         out.append({"dimension": dim, "text": sentence, "evidence": evidence})
     return out
 
 
-def _telling_question(found: Respondents, people: pd.DataFrame, dim: str, high: str,
-                      low: str) -> tuple[str, pd.DataFrame, pd.DataFrame] | None:
+def _telling_question(found: Respondents, people: pd.DataFrame, dim: str, high: str, low: str) -> str | None:
     """The question of ``dim`` that shows the gap between roles ``high`` and ``low``
     best: of those where ``high`` answers at least half as far above ``low`` (mean points
     of the members who know) as on the widest, the one with evidence from both roles,
     else from one, else the widest; between equals, the model's order. None when
     ``high`` is above on none."""
-    candidates = []
-    for order, qid in enumerate(found.questions.index[found.questions["dimension"] == dim]):
-        high_rows = _role_answers(found, people, qid, high)
-        low_rows = _role_answers(found, people, qid, low)
-        difference = high_rows["fraction"].mean() - low_rows["fraction"].mean()
-        if difference > 1e-9:  # not NaN (a role does not know) and above
-            noted = int(high_rows["evidence"].notna().any()) + int(low_rows["evidence"].notna().any())
-            candidates.append((noted, round(difference, 9), -order, qid, high_rows, low_rows))
-    if not candidates:
+    fractions = found.fractions.to_numpy()  # questions x respondents, model order
+    noted = found.answers["evidence"].notna().to_numpy().reshape(fractions.shape)
+    roles = people["role"].map(_key).to_numpy()
+    in_dim = (found.questions["dimension"] == dim).to_numpy()
+
+    def of(role: str) -> tuple[np.ndarray, np.ndarray]:
+        members = roles == _key(role)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # no member knows: NaN, left out
+            return np.nanmean(fractions[:, members], axis=1), noted[:, members].any(axis=1)
+
+    (high_mean, high_noted), (low_mean, low_noted) = of(high), of(low)
+    difference = np.where(in_dim, high_mean - low_mean, np.nan)
+    above = difference > 1e-9
+    if not above.any():
         return None
-    widest = max(c[1] for c in candidates)
-    best = max((c for c in candidates if c[1] >= widest / 2 - 1e-9), key=lambda c: c[:3])
-    return best[3:]
+    strong = above & (difference >= np.nanmax(np.where(above, difference, np.nan)) / 2 - 1e-9)
+    candidates = [(int(high_noted[k]) + int(low_noted[k]), round(float(difference[k]), 9), -k)
+                  for k in np.flatnonzero(strong)]
+    return str(found.fractions.index[-max(candidates)[2]])
 
 
-def _answer_words(question: Any, rows: pd.DataFrame, lang: str) -> str:
-    """What a role's members answered, each distinct answer once."""
-    words = dict.fromkeys(answer_text(question, v, lang) for v, f in zip(rows["value"], rows["fraction"], strict=True)
-                          if not pd.isna(f))
+def _answer_words(question: Any, rows: list[dict[str, Any]], lang: str) -> str:
+    """What a role's members answered, each distinct known answer once."""
+    words = dict.fromkeys(answer_text(question, r["value"], lang) for r in rows if not pd.isna(r["fraction"]))
     return " / ".join(words)
 
 
+@_once
 def robustness_sentence(results: ReportResults) -> str | None:
     """How firm the level is, in one sentence for the verdict: the share of resamples of
     the respondents that land on the level, the overall's interval, and who alone
@@ -245,7 +291,7 @@ def robustness_sentence(results: ReportResults) -> str | None:
     scale = a.model.score_scale
     rob = found.robustness
     levels = {lv.id: lv.name.get(lang) for lv in a.model.levels}
-    people = _people(found, lang)
+    people = _who(results)
     movers = people.loc[rob.movers]
     named = movers[movers["shown"]]["who"].tolist()
     hidden = int((~movers["shown"]).sum())
@@ -341,7 +387,7 @@ def write_respondent_sheets(s: _Sheets, results: ReportResults) -> None:
         sheet.write_string(row, 1, str(value), s.wrap)
         row += 1
 
-    spread = spread_rows(results)
+    spread = spread_rows(results).copy()
     matrix = score_matrix(results)
     for who in matrix.columns:
         spread[who] = matrix[who].to_numpy()

@@ -7,9 +7,15 @@ changes with :meth:`csmaturity.model.Question.normalise`, the validator the YAML
 reader and the Excel intake use, and the whole file with :func:`parse_answers`
 before it is saved; so the form saves exactly the files ``load_answers`` accepts.
 
+When several people answer for one client, each fills the respondent fields (id,
+role, optional name and department, whether the name may be shown) and saves their own
+file into the client's folder; :meth:`QuestionnaireForm.combined` then shows the
+folder's consensus, how far the respondents agree and where they disagree most.
+
 Tests (and notebooks) drive it from Python: set ``form.inputs[qid].choice.value``,
-``form.inputs[qid].boxes[option_id].value`` or ``form.client_inputs[field].value``
-and read ``form.inputs[qid].message``, ``form.progress`` or ``form.status.value``.
+``form.inputs[qid].boxes[option_id].value``, ``form.client_inputs[field].value`` or
+``form.respondent_inputs[field].value`` and read ``form.inputs[qid].message``,
+``form.progress``, ``form.status.value`` or ``form.combined_panel.value``.
 """
 
 from __future__ import annotations
@@ -23,10 +29,15 @@ from typing import Any
 import ipywidgets as W
 
 from ..answers import ClientAnswers, load_answers, parse_answers
+from ..assessment import Assessment, assess
 from ..errors import AnswersError, Problem, ValidationFailed
 from ..i18n import text
 from ..intake import write_answers
 from ..model import DONT_KNOW, MaturityModel, ProfileField, Question
+from ..report.formatting import fmt_number, fmt_percent, fmt_score
+from ..report.respondents import robustness_sentence
+from ..report.results import ReportResults
+from ..respondents import load_client
 
 __all__ = ["QuestionInput", "QuestionnaireForm"]
 
@@ -34,6 +45,10 @@ _FULL = W.Layout(width="auto")
 #: Who the client is; the model's profile fields follow (see ``_client_widgets``).
 _CLIENT_FIELDS = ("id", "name", "industry", "assessment_date", "language")
 _TEXT_FIELDS = ("id", "name", "industry")
+#: Who answered, when several people answer for the client (all blank: one respondent).
+_RESPONDENT_TEXT = ("id", "role", "name", "department")
+#: Contested questions the combined panel lists.
+_CONTESTED = 3
 
 
 def _choice_widget(field: ProfileField, lang: str, **kw: Any) -> W.Dropdown:
@@ -183,8 +198,10 @@ class QuestionnaireForm:
         self.lang = lang = model.check_language(lang or model.languages[0])
         self.client_inputs = self._client_widgets()
         self.client_status = W.HTML()
+        self.respondent_inputs = self._respondent_widgets()
         self._names = {**{f: text(f"client.{f}", lang) for f in _CLIENT_FIELDS},
-                       **{f.id: f.label.get(lang) for f in model.profile}}
+                       **{f.id: f.label.get(lang) for f in model.profile},
+                       **{f"respondent.{f}": text(f"respondents.fields.{f}", lang) for f in _RESPONDENT_TEXT}}
         self.inputs: dict[str, QuestionInput] = {}
         groups = []
         for dim in model.dimensions:
@@ -200,15 +217,21 @@ class QuestionnaireForm:
         self.save_button = W.Button(description=text("widgets.save", lang), button_style="primary", icon="save")
         self.load_button = W.Button(description=text("widgets.load", lang), icon="folder-open")
         self.status = W.HTML()
+        self.combine_button = W.Button(description=text("respondents.combined.button", lang), icon="users")
+        self.combined_panel = W.HTML()
         self.save_button.on_click(lambda _: self._on_save())
         self.load_button.on_click(lambda _: self._on_load())
+        self.combine_button.on_click(lambda _: self._on_combine())
         for qi in self.inputs.values():
             for control in qi.controls():
                 control.observe(lambda _change, qi=qi: self._on_answer(qi), names="value")
-        for control in self.client_inputs.values():
+        for control in [*self.client_inputs.values(), *self.respondent_inputs.values()]:
             control.observe(lambda _change: self._check_client(), names="value")
         client_box = W.VBox([W.HTML(f"<b>{html.escape(text('client.heading', lang))}</b>"),
                              W.GridBox(list(self.client_inputs.values()),
+                                       layout=W.Layout(grid_template_columns="repeat(2, 50%)")),
+                             W.HTML(f"<b>{html.escape(text('respondents.fields.heading', lang))}</b>"),
+                             W.GridBox(list(self.respondent_inputs.values()),
                                        layout=W.Layout(grid_template_columns="repeat(2, 50%)")),
                              self.client_status])
         self.widget = W.VBox([
@@ -216,8 +239,9 @@ class QuestionnaireForm:
             client_box,
             W.HBox([self.progress_bar, self.progress_label]),
             self.sections,
-            W.HBox([self.path, self.save_button, self.load_button]),
+            W.HBox([self.path, self.save_button, self.load_button, self.combine_button]),
             self.status,
+            self.combined_panel,
         ])
         if answers is not None:
             self.fill(answers)
@@ -248,6 +272,16 @@ class QuestionnaireForm:
             fields[field.id].tooltip = field.help.get(self.lang) if field.help else None  # the intake's hint
         return fields
 
+    def _respondent_widgets(self) -> dict[str, W.ValueWidget]:
+        style = {"description_width": "120px"}
+        lay = W.Layout(width="95%")
+        fields: dict[str, W.ValueWidget] = {
+            f: W.Text(description=text(f"respondents.fields.{f}", self.lang), style=style, layout=lay)
+            for f in _RESPONDENT_TEXT}
+        fields["show_name"] = W.Checkbox(value=False, description=text("respondents.fields.show_name", self.lang),
+                                         indent=False, layout=lay)
+        return fields
+
     # ------------------------------------------------------------------ state
 
     @property
@@ -263,6 +297,16 @@ class QuestionnaireForm:
                              if values[f.id] not in ("", None)}
         return client
 
+    def respondent_data(self) -> dict[str, Any] | None:
+        """The respondent block as an answers file holds it; None when the respondent
+        fields are blank (the client's one respondent)."""
+        values = {f: self.respondent_inputs[f].value.strip() for f in _RESPONDENT_TEXT}
+        if not any(values.values()):
+            return None
+        block: dict[str, Any] = {f: v for f, v in values.items() if v or f in ("id", "role")}
+        block["anonymous"] = not self.respondent_inputs["show_name"].value
+        return block
+
     def data(self) -> dict[str, Any]:
         """The answers file the form currently stands for (not yet validated)."""
         answers: dict[str, Any] = {}
@@ -272,7 +316,9 @@ class QuestionnaireForm:
                 continue
             note = qi.evidence.value.strip()
             answers[qid] = {"answer": value, "evidence": note} if note else value
-        return {"client": self.client_data(), "model": self.model.ref, "answers": answers}
+        respondent = self.respondent_data()
+        return {"client": self.client_data(), "model": self.model.ref,
+                **({"respondent": respondent} if respondent else {}), "answers": answers}
 
     def answers(self) -> ClientAnswers:
         """Validate the whole form like an answers file.
@@ -307,6 +353,10 @@ class QuestionnaireForm:
         for f, value in client.profile.items():
             widget = self.client_inputs[f]
             widget.value = str(value) if isinstance(widget, W.Text) else value
+        who = answers.respondent
+        for f in _RESPONDENT_TEXT:
+            self.respondent_inputs[f].value = (getattr(who, f) or "") if who is not None else ""
+        self.respondent_inputs["show_name"].value = who is not None and not who.anonymous
         for qid, qi in self.inputs.items():
             qi.set(answers.answers.get(qid))
             qi.evidence.value = answers.evidence.get(qid, "")
@@ -330,6 +380,47 @@ class QuestionnaireForm:
         self.path.value = str(target)
         self.status.value = html.escape(text("widgets.loaded", self.lang, path=target))
         return answers
+
+    def combined(self, folder: str | Path | None = None) -> Assessment:
+        """Assess the client folder of several respondents' files (default: the folder of
+        the form's file) and show their consensus in :attr:`combined_panel`: the
+        consensus score and level, the agreement, how firm the level is and the
+        questions where they disagree most. Raises :class:`AnswersError` when the files
+        do not make one client."""
+        where = Path(folder) if folder is not None else Path(self.path.value).parent
+        result = assess(self.model, load_client(where, self.model), lang=self.lang)
+        self.combined_panel.value = self._combined_html(result)
+        return result
+
+    def _combined_html(self, result: Assessment) -> str:
+        lang = self.lang
+        team = result.respondents
+        if team is None:
+            return html.escape(text("respondents.combined.single", lang, file=result.answers.source))
+        card = result.scorecard
+        scale = self.model.score_scale
+        head = text("respondents.combined.title", lang, client=result.answers.client.name, n=team.count)
+        figures = [text("respondents.combined.overall", lang, overall=fmt_score(card.overall, scale),
+                        level=card.level.name.get(lang)),
+                   text("respondents.combined.agreement", lang, alpha=fmt_number(team.agreement, 2))]
+        firm = robustness_sentence(ReportResults(assessment=result)) or ""
+        items = []
+        for qid, row in team.contested(_CONTESTED).iterrows():
+            spread = text("respondents.contested_range", lang, low=fmt_percent(row["min"]), high=fmt_percent(row["max"]))
+            items.append(f"<li>{html.escape(self.model.question(qid).text.get(lang))} "
+                         f"<small>({html.escape(spread)})</small></li>")
+        contested = "".join(items)
+        return (f"<div style='border-left:4px solid #0173B2;padding:4px 10px'><b>{html.escape(head)}</b><br>"
+                f"{html.escape(' · '.join(figures))}<br><small>{html.escape(firm)}</small>"
+                + (f"<br>{html.escape(text('respondents.combined.contested', lang))}<ul>{contested}</ul>"
+                   if contested else "") + "</div>")
+
+    def _on_combine(self) -> None:
+        try:
+            self.combined()
+        except ValidationFailed as exc:
+            self.combined_panel.value = _problem_html(self.lang, "not_loaded",
+                                                      [p for p in exc.problems if p.severity == "error"], self._names)
 
     def _on_save(self) -> None:
         try:
@@ -355,7 +446,9 @@ class QuestionnaireForm:
         """Validate the client block alone, as the answers file will."""
         try:
             # with no answers only the client block can raise (unanswered is a warning)
-            parse_answers({"client": self.client_data(), "answers": {}}, self.model, file="<form>")
+            respondent = self.respondent_data()
+            parse_answers({"client": self.client_data(), **({"respondent": respondent} if respondent else {}),
+                           "answers": {}}, self.model, file="<form>")
         except AnswersError as exc:
             self.client_status.value = _problem_html(self.lang, "not_saved",
                                                      [p for p in exc.problems if p.severity == "error"], self._names)
