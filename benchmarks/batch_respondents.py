@@ -8,7 +8,9 @@ respondent's answers drawn as another synthetic client's; every respondent named
 shown, so that every part of the report is drawn), once as one answers file holding
 the team's answer (:func:`csmaturity.combine`) under its own id. Both reports then
 carry the same scores, recommendations and roadmap: the difference is what several
-respondents cost (their files, the analysis, the report's section and sheets). Each round runs every client once through the batch runner's own step
+respondents cost (their files, the analysis, the report's section and sheets).
+
+Each round runs every client once through the batch runner's own step
 (:func:`csmaturity.batch.run_client`, direct engine, in this process: reading,
 assessing, charts, HTML, workbook, results JSON), the two kinds alternating, so that a
 busy spell of a shared machine slows both alike. A warm-up pays the per-process start.

@@ -68,7 +68,7 @@ import pandas as pd
 from .answers import ClientAnswers, ClientInfo, RespondentInfo, Target, load_answers
 from .errors import AnswersError, Problem, check_argument
 from .model import DONT_KNOW, AnswerValue, MaturityModel, Question
-from .scoring import FractionScorer, QuestionStatus, Scorecard, level_for_scores, score, score_fractions
+from .scoring import FractionScorer, QuestionStatus, Scorecard, score, score_fractions
 
 __all__ = [
     "DATE_WINDOW_DAYS",

@@ -132,7 +132,8 @@ def expand_client_paths(items: Iterable[str | Path]) -> list[Path]:
         elif is_client_folder(item):
             paths.append(item)
         else:
-            paths.extend(sorted([*item.glob("*.yaml"), *(d for d in item.iterdir() if d.is_dir() and answers_in_folder(d))]))
+            folders = [d for d in item.iterdir() if d.is_dir() and answers_in_folder(d)]
+            paths.extend(sorted([*item.glob("*.yaml"), *folders]))
     return paths
 
 

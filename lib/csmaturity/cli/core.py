@@ -103,7 +103,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if failed or group_failed else 0
 
 
-def _validate_folder(folder: Path, model: MaturityModel, strict: bool, loaded: list[ClientAnswers | ClientResponses]) -> bool:
+def _validate_folder(folder: Path, model: MaturityModel, strict: bool,
+                     loaded: list[ClientAnswers | ClientResponses]) -> bool:
     """Check a client folder (one file per respondent) as one client; True when it fails."""
     try:
         team = load_responses(folder, model)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -37,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import-intake", help="read filled intake workbooks into validated answers YAML files")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE",
                    help="the filled workbook (.xlsx); or several, one per respondent of one client")
-    p.add_argument("--out", type=Path, required=True,
+    p.add_argument("--out", required=True,  # text: a trailing / says it is a folder
                    help="answers YAML to write; with several workbooks, or a folder (an existing one, or a path "
                         "ending in /), the client's folder: one <respondent id>.yaml per workbook, checked together "
                         "with the files already there")
@@ -78,8 +79,9 @@ def cmd_intake_template(args: argparse.Namespace) -> int:
 
 
 def cmd_import_intake(args: argparse.Namespace) -> int:
-    folder = len(args.files) > 1 or args.out.is_dir() or str(args.out).endswith(("/", "\\"))
-    if not folder and _refuse_overwrite(args.out, args.force):
+    out = Path(args.out)
+    folder = len(args.files) > 1 or out.is_dir() or args.out.endswith(("/", os.sep))
+    if not folder and _refuse_overwrite(out, args.force):
         return 1
     model = load_model(args.model)
     loaded: list[ClientAnswers] = []
@@ -95,12 +97,12 @@ def cmd_import_intake(args: argparse.Namespace) -> int:
     if failed:
         return 1
     if folder:
-        return _import_into_folder(model, loaded, args.out, args.force)
+        return _import_into_folder(model, loaded, out, args.force)
     (answers,) = loaded
-    write_answers(model, answers, args.out)
+    write_answers(model, answers, out)
     for p in answers.warnings:
         print(f"  - {p}", file=sys.stderr)
-    print(f"wrote {args.out} ({answers.client.id}: {len(answers.answers)}/{len(model.questions)} answered)")
+    print(f"wrote {out} ({answers.client.id}: {len(answers.answers)}/{len(model.questions)} answered)")
     return 0
 
 

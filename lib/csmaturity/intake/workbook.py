@@ -272,8 +272,8 @@ def _write_form(
     fields = _client_fields(model, lang)
     if respondent is not None:
         defaults.update({f"respondent.{key}": getattr(respondent, key) for key in ("id", "role", "name", "department")})
-        defaults["respondent.show_name"] = text(f"respondents.fields.{'show_no' if respondent.anonymous else 'show_yes'}",
-                                                lang)
+        shown = "show_no" if respondent.anonymous else "show_yes"
+        defaults["respondent.show_name"] = text(f"respondents.fields.{shown}", lang)
         fields += _respondent_fields(lang)
     for field in fields:
         if field.key == "respondent.id":

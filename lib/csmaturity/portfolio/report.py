@@ -144,7 +144,8 @@ def write_portfolio(
     charts = {name: svg_data_uri(figure_svg(fig)) for name, fig in portfolio_figures(summary, model, lang).items()}
     # Rendered like a client report: autoescaped, charts as SVG, the Japanese font embedded.
     html = render_html(dict(
-        L=L, R=labels(lang)["respondents"]["portfolio"], lang=lang, s=summary, charts=charts, dims=dim_names, model=model, kit_version=__version__,
+        L=L, R=labels(lang)["respondents"]["portfolio"], lang=lang, s=summary, charts=charts, dims=dim_names,
+        model=model, kit_version=__version__,
         generated=dt.date.today().isoformat(), segment=summary.segment_field,
         benchmarks=benchmark_rows(summary, model, lang),
         heatmap_title=L["heatmap_segments"] if summary.scores_by_segment else L["heatmap"],

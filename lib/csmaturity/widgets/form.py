@@ -406,7 +406,8 @@ class QuestionnaireForm:
         firm = robustness_sentence(ReportResults(assessment=result)) or ""
         items = []
         for qid, row in team.contested(_CONTESTED).iterrows():
-            spread = text("respondents.contested_range", lang, low=fmt_percent(row["min"]), high=fmt_percent(row["max"]))
+            spread = text("respondents.contested_range", lang, low=fmt_percent(row["min"]),
+                          high=fmt_percent(row["max"]))
             items.append(f"<li>{html.escape(self.model.question(qid).text.get(lang))} "
                          f"<small>({html.escape(spread)})</small></li>")
         contested = "".join(items)
