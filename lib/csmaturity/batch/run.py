@@ -1,5 +1,9 @@
 """Diagnose many clients at once: parallel, fault-isolated, resumable.
 
+A client is an answers file, or a client folder of several respondents' files
+(:func:`expand_client_paths` tells them apart); a folder is one client, and resuming
+hashes every respondent's file.
+
 Layout of a batch folder ``OUT``::
 
     OUT/<client>/          the client's report (HTML, Excel, results JSON); with the
@@ -73,6 +77,7 @@ BATCH_NAMES = ("logs", "state", "batch_summary.csv", "portfolio_input.json", "po
 class ClientJob:
     """What one worker needs to diagnose one client (picklable: it crosses processes)."""
 
+    #: The client's answers file, or its folder of several respondents' files.
     client_file: str
     out_dir: str
     engine: Engine = "direct"

@@ -20,7 +20,9 @@ SAMPLE_CLIENTS = Path("data/sample/clients")
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("batch", help="diagnose many clients in parallel and summarise the portfolio")
-    p.add_argument("clients", nargs="+", type=Path, help="answers files, or folders of them")
+    p.add_argument("clients", nargs="+", type=Path,
+                   help="answers files, client folders (one file per respondent) or folders of clients "
+                        "(their answers files and client folders)")
     p.add_argument("--out", type=Path, required=True, help="batch folder")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                    help="parallel workers (default: number of cores)")
@@ -44,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo",
                        help="diagnose every sample client (reports + portfolio) and print where the outputs are")
     p.add_argument("--clients", type=Path, default=SAMPLE_CLIENTS,
-                   help=f"folder of answers files (default {SAMPLE_CLIENTS})")
+                   help=f"folder of clients: answers files and client folders (default {SAMPLE_CLIENTS})")
     p.add_argument("--out", type=Path, default=Path("out/demo"))
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     p.add_argument("--model", type=Path)
