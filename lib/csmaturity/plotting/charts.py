@@ -350,18 +350,18 @@ def quadrant_chart(assessment: Assessment, *, lang: str | None = None, per_cell:
     plan = assessment.plan
     effort = {key: text(f"effort.{key}", lang) for key in ("S", "M", "L")}
     with theme():
-        fig, ax = _new_axes(ax, (PAGE_WIDTH, 4.2))
+        fig, ax = _new_axes(ax, (PAGE_WIDTH, 3.8))
         for quadrant, (col, row) in _QUADRANT_CELLS.items():
             good = quadrant == "quick_win"
             ax.add_patch(_rectangle((col, row), good))
-            ax.text(col + 0.04, row + 0.94, text(f"plan.quadrant.{quadrant}", lang), fontsize=9,
+            ax.text(col + 0.04, row + 0.94, text(f"plan.quadrant.{quadrant}", lang), fontsize=9.5,
                     va="top", color=COLORS["client"] if row == 1 else COLORS["muted"])
             rows = plan[plan["quadrant"] == quadrant]
             lines = [f"{rank}. {_first_line(literal(title), 34 if lang == 'en' else 19, lang)}"
                      for rank, title in zip(rows.index[:per_cell], rows["title"][:per_cell], strict=True)]
             if len(rows) > per_cell:
                 lines.append(text("chart.quadrant.more", lang, n=len(rows) - per_cell))
-            ax.text(col + 0.04, row + 0.8, "\n".join(lines), fontsize=7.5, va="top", linespacing=1.45,
+            ax.text(col + 0.04, row + 0.8, "\n".join(lines), fontsize=8, va="top", linespacing=1.4,
                     color=COLORS["ink"])
         ax.set_xlim(0, 2)
         ax.set_ylim(0, 2)

@@ -359,24 +359,28 @@ def _history_context(results: ReportResults) -> dict[str, Any] | None:
     a = results.assessment
     lang = a.lang
     levels = {lv.id: lv.name.get(lang) for lv in a.model.levels}
-    dims = [(d.id, d.name.get(lang)) for d in a.model.dimensions if d.weight > 0]
-    rows = [{"date": w.date, "overall": w.overall, "level": levels[w.level], "current": w.current,
-             "dimensions": [w.dimensions.get(d) for d, _ in dims]} for w in history.waves]
+    trend = history.trend
+    columns = [("overall", text("chart.trend.overall", lang))]
+    columns += [(d.id, d.name.get(lang)) for d in a.model.dimensions if d.weight > 0]
+    # one row per score (overall first), one column per assessment, and the change over them
+    rows = [{"name": name, "scores": trend[key].tolist(), "delta": trend[key].iloc[-1] - trend[key].iloc[0]}
+            for key, name in columns]
     changes = [text(f"history.level_{c['direction']}", lang, date=c["date"], before=levels[c["before"]],
                     after=levels[c["after"]]) for c in history.level_changes]
 
     def point(p: Any) -> str:
-        date = p.date or ""
-        wave = text("change.source_wave", lang, wave=p.wave) if p.kind == "wave" else (
-            f"{date}" + (text("history.wave_suffix", lang, wave=p.wave) if p.wave else ""))
-        return wave
+        if p.kind == "wave":
+            return text("history.point_wave", lang, wave=p.wave)
+        return text("history.point_assessment", lang, date=p.date) + (
+            text("history.wave_suffix", lang, wave=p.wave) if p.wave else "")
 
     steps = [{"before": point(step.before), "after": point(step.after),
               "rows": _records(tables.comparison_rows(step.comparisons))} for step in history.survey]
     return {
         "intro": text("history.intro", lang, n=len(history.waves), first=history.waves[0].date,
                       last=history.waves[-1].date),
-        "dimensions": [name for _, name in dims],
+        "dates": trend.index.tolist(),
+        "levels": [levels[level] for level in trend["level"]],
         "rows": rows,
         "level_changes": changes or [text("history.level_none", lang, level=levels[history.waves[-1].level])],
         "survey": steps,

@@ -182,12 +182,30 @@ def adverse_practice(model: MaturityModel, benchmark: Benchmark, question_id: st
     return bool(points) and len(points) == len(link.options) and max(points) <= question.floor_points
 
 
+def _good_answer(results: ReportResults, question_id: str, item_id: str, has: Any, adverse: bool) -> bool | None:
+    """Whether the client's answer is the desirable one for a practice: not having a
+    state to avoid; having a practice, or a single-choice answer that earns at least
+    what the practice's options would (the client is past it: "considering" a touch
+    model is no gap once it is built). None when the answer is unknown."""
+    if pd.isna(has):
+        return None
+    if adverse or has:
+        return bool(has) != adverse
+    a = results.assessment
+    question = a.model.question(question_id)
+    if question.is_multi or question.scale is not None:
+        return False
+    link = next(link for link in question.benchmark if link.item == item_id)
+    linked = [question.fraction(o) for o in link.options if question.option(o) is not None]
+    earned = a.scorecard.questions.at[question_id, "fraction"]
+    return bool(linked) and not pd.isna(earned) and bool(earned >= max(linked))
+
+
 def benchmark_rows(results: ReportResults, benchmark: Benchmark) -> pd.DataFrame:
     """The practices of one benchmark beside the client's answer: one share column per
     cohort (:func:`share_column`); unpublished shares stay NaN. ``adverse`` marks a
     practice that is a state to avoid (:func:`adverse_practice`), and ``good`` whether
-    the client's answer is the desirable one (None when unknown): for an adverse
-    practice, not having it."""
+    the client's answer is the desirable one (:func:`_good_answer`; None when unknown)."""
     a = results.assessment
     b = a.benchmark[a.benchmark["benchmark"] == benchmark.id]
     adverse = [adverse_practice(a.model, benchmark, q, item) for item, q in zip(b.index, b["question_id"], strict=True)]
@@ -200,7 +218,8 @@ def benchmark_rows(results: ReportResults, benchmark: Benchmark) -> pd.DataFrame
             **{share_column(c.id): b[c.id] for c in benchmark.cohorts},
             "note": b["note"].fillna(""),
             "adverse": adverse,
-            "good": [None if pd.isna(v) else bool(v) != bad for v, bad in zip(b["client"], adverse, strict=True)],
+            "good": [_good_answer(results, q, item, v, bad)
+                     for item, q, v, bad in zip(b.index, b["question_id"], b["client"], adverse, strict=True)],
         }
     ).reset_index(drop=True)
 
