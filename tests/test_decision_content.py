@@ -84,7 +84,7 @@ def html_roadmap_titles(page: str) -> list[str]:
 def sheet_rows(path: Path, name: str) -> list[dict]:
     book = openpyxl.load_workbook(path)
     rows = list(book[name].iter_rows(values_only=True))
-    return [dict(zip(rows[0], row)) for row in rows[1:] if any(v is not None for v in row)]
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:] if any(v is not None for v in row)]
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
@@ -485,3 +485,16 @@ def test_the_plan_is_written_beside_the_report_by_the_cli_and_the_batch(tmp_path
     for client in ("sakura-logistics", "bluepeak-hr"):
         assert len(list((tmp_path / "batch" / client).glob("*.plan.csv"))) == 1
         assert len(list((tmp_path / "batch" / client).glob("*.plan.xlsx"))) == 1
+
+
+def test_quick_wins_chart_shows_each_action_in_its_quadrant():
+    results = compute_results(CLIENTS / "hikari-cloud.yaml", lang="en")
+    plan = results.assessment.plan
+    fig = report_figures(results)["quadrant"]
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    for quadrant in ("quick_win", "major_project", "fill_in", "deprioritise"):
+        heading = texts.index(text(f"plan.quadrant.{quadrant}", "en"))
+        listed = texts[heading + 1]
+        ranks = [int(line.split(".")[0]) for line in listed.splitlines() if line and line[0].isdigit()]
+        assert ranks == plan.index[plan["quadrant"] == quadrant].tolist()[:6], quadrant
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["Low (S, M)", "High (L)"]

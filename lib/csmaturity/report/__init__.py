@@ -20,10 +20,10 @@ the repository's ``templates/`` folder, packaged as ``csmaturity/templates``.
 from ..plotting.export import figure_svg
 from .build import ReportOutputs, build_report, report_paths, results_json_path, write_report
 from .change import AssessmentChange, AssessmentHistory, assessment_history, compare_assessments
-from .data_context import DataContext, data_context
-from .executive import ExecutiveSummary, executive_summary
 from .context import chart_titles, render_charts, report_context, report_figures
+from .data_context import DataContext, data_context
 from .excel import write_excel
+from .executive import ExecutiveSummary, executive_summary
 from .html import render_html, templates_dir
 from .metrics_summary import MetricsSummary, compute_metrics
 from .results import ReportResults, SourceFile, cached_model, compute_results

@@ -196,12 +196,13 @@ def assessment_history(
     trend = pd.DataFrame([{"date": w.date, "overall": w.overall, "level": w.level,
                            **{d: w.dimensions.get(d, float("nan")) for d in dims}} for w in waves]).set_index("date")
     changes = []
-    for before, after in zip(waves, waves[1:]):
+    for before, after in zip(waves, waves[1:], strict=False):
         if before.level != after.level:
             changes.append({"date": after.date, "before": before.level, "after": after.level,
                             "direction": level_direction(current.model, before.level, after.level)})
     points = [p for p in (survey_points or []) if p.scores]
     steps = [SurveyStep(before=b, after=a, comparisons=survey_changes(b.scores, a.scores))
-             for b, a in zip(points, points[1:])]
-    return AssessmentHistory(waves=waves, trend=trend, level_changes=changes, survey=[s for s in steps if s.comparisons],
+             for b, a in zip(points, points[1:], strict=False)]
+    return AssessmentHistory(waves=waves, trend=trend, level_changes=changes,
+                             survey=[s for s in steps if s.comparisons],
                              other_clients=sorted({w.client_id for w in waves if w.client_id != current.client_id}))

@@ -88,7 +88,9 @@ class Condition:
     needed: float
     after: float
     met: bool
+    #: In a sentence ("an overall score of 75 (now 63)"), and as a line of a list.
     text: str
+    line: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -230,9 +232,10 @@ def _condition(results: ReportResults, dimension: str | None, now: float, needed
     name = (text("executive.overall", lang) if dimension is None
             else a.model.dimensions_by_id[dimension].name.get(lang))
     met = bool(now >= needed)
-    words = text("executive.condition.overall" if dimension is None else "executive.condition.gate", lang,
-                 dimension=name, needed=fmt_bound(needed), now=fmt_score(now, scale))
-    return Condition(dimension=dimension, name=name, now=now, needed=needed, after=after, met=met, text=words)
+    key = "executive.condition." + ("overall" if dimension is None else "gate")
+    values = {"dimension": name, "needed": fmt_bound(needed), "now": fmt_score(now, scale)}
+    return Condition(dimension=dimension, name=name, now=now, needed=needed, after=after, met=met,
+                     text=text(key, lang, **values), line=text(key + "_line", lang, **values))
 
 
 def _dimension_targets(results: ReportResults, path: LevelPath) -> list[DimensionTarget]:
@@ -364,14 +367,15 @@ def _findings(results: ReportResults, context: DataContext) -> list[Finding]:
         levels = {lv.id: lv.name.get(lang) for lv in model.levels}
         out.append(Finding(kind="change", text=t(
             f"change_{change.level_direction}", date=change.previous_date,
-            delta=fmt_signed(change.overall_delta, scale.decimals), level_before=levels[change.level_previous],
-            level=levels[change.level_current])))
+            before=fmt_score(change.overall_previous, scale), after=fmt_score(change.overall_current, scale),
+            level_before=levels[change.level_previous], level=levels[change.level_current])))
     dims = a.dimension_table()
     scored = dims[(dims["weight"] > 0) & dims["score"].notna()].sort_values("score", kind="stable")
     if len(scored) > 1 and scored["score"].iloc[-1] > scored["score"].iloc[0]:
         best, worst = scored.iloc[-1], scored.iloc[0]
-        out.append(Finding(kind="spread", text=t("spread", best=best["name"], best_score=fmt_score(best["score"], scale),
-                                                 worst=worst["name"], worst_score=fmt_score(worst["score"], scale))))
+        out.append(Finding(kind="spread", text=t(
+            "spread", best=best["name"], best_score=fmt_score(best["score"], scale), worst=worst["name"],
+            worst_score=fmt_score(worst["score"], scale))))
     m = results.metrics
     if m is not None and m.health is not None and m.health.arr_at_risk > 0:
         h = m.health
