@@ -286,7 +286,9 @@ def _level_box(results: ReportResults, path: LevelPath, kind: str, by: dt.date |
         summary = text("executive.box.summary_unreachable", lang, title=title, conditions=conditions_text)
     elif shown:
         summary = text("executive.box.summary", lang, title=title, conditions=conditions_text,
-                       actions=join_list([text("executive.quoted", lang, title=act.title) for act in shown], lang))
+                       # a title written as a sentence (an answer's next step) keeps no stop inside the quotes
+                       actions=join_list([text("executive.quoted", lang, title=act.title.rstrip(".。"))
+                                          for act in shown], lang))
     else:
         summary = text("executive.box.summary_no_action", lang, title=title, conditions=conditions_text)
     return LevelBox(kind=kind, level=path.target.id, level_name=name, by=by, title=title, reachable=path.reachable,
