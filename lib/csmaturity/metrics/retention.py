@@ -100,7 +100,7 @@ class RetentionResult(MetricResult):
     notes: tuple[str, ...] = ()
 
 
-def _date_argument(value: DateLike, name: str) -> pd.Timestamp:
+def date_argument(value: DateLike, name: str) -> pd.Timestamp:
     """A period bound as a date (midnight); ArgumentError (a ValueError) naming it when unreadable."""
     try:
         stamp = pd.Timestamp(value)
@@ -198,7 +198,7 @@ def retention(
 
     if has_period:
         require_columns(accounts, [start_date, churn_date, arr], file_name, purpose="retention over a period")
-        begin, end = _date_argument(period_start, "period_start"), _date_argument(period_end, "period_end")
+        begin, end = date_argument(period_start, "period_start"), date_argument(period_end, "period_end")
         check_argument(end >= begin, "period_end", f"period_end {end.date()} is before period_start {begin.date()}")
         starts, start_problems = parse_dates(accounts[start_date], start_date, file_name)
         churns, churn_problems = parse_dates(accounts[churn_date], churn_date, file_name)
