@@ -123,8 +123,7 @@ def _segments(
                                  f"rest: one group would be empty")])
     ranked = customers.sort_values(["value", "key"], ascending=[False, True], kind="mergesort")
     cut = float(ranked["value"].iloc[n_high - 1])
-    high_keys = set(ranked["key"].iloc[:n_high])
-    high = known & np.isin(keys, list(high_keys))
+    high = known & pd.Series(keys).isin(ranked["key"].iloc[:n_high]).to_numpy()
     tied = ranked["value"] == cut
     tied_high = int(tied.iloc[:n_high].sum())
     note = ""
