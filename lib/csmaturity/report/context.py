@@ -37,6 +37,8 @@ def report_figures(results: ReportResults) -> dict[str, Figure]:
     if m is not None:
         if m.nps is not None:
             figs["loyalty"] = charts.loyalty_chart(m.nps, m.nrs, lang=lang)
+        if m.survival is not None:
+            figs["survival"] = charts.survival_chart(m.survival, lang=lang)
         if m.health is not None:
             figs["health"] = charts.health_chart(m.health, lang=lang)
         if m.lorenz is not None and m.concentration is not None:
@@ -81,6 +83,8 @@ def report_context(results: ReportResults, charts: dict[str, bytes] | None = Non
             "rows": _records(tables.metric_rows(results)),
             "health": _records(m.health.to_frame()) if m.health is not None else [],
             "drivers": _driver_records(results),
+            "survival": _records(m.survival.summary) if m.survival is not None else [],
+            "method_notes": m.method_notes(lang),
         }
     return {
         "lang": lang,
