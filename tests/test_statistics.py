@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -476,3 +477,95 @@ class TestSurvival:
         accounts.loc[5, "start_date"] = "2030-01-01"
         result = survival(accounts, as_of="2026-01-01")
         assert result.overall()["customers"] == 5 and "starting after 2026-01-01" in result.notes[0]
+
+
+# --------------------------------------------------------------------------- report and teaching
+
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+
+
+@pytest.fixture(scope="module")
+def sample_metrics():
+    from csmaturity.report.metrics_summary import compute_metrics
+
+    return compute_metrics(SAMPLE / "accounts.csv", SAMPLE / "survey_ja_cp932.csv")
+
+
+class TestReportMetrics:
+    def test_ltv_years_come_from_the_retention_curve(self, sample_metrics):
+        m = sample_metrics
+        assert m.survival is not None and m.survival.as_of == m.period[1]
+        assert m.ltv.annual_churn is None and m.ltv.years_retained == pytest.approx(m.survival.expected_years)
+        assert m.ltv.years_retained < 1 / m.retention.churn_rate  # 1/churn extrapolates past the data
+        assert list(m.survival.summary["segment"]) == ["all", "Enterprise", "Mid-Market", "SMB"]
+
+    def test_key_drivers_are_relative_weights_with_r_squared(self, sample_metrics):
+        drivers = sample_metrics.drivers
+        assert drivers.attrs["importance"] == "relative_weight"
+        fit = sample_metrics.driver_fit()
+        assert 0 < fit["r_squared"] < 1 and fit["n"] > 100
+        everyone = drivers[drivers.segment == "all"]
+        assert everyone["importance"].sum() == pytest.approx(fit["r_squared"])
+        assert everyone["importance_low"].notna().all()
+
+    def test_a_method_note_per_metric_from_what_was_computed(self, sample_metrics):
+        m = sample_metrics
+        en, ja = m.method_notes("en"), m.method_notes("ja")
+        assert set(en) == set(ja) == {"loyalty", "retention", "survival", "ltv", "drivers"}
+        assert f"NPS ({m.nps.n_valid:,} answers)" in en["loyalty"] and "adjusted Wald" in en["loyalty"]
+        assert "Wilson" in en["loyalty"] and "Student's t" in en["loyalty"]
+        assert f"{1 / m.retention.churn_rate:.1f} years" in en["ltv"]
+        assert f"{m.driver_fit()['r_squared']:.2f}" in en["drivers"] and "1,000 bootstrap" in en["drivers"]
+        assert "調整ワルド法" in ja["loyalty"] and "カプラン・マイヤー" in ja["survival"]
+        assert m.survival.as_of in en["survival"]
+
+    def test_results_json_carries_the_curve_and_no_infinities(self, sample_metrics):
+        written = json.dumps(sample_metrics.to_dict())
+        data = json.loads(written)
+        assert "inf" not in written.replace("info", "")
+        assert data["survival"]["segments"][0]["segment"] == "all"
+        assert data["nps"]["interval_method"] == "adjusted_wald"
+        assert {"importance_low", "distinguishable"} <= set(data["key_drivers"][0])
+
+    def test_the_html_report_shows_the_curve_and_the_methods(self, tmp_path):
+        from csmaturity.report import build_report
+
+        outputs = build_report(SAMPLE / "clients" / "hikari-cloud.yaml", out_dir=tmp_path,
+                               accounts_file=SAMPLE / "accounts.csv", survey_file=SAMPLE / "survey_ja_cp932.csv")
+        html = outputs.html.read_text(encoding="utf-8")
+        for phrase in ("継続曲線（カプラン・マイヤー法）", "算出方法", "調整ワルド法", "解約率の逆数を継続年数とすると",
+                       "ジョンソンの相対重要度", "平均継続年数（95%区間）"):
+            assert phrase in html, phrase
+
+
+def test_charts_draw_the_curve_and_the_intervals(sample_metrics):
+    from matplotlib.figure import Figure
+
+    from csmaturity.plotting.charts import driver_quadrant, survival_chart
+
+    curve = survival_chart(sample_metrics.survival, lang="ja")
+    assert isinstance(curve, Figure)
+    labels = [t.get_text() for t in curve.axes[0].get_legend().get_texts()]
+    assert labels[:2] == ["全体の95%信頼区間", "全体"] and "SMB" in labels
+    quadrant = driver_quadrant(sample_metrics.drivers, segment="all", lang="en")
+    assert quadrant.axes[0].get_ylabel() == "Importance (relative weight: share of R²)"
+    assert quadrant.axes[0].containers  # the bootstrap error bars
+
+
+def test_survival_explorer_moves_with_its_controls():
+    from csmaturity.io.readers import SURVEY_ITEMS, read_accounts, read_survey
+    from csmaturity.widgets import DriverExplorer, SurvivalExplorer, driver_survey
+
+    accounts = read_accounts(SAMPLE / "accounts.csv")
+    explorer = SurvivalExplorer(accounts, "en")
+    assert explorer.summary().startswith("SurvivalExplorer: median 4.8 y")
+    assert "1/churn" in explorer.summary() and "Π" in explorer.formula.value
+    explorer.controls["split"].value = "plan"
+    assert set(explorer.result.summary["segment"]) == {"all", "Enterprise", "Standard", "Starter"}
+    explorer.controls["horizon"].value = 2.0
+    assert explorer.result.horizon_years == 2.0 and explorer.result.expected_years < 2.0
+    drivers = DriverExplorer(driver_survey(read_survey(SAMPLE / "survey_ja_cp932.csv"), accounts, year=2024),
+                             SURVEY_ITEMS, "en")
+    drivers.controls["importance"].value = "shapley"
+    assert drivers.result["importance"].sum() == pytest.approx(drivers.result["r_squared"].iloc[0])

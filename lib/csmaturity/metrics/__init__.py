@@ -31,14 +31,14 @@ from csmaturity.metrics.drivers import *  # noqa: F403
 from csmaturity.metrics.drivers import __all__ as _drivers
 from csmaturity.metrics.health import *  # noqa: F403
 from csmaturity.metrics.health import __all__ as _health
+from csmaturity.metrics.importance import *  # noqa: F403
+from csmaturity.metrics.importance import __all__ as _importance
 from csmaturity.metrics.loyalty import *  # noqa: F403
 from csmaturity.metrics.loyalty import __all__ as _loyalty
 from csmaturity.metrics.ltv import *  # noqa: F403
 from csmaturity.metrics.ltv import __all__ as _ltv
 from csmaturity.metrics.retention import *  # noqa: F403
 from csmaturity.metrics.retention import __all__ as _retention
-from csmaturity.metrics.importance import *  # noqa: F403
-from csmaturity.metrics.importance import __all__ as _importance
 from csmaturity.metrics.survival import *  # noqa: F403
 from csmaturity.metrics.survival import __all__ as _survival
 

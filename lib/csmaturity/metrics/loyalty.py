@@ -816,7 +816,8 @@ def compare(a: Result, b: Result, *, alpha: float = 0.05, exact_below: int = EXA
         std_error = math.hypot(a.std_error, b.std_error)
         test, method = "z", f"z-test on the difference, {metric} variances summed"
         if std_error == 0:
-            test, method = "z_pooled", f"z-test on the difference, pooled {metric} variance (no spread in either sample)"
+            test = "z_pooled"
+            method = f"z-test on the difference, pooled {metric} variance (no spread in either sample)"
     elif isinstance(a, TopBoxResult):
         assert isinstance(b, TopBoxResult)
         if (a.scale, a.top_values) != (b.scale, b.top_values):

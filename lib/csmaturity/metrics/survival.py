@@ -57,7 +57,8 @@ class SurvivalResult(MetricResult):
         ``median_years`` (NaN when not reached) with ``median_ci_low`` /
         ``median_ci_high``, ``expected_years`` (restricted mean to the horizon) with
         ``expected_ci_low`` / ``expected_ci_high``, ``retention_1y`` (S(1)) and
-        ``retention_horizon`` (S(τ)).
+        ``retention_horizon`` (S(τ)). A segment followed for less than the horizon
+        (or a year) has NaN there rather than a curve extended past its data (noted).
     as_of
         Reference date (ISO): active customers are censored there.
     horizon_years
@@ -156,10 +157,13 @@ def _fit(durations: np.ndarray, events: np.ndarray, horizon: float, confidence: 
                                      curve["at_risk"].to_numpy(), curve["churned"].to_numpy(), horizon)
     median = float(fitter.median_survival_time_)
     median_band = median_survival_times(fitter.confidence_interval_survival_function_)
-    half = z_for(confidence) * math.sqrt(max(0.0, float(variance)))
+    half = z_for(confidence) * math.sqrt(max(0.0, float(variance))) if math.isfinite(variance) else math.nan
 
     def finite(value: float) -> float:
         return value if math.isfinite(value) else math.nan
+
+    if horizon > float(durations.max()):  # the curve past the last observation is not data
+        mean = variance = math.nan
 
     row = {
         "segment": segment, "customers": int(len(durations)), "churned": int(events.sum()),
@@ -168,8 +172,10 @@ def _fit(durations: np.ndarray, events: np.ndarray, horizon: float, confidence: 
         "median_ci_low": finite(float(median_band.iloc[0, 0])),
         "median_ci_high": finite(float(median_band.iloc[0, 1])),
         "expected_years": float(mean),
-        "expected_ci_low": max(0.0, float(mean) - half), "expected_ci_high": min(horizon, float(mean) + half),
-        "retention_1y": float(fitter.predict(1.0)), "retention_horizon": float(fitter.predict(horizon)),
+        "expected_ci_low": max(0.0, float(mean) - half) if math.isfinite(mean) else math.nan,
+        "expected_ci_high": min(horizon, float(mean) + half) if math.isfinite(mean) else math.nan,
+        "retention_1y": float(fitter.predict(1.0)) if durations.max() >= 1.0 else math.nan,
+        "retention_horizon": float(fitter.predict(horizon)) if math.isfinite(mean) else math.nan,
     }
     return curve, row
 
@@ -293,6 +299,10 @@ def survival(
         curve, row = _fit(years[mask], events[mask], horizon, confidence, name)
         curves.append(curve)
         rows.append(row)
+    short = [row["segment"] for row in rows if math.isnan(row["expected_years"])]
+    if short:
+        notes.append(f"followed for less than {horizon:.1f} years: {', '.join(short)} (no expected lifetime over "
+                     "that horizon)")
     if math.isnan(rows[0]["median_years"]):
         notes.append(f"more than half the customers remain after {float(years.max()):.1f} years: "
                      "the median lifetime is not reached")

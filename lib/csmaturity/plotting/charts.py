@@ -13,6 +13,7 @@ worker does not accumulate open figures; notebooks display them all the same.
 
 from __future__ import annotations
 
+import itertools
 import re
 import textwrap
 import unicodedata
@@ -496,7 +497,7 @@ def survival_chart(result: Any, *, lang: str, ax: Axes | None = None) -> Figure:
                         label=text("chart.survival.band", lang, confidence=f"{result.confidence:.0%}"))
         ax.step(everyone["years"], everyone["retention"], where="post", color=COLORS["client"], linewidth=2.2,
                 label=text("chart.survival.all", lang))
-        for segment, color in zip(segments, colors, strict=False):
+        for segment, color in zip(segments, itertools.cycle(colors), strict=False):
             rows = curve[curve["segment"] == segment]
             ax.step(rows["years"], rows["retention"], where="post", color=color, linewidth=1.2,
                     label=literal(segment))
