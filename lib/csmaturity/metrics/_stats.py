@@ -1,7 +1,8 @@
 """Interval and test helpers shared by the metric modules.
 
 Normal-theory pieces (critical values, Wilson and adjusted-Wald intervals, z-tests) need
-only the standard library; Student's t and the exact permutation test use scipy.
+only the standard library; Student's t and the exact permutation test use scipy, imported
+when first needed (``scipy.stats`` takes a second to import, and most calls never need it).
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from statistics import NormalDist
 from typing import Any
 
 import numpy as np
-from scipy import special
-from scipy import stats as sps
 
 from csmaturity.errors import check_argument
 
@@ -38,8 +37,10 @@ def z_for(confidence: float) -> float:
 def t_for(confidence: float, df: float) -> float:
     """Two-sided critical value of Student's t with ``df`` degrees of freedom (2.776 at
     95 % and df = 4)."""
+    from scipy.special import stdtrit
+
     check_probability(confidence, "confidence")
-    return float(sps.t.ppf(0.5 + confidence / 2.0, df))
+    return float(stdtrit(df, 0.5 + confidence / 2.0))
 
 
 def two_sided_p(z: float) -> float:
@@ -111,11 +112,13 @@ def welch_test(mean_a: float, var_a: float, n_a: int, mean_b: float, var_b: floa
     ``df = se⁴ / ((s_a²/n_a)²/(n_a − 1) + (s_b²/n_b)²/(n_b − 1))``; two-sided p from t(df).
     Needs n ≥ 2 in each group and se > 0 (the caller checks).
     """
+    from scipy.special import stdtr
+
     va, vb = var_a / n_a, var_b / n_b
     se = math.sqrt(va + vb)
     df = (va + vb) ** 2 / (va**2 / (n_a - 1) + vb**2 / (n_b - 1))
     t = (mean_b - mean_a) / se
-    return se, t, df, float(2.0 * sps.t.sf(abs(t), df))
+    return se, t, df, float(2.0 * stdtr(df, -abs(t)))
 
 
 def permutation_test(counts_a: Sequence[int], counts_b: Sequence[int], scores: Sequence[float]) -> float:
@@ -132,6 +135,8 @@ def permutation_test(counts_a: Sequence[int], counts_b: Sequence[int], scores: S
     The enumeration covers every vector ``c`` with ``Σ c_k = n_a``: at most
     ``(n_a + 1)^(k−1)`` of them, so callers keep ``n_a`` or ``k`` small.
     """
+    from scipy.special import gammaln
+
     a = np.asarray(counts_a, dtype=np.int64)
     b = np.asarray(counts_b, dtype=np.int64)
     s = np.asarray(scores, dtype=np.float64)
@@ -151,14 +156,14 @@ def permutation_test(counts_a: Sequence[int], counts_b: Sequence[int], scores: S
     for k in range(len(s)):
         last = k == len(s) - 1
         c = np.arange(min(int(total[k]), n_a) + 1)
-        log_choose = special.gammaln(total[k] + 1) - special.gammaln(c + 1) - special.gammaln(total[k] - c + 1)
+        log_choose = gammaln(total[k] + 1) - gammaln(c + 1) - gammaln(total[k] - c + 1)
         new_used = used[:, None] + c[None, :]
         keep = (new_used == n_a) if last else (new_used <= n_a)
         rows, cols = np.nonzero(keep)
         used = new_used[rows, cols]
         score_sum = score_sum[rows] + c[cols] * s[k]
         log_p = log_p[rows] + log_choose[cols]
-    log_p -= special.gammaln(n + 1) - special.gammaln(n_a + 1) - special.gammaln(n_b + 1)
+    log_p -= gammaln(n + 1) - gammaln(n_a + 1) - gammaln(n_b + 1)
     extreme = np.abs(difference(score_sum)) >= observed - 1e-9 * max(1.0, float(np.abs(s).max()))
     return float(min(1.0, np.exp(log_p[extreme]).sum()))
 
