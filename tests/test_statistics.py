@@ -469,7 +469,8 @@ class TestSurvival:
         assert list(summary.index) == ["all", "x", "y"]
         assert summary.loc["x", "median_years"] == pytest.approx(2.0, abs=2e-3)  # A at 1, B at 2 of A, B, E
         assert math.isnan(summary.loc["y", "median_years"])  # C leaves, D and F stay: not reached
-        assert result.horizon_years == pytest.approx(4.0, abs=2e-3)  # the shortest longest follow-up (x: E at 4)
+        # The longest follow-up: the latest date in the table is E's churn, 4 years in.
+        assert result.horizon_years == pytest.approx(4.0, abs=2e-3)
         assert "inf" not in json.dumps(result.to_dict())
 
     def test_customers_starting_after_the_reference_date_are_left_out_with_a_note(self):
@@ -569,3 +570,12 @@ def test_survival_explorer_moves_with_its_controls():
                              SURVEY_ITEMS, "en")
     drivers.controls["importance"].value = "shapley"
     assert drivers.result["importance"].sum() == pytest.approx(drivers.result["r_squared"].iloc[0])
+
+
+def test_a_small_young_segment_does_not_shorten_everyones_horizon():
+    accounts = hand_accounts()
+    young = pd.DataFrame({"account_id": ["Y"], "start_date": ["2024-12-01"], "churn_date": [None], "segment": ["new"]})
+    result = survival(pd.concat([accounts, young], ignore_index=True), as_of="2025-01-01", segment_by="segment")
+    summary = result.summary.set_index("segment")
+    assert result.horizon_years > 4  # not the young segment's month
+    assert math.isnan(summary.loc["new", "expected_years"]) and "new" in result.notes[0]

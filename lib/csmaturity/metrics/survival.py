@@ -40,6 +40,9 @@ __all__ = ["SurvivalResult", "survival", "DAYS_PER_YEAR"]
 
 DAYS_PER_YEAR = 365.25
 ALL = "all"
+#: Segments smaller than this do not shorten the default horizon (one young account
+#: would otherwise cut everyone's expected lifetime, and the LTV built on it, to weeks).
+MIN_HORIZON_SEGMENT = 30
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -202,8 +205,10 @@ def survival(
     t_i, with d_i churns among the n_i customers still at risk; the band is
     lifelines' log(−log) transform of Greenwood's variance. Median: the first t with
     S(t) ≤ 0.5. Expected lifetime within the horizon τ: ``∫₀^τ S(t) dt``, with the
-    interval ``± z · √var``; τ defaults to the shortest of the segments' longest
-    follow-up times, so that every segment is observed over the whole horizon.
+    interval ``± z · √var``; τ defaults to the shortest of the longest follow-up times
+    of all customers and of each segment with at least :data:`MIN_HORIZON_SEGMENT`
+    customers, so that those are observed over the whole horizon (a smaller segment
+    followed for less gets no expected lifetime, noted).
 
     Parameters
     ----------
@@ -285,7 +290,8 @@ def survival(
         names = sorted({str(v) for v in labels[known]})
         groups += [(name, known & (labels.astype(str) == name)) for name in names]
 
-    longest = min(float(years[mask].max()) for _, mask in groups)
+    longest = min(float(years[mask].max()) for name, mask in groups
+                  if name == ALL or mask.sum() >= MIN_HORIZON_SEGMENT)
     if horizon_years is None:
         horizon = longest
     else:
