@@ -30,6 +30,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from csmaturity.errors import check_argument
 from csmaturity.metrics._result import MetricResult
@@ -164,6 +165,23 @@ def _correlations(sums: np.ndarray, cross: np.ndarray, total: np.ndarray) -> np.
     return np.clip(corr, -1.0, 1.0)
 
 
+def _resample_correlations(rng: np.random.Generator, columns: np.ndarray, q: int, block: int) -> np.ndarray:
+    """Correlation matrices ``(block, q, q)`` of ``block`` bootstrap resamples.
+
+    ``columns`` holds the q centred variables then their pairwise products (upper
+    triangle, row by row); each resample's multinomial counts weight them in one product.
+    """
+    n = columns.shape[0]
+    draws = rng.integers(0, n, size=(block, n)) + (np.arange(block) * n)[:, None]
+    counts = np.bincount(draws.ravel(), minlength=block * n).reshape(block, n).astype(np.float64)
+    weighted = counts @ columns
+    rows, cols = np.triu_indices(q)
+    cross = np.zeros((block, q, q))
+    cross[:, rows, cols] = weighted[:, q:]
+    cross[:, cols, rows] = weighted[:, q:]
+    return _correlations(weighted[:, :q], cross, np.full(block, float(n)))
+
+
 def _weights(corr: np.ndarray, method: str) -> tuple[np.ndarray, np.ndarray]:
     return relative_weights(corr) if method == "relative_weight" else shapley_values(corr)
 
@@ -296,19 +314,13 @@ def relative_importance(
         # One matrix of the columns and their pairwise products: each block of resamples
         # needs a single matrix product for its sums and cross-products.
         columns = np.ascontiguousarray(np.hstack([full, full[:, rows] * full[:, cols]]))
-        stacked = []
-        for start in range(0, bootstrap, _BLOCK):
-            block = min(_BLOCK, bootstrap - start)
-            draws = rng.integers(0, n, size=(block, n)) + (np.arange(block) * n)[:, None]
-            counts = np.bincount(draws.ravel(), minlength=block * n).reshape(block, n).astype(np.float64)
-            weighted = counts @ columns
-            sums, upper = weighted[:, :q], weighted[:, q:]
-            cross = np.zeros((block, q, q))
-            cross[:, rows, cols] = upper
-            cross[:, cols, rows] = upper
-            stacked.append(_correlations(sums, cross, np.full(block, float(n))))
-        # Every resample's weights at once: one batched call per subset of items, not per block.
-        own_all, r2_all, w_noise = _with_and_without_noise(np.concatenate(stacked), method)
+        # One thread: the product is memory-bound, and OpenBLAS threads that wait on
+        # cores busy elsewhere (a batch of clients, a test run) slow it several-fold.
+        with threadpool_limits(limits=1, user_api="blas"):
+            stacked = [_resample_correlations(rng, columns, q, min(_BLOCK, bootstrap - start))
+                       for start in range(0, bootstrap, _BLOCK)]
+            # Every resample's weights at once: one batched call per subset of items.
+            own_all, r2_all, w_noise = _with_and_without_noise(np.concatenate(stacked), method)
         diff_all = w_noise[:, :-1] - w_noise[:, -1:]
         tail = (1 - confidence) / 2
         ci = np.quantile(own_all, [tail, 1 - tail], axis=0).T
