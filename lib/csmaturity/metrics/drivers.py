@@ -29,6 +29,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from csmaturity.errors import DataError, Problem, check_argument
 from csmaturity.io.columns import (
@@ -83,10 +84,10 @@ def _std_coefficients(overall: np.ndarray, items: np.ndarray, names: Sequence[st
         return betas, ""
     z_items = (items[:, usable] - items[:, usable].mean(axis=0)) / spread[usable]
     if usable.sum() > 1:
-        corr = np.corrcoef(z_items, rowvar=False)
-        condition = float(np.linalg.cond(corr)) if np.isfinite(corr).all() else math.inf
+        corr = z_items.T @ z_items / len(z_items)
+        evals, evecs = np.linalg.eigh(corr)
+        condition = float(evals[-1] / evals[0]) if evals[0] > 0 else math.inf
         if condition > MAX_CONDITION:
-            evals, evecs = np.linalg.eigh(corr)
             involved = [n for n, load in zip(np.asarray(names)[usable], evecs[:, 0], strict=True) if abs(load) > 0.1]
             return betas, (f"items {', '.join(involved)} are collinear (condition number {condition:.1e}): "
                            "regression coefficients not identifiable")
@@ -113,7 +114,9 @@ def _segments(
     values, problems = parse_numbers(survey[segment_by], segment_by, file)
     fail(problems)
     known = ~np.isnan(values)
-    keys = survey[account].astype(str).to_numpy() if account in survey.columns else np.arange(len(survey))
+    keys = survey[account].to_numpy() if account in survey.columns else np.arange(len(survey))
+    if keys.dtype == object and len({type(k) for k in keys}) > 1:
+        keys = keys.astype(str)  # ids of mixed types (7 and "A7") sort as text
     customers = pd.DataFrame({"key": keys[known], "value": values[known]}).drop_duplicates("key")
     n_customers = len(customers)
     n_high = round(high_share * n_customers)
@@ -142,6 +145,9 @@ def _quadrant(importance: float, performance: float, imp_cut: float, perf_cut: f
     return "maintain" if performance >= perf_cut else "secondary"
 
 
+# Small products (n × items): one BLAS thread is fastest, and threads that wait on cores
+# busy elsewhere (a batch, a test run) made this ten times slower.
+@threadpool_limits.wrap(limits=1, user_api="blas")
 def key_drivers(
     survey: pd.DataFrame,
     items: Sequence[str],
