@@ -314,7 +314,9 @@ def test_money_carries_its_currency(tmp_path):
     assert fmt_money(1_060_000, "CHF", "en") == "CHF 1.06M"
     ja = build_report(CLIENTS / "hikari-cloud.yaml", out_dir=tmp_path).html.read_text(encoding="utf-8")
     metrics = visible(section(ja, "metrics"))
-    assert "解約リスクのあるARR: 10.6億円" in metrics and "1,814万円" in metrics
+    assert "解約リスクのあるARR: 10.6億円" in metrics
+    ltv = re.search(r"<th class=\"n\">LTV</th>.*?</tbody>", section(ja, "metrics"), re.S).group(0)
+    assert len(re.findall(r'<td class="n">[\d.,]+(万|億)円</td>', ltv)) == 3  # each LTV with its currency
     assert not re.search(r"\d億(?!円)", metrics.replace("億円", ""))  # no amount without its currency
     en = build_report(client_copy(tmp_path, currency="USD"), out_dir=tmp_path / "usd", lang="en")
     page = en.html.read_text(encoding="utf-8")
@@ -401,9 +403,11 @@ def test_red_accounts_are_a_concentration_only_when_they_hold_more_than_their_sh
 def test_key_driver_axis_says_what_importance_is():
     results = compute_results(CLIENTS / "hikari-cloud.yaml", lang="en")
     fig = report_figures(results)["drivers"]
-    assert fig.axes[0].get_ylabel() == "Importance (correlation with likelihood to recommend, NPS)"
-    assert "NPS" in text("chart.drivers.ylabel", "ja") and "overall" not in fig.axes[0].get_ylabel()
-    assert "likelihood to recommend" in text("metrics.drivers_intro", "en")
+    # the outcome the importance is measured against is named, whatever the method
+    assert fig.axes[0].get_ylabel().endswith("likelihood to recommend, NPS)")
+    for key in ("ylabel", "ylabel_regression", "ylabel_relative_weight", "ylabel_shapley"):
+        assert "NPS" in text(f"chart.drivers.{key}", "ja") and "NPS" in text(f"chart.drivers.{key}", "en")
+        assert "overall" not in text(f"chart.drivers.{key}", "en") and "総合評価" not in text(f"chart.drivers.{key}", "ja")
 
 
 def test_effort_footnote_uses_the_columns_words(tmp_path):

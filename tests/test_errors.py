@@ -4,9 +4,9 @@ shared YAML schema layer and the keyword-only result types behind it."""
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import importlib.util
+import json
 import math
 import subprocess
 import sys
@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from csmaturity.answers import ClientAnswers
 from csmaturity.batch import ClientJob
-from csmaturity.cli import build_parser, main
+from csmaturity.cli import main
 from csmaturity.errors import (
     AnswersError,
     ArgumentError,
@@ -63,13 +63,6 @@ def assert_clean(text: str, *names: str) -> None:
     assert "Traceback" not in text
     for name in names:
         assert name in text, f"{name!r} not in {text!r}"
-
-
-def option_with_choice(command: str, choice: str) -> str:
-    """The option of ``command`` that offers ``choice`` (whatever the option is called)."""
-    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
-    return next(a.option_strings[0] for a in commands.choices[command]._actions
-                if a.option_strings and a.choices and choice in a.choices)
 
 
 # --------------------------------------------------------------------------- the command line
@@ -124,11 +117,12 @@ def test_bad_csv_column(tmp_path, capsys):
 
 
 def test_unknown_segment(tmp_path, capsys):
+    # The segments are the model's profile fields: checked once the model is read, before any work.
     for command, args in (("report", [NORTHWIND]), ("batch", [NORTHWIND, "--out", tmp_path])):
-        option = option_with_choice(command, "business_model")
-        code, text = run(capsys, command, *args, option, "shoe_size")
+        code, text = run(capsys, command, *args, "--segment", "shoe_size")
         assert code == 2
-        assert_clean(text, option, "'shoe_size'")
+        assert_clean(text, "--segment", "'shoe_size'", "business_model, industry, arr_band")
+    assert not list(tmp_path.glob("*/*.results.json"))
 
 
 def test_bad_min_group(tmp_path, capsys):
@@ -191,11 +185,19 @@ def test_font_missing(tmp_path, capsys, no_japanese_font):
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("notebooks")
-def test_a_failing_notebook_cell(tmp_path, capsys):
+def test_a_broken_model_stops_before_the_notebook_starts(tmp_path, capsys):
     broken = _write(tmp_path / "model.yaml", "schema_version: 1\nid: broken\n")
     code, text = run(capsys, "report", NORTHWIND, "--notebook", "--model", broken, "--out", tmp_path / "out")
     assert code == 1
-    assert_clean(text, "ModelError", "model.yaml: version: required key is missing", "diagnosis.failed.ipynb")
+    assert_clean(text, "model.yaml: version: required key is missing")
+    assert not list((tmp_path / "out").glob("*.ipynb"))  # checked up front: no kernel was started
+
+
+def test_a_failing_notebook_cell(tmp_path, capsys):
+    bad = _write(tmp_path / "accounts.csv", "account_id,arr\nA1,abc\n")
+    code, text = run(capsys, "report", NORTHWIND, "--notebook", "--accounts", bad, "--out", tmp_path / "out")
+    assert code == 1
+    assert_clean(text, "DataError", "accounts.csv: column 'arr', row 2", "diagnosis.failed.ipynb")
     assert list((tmp_path / "out").glob("*.diagnosis.failed.ipynb"))
 
 
@@ -362,7 +364,9 @@ def test_metric_results_share_to_dict_and_to_frame():
     roi = crm_roi(0, 1_000)
     assert roi.to_frame().loc[0, "payback_months"] is None and roi.to_dict()["payback_months"] is None
 
-    tie_broken = compare(nps([10, 10]), nps([0, 0]))  # no sampling noise: z is -inf
-    assert tie_broken.to_dict()["z"] == "-inf" and tie_broken.to_frame().loc[0, "z"] == -math.inf
+    # No spread within either sample: the statistic stays finite (it was −inf, written "-inf").
+    tie_broken = compare(nps([10, 10]), nps([0, 0]))
+    assert tie_broken.to_dict()["z"] == tie_broken.to_frame().loc[0, "z"] == pytest.approx(-2.0)
+    assert "-inf" not in json.dumps(tie_broken.to_dict())
     assert list(tie_broken.to_frame().columns) == [f.name for f in dataclasses.fields(tie_broken)]
     assert pd.concat([nps([10]).to_frame(), nps([0]).to_frame()]).score.tolist() == [100.0, -100.0]

@@ -78,7 +78,7 @@ def test_full_report_has_every_section(full_report):
     for heading in ("エグゼクティブサマリー", "前回診断からの変化", "段階別ロードマップ", "キードライバー分析",
                     "NPS × NRS マトリクス", "ヘルススコアと解約リスクのあるARR", "付録：全回答と根拠"):
         assert heading in html
-    assert html.count("data:image/svg+xml;base64,") == 10  # the nine charts and the plan's impact/effort 2×2
+    assert html.count("data:image/svg+xml;base64,") == 11  # nine charts, the retention curve, the plan's 2×2
     assert "@font-face" in html  # the Japanese subset travels with the file
     summary = json.loads(full_report.results_json.read_text(encoding="utf-8"))
     assert summary["metrics"]["nps"]["n_valid"] > 0

@@ -9,6 +9,13 @@ notebooks, the CLI and the batch runner::
     model = cm.load_model()                        # or cm.load_model("my_model.yaml")
     answers = cm.load_answers("client.yaml", model)
     result = cm.assess(model, answers)             # scores, benchmark, gaps, roadmap
+
+Several respondents of one client (a folder of answers files, or files given together)
+are one assessment of their consensus, with where they disagree::
+
+    team = cm.load_client("clients/acme/", model)  # a file: one respondent, as above
+    result = cm.assess(model, team)
+    result.respondents.contested(), result.respondents.robustness.movers
 """
 
 from ._version import __version__
@@ -26,6 +33,7 @@ from .errors import (
     ValidationFailed,
 )
 from .model import MaturityModel, load_model, parse_model
+from .respondents import ClientResponses, Respondents, combine, load_client, load_clients, load_responses
 from .scoring import Scorecard, score
 
 __all__ = [
@@ -34,6 +42,7 @@ __all__ = [
     "AnswersError",
     "ArgumentError",
     "ClientAnswers",
+    "ClientResponses",
     "ConfigError",
     "CsMaturityError",
     "DataError",
@@ -41,11 +50,16 @@ __all__ = [
     "MissingDependencyError",
     "ModelError",
     "Problem",
+    "Respondents",
     "Scorecard",
     "ValidationFailed",
     "assess",
+    "combine",
     "load_answers",
+    "load_client",
+    "load_clients",
     "load_model",
+    "load_responses",
     "parse_answers",
     "parse_model",
     "score",

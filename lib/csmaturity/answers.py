@@ -11,6 +11,12 @@ The file is YAML::
       profile: {business_model: B2B, arr_band: "1-10M USD", customers: 1200, cs_headcount: 8}  # the model's fields
     model: {id: cs-maturity, version: 1.0.0}      # optional: what it was answered against
     target: {level: cs2, by: 2027-12-31}          # optional: the level the client aims for
+    respondent:                                   # optional: who answered (one of several, see below)
+      id: r2                                      # unique within the client
+      role: CS head                               # groups respondents; role weights read it
+      name: Hana Sato                             # optional, shown only with anonymous: false
+      department: Customer Success                # optional
+      anonymous: false                            # optional, default true: the role alone is shown
     data:                                         # optional: the client's tables, relative
       accounts: acme_accounts.csv                 # to this file; each named file must exist
       survey: acme_survey.csv
@@ -23,6 +29,13 @@ The file is YAML::
 Every problem of a file is collected before :class:`AnswersError` is raised. Questions
 the file does not answer are allowed (a questionnaire may be saved half done); the
 score treats them like "don't know" and reports them as unanswered.
+
+One file is one respondent. Several files of the same client (a folder per client, or
+files given together) are one assessment with several respondents; each names itself
+in its ``respondent`` block. :mod:`csmaturity.respondents` loads and combines them.
+``anonymous`` is per respondent and defaults to true: a name is shown only when its
+respondent allows it, and a role held by a single anonymous respondent stays out of the
+breakdown by role.
 """
 
 from __future__ import annotations
@@ -46,6 +59,7 @@ __all__ = [
     "ClientInfo",
     "ClientAnswers",
     "Target",
+    "RespondentInfo",
     "AnswerValue",
     "load_answers",
     "parse_answers",
@@ -106,10 +120,24 @@ class Target(StrictModel):
     by: dt.date | None = None
 
 
+class RespondentInfo(StrictModel):
+    """Who gave one answers file: an id unique within the client, a role, and optionally
+    a name and department. ``anonymous`` (default true) shows the role alone: name and
+    department are never shown, and the respondent is never shown alone under a role
+    no one else holds. The id is shown, so an anonymous respondent's id names no one."""
+
+    id: FilledText
+    role: FilledText
+    name: FilledText | None = None
+    department: FilledText | None = None
+    anonymous: bool = True
+
+
 class _AnswersFile(StrictModel):
     client: ClientInfo
     model: _ModelRef | None = None
     target: Target | None = None
+    respondent: RespondentInfo | None = None
     data: _DataFiles | None = None
     answers: dict[str, Any] = Field(default_factory=dict)
 
@@ -130,6 +158,8 @@ class ClientAnswers:
     data_files: dict[str, Path] = field(default_factory=dict)
     #: The level the client aims for (checked against the model), if the file names one.
     target: Target | None = None
+    #: Who answered, if the file says (always, when it is one of several respondents).
+    respondent: RespondentInfo | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -207,6 +237,7 @@ def parse_answers(data: dict[str, Any], model: MaturityModel, file: str = "<memo
     return ClientAnswers(
         client=parsed.client, answers=values, evidence=evidence, source=file,
         warnings=tuple(problems), data_files=data_files, raw=data, target=parsed.target,
+        respondent=parsed.respondent,
     )
 
 
@@ -226,8 +257,9 @@ def _checked_profile(model: MaturityModel, raw: dict[Any, Any], file: str, probl
             except ValueError as exc:
                 problems.append(Problem(file, f"client.profile.{key}", str(exc)))
     for field in model.profile:
-        if field.required and field.id not in raw:
-            problems.append(Problem(file, f"client.profile.{field.id}", f"required key is missing: {field.expects}"))
+        if field.required and raw.get(field.id) is None:
+            what = "required key is missing" if field.id not in raw else "required value is blank"
+            problems.append(Problem(file, f"client.profile.{field.id}", f"{what}: {field.expects}"))
     return profile
 
 
@@ -276,20 +308,21 @@ def check_unique_client_ids(clients: Iterable[ClientAnswers], reserved: Iterable
 
 
 def blank_answers_yaml(model: MaturityModel, lang: str = "en", client_id: str = "new-client") -> str:
-    """A ready-to-fill answers file: every question as a comment with its options."""
-    header = {
-        "client": {
-            "id": client_id,
-            "name": "",
-            "industry": "",
-            "assessment_date": dt.date.today().isoformat(),
-            "language": lang,
-            "profile": {f.id: f.placeholder for f in model.profile},
-        },
-        "model": model.ref,
-    }
+    """A ready-to-fill answers file: every profile field and every question as a
+    comment with what it takes (a choice's options, a question's options)."""
     model.check_language(lang)
-    lines = [f"# {model.title.get(lang)} {model.version}", dump_yaml(header).rstrip(), "answers:"]
+    client = {"id": client_id, "name": "", "industry": "", "assessment_date": dt.date.today().isoformat(),
+              "language": lang}
+    lines = [f"# {model.title.get(lang)} {model.version}", dump_yaml({"client": client}).rstrip()]
+    if model.profile:
+        lines.append("  profile:")
+    for f in model.profile:
+        named = [o.id if o.label.get(lang) == o.id else f"{o.id} ({o.label.get(lang)})" for o in f.options]
+        takes = ", ".join(named) if f.options else f.expects + (f"; {f.help.get(lang)}" if f.help else "")
+        lines.append(f"    # {f.label.get(lang)}: {takes}" + ("" if f.required else " (optional)"))
+        # A required field shows a value to replace; an optional one is left empty.
+        lines.append("    " + dump_yaml({f.id: f.placeholder}).strip() if f.required else f"    {f.id}:")
+    lines += [dump_yaml({"model": model.ref}).rstrip(), "answers:"]
     for dim in model.dimensions:
         lines.append(f"  # === {dim.name.get(lang)} ===")
         for q in (q for q in model.questions if q.dimension == dim.id):

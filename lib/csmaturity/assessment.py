@@ -1,4 +1,10 @@
-"""One call from a model and a client's answers to every result a report needs."""
+"""One call from a model and a client's answers to every result a report needs.
+
+The answers are one respondent's (:class:`~csmaturity.answers.ClientAnswers`) or
+several respondents' (:class:`~csmaturity.respondents.ClientResponses`). With several,
+every result -- scores, benchmark, gaps, recommendations, plan -- reads their
+consensus, and :attr:`Assessment.respondents` holds what the respondents add: each
+one's scores, the spread and agreement, perception gaps and robustness."""
 
 from __future__ import annotations
 
@@ -18,6 +24,7 @@ from .errors import check_argument
 from .model import DEFAULT_CURRENCY, MaturityModel
 from .plan import LevelPath, action_plan, level_path, roadmap
 from .recommend import gap_table, recommendations
+from .respondents import CONFIDENCE, MIN_ROLE_SIZE, RESAMPLES, ClientResponses, Respondents, analyse
 from .scoring import Scorecard, score
 
 __all__ = ["Assessment", "assess", "input_hash", "file_digest"]
@@ -32,9 +39,11 @@ def file_digest(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def input_hash(model: MaturityModel, answers: ClientAnswers, data_files: Iterable[str | Path] = ()) -> str:
-    """SHA-256 over the model, the answers as written (evidence included) and the bytes
-    of any data files, in canonical JSON: any change to an input changes the hash.
+def input_hash(model: MaturityModel, answers: ClientAnswers | ClientResponses,
+               data_files: Iterable[str | Path] = ()) -> str:
+    """SHA-256 over the model, the answers as written (evidence included; every
+    respondent's, for several) and the bytes of any data files, in canonical JSON: any
+    change to an input changes the hash.
 
     "As written" is the mapping read (``answers.raw``), not the file's bytes: comments
     and layout do not count, and an intake workbook hashes like the answers YAML
@@ -52,7 +61,9 @@ def input_hash(model: MaturityModel, answers: ClientAnswers, data_files: Iterabl
 @dataclass(frozen=True, kw_only=True)
 class Assessment:
     """Scores, benchmark, gaps, the action plan and the path to the next level of one
-    client, with provenance. ``recommendations`` and ``roadmap`` are in the plan's order."""
+    client, with provenance. ``recommendations`` and ``roadmap`` are in the plan's order.
+    With several respondents, ``answers`` and ``scorecard`` are their consensus and
+    ``respondents`` the rest of what they say."""
 
     model: MaturityModel
     answers: ClientAnswers
@@ -72,6 +83,8 @@ class Assessment:
     target_path: LevelPath | None
     kit_version: str
     input_hash: str
+    #: Several respondents' scores, spread, agreement, gaps and robustness (None for one).
+    respondents: Respondents | None = None
 
     @property
     def client_id(self) -> str:
@@ -133,6 +146,7 @@ class Assessment:
             "next_level": _path_dict(self.next_path),
             "target": _path_dict(self.target_path) if self.target_path is not None else None,
             "provenance": {"kit_version": self.kit_version, "model": self.model.ref, "input_hash": self.input_hash},
+            "respondents": self.respondents.to_dict() if self.respondents is not None else None,
         }
 
 
@@ -150,21 +164,34 @@ def _path_dict(path: LevelPath | None) -> dict[str, Any] | None:
 
 def assess(
     model: MaturityModel,
-    answers: ClientAnswers,
+    answers: ClientAnswers | ClientResponses,
     *,
     lang: str | None = None,
     data_files: Iterable[str | Path] = (),
     target: str | None = None,
+    resamples: int = RESAMPLES,
+    seed: int = 0,
+    confidence: float = CONFIDENCE,
+    min_role_size: int = MIN_ROLE_SIZE,
 ) -> Assessment:
     """Score a client and derive benchmark, gaps, recommendations and roadmap.
 
-    ``lang`` picks the language of labels (default: the client's language), one of the
-    model's languages; scores do not depend on it. ``target`` (a level id) overrides
-    the answers file's ``target``. ``data_files`` (accounts/survey tables used in the report) enter
-    the input hash.
+    ``answers`` is one respondent's answers or several respondents' (then the results
+    read their consensus, see :mod:`csmaturity.respondents`, whose ``analyse`` takes
+    ``resamples``, ``seed``, ``confidence`` and ``min_role_size``). ``lang`` picks the
+    language of labels (default: the client's language), one of the model's
+    languages; scores do not depend on it. ``target`` (a level id) overrides the
+    answers file's ``target``. ``data_files`` (accounts/survey tables used in the
+    report) enter the input hash.
     """
     lang = model.check_language(lang or answers.client.language)
-    card = score(model, answers)
+    team = None
+    if isinstance(answers, ClientResponses):
+        team = analyse(model, answers, resamples=resamples, seed=seed, confidence=confidence,
+                       min_role_size=min_role_size)
+        answers, card = team.consensus.answers, team.consensus.scorecard
+    else:
+        card = score(model, answers)
     bench = benchmark_table(model, answers, lang)
     gaps = gap_table(model, card, bench)
     recs = recommendations(model, answers, card, gaps, lang)
@@ -192,4 +219,5 @@ def assess(
         target_path=target_path,
         kit_version=__version__,
         input_hash=input_hash(model, answers, data_files),
+        respondents=team,
     )

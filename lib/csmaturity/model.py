@@ -642,6 +642,39 @@ class ScoringRules(_Strict):
     option_points: Literal["zero", "lowest"] = "zero"
     #: Below this share of answered questions the level is marked provisional.
     provisional_below_coverage: float = Field(default=0.8, ge=0, le=1)
+    #: How several respondents' answers to a question become the client's (see
+    #: :mod:`csmaturity.respondents`): the mean of their fractions, the median, the
+    #: minimum ("weakest link"), or a mean weighted by role (``role_weights``).
+    combine: Literal["mean", "median", "min", "role_weights"] = "mean"
+    #: Weight of each respondent role (as the answers files write it, case aside) when
+    #: ``combine`` is ``role_weights``; a role not listed weighs 1.
+    role_weights: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("role_weights")
+    @classmethod
+    def _positive_weights(cls, weights: dict[str, float]) -> dict[str, float]:
+        bad = [role for role, w in weights.items() if not 0 < w <= MAX_NUMBER]
+        if bad:
+            raise ValueError(f"a role weight is a number above 0 and at most {MAX_NUMBER}; got {bad}")
+        keys = [role.strip().casefold() for role in weights]
+        if "" in keys or len(set(keys)) != len(keys):
+            raise ValueError("role names must be filled in and differ other than in case")
+        return weights
+
+    @model_validator(mode="after")
+    def _weights_with_their_rule(self) -> ScoringRules:
+        if self.combine == "role_weights" and not self.role_weights:
+            raise ValueError("combine: role_weights needs role_weights ({role: weight, ...})")
+        if self.role_weights and self.combine != "role_weights":
+            raise ValueError(f"role_weights apply only with combine: role_weights (combine is {self.combine!r})")
+        return self
+
+    def role_weight(self, role: str) -> float:
+        """The weight of a respondent ``role`` under this rule (1 when not weighted or not listed)."""
+        if self.combine != "role_weights":
+            return 1.0
+        wanted = role.strip().casefold()
+        return next((w for r, w in self.role_weights.items() if r.strip().casefold() == wanted), 1.0)
 
 
 class MaturityModel(_Strict):
@@ -834,12 +867,19 @@ def _references_despite_shape_errors(data: dict[str, Any], exc: ValidationError,
             parent = parent[part]
         items = parent[key[-1]]
         removed_ids |= {str(items[i].get("id")) for i in indexes if isinstance(items[i], dict)}
+        # a set-aside benchmark takes its items with it: links to them are not news
+        removed_ids |= {str(item.get("id")) for i in indexes if key == ("benchmarks",) and isinstance(items[i], dict)
+                        for item in _list(items[i].get("items")) if isinstance(item, dict)}
         parent[key[-1]] = [item for i, item in enumerate(items) if i not in indexes]
     try:
         model = MaturityModel.model_validate(pruned)
     except ValidationError:
         return []
     return [p for p in _check_references(model, file) if not any(f"'{rid}'" in p.message for rid in removed_ids)]
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _duplicates(ids: list[str]) -> list[str]:

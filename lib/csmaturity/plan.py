@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 from .model import DEFAULT_MONTHS, Level, MaturityModel
-from .scoring import Scorecard
+from .scoring import FractionScorer, Scorecard
 
 __all__ = ["Requirement", "LevelPath", "level_path", "next_level", "action_plan", "roadmap", "PLAN_COLUMNS"]
 
@@ -93,35 +93,18 @@ def next_level(model: MaturityModel, card: Scorecard) -> Level | None:
     return model.levels[index + 1] if index + 1 < len(ids) else None
 
 
-class _Scorer:
-    """The scorecard's arithmetic on arrays, to try many changes quickly; it applies the
-    same rules as :func:`csmaturity.scoring.score` (tested to agree)."""
+class _Scorer(FractionScorer):
+    """The scorecard's arithmetic on arrays (:class:`csmaturity.scoring.FractionScorer`),
+    to try many changes of one client's fractions quickly."""
 
     def __init__(self, model: MaturityModel, card: Scorecard):
-        q = card.questions
-        self.ids = q.index.tolist()
-        self.fraction = q["fraction"].to_numpy(dtype=float)  # NaN = excluded
-        self.weight = q["weight"].to_numpy(dtype=float)
-        dims = [d.id for d in model.dimensions]
-        self.dims = dims
-        self.dim_of = np.array([dims.index(d) for d in q["dimension"]])
-        self.dim_weight = np.array([d.weight for d in model.dimensions], dtype=float)
-        self.scale = model.score_scale
-        self.empty = np.nan if model.scoring.empty_dimension == "exclude" else 0.0
+        super().__init__(model)
+        self.ids = card.questions.index.tolist()
+        self.fraction = card.questions["fraction"].to_numpy(dtype=float)  # NaN = excluded
 
-    def scores(self, fraction: np.ndarray) -> tuple[np.ndarray, float]:
-        counted = ~np.isnan(fraction) & (self.weight > 0)
-        w = np.where(counted, self.weight, 0.0)
-        num = np.bincount(self.dim_of, weights=w * np.nan_to_num(fraction), minlength=len(self.dims))
-        den = np.bincount(self.dim_of, weights=w, minlength=len(self.dims))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = np.where(den > 0, num / np.where(den > 0, den, 1), self.empty)
-        dim_scores = self.scale.min + self.scale.span * mean
-        scored = ~np.isnan(dim_scores) & (self.dim_weight > 0)
-        if not scored.any():
-            return dim_scores, float(self.scale.min)
-        overall = float((self.dim_weight[scored] * dim_scores[scored]).sum() / self.dim_weight[scored].sum())
-        return dim_scores, round(overall, 9)
+    def scores(self, fraction: np.ndarray) -> tuple[np.ndarray, float]:  # type: ignore[override]
+        dim_scores, overall = super().scores(fraction)
+        return dim_scores, float(overall)
 
 
 def level_path(model: MaturityModel, card: Scorecard, target: Level | None = None,

@@ -26,19 +26,30 @@ Method (deterministic, no I/O):
    next lower level is tried. The result says which gates held it back.
 6. When fewer than ``provisional_below_coverage`` of the questions are answered
    (neither "don't know" nor blank), the level is marked provisional.
+
+Steps 2-6 start from question fractions wherever they come from:
+:func:`score_fractions` scores fractions already combined from several respondents
+(:mod:`csmaturity.respondents`), and :class:`FractionScorer` applies steps 3-4 to whole
+arrays of fractions at once (many respondents, resamples, or trial changes).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from .answers import ClientAnswers
-from .model import DONT_KNOW, Level, MaturityModel
+from .model import DONT_KNOW, AnswerValue, Level, MaturityModel
 
-__all__ = ["Scorecard", "GateShortfall", "score"]
+__all__ = ["Scorecard", "GateShortfall", "FractionScorer", "QuestionStatus", "score", "score_fractions",
+           "level_for_scores"]
+
+#: Whether a question has a fraction: answered, or "don't know", or left blank.
+QuestionStatus = Literal["answered", "dont_know", "unanswered"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,27 +84,50 @@ class Scorecard:
 
 def score(model: MaturityModel, answers: ClientAnswers) -> Scorecard:
     """Score ``answers`` with ``model`` (see the module docstring for the method)."""
-    exclude_unknown = model.scoring.dont_know == "exclude"
-    rows = []
+    fractions: dict[str, float | None] = {}
+    status: dict[str, QuestionStatus] = {}
     for q in model.questions:
         value = answers.answers.get(q.id)
         if value is None:
-            status, fraction = "unanswered", None
+            status[q.id], fractions[q.id] = "unanswered", None
         elif value == DONT_KNOW:
-            status, fraction = "dont_know", None
+            status[q.id], fractions[q.id] = "dont_know", None
         else:
-            status, fraction = "answered", q.fraction(value)
-        counted = fraction if fraction is not None else (np.nan if exclude_unknown else 0.0)
+            status[q.id], fractions[q.id] = "answered", q.fraction(value)
+    return score_fractions(model, fractions, status, answers=answers.answers, evidence=answers.evidence)
+
+
+def score_fractions(
+    model: MaturityModel,
+    fractions: Mapping[str, float | None],
+    status: Mapping[str, QuestionStatus],
+    *,
+    answers: Mapping[str, AnswerValue | None] | None = None,
+    evidence: Mapping[str, str] | None = None,
+) -> Scorecard:
+    """The scorecard of known question ``fractions`` (steps 2-6 of the module docstring).
+
+    ``fractions`` holds a fraction for each answered question (None or missing
+    otherwise), ``status`` each question's status; the model's ``dont_know`` rule
+    scores the rest. ``answers`` and ``evidence`` (per question) fill the table's
+    ``answer`` and ``evidence`` columns.
+    """
+    exclude_unknown = model.scoring.dont_know == "exclude"
+    answers, evidence = answers or {}, evidence or {}
+    rows = []
+    for q in model.questions:
+        known = fractions.get(q.id)
+        counted = known if known is not None else (np.nan if exclude_unknown else 0.0)
         rows.append(
             {
                 "question_id": q.id,
                 "dimension": q.dimension,
                 "type": q.type,
                 "weight": q.weight,
-                "answer": value,
-                "status": status,
+                "answer": answers.get(q.id),
+                "status": status.get(q.id, "unanswered"),
                 "fraction": counted,
-                "evidence": answers.evidence.get(q.id),
+                "evidence": evidence.get(q.id),
             }
         )
     questions = pd.DataFrame(rows).set_index("question_id")
@@ -125,8 +159,7 @@ def score(model: MaturityModel, answers: ClientAnswers) -> Scorecard:
     # Guard level boundaries against floating-point dust (49.99999999 vs 50).
     overall = round(overall, 9)
 
-    score_level = model.level_for(overall)
-    level, held_back = _apply_gates(model, score_level, dimensions["score"])
+    score_level, level, held_back = level_for_scores(model, overall, dimensions["score"])
     coverage = float((questions["status"] == "answered").mean())
     return Scorecard(
         questions=questions,
@@ -140,7 +173,62 @@ def score(model: MaturityModel, answers: ClientAnswers) -> Scorecard:
     )
 
 
-def _apply_gates(model: MaturityModel, start: Level, dim_scores: pd.Series) -> tuple[Level, list[GateShortfall]]:
+def level_for_scores(model: MaturityModel, overall: float,
+                     dim_scores: Mapping[str, float] | pd.Series) -> tuple[Level, Level, list[GateShortfall]]:
+    """The band of ``overall``, the level awarded once gates are applied to the
+    dimension scores (NaN = no score, which meets no gate), and the gates that held
+    it back (steps 5 of the module docstring)."""
+    score_level = model.level_for(overall)
+    level, held_back = _apply_gates(model, score_level, dim_scores)
+    return score_level, level, held_back
+
+
+class FractionScorer:
+    """Steps 3-4 of the module docstring on arrays: many sets of counted fractions
+    scored at once, by the same rules as :func:`score_fractions` (tested to agree).
+
+    Fractions come as an array whose last axis is the model's questions in model
+    order; NaN means "not counted" (excluded "don't know", or a question of a
+    dimension left empty).
+    """
+
+    def __init__(self, model: MaturityModel):
+        self.dims = [d.id for d in model.dimensions]
+        self.weight = np.array([q.weight for q in model.questions], dtype=float)
+        self.dim_of = np.array([self.dims.index(q.dimension) for q in model.questions])
+        self.dim_weight = np.array([d.weight for d in model.dimensions], dtype=float)
+        self.scale = model.score_scale
+        self.empty = np.nan if model.scoring.empty_dimension == "exclude" else 0.0
+        self.unknown = np.nan if model.scoring.dont_know == "exclude" else 0.0
+        # questions -> dimensions, weighted: one matrix product sums each dimension
+        self._to_dims = np.zeros((len(self.weight), len(self.dims)))
+        self._to_dims[np.arange(len(self.weight)), self.dim_of] = self.weight
+
+    def counted(self, known: np.ndarray) -> np.ndarray:
+        """Known fractions (NaN = nobody knows) with the model's ``dont_know`` rule applied."""
+        return np.where(np.isnan(known), self.unknown, known)
+
+    def scores(self, fractions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Dimension scores ``(..., dimensions)`` and overall scores ``(...)`` (rounded
+        to 9 decimals, as :func:`score_fractions` does) of counted ``fractions``."""
+        fractions = np.asarray(fractions, dtype=float)
+        counted = ~np.isnan(fractions)
+        num = np.where(counted, fractions, 0.0) @ self._to_dims
+        den = counted.astype(float) @ self._to_dims
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(den > 0, num / np.where(den > 0, den, 1.0), self.empty)
+        dim_scores = self.scale.min + self.scale.span * mean
+        scored = ~np.isnan(dim_scores) & (self.dim_weight > 0)
+        w = np.where(scored, self.dim_weight, 0.0)
+        total = w.sum(axis=-1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            overall = np.where(total > 0, (w * np.nan_to_num(dim_scores)).sum(axis=-1) / np.where(total > 0, total, 1),
+                               float(self.scale.min))
+        return dim_scores, np.round(overall, 9)
+
+
+def _apply_gates(model: MaturityModel, start: Level,
+                 dim_scores: Mapping[str, float] | pd.Series) -> tuple[Level, list[GateShortfall]]:
     index = [lv.id for lv in model.levels].index(start.id)
     shortfalls: list[GateShortfall] = []
     while index > 0:

@@ -5,7 +5,7 @@ a formula in a consultant's Excel. Workbooks are written with XlsxWriter's strin
 formula and string-to-URL conversions off (:data:`XLSX_OPTIONS`); CSV has no cell types,
 so text that Excel would read as a formula -- starting with ``=``, ``+``, ``-``, ``@``,
 a tab or a carriage return -- gets a leading apostrophe, as OWASP recommends for CSV
-injection. Numbers are left as numbers.
+injection. Numbers are left as numbers. Japanese cells are set in :data:`JA_FONT`.
 """
 
 from __future__ import annotations
@@ -14,10 +14,16 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["XLSX_OPTIONS", "FORMULA_STARTS", "neutralise", "neutralised", "csv_text"]
+__all__ = ["XLSX_OPTIONS", "FORMULA_STARTS", "JA_FONT", "JA_CHARSET", "neutralise", "neutralised", "csv_text"]
 
 #: XlsxWriter workbook options: strings are written as strings, whatever they start with.
 XLSX_OPTIONS: dict[str, Any] = {"strings_to_formulas": False, "strings_to_urls": False}
+
+#: Font of Japanese cells: Excel's own Japanese default, installed with Windows and macOS
+#: (elsewhere a spreadsheet program falls back to any installed Japanese font), and the
+#: Shift-JIS character set that tells Excel the cell holds Japanese.
+JA_FONT = "Yu Gothic"
+JA_CHARSET = 128
 
 #: First characters that make spreadsheet programs read a CSV cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from ..io.files import atomic_path, inside, safe_name
-from ..portfolio.ranking import DEFAULT_MIN_GROUP, DEFAULT_SEGMENT
+from ..portfolio.ranking import DEFAULT_MIN_GROUP
 from .context import render_charts, report_context
 from .excel import write_excel
 from .html import render_html, shared_wording
@@ -109,7 +109,7 @@ def build_report(
     previous_other_client: bool = False,
     target: str | None = None,
     portfolio: Iterable[Mapping[str, Any]] | pd.DataFrame | None = None,
-    portfolio_segment: str = DEFAULT_SEGMENT,
+    portfolio_segment: str | None = None,
     portfolio_min_group: int = DEFAULT_MIN_GROUP,
     period: tuple[str, str] | None = None,
 ) -> ReportOutputs:

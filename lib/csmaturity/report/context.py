@@ -60,6 +60,8 @@ def report_figures(results: ReportResults) -> dict[str, Figure]:
     if m is not None:
         if m.nps is not None:
             figs["loyalty"] = charts.loyalty_chart(m.nps, m.nrs, lang=lang)
+        if m.survival is not None:
+            figs["survival"] = charts.survival_chart(m.survival, lang=lang)
         if m.health is not None:
             figs["health"] = charts.health_chart(m.health, lang=lang)
         if m.lorenz is not None and m.concentration is not None:
@@ -87,7 +89,7 @@ def chart_titles(results: ReportResults) -> dict[str, str]:
               "roadmap": L["sections"]["roadmap" if a.model.phases else "roadmap_unphased"],
               "loyalty": L["metrics"]["loyalty"]["title"], "health": L["metrics"]["health"]["title"],
               "concentration": L["metrics"]["ltv"]["title"], "drivers": L["metrics"]["drivers"]["title"],
-              "nps_nrs": L["metrics"]["matrix"]["title"]}
+              "nps_nrs": L["metrics"]["matrix"]["title"], "survival": L["metrics"]["survival"]["title"]}
     for bench in a.model.benchmarks:
         titles[benchmark_chart_name(a.model, bench)] = text("sections.benchmark", a.lang,
                                                             survey=charts.benchmark_name(bench, a.lang))
@@ -410,14 +412,17 @@ def _metrics_context(results: ReportResults, context: DataContext) -> dict[str, 
     a = results.assessment
     lang = a.lang
     m = results.metrics
-    out: dict[str, Any] = {"summary": m, "data": context, "rows": [], "health": [], "drivers": [],
+    out: dict[str, Any] = {"summary": m, "data": context, "rows": [], "health": [], "drivers": [], "survival": [],
+                           "method_notes": {},
                            "reference": {key: reference_text(key, lang) for key in ("nrr", "grr")},
                            "reference_note": text("reference.note", lang)}
     if m is None:
         return out
     out.update(rows=_records(tables.metric_rows(results)),
                health=_records(m.health.to_frame()) if m.health is not None else [],
-               drivers=_driver_records(results))
+               drivers=_driver_records(results),
+               survival=_records(m.survival.summary) if m.survival is not None else [],
+               method_notes=m.method_notes(lang))
     if m.health is not None:
         out["health_text"] = text("metrics.health_text", lang, share=f"{m.health.share_arr_at_risk:.0%}",
                                   accounts=fmt_number(m.health.accounts["red"]),
