@@ -185,6 +185,11 @@ def test_a_target_level_gets_its_own_box_and_an_unreachable_one_says_so(tmp_path
     assert next(r for r in page.ladder if r.id == "cs2").target
     html = build_report(path, out_dir=tmp_path / "out").html.read_text(encoding="utf-8")
     assert "Target: CS 2.0 Expansion by 2028-03-31" in visible(section(html, "summary"))
+    # from the command line, without a date
+    assert main(["report", str(CLIENTS / "northwind-analytics.yaml"), "--out", str(tmp_path / "cli"),
+                 "--target", "cs2"]) == 0
+    cli = (tmp_path / "cli" / "northwind-analytics.en.report.html").read_text(encoding="utf-8")
+    assert "Target: CS 2.0 Expansion" in visible(section(cli, "summary"))
     # a level the questionnaire cannot reach (a valid model always can: the path as if it could not)
     results = compute_results(CLIENTS / "hikari-cloud.yaml", lang="en")
     path_ = dataclasses.replace(results.assessment.next_path, reachable=False)
