@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import json
 import math
 import subprocess
 import sys
@@ -363,7 +364,9 @@ def test_metric_results_share_to_dict_and_to_frame():
     roi = crm_roi(0, 1_000)
     assert roi.to_frame().loc[0, "payback_months"] is None and roi.to_dict()["payback_months"] is None
 
-    tie_broken = compare(nps([10, 10]), nps([0, 0]))  # no sampling noise: z is -inf
-    assert tie_broken.to_dict()["z"] == "-inf" and tie_broken.to_frame().loc[0, "z"] == -math.inf
+    # No spread within either sample: the statistic stays finite (it was −inf, written "-inf").
+    tie_broken = compare(nps([10, 10]), nps([0, 0]))
+    assert tie_broken.to_dict()["z"] == tie_broken.to_frame().loc[0, "z"] == pytest.approx(-2.0)
+    assert "-inf" not in json.dumps(tie_broken.to_dict())
     assert list(tie_broken.to_frame().columns) == [f.name for f in dataclasses.fields(tie_broken)]
     assert pd.concat([nps([10]).to_frame(), nps([0]).to_frame()]).score.tolist() == [100.0, -100.0]

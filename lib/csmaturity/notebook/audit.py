@@ -101,7 +101,7 @@ def run_diagnosis_notebook(
     ``accounts_file``, ``portfolio_paths``…; None becomes "", meaning not given). Writes
     ``<id>.<lang>.diagnosis.ipynb`` and ``<id>.<lang>.audit.html`` beside the report
     files the notebook writes, and returns all their paths (keys ``notebook``,
-    ``audit_html``, ``html``, ``xlsx``, ``results_json``). On a failing cell papermill
+    ``audit_html``, ``html``, ``xlsx``, ``results_json``, ``plan_csv``, ``plan_xlsx``). On a failing cell papermill
     raises ``PapermillExecutionError`` and the partly executed notebook is kept as
     ``<id>.<lang>.diagnosis.failed.ipynb``. ``kernel`` runs the notebook on a kept
     kernel (see :mod:`csmaturity.notebook.kernel`) instead of starting a new one.
@@ -162,5 +162,4 @@ def run_diagnosis_notebook(
     # The notebook's own text (headings, explanations) is the same for every client.
     common = [source.read_text(encoding="utf-8"), shared_wording(cached_model(params.get("model_file") or None), lang)]
     audit = export_audit_html(executed, out / f"{stem}.audit.html", common=common)
-    return {"notebook": executed, "audit_html": audit, "html": paths.html, "xlsx": paths.xlsx,
-            "results_json": paths.results_json}
+    return {"notebook": executed, "audit_html": audit, **vars(paths)}

@@ -13,6 +13,7 @@ worker does not accumulate open figures; notebooks display them all the same.
 
 from __future__ import annotations
 
+import itertools
 import re
 import textwrap
 import unicodedata
@@ -42,12 +43,15 @@ __all__ = [
     "roadmap_chart",
     "change_chart",
     "respondent_heatmap",
+    "quadrant_chart",
+    "trend_chart",
     "loyalty_chart",
     "health_chart",
     "concentration_chart",
     "driver_quadrant",
     "driver_quadrants",
     "nps_nrs_chart",
+    "survival_chart",
     "literal",
 ]
 
@@ -426,6 +430,82 @@ def _table_axes(ax: Axes | None, rows: Sequence[str], columns: Sequence[str], n_
     ax = fig.add_subplot()
     fig.subplots_adjust(left=left / size[0], right=1 - 0.1 / size[0], top=1 - top / size[1], bottom=bottom / size[1])
     return fig, ax
+#: The plan's quadrants as cells of the 2×2: (column, row), low effort left, high impact on top.
+_QUADRANT_CELLS = {"quick_win": (0, 1), "major_project": (1, 1), "fill_in": (0, 0), "deprioritise": (1, 0)}
+
+
+def quadrant_chart(assessment: Assessment, *, lang: str | None = None, per_cell: int = 6,
+                   ax: Axes | None = None) -> Figure:
+    """The action plan as a 2×2 of impact and effort: each action, by its plan rank
+    and title, in the quadrant the plan gives it (``plan.quadrant``: quick wins top
+    left, major projects top right, fill-ins bottom left, deprioritise bottom right).
+    A cell lists at most ``per_cell`` actions (plan order) and says how many more."""
+    lang = lang or assessment.lang
+    plan = assessment.plan
+    effort = {key: text(f"effort.{key}", lang) for key in ("S", "M", "L")}
+    with theme():
+        fig, ax = _new_axes(ax, (PAGE_WIDTH, 3.8))
+        for quadrant, (col, row) in _QUADRANT_CELLS.items():
+            good = quadrant == "quick_win"
+            ax.add_patch(_rectangle((col, row), good))
+            ax.text(col + 0.04, row + 0.94, text(f"plan.quadrant.{quadrant}", lang), fontsize=9.5,
+                    va="top", color=COLORS["client"] if row == 1 else COLORS["muted"])
+            rows = plan[plan["quadrant"] == quadrant]
+            lines = [f"{rank}. {_first_line(literal(title), 34 if lang == 'en' else 19, lang)}"
+                     for rank, title in zip(rows.index[:per_cell], rows["title"][:per_cell], strict=True)]
+            if len(rows) > per_cell:
+                lines.append(text("chart.quadrant.more", lang, n=len(rows) - per_cell))
+            ax.text(col + 0.04, row + 0.8, "\n".join(lines), fontsize=8, va="top", linespacing=1.4,
+                    color=COLORS["ink"])
+        ax.set_xlim(0, 2)
+        ax.set_ylim(0, 2)
+        ax.set_xticks([0.5, 1.5], [text("chart.quadrant.effort_low", lang, S=effort["S"], M=effort["M"]),
+                                   text("chart.quadrant.effort_high", lang, L=effort["L"])], fontsize=8)
+        ax.set_yticks([0.5, 1.5], [text("chart.quadrant.impact_low", lang), text("chart.quadrant.impact_high", lang)],
+                      fontsize=8)
+        ax.set_xlabel(text("chart.quadrant.effort", lang), fontsize=8.5)
+        ax.set_ylabel(text("chart.quadrant.impact", lang), fontsize=8.5)
+        ax.grid(False)
+        ax.axhline(1, color="white", linewidth=3)
+        ax.axvline(1, color="white", linewidth=3)
+    return fig
+
+
+def _first_line(label: str, width: int, lang: str) -> str:
+    """The first line of a wrapped label, with an ellipsis when more was cut."""
+    lines = _wrap(label, width, lang).splitlines() or [""]
+    return lines[0] + ("…" if len(lines) > 1 else "")
+
+
+def _rectangle(corner: tuple[int, int], highlight: bool) -> Any:
+    from matplotlib.patches import Rectangle
+
+    return Rectangle(corner, 1, 1, facecolor="#E3EEF8" if highlight else "#F4F6F9", edgecolor="none", zorder=0)
+
+
+def trend_chart(trend: pd.DataFrame, names: Mapping[str, str], *, lang: str, scale: ScoreScale | None = None,
+                ax: Axes | None = None) -> Figure:
+    """Scores over several assessments: the overall score (thick) and each dimension
+    in ``names`` (id -> name), one point per assessment date (``trend`` indexed by
+    date, a column per dimension id and ``overall``, as the report's history holds)."""
+    from ..model import ScoreScale
+
+    scale = scale or ScoreScale()
+    dates = [str(d) for d in trend.index]
+    x = np.arange(len(dates))
+    with theme():
+        fig, ax = _new_axes(ax, (PAGE_WIDTH, 3.4))
+        for k, (dim, name) in enumerate(names.items()):
+            ax.plot(x, trend[dim].to_numpy(dtype=float), marker="o", markersize=3, linewidth=1.1,
+                    color=PALETTE[(k + 1) % len(PALETTE)], label=literal(name), alpha=0.85)
+        ax.plot(x, trend["overall"].to_numpy(dtype=float), marker="o", markersize=5, linewidth=2.6,
+                color=COLORS["ink"], label=text("chart.trend.overall", lang), zorder=5)
+        ax.set_xticks(x, dates, fontsize=8)
+        ax.set_xlim(-0.3, len(dates) - 0.7)
+        ax.set_ylim(scale.min, scale.max)
+        ax.set_ylabel(text("chart.trend.ylabel", lang, min=f"{scale.min:g}", max=f"{scale.max:g}"), fontsize=8.5)
+        ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=7.5, frameon=False)
+    return fig
 
 
 # --------------------------------------------------------------------------- metrics
@@ -539,8 +619,13 @@ def driver_quadrant(
         priority = defined["quadrant"] == "priority to improve"
         x_lo = max(0.0, min(defined["performance"].min(), perf_cut) - 0.08)
         x_hi = min(1.05, max(defined["performance"].max(), perf_cut) + 0.15)
-        y_lo = min(defined["importance"].min(), imp_cut) - 0.05
-        y_hi = max(defined["importance"].max(), imp_cut) + 0.05
+        intervals = "importance_low" in defined and bool(defined["importance_low"].notna().any())
+        low = defined["importance_low"] if intervals else defined["importance"]
+        high = defined["importance_high"] if intervals else defined["importance"]
+        y_lo, y_hi = min(float(low.min()), imp_cut), max(float(high.max()), imp_cut)
+        # Padding in proportion: relative weights span a few hundredths, correlations tenths.
+        pad = 0.15 * max(y_hi - y_lo, 0.05 if not intervals else 0.01)
+        y_lo, y_hi = y_lo - pad, y_hi + pad
         # Shade the "priority to improve" quadrant: important to customers, rated low.
         ax.fill_between([x_lo, perf_cut], imp_cut, y_hi, color=COLORS["bad"], alpha=0.08, linewidth=0, zorder=0)
         ax.axvline(perf_cut, color="#999999", linewidth=0.8, linestyle="--")
@@ -549,15 +634,24 @@ def driver_quadrant(
                    color=COLORS["client"], zorder=3)
         ax.scatter(defined.loc[priority, "performance"], defined.loc[priority, "importance"], s=42, marker="D",
                    color=COLORS["bad"], zorder=3, label=text("chart.drivers.priority", lang))
+        hidden = defined["distinguishable"].eq(False) if "distinguishable" in defined else None
         for _, row in defined.iterrows():
-            ax.annotate(literal(item_labels.get(row["item"], row["item"])), (row["performance"], row["importance"]),
-                        xytext=(5, 3), textcoords="offset points", fontsize=7)
+            mark = "†" if hidden is not None and hidden[row.name] else ""
+            ax.annotate(literal(item_labels.get(row["item"], row["item"])) + mark,
+                        (row["performance"], row["importance"]), xytext=(5, 3), textcoords="offset points",
+                        fontsize=7)
+        if intervals:
+            ax.errorbar(defined["performance"], defined["importance"],
+                        yerr=[defined["importance"] - low, high - defined["importance"]],
+                        fmt="none", ecolor="#999999", elinewidth=0.8, capsize=2, zorder=2)
         ax.set_xlim(x_lo, x_hi)
         ax.set_ylim(y_lo, y_hi)
         _percent_axis(ax.xaxis)
         ax.tick_params(labelsize=7)
         ax.set_xlabel(text("chart.drivers.xlabel", lang), fontsize=7.5)
-        ax.set_ylabel(text("chart.drivers.ylabel", lang), fontsize=7.5)
+        method = drivers.attrs.get("importance", "correlation")
+        ax.set_ylabel(text("chart.drivers.ylabel" + ("" if method == "correlation" else f"_{method}"), lang),
+                      fontsize=7.5)
         ax.set_title(text(f"chart.drivers.segment_{segment}", lang), fontsize=9)
     return fig
 
@@ -577,8 +671,13 @@ def driver_quadrants(
             if k:
                 ax.set_ylabel("")
         handles, names = axes[0].get_legend_handles_labels()
+        if drivers["distinguishable"].eq(False).any() if "distinguishable" in drivers else False:
+            from matplotlib.lines import Line2D
+
+            handles = [*handles[:1], Line2D([], [], linestyle="none")]
+            names = [*names[:1], text("chart.drivers.not_distinguishable", lang)]
         if handles:
-            fig.legend(handles[:1], names[:1], loc="outside lower center", fontsize=8)
+            fig.legend(handles[:2], names[:2], loc="outside lower center", fontsize=8, ncols=2)
     return fig
 
 
@@ -610,4 +709,39 @@ def nps_nrs_chart(matrix: Any, *, lang: str, ax: Axes | None = None) -> Figure:
         ax.set_xlabel(text("chart.nps_nrs.xlabel", lang), fontsize=8)
         ax.set_ylabel(text("chart.nps_nrs.ylabel", lang), fontsize=8)
         ax.grid(False)
+    return fig
+
+
+def survival_chart(result: Any, *, lang: str, ax: Axes | None = None) -> Figure:
+    """Kaplan–Meier retention: the share of customers still with you by years since their
+    start, overall with its confidence band and per segment; the 50 % line marks the median.
+
+    ``result`` is a :func:`csmaturity.metrics.survival` result.
+    """
+    curve = result.curve
+    segments = [s for s in curve["segment"].unique() if s != "all"]
+    colors = [c for c in PALETTE if c != COLORS["client"]]
+    with theme():
+        fig, ax = _new_axes(ax, (PAGE_WIDTH, PAGE_WIDTH * 0.42))
+        everyone = curve[curve["segment"] == "all"]
+        ax.fill_between(everyone["years"], everyone["ci_low"], everyone["ci_high"], step="post",
+                        color=COLORS["client"], alpha=0.15, linewidth=0,
+                        label=text("chart.survival.band", lang, confidence=f"{result.confidence:.0%}"))
+        ax.step(everyone["years"], everyone["retention"], where="post", color=COLORS["client"], linewidth=2.2,
+                label=text("chart.survival.all", lang))
+        for segment, color in zip(segments, itertools.cycle(colors), strict=False):
+            rows = curve[curve["segment"] == segment]
+            ax.step(rows["years"], rows["retention"], where="post", color=color, linewidth=1.2,
+                    label=literal(segment))
+        ax.axhline(0.5, color="#999999", linewidth=0.8, linestyle="--")
+        ax.text(0.005, 0.5, text("chart.survival.median", lang), transform=ax.get_yaxis_transform(),
+                fontsize=7, color=COLORS["muted"], va="bottom")
+        ax.axvline(result.horizon_years, color="#BBBBBB", linewidth=0.8, linestyle=":")
+        ax.set_xlim(0, float(curve["years"].max()))
+        ax.set_ylim(0, 1.02)
+        _percent_axis(ax.yaxis)
+        ax.tick_params(labelsize=7.5)
+        ax.set_xlabel(text("chart.survival.xlabel", lang), fontsize=8)
+        ax.set_ylabel(text("chart.survival.ylabel", lang), fontsize=8)
+        ax.legend(loc="lower left", fontsize=7.5, ncols=2, frameon=False)
     return fig

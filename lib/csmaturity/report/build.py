@@ -1,4 +1,5 @@
-"""Writing a client's report files: HTML, Excel and the machine-readable results JSON."""
+"""Writing a client's report files: HTML, Excel, the machine-readable results JSON and
+the action plan as a task list for trackers (CSV and Excel)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from ..portfolio.ranking import DEFAULT_MIN_GROUP
 from .context import render_charts, report_context
 from .excel import write_excel
 from .html import render_html, shared_wording
+from .plan_export import write_plan_csv, write_plan_xlsx
 from .results import ReportResults, compute_results
 
 __all__ = ["ReportOutputs", "report_paths", "results_json_path", "write_report", "build_report"]
@@ -28,10 +30,13 @@ class ReportOutputs:
     html: Path
     xlsx: Path
     results_json: Path
+    plan_csv: Path
+    plan_xlsx: Path
 
 
 def report_paths(client_id: str, lang: str, out_dir: str | Path) -> ReportOutputs:
-    """Where a client's report files go: ``<safe id>.<lang>.report.html`` and so on.
+    """Where a client's report files go: ``<safe id>.<lang>.report.html``,
+    ``.report.xlsx``, ``.results.json``, ``.plan.csv`` and ``.plan.xlsx``.
 
     The client id is untrusted text (``../../etc/x``): it is reduced to a safe file
     name and the result is checked to stay inside ``out_dir``.
@@ -41,6 +46,8 @@ def report_paths(client_id: str, lang: str, out_dir: str | Path) -> ReportOutput
         html=inside(out_dir, f"{stem}.report.html"),
         xlsx=inside(out_dir, f"{stem}.report.xlsx"),
         results_json=inside(out_dir, f"{stem}.results.json"),
+        plan_csv=inside(out_dir, f"{stem}.plan.csv"),
+        plan_xlsx=inside(out_dir, f"{stem}.plan.xlsx"),
     )
 
 
@@ -61,9 +68,10 @@ def results_json_path(out_dir: str | Path, client_id: str, lang: str | None = No
 
 def write_report(results: ReportResults, out_dir: str | Path, *,
                  charts: dict[str, bytes] | None = None) -> ReportOutputs:
-    """Render and write the HTML report, the workbook and the results JSON.
+    """Render and write the HTML report, the workbook, the results JSON and the plan's
+    task list (CSV and workbook).
 
-    The three files are rendered into temporary files and moved into place together
+    The five files are rendered into temporary files and moved into place together
     once all are whole, so a failure (a full disk, say) leaves the earlier report set
     untouched and no partial file behind. ``charts`` reuses charts already rendered (see
     :func:`csmaturity.report.render_charts`).
@@ -71,15 +79,19 @@ def write_report(results: ReportResults, out_dir: str | Path, *,
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     paths = report_paths(results.assessment.client_id, results.lang, out_dir)
     html = render_html(report_context(results, charts), common=[shared_wording(results.assessment.model, results.lang)])
-    outputs = {"html": str(paths.html), "xlsx": str(paths.xlsx), "results_json": str(paths.results_json)}
+    outputs = {key: str(path) for key, path in vars(paths).items()}
     summary = json.dumps({**results.to_dict(), "outputs": outputs}, ensure_ascii=False, indent=2, default=str)
-    # All three files are written to temporary files first and moved into place only
-    # when every one is whole: a full disk leaves the earlier set, not a mix of two runs.
+    # Every file is written to a temporary file first and moved into place only when
+    # every one is whole: a full disk leaves the earlier set, not a mix of two runs.
     with ExitStack() as stack:
-        xlsx, page, data = (stack.enter_context(atomic_path(p)) for p in (paths.xlsx, paths.html, paths.results_json))
+        xlsx, page, data, plan_csv, plan_xlsx = (
+            stack.enter_context(atomic_path(p))
+            for p in (paths.xlsx, paths.html, paths.results_json, paths.plan_csv, paths.plan_xlsx))
         write_excel(results, xlsx)
         page.write_text(html, encoding="utf-8")
         data.write_text(summary + "\n", encoding="utf-8")
+        write_plan_csv(results.assessment, plan_csv)
+        write_plan_xlsx(results.assessment, plan_xlsx)
     return paths
 
 
@@ -93,12 +105,16 @@ def build_report(
     survey_file: str | Path | None = None,
     previous_file: str | Path | None = None,
     previous_survey_file: str | Path | None = None,
+    history: Sequence[str | Path] | None = None,
+    previous_other_client: bool = False,
+    target: str | None = None,
     portfolio: Iterable[Mapping[str, Any]] | pd.DataFrame | None = None,
     portfolio_segment: str | None = None,
     portfolio_min_group: int = DEFAULT_MIN_GROUP,
     period: tuple[str, str] | None = None,
 ) -> ReportOutputs:
-    """Assess one client and write its report (HTML, Excel, results JSON) into ``out_dir``.
+    """Assess one client and write its report (HTML, Excel, results JSON, the plan as
+    CSV and Excel) into ``out_dir``.
 
     The one call behind ``csmaturity report``, the diagnosis notebook and the batch
     runner. ``client_file`` is an answers file, or a client folder or several answers
@@ -108,7 +124,8 @@ def build_report(
     """
     results = compute_results(
         client_file, lang=lang, model_file=model_file, accounts_file=accounts_file, survey_file=survey_file,
-        previous_file=previous_file, previous_survey_file=previous_survey_file, portfolio=portfolio,
+        previous_file=previous_file, previous_survey_file=previous_survey_file, history=history,
+        previous_other_client=previous_other_client, target=target, portfolio=portfolio,
         portfolio_segment=portfolio_segment, portfolio_min_group=portfolio_min_group, period=period,
     )
     return write_report(results, out_dir, charts=render_charts(results))

@@ -11,8 +11,8 @@ from ..i18n import labels, text
 if TYPE_CHECKING:
     from ..model import ScoreScale
 
-__all__ = ["missing", "fmt_number", "fmt_percent", "fmt_signed", "fmt_compact", "fmt_indicative", "fmt_ratio",
-           "fmt_score", "fmt_bound", "scale_words"]
+__all__ = ["missing", "fmt_number", "fmt_percent", "fmt_signed", "fmt_compact", "fmt_money", "fmt_indicative",
+           "fmt_ratio", "fmt_score", "fmt_bound", "scale_words"]
 
 
 def missing(value: Any) -> bool:
@@ -47,6 +47,18 @@ def fmt_compact(value: Any, lang: str = "en") -> str:
         if abs(value) >= size:
             return f"{value / size:,.3g}{suffix}" if value / size < 1000 else f"{value / size:,.0f}{suffix}"
     return f"{value:,.0f}"
+
+
+def fmt_money(value: Any, currency: str, lang: str = "en") -> str:
+    """An amount for reading with its currency: ``¥1.06B`` or ``$1.06M`` in English, the
+    Japanese units with the currency's name after the amount in Japanese
+    (``format.currency.<code>`` of the text store, else the code beside the amount);
+    '—' when missing."""
+    if missing(value):
+        return "—"
+    known = labels(lang)["format"]["currency"]
+    template = known.get(currency) or labels(lang)["format"]["currency_other"]
+    return template.format(amount=fmt_compact(value, lang), code=currency)
 
 
 def fmt_indicative(value: Any) -> str:
