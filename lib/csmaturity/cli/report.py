@@ -15,11 +15,18 @@ from ..portfolio import DEFAULT_MIN_GROUP, DEFAULT_SEGMENT, SEGMENTS, check_min_
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("report", help="write a client's report: self-contained HTML, Excel workbook and results JSON")
+    p = sub.add_parser("report", help="write a client's report: self-contained HTML, Excel workbook and results JSON; "
+                                      "with --pdf and --pptx also a PDF and a deck")
     p.add_argument("file", type=Path, help="the client's answers YAML")
     p.add_argument("--out", type=Path, default=Path("out/reports"), help="output folder (default out/reports)")
     p.add_argument("--lang", choices=LANGUAGES, help="report language (default: the client's)")
     p.add_argument("--model", type=Path, help="maturity model YAML (default: the shipped model)")
+    deliver = p.add_argument_group("deliverables")
+    deliver.add_argument("--pdf", action="store_true",
+                         help="also write the report as an A4 PDF (needs WeasyPrint: pip install 'csmaturity[pdf]')")
+    deliver.add_argument("--pptx", action="store_true",
+                         help="also write a PowerPoint deck (needs python-pptx: pip install 'csmaturity[deck]')")
+    add_branding_option(deliver)
     data = p.add_argument_group("data",
                                 "the client's tables; by default those named in the answers file's data: section")
     data.add_argument("--accounts", type=Path, help="accounts table (CSV or Excel)")
@@ -40,6 +47,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="run the diagnosis notebook with papermill instead, keeping it and its code-free HTML as the "
                         "audit trail (not with --period)")
     p.set_defaults(handler=cmd_report)
+
+
+def add_branding_option(group: argparse._ActionsContainer) -> None:
+    """``--branding FILE``, the same in every command that writes deliverables."""
+    group.add_argument("--branding", type=Path, metavar="FILE",
+                       help="branding YAML: firm name, logo, colours, consultant, footer, confidentiality line "
+                            "(applied to the HTML, PDF, deck and workbook)")
 
 
 def add_ranking_options(group: argparse._ActionsContainer, segment_help: str) -> None:
@@ -66,11 +80,16 @@ def min_group(value: str) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from ..notebook import run_diagnosis_notebook  # heavy: only when a report is made
     from ..report import build_report
+    from ..report.branding import load_branding
 
     files = {"accounts_file": args.accounts, "survey_file": args.survey, "previous_file": args.previous,
              "previous_survey_file": args.previous_survey}
     ranking = {"portfolio_segment": args.segment, "portfolio_min_group": args.min_group}
     if args.notebook:
+        if args.pdf or args.pptx or args.branding:
+            print("error: --pdf, --pptx and --branding are written by the library; leave them out with --notebook",
+                  file=sys.stderr)
+            return 2
         if args.period:
             print("error: --period is not a notebook parameter; leave it out with --notebook", file=sys.stderr)
             return 2
@@ -97,10 +116,12 @@ def cmd_report(args: argparse.Namespace) -> int:
                   f"  the partly executed notebook is kept in {args.out} (*.diagnosis.failed.ipynb)", file=sys.stderr)
             return 1
     else:
+        formats = ["html", "xlsx", *(["pdf"] if args.pdf else []), *(["pptx"] if args.pptx else [])]
         outputs = build_report(args.file, out_dir=args.out, lang=args.lang, model_file=args.model,
                                period=tuple(args.period) if args.period else None,
-                               portfolio=read_portfolio(args.portfolio) if args.portfolio else None, **ranking, **files)
-        written = vars(outputs)
+                               portfolio=read_portfolio(args.portfolio) if args.portfolio else None,
+                               formats=formats, branding=load_branding(args.branding), **ranking, **files)
+        written = outputs.written()
     for kind, path in written.items():
         print(f"{kind:>12}: {path}")
     return 0

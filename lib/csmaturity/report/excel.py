@@ -21,6 +21,7 @@ from ..i18n import join_list, labels, text
 from ..io.files import atomic_path
 from ..io.sheets import XLSX_OPTIONS
 from . import tables
+from .branding import DEFAULT_BRANDING, Branding
 from .context import report_context
 
 if TYPE_CHECKING:
@@ -192,7 +193,7 @@ def _radar(s: _Sheets, sheet: Worksheet, n: int, results: ReportResults) -> None
     sheet.insert_chart(n + 3, 1, chart)
 
 
-def write_excel(results: ReportResults, path: str | Path) -> Path:
+def write_excel(results: ReportResults, path: str | Path, *, branding: Branding = DEFAULT_BRANDING) -> Path:
     """Write the workbook atomically to ``path`` (a failure leaves any old file intact)."""
     lang = results.lang
     sheets = labels(lang)["excel"]["sheets"]

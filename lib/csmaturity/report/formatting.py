@@ -11,7 +11,7 @@ from ..i18n import labels, text
 if TYPE_CHECKING:
     from ..model import ScoreScale
 
-__all__ = ["missing", "fmt_number", "fmt_percent", "fmt_signed", "fmt_compact", "fmt_indicative", "fmt_ratio",
+__all__ = ["missing", "fmt_number", "fmt_percent", "fmt_signed", "fmt_compact", "fmt_money", "fmt_indicative", "fmt_ratio",
            "fmt_score", "fmt_bound", "scale_words"]
 
 
@@ -47,6 +47,15 @@ def fmt_compact(value: Any, lang: str = "en") -> str:
         if abs(value) >= size:
             return f"{value / size:,.3g}{suffix}" if value / size < 1000 else f"{value / size:,.0f}{suffix}"
     return f"{value:,.0f}"
+
+
+def fmt_money(value: Any, currency: str, lang: str = "en") -> str:
+    """An amount (:func:`fmt_compact`) with its currency the way ``lang`` writes it:
+    ``2.1億円``, ``$4.38M``, ``EUR 12.5K``; '—' when missing."""
+    if missing(value):
+        return "—"
+    forms = labels(lang)["money"]
+    return (forms.get(currency) or forms["other"]).format(amount=fmt_compact(value, lang), code=currency)
 
 
 def fmt_indicative(value: Any) -> str:
