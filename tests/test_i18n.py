@@ -65,7 +65,8 @@ def test_labels_is_the_tree_in_one_language():
 
 def test_text_fills_placeholders():
     assert text("widgets.answered", "en", done=3, total=26) == "3 / 26 questions answered"
-    assert text("widgets.held_back", "ja", level="L3", dimension="KPI", score=41.6, required=50) == \
+    # Scores come formatted on the model's scale (the what-if panel's ``score_scale.format``).
+    assert text("widgets.held_back", "ja", level="L3", dimension="KPI", score="42", required="50") == \
         "L3 に届かない理由: KPI が 42 点（必要 50 点）"
     assert text("drivers.quadrants.priority to improve", "ja") == "優先して改善"
 

@@ -13,6 +13,7 @@ from csmaturity.portfolio import (
     level_distribution,
     portfolio_table,
     segment_percentiles,
+    segments,
 )
 
 
@@ -36,7 +37,7 @@ def results():
 
 def test_midrank_percentiles_by_hand(results, model):
     table = portfolio_table(results, model)
-    pct = segment_percentiles(table, ["kpis", "voc"], "business_model", min_group=5)
+    pct = segment_percentiles(table, ["kpis", "voc"], "business_model", min_group=5, segments=segments(model))
     # B2B overall scores 10, 20, 20, 40, 50: (below + 0.5 * tied others) / (n - 1) * 100
     assert pct.loc["b0", "overall"] == 0
     assert pct.loc["b1", "overall"] == pytest.approx(37.5) == pct.loc["b2", "overall"]
@@ -48,15 +49,15 @@ def test_midrank_percentiles_by_hand(results, model):
 
 def test_small_segments_are_hidden(results, model):
     table = portfolio_table(results, model)
-    pct = segment_percentiles(table, ["kpis", "voc"], "business_model", min_group=5)
+    pct = segment_percentiles(table, ["kpis", "voc"], "business_model", min_group=5, segments=segments(model))
     assert pct.loc[["c0", "c1", "c2"], ["overall", "kpis", "voc"]].isna().all().all()
     assert client_percentiles(pct, "c1") == {"overall": None, "kpis": None, "voc": None}
     assert client_percentiles(pct, "b3")["overall"] == 75.0
     assert client_percentiles(pct, "nobody") is None
-    shown = segment_percentiles(table, ["kpis"], "business_model", min_group=3)
+    shown = segment_percentiles(table, ["kpis"], "business_model", min_group=3, segments=segments(model))
     assert shown.loc["c1", "overall"] == 50
     with pytest.raises(ValueError, match="at least 2"):
-        segment_percentiles(table, ["kpis"], "business_model", min_group=1)
+        segment_percentiles(table, ["kpis"], "business_model", min_group=1, segments=segments(model))
 
 
 def test_level_distribution_lists_every_level(results, model):
@@ -89,7 +90,7 @@ def _every_dimension(results, model):
 
 def test_a_ranking_checks_its_segment_and_minimum_group_once(results, model):
     from csmaturity.errors import DataError
-    from csmaturity.portfolio import SEGMENTS, Ranking, rank_portfolio
+    from csmaturity.portfolio import Ranking, rank_portfolio
 
     results = _every_dimension(results, model)
     ranking = rank_portfolio(results, model, segment="business_model", min_group=3)
@@ -105,13 +106,16 @@ def test_a_ranking_checks_its_segment_and_minimum_group_once(results, model):
     # The same rule however the ranking is made: directly from a table, or for the percentiles alone.
     table = portfolio_table(results, model)
     with pytest.raises(ValueError, match="at least 2"):
-        Ranking(table=table, dimensions=("kpis",), segment="business_model", min_group=1)
+        Ranking(table=table, dimensions=("kpis",), segments=segments(model), segment="business_model", min_group=1)
     with pytest.raises(ValueError, match="portfolio_segment"):
-        segment_percentiles(table, ["kpis"], "country")
+        segment_percentiles(table, ["kpis"], "country", segments=segments(model))
     # A segment the table does not have is named as missing data.
     with pytest.raises(DataError, match="lacks column.*arr_band"):
-        Ranking(table=table.drop(columns="arr_band"), dimensions=("kpis",), segment="arr_band")
-    assert SEGMENTS == ("business_model", "industry", "arr_band")
+        Ranking(table=table.drop(columns="arr_band"), dimensions=("kpis",), segments=segments(model),
+                segment="arr_band")
+    # The shipped model's segments: its choice and text profile fields, the first the default, and industry.
+    assert [s.id for s in segments(model)] == ["business_model", "industry", "arr_band"]
+    assert rank_portfolio(results, model, min_group=3).segment == "business_model"
 
 
 def test_a_client_listed_twice_counts_once_with_its_latest_results(results, model):
@@ -144,10 +148,11 @@ def test_scores_by_dimension_turn_into_segment_means_for_many_clients(results, m
 def test_notebook_defaults_are_the_library_defaults(root):
     import papermill as pm
 
-    from csmaturity.portfolio import DEFAULT_MIN_GROUP, DEFAULT_SEGMENT
+    from csmaturity.portfolio import DEFAULT_MIN_GROUP
 
     portfolio = pm.inspect_notebook(str(root / "notebooks" / "portfolio.ipynb"))
     diagnosis = pm.inspect_notebook(str(root / "notebooks" / "diagnosis.ipynb"))
     assert portfolio["min_group"]["default"] == diagnosis["portfolio_min_group"]["default"] == str(DEFAULT_MIN_GROUP)
-    assert portfolio["segment"]["default"] == diagnosis["portfolio_segment"]["default"] == f'"{DEFAULT_SEGMENT}"'
+    # Empty: the model's default segment (its first choice or text profile field).
+    assert portfolio["segment"]["default"] == diagnosis["portfolio_segment"]["default"] == '""'
     assert portfolio["batch_dir"]["default"] == '""'  # found from the repository: out/demo, where `make demo` writes

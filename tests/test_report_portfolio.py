@@ -141,7 +141,7 @@ def test_b2b_percentile_in_html_json_and_workbook(b2b_report, model):
     book = openpyxl.load_workbook(b2b_report.xlsx)
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(min_row=3, values_only=True) if row[0]}
     assert summary["Percentile within the portfolio (overall)"] == 40.0
-    assert summary["Portfolio segment"] == "business model: B2B (6 clients; shown from 5)"
+    assert summary["Portfolio segment"] == "Business model: B2B (6 clients; shown from 5)"
     assert summary["Radar chart median"] == "Median of segment B2B (6 clients)"
     dims = book["Dimensions"]
     header = [c.value for c in dims[1]]
@@ -293,7 +293,7 @@ def test_portfolio_html_embeds_its_charts_as_svg_like_the_client_report(portfoli
         svg = base64.b64decode(data)
         assert svg.startswith(b"<?xml") and b"<text" not in svg  # text as outlines, as in the client report
     assert "image/png" not in html
-    assert "Hidden (—) where fewer than 3 clients share the same business model" in html
+    assert "Hidden (—) where fewer than 3 clients share the same &#34;Business model&#34;" in html
 
 
 

@@ -257,8 +257,9 @@ def _checked_profile(model: MaturityModel, raw: dict[Any, Any], file: str, probl
             except ValueError as exc:
                 problems.append(Problem(file, f"client.profile.{key}", str(exc)))
     for field in model.profile:
-        if field.required and field.id not in raw:
-            problems.append(Problem(file, f"client.profile.{field.id}", f"required key is missing: {field.expects}"))
+        if field.required and raw.get(field.id) is None:
+            what = "required key is missing" if field.id not in raw else "required value is blank"
+            problems.append(Problem(file, f"client.profile.{field.id}", f"{what}: {field.expects}"))
     return profile
 
 
@@ -307,20 +308,21 @@ def check_unique_client_ids(clients: Iterable[ClientAnswers], reserved: Iterable
 
 
 def blank_answers_yaml(model: MaturityModel, lang: str = "en", client_id: str = "new-client") -> str:
-    """A ready-to-fill answers file: every question as a comment with its options."""
-    header = {
-        "client": {
-            "id": client_id,
-            "name": "",
-            "industry": "",
-            "assessment_date": dt.date.today().isoformat(),
-            "language": lang,
-            "profile": {f.id: f.placeholder for f in model.profile},
-        },
-        "model": model.ref,
-    }
+    """A ready-to-fill answers file: every profile field and every question as a
+    comment with what it takes (a choice's options, a question's options)."""
     model.check_language(lang)
-    lines = [f"# {model.title.get(lang)} {model.version}", dump_yaml(header).rstrip(), "answers:"]
+    client = {"id": client_id, "name": "", "industry": "", "assessment_date": dt.date.today().isoformat(),
+              "language": lang}
+    lines = [f"# {model.title.get(lang)} {model.version}", dump_yaml({"client": client}).rstrip()]
+    if model.profile:
+        lines.append("  profile:")
+    for f in model.profile:
+        named = [o.id if o.label.get(lang) == o.id else f"{o.id} ({o.label.get(lang)})" for o in f.options]
+        takes = ", ".join(named) if f.options else f.expects + (f"; {f.help.get(lang)}" if f.help else "")
+        lines.append(f"    # {f.label.get(lang)}: {takes}" + ("" if f.required else " (optional)"))
+        # A required field shows a value to replace; an optional one is left empty.
+        lines.append("    " + dump_yaml({f.id: f.placeholder}).strip() if f.required else f"    {f.id}:")
+    lines += [dump_yaml({"model": model.ref}).rstrip(), "answers:"]
     for dim in model.dimensions:
         lines.append(f"  # === {dim.name.get(lang)} ===")
         for q in (q for q in model.questions if q.dimension == dim.id):

@@ -3,14 +3,16 @@
 Each synthetic client has a latent maturity ``m`` in (0, 1) drawn from Beta(2, 2);
 every answer is drawn around it (a mature client tends to pick the higher-point
 options, select more practices, know more answers), so scores spread over all levels
-and dimensions correlate as they do in real assessments. Seeded: the same ``seed``
-and ``n`` always give the same files.
+and dimensions correlate as they do in real assessments. The client profile has every
+field the model asks for (a choice drawn from its options; counts that grow with the
+client's maturity), and the client's language is one of the model's. Seeded: the same
+``seed`` and ``n`` always give the same files.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +21,13 @@ import numpy as np
 from .i18n import labels, text
 from .io.files import atomic_write
 from .io.yamlfile import dump_yaml
-from .model import DONT_KNOW, MaturityModel, Question
+from .model import DONT_KNOW, MaturityModel, ProfileField, Question
 
 __all__ = ["synthetic_client", "synthetic_clients", "write_synthetic_clients"]
 
-_ARR_BANDS = ["<1M USD", "1-10M USD", "10-50M USD", "50M+ USD"]
+#: Distinct values a free-text profile field takes among synthetic clients (so that
+#: they form segments a portfolio can rank within).
+_TEXT_VALUES = 4
 
 
 def _answer(q: Question, m: float, rng: np.random.Generator) -> Any:
@@ -42,13 +46,27 @@ def _answer(q: Question, m: float, rng: np.random.Generator) -> Any:
     return ranked[int(round(noisy * (len(ranked) - 1)))]
 
 
+def _size(m: float, rng: np.random.Generator) -> float:
+    """A count, size or age: larger for more mature clients (about 3-20)."""
+    return float(rng.lognormal(1 + 2 * m, 0.5))
+
+
+#: How a value of each type of profile field is drawn: (field, maturity, language, rng) -> value.
+_PROFILE_DRAWS: dict[str, Callable[[ProfileField, float, str, np.random.Generator], str | int | float]] = {
+    "choice": lambda f, m, lang, rng: str(rng.choice([o.id for o in f.options])),
+    "text": lambda f, m, lang, rng: text("synth.text_value", lang, field=f.label.get(lang),
+                                         n=int(rng.integers(1, _TEXT_VALUES + 1))),
+    "whole": lambda f, m, lang, rng: max(1, int(_size(m, rng))),
+    "number": lambda f, m, lang, rng: round(_size(m, rng), 1),
+}
+
+
 def synthetic_client(model: MaturityModel, index: int, rng: np.random.Generator) -> dict[str, Any]:
     """One client's answers-file data, drawn with ``rng``."""
-    lang = "ja" if rng.random() < 0.5 else "en"
+    lang = str(rng.choice(model.languages))
     words = labels(lang)["synth"]  # company names and industries in the client's language
     name = text("synth.company", lang, stem=rng.choice(words["stems"]), tail=rng.choice(words["tails"]))
     m = float(rng.beta(2, 2))
-    customers = int(rng.lognormal(6.5, 1.2))
     return {
         "client": {
             "id": f"synth-{index:05d}",
@@ -56,12 +74,7 @@ def synthetic_client(model: MaturityModel, index: int, rng: np.random.Generator)
             "industry": str(rng.choice(words["industries"])),
             "assessment_date": (dt.date(2026, 1, 1) + dt.timedelta(days=int(rng.integers(0, 300)))).isoformat(),
             "language": lang,
-            "profile": {
-                "business_model": str(rng.choice(["B2B", "B2B", "B2B", "B2C", "B2B2C"])),
-                "arr_band": str(rng.choice(_ARR_BANDS)),
-                "customers": customers,
-                "cs_headcount": max(1, int(customers * m / 150)),
-            },
+            "profile": {f.id: _PROFILE_DRAWS[f.type](f, m, lang, rng) for f in model.profile},
         },
         "model": model.ref,
         "answers": {q.id: _answer(q, m, rng) for q in model.questions},

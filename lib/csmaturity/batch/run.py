@@ -51,7 +51,7 @@ from ..io.resources import shipped_path
 from ..io.sheets import csv_text
 from ..io.yamlfile import read_yaml_file
 from ..model import load_model
-from ..portfolio import DEFAULT_MIN_GROUP, DEFAULT_SEGMENT, load_results, rank_portfolio, read_portfolio
+from ..portfolio import DEFAULT_MIN_GROUP, load_results, rank_portfolio, read_portfolio
 
 if TYPE_CHECKING:
     from ..notebook.kernel import KeptKernel
@@ -81,7 +81,8 @@ class ClientJob:
     notebook: str = str(NOTEBOOK)
     #: The portfolio the client is ranked among: a snapshot taken before the batch.
     portfolio_file: str | None = None
-    portfolio_segment: str = DEFAULT_SEGMENT
+    #: The profile field (or industry) clients are ranked within; None: the model's default.
+    portfolio_segment: str | None = None
     portfolio_min_group: int = DEFAULT_MIN_GROUP
     #: Seconds after which the client is stopped and failed (None: no limit).
     timeout: float | None = DEFAULT_CLIENT_TIMEOUT
@@ -387,7 +388,7 @@ def run_batch(
     progress: bool = True,
     notebook: str | Path = NOTEBOOK,
     portfolio: Iterable[str | Path] | None = None,
-    portfolio_segment: str = DEFAULT_SEGMENT,
+    portfolio_segment: str | None = None,
     portfolio_min_group: int = DEFAULT_MIN_GROUP,
     client_timeout: float | None = DEFAULT_CLIENT_TIMEOUT,
 ) -> BatchResult:
@@ -396,8 +397,10 @@ def run_batch(
     ``scheduler``, the address of a Dask distributed scheduler, sends them to its workers.
 
     ``portfolio`` (results files or batch folders, e.g. last quarter's batch) adds each
-    client's percentile within its ``portfolio_segment`` to its report. It is read
-    once, before the first client, into ``OUT/portfolio_input.json``: every client is
+    client's percentile within its ``portfolio_segment`` (a choice or text profile
+    field of the model, or ``industry``; None: the model's first such field) to its
+    report. It is read once, before the first client, into
+    ``OUT/portfolio_input.json``: every client is
     ranked among the same results even when the portfolio is this batch's own folder.
     Results that cannot be ranked, an unknown segment or a minimum group below 2 are
     refused there (DataError, ValueError), before any client runs.

@@ -10,10 +10,10 @@ from pathlib import Path
 from ..batch import DEFAULT_CLIENT_TIMEOUT, BatchResult, expand_client_paths, run_batch
 from ..i18n import LANGUAGES
 from ..model import load_model
-from ..portfolio import DEFAULT_MIN_GROUP, DEFAULT_SEGMENT, find_results, load_results
-from ..portfolio.report import summarise_portfolio, write_portfolio
+from ..portfolio import DEFAULT_MIN_GROUP, find_results, load_results
+from ..portfolio.report import portfolio_language, summarise_portfolio, write_portfolio
 from ..synth import write_synthetic_clients
-from .report import add_ranking_options  # the same options as `csmaturity report`
+from .report import add_ranking_options, segment_option  # the same options as `csmaturity report`
 
 SAMPLE_CLIENTS = Path("data/sample/clients")
 
@@ -59,7 +59,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("portfolio", help="rebuild the portfolio summary of a batch folder")
     p.add_argument("batch_dir", type=Path)
-    p.add_argument("--lang", choices=LANGUAGES, default="en")
+    p.add_argument("--lang", choices=LANGUAGES,
+                   help="language of the summary (default: English when the model is written in it)")
     p.add_argument("--model", type=Path)
     add_ranking_options(p, "percentiles are taken among clients with the same value of this")
     p.set_defaults(handler=cmd_portfolio)
@@ -76,7 +77,7 @@ def print_outcomes(result: BatchResult) -> None:
           f"in {result.seconds:.1f} s; logs in {result.out_dir / 'logs'}")
 
 
-def build_portfolio(batch_dir: Path, model_file: Path | None, lang: str, segment: str, smallest: int,
+def build_portfolio(batch_dir: Path, model_file: Path | None, lang: str | None, segment: str | None, smallest: int,
                     batch: BatchResult | None = None) -> Path | None:
     """Summarise the results JSON of ``batch``'s clients (of every client under
     ``batch_dir`` without one); None when there are none. Results in the folder from
@@ -92,8 +93,10 @@ def build_portfolio(batch_dir: Path, model_file: Path | None, lang: str, segment
     if not paths:
         return None
     model = load_model(model_file)
+    lang = lang or portfolio_language(model)
     summary = summarise_portfolio(load_results(paths), model, lang, segment, smallest)
     return write_portfolio(summary, model, batch_dir, lang).html
+
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -101,6 +104,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if not files:
         print("error: no answers files found", file=sys.stderr)
         return 1
+    # Wrong options fail here, before any client runs, rather than in the summary after them all.
+    model = load_model(args.model)
+    segment_option(model, args.segment)
+    if args.lang:
+        model.check_language(args.lang)
     try:
         result = run_batch(files, args.out, engine=args.engine, workers=args.workers, resume=args.resume,
                            lang=args.lang, model_file=args.model, scheduler=args.scheduler,
@@ -111,7 +119,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print("\ninterrupted: finished reports are complete; rerun with --resume to do the rest", file=sys.stderr)
         return 130
     print_outcomes(result)
-    page = build_portfolio(args.out, args.model, args.lang or "en", args.segment, args.min_group, result)
+    page = build_portfolio(args.out, args.model, args.lang, args.segment, args.min_group, result)
     if page:
         print(f"portfolio: {page}")
     return 1 if result.failed else 0
@@ -123,7 +131,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 1
     result = run_batch(expand_client_paths([args.clients]), args.out, workers=args.workers, model_file=args.model)
     print_outcomes(result)
-    page = build_portfolio(args.out, args.model, "en", DEFAULT_SEGMENT, DEFAULT_MIN_GROUP, result)
+    page = build_portfolio(args.out, args.model, None, None, DEFAULT_MIN_GROUP, result)
     print(f"\nreports (open the .report.html files in a browser; .report.xlsx to edit): {args.out}/<client>/")
     print(f"portfolio summary: {page}")
     return 1 if result.failed else 0
@@ -136,6 +144,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 
 def cmd_portfolio(args: argparse.Namespace) -> int:
+    segment_option(load_model(args.model), args.segment)
     page = build_portfolio(args.batch_dir, args.model, args.lang, args.segment, args.min_group)
     if page is None:
         print(f"error: no results JSON under {args.batch_dir}", file=sys.stderr)

@@ -34,7 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("new-client", help="write a blank answers file from the model")
     _model_arg(p)
-    p.add_argument("--lang", choices=LANGUAGES, default="en")
+    p.add_argument("--lang", choices=LANGUAGES,
+                   help="language of the comments and the client (default: English if the model is written in it)")
     p.add_argument("--id", default="new-client", help="client id to put in the file")
     p.add_argument("--out", type=Path, help="file to write (default: print to stdout)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -133,7 +134,8 @@ def format_assessment(result: Assessment) -> str:
 
 def cmd_new_client(args: argparse.Namespace) -> int:
     model = load_model(args.model)
-    text = blank_answers_yaml(model, args.lang, args.id)
+    lang = args.lang or ("en" if "en" in model.languages else model.languages[0])
+    text = blank_answers_yaml(model, lang, args.id)
     if args.out is None:
         sys.stdout.write(text)
         return 0

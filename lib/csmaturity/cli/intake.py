@@ -14,7 +14,8 @@ from ..model import load_model
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("intake-template", help="write the questionnaire as an Excel workbook with dropdowns")
-    p.add_argument("--lang", choices=LANGUAGES, default="ja", help="language of the form (default ja)")
+    p.add_argument("--lang", choices=LANGUAGES,
+                   help="language of the form, one of the model's (default: the model's first language)")
     p.add_argument("--out", type=Path, required=True, help="workbook to write (.xlsx)")
     p.add_argument("--client-id", default="", help="pre-fill the client id")
     p.add_argument("--model", type=Path, help="maturity model YAML (default: the shipped model)")
@@ -43,7 +44,8 @@ def cmd_intake_template(args: argparse.Namespace) -> int:
         return 1
     model = load_model(args.model)
     write_intake_template(model, args.out, lang=args.lang, client_id=args.client_id)
-    print(f"wrote {args.out} ({model.id} {model.version}, {len(model.questions)} questions, {args.lang})")
+    print(f"wrote {args.out} ({model.id} {model.version}, {len(model.questions)} questions, "
+          f"{args.lang or model.languages[0]})")
     return 0
 
 

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 from ..answers import load_answers
-from ..errors import CsMaturityError
+from ..errors import ArgumentError, CsMaturityError
 from ..i18n import LANGUAGES
-from ..model import load_model
-from ..portfolio import DEFAULT_MIN_GROUP, DEFAULT_SEGMENT, SEGMENTS, check_min_group, rank_portfolio, read_portfolio
+from ..model import MaturityModel, load_model
+from ..portfolio import DEFAULT_MIN_GROUP, check_min_group, check_segment, rank_portfolio, read_portfolio
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -58,8 +58,9 @@ def add_branding_option(group: argparse._ActionsContainer) -> None:
 
 def add_ranking_options(group: argparse._ActionsContainer, segment_help: str) -> None:
     """``--segment`` and ``--min-group``, spelt and checked alike in every command that ranks clients."""
-    group.add_argument("--segment", choices=SEGMENTS, default=DEFAULT_SEGMENT,
-                       help=f"{segment_help} (default {DEFAULT_SEGMENT})")
+    group.add_argument("--segment", metavar="FIELD",
+                       help=f"{segment_help}: a choice or text field of the model's client profile, or industry "
+                            "(default: the model's first such profile field)")
     group.add_argument("--min-group", type=min_group, default=DEFAULT_MIN_GROUP, metavar="N",
                        help="hide percentiles where fewer than N clients share the segment "
                             f"(default {DEFAULT_MIN_GROUP}, at least 2)")
@@ -77,11 +78,22 @@ def min_group(value: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def segment_option(model: MaturityModel, segment: str | None) -> str:
+    """``--segment`` checked against ``model``'s segments (see
+    :func:`csmaturity.portfolio.check_segment`), the error naming the option."""
+    try:
+        return check_segment(model, segment)
+    except ArgumentError as exc:
+        raise ArgumentError("--segment", f"--segment: {exc}") from None
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from ..notebook import run_diagnosis_notebook  # heavy: only when a report is made
     from ..report import build_report
     from ..report.branding import load_branding
 
+    if args.segment is not None or args.portfolio:
+        segment_option(load_model(args.model), args.segment)
     files = {"accounts_file": args.accounts, "survey_file": args.survey, "previous_file": args.previous,
              "previous_survey_file": args.previous_survey}
     ranking = {"portfolio_segment": args.segment, "portfolio_min_group": args.min_group}

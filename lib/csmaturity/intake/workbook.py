@@ -6,9 +6,9 @@ workbook *structure* so sheets cannot be renamed, moved or deleted by accident):
 - an instructions sheet;
 - the form sheet: a client-information block, then one row per question grouped by
   dimension. Single, yes/no and scale questions have a dropdown of the option
-  *labels* in the chosen language (plus "don't know"); a multi-choice question is
-  followed by one row per option with a ✓ dropdown, so a client never types a
-  delimited list. Only the yellow cells (answers, evidence) are unlocked;
+  *labels* in the chosen language (plus "don't know" where the question accepts it); a
+  multi-choice question is followed by one row per option with a ✓ dropdown, so a
+  client never types a delimited list. Only the yellow cells (answers, evidence) are unlocked;
 - ``_lists`` (hidden): the dropdown sources (inline lists cannot hold commas);
 - ``_meta`` (very hidden): format, model id, version and a fingerprint of its
   questions, the language, and the key of every row of the form.
@@ -41,7 +41,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..answers import ClientAnswers, parse_answers
 from ..errors import AnswersError, Problem
-from ..i18n import LANGUAGES, check_language, labels, text
+from ..i18n import LANGUAGES, text
 from ..io.files import atomic_path, atomic_write
 from ..io.yamlfile import dump_yaml
 from ..model import DONT_KNOW, MaturityModel, Question
@@ -56,6 +56,7 @@ __all__ = [
     "write_answers",
     "choice_labels",
     "model_fingerprint",
+    "instruction_lines",
 ]
 
 FORMAT = "csmaturity-intake/1"
@@ -75,24 +76,26 @@ _PROFILE_KINDS = {"choice": "list", "text": "text", "whole": "whole", "number": 
 
 @dataclass(frozen=True)
 class _ClientField:
-    """One client-information row: ``key`` such as ``client.profile.customers``."""
+    """One client-information row: ``key`` such as ``client.profile.customers``; a list
+    field's ``choices`` are ``(label shown, value written)`` pairs."""
 
     key: str
     kind: str
-    choices: tuple[str, ...] = ()
+    choices: tuple[tuple[str, str], ...] = ()
     required: bool = True
 
 
-def _client_fields(model: MaturityModel) -> list[_ClientField]:
-    """The client-information rows: who the client is, then the model's profile fields."""
+def _client_fields(model: MaturityModel, lang: str) -> list[_ClientField]:
+    """The client-information rows: who the client is, then the model's profile fields
+    (a choice field's dropdown shows its options' labels in ``lang``)."""
     return [
         _ClientField("client.id", "text"),
         _ClientField("client.name", "text"),
         _ClientField("client.industry", "text"),
         _ClientField("client.assessment_date", "date"),
-        _ClientField("client.language", "list", tuple(model.languages)),
-        *(_ClientField(f"client.profile.{f.id}", _PROFILE_KINDS[f.type], tuple(o.id for o in f.options), f.required)
-          for f in model.profile),
+        _ClientField("client.language", "list", tuple((lg, lg) for lg in model.languages)),
+        *(_ClientField(f"client.profile.{f.id}", _PROFILE_KINDS[f.type],
+                       tuple((o.label.get(lang), o.id) for o in f.options), f.required) for f in model.profile),
     ]
 
 _INPUT = PatternFill("solid", fgColor="FFF2B3")
@@ -134,9 +137,11 @@ def model_fingerprint(model: MaturityModel) -> str:
 # --------------------------------------------------------------------------- writing
 
 
-def write_intake_template(model: MaturityModel, path: str | Path, lang: str = "ja", client_id: str = "") -> Path:
-    """Write the intake workbook for ``model`` in ``lang`` to ``path`` (atomically)."""
-    check_language(lang)
+def write_intake_template(model: MaturityModel, path: str | Path, lang: str | None = None,
+                          client_id: str = "") -> Path:
+    """Write the intake workbook for ``model`` in ``lang`` (one of the model's languages,
+    else ValueError naming them; default its first) to ``path`` (atomically)."""
+    lang = model.check_language(lang or model.languages[0])
     wb = Workbook()
     intro = wb.active
     intro.title = _t("sheets.instructions", lang)
@@ -161,13 +166,31 @@ def write_intake_template(model: MaturityModel, path: str | Path, lang: str = "j
     return Path(path)
 
 
+def instruction_lines(model: MaturityModel, lang: str) -> list[str]:
+    """The instructions sheet's lines for ``model``: the numbered steps name only what
+    its form has (tick rows where it has multi-choice questions; "don't know" as far as
+    its questions accept it)."""
+    fields = {"title": model.title.get(lang), "form": _t("sheets.form", lang),
+              "dont_know": text("common.dont_know", lang)}
+    accepting = [q.accepts_dont_know for q in model.questions]
+    dont_know = "dont_know_all" if all(accepting) else "dont_know_some" if any(accepting) else "dont_know_none"
+    steps = ["client", "choose", *(["tick"] if any(q.is_multi for q in model.questions) else []), dont_know,
+             "evidence", "layout"]
+    numbered = [_t("step", lang, n=n, text=_t(f"instructions.{step}", lang, **fields))
+                for n, step in enumerate(steps, start=1)]
+    return [_t("instructions.intro", lang, **fields), *numbered, _t("instructions.outro", lang)]
+
+
 def _write_instructions(ws: Worksheet, model: MaturityModel, lang: str) -> None:
     ws.column_dimensions["A"].width = 110
     ws["A1"] = f"{model.title.get(lang)}  ({model.id} {model.version})"
     ws["A1"].font = Font(bold=True, size=14)
-    fields = {"form": _t("sheets.form", lang), "dont_know": text("common.dont_know", lang)}
-    for i, line in enumerate(labels(lang)["intake"]["instructions"], start=3):
-        ws.cell(i, 1, line.format(**fields)).alignment = _WRAP
+    for i, line in enumerate(instruction_lines(model, lang), start=3):
+        ws.cell(i, 1, line).alignment = _WRAP
+        # A spreadsheet does not grow a row for wrapped text on its own: room for every
+        # line (a Japanese character is about two Latin ones wide).
+        width = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+        ws.row_dimensions[i].height = 15 * math.ceil(width / 105)
 
 
 class _ListColumns:
@@ -219,14 +242,14 @@ def _write_form(
     row = 4
     ws.cell(row, 3, text("client.heading", lang)).font = Font(bold=True)
     defaults = {"client.id": client_id or None, "client.language": lang}
-    for field in _client_fields(model):
+    for field in _client_fields(model, lang):
         key, kind, choices = field.key, field.kind, field.choices
         row += 1
         ws[f"{COL_TEXT}{row}"] = _field_label(model, key, lang)
         _input_cell(ws, f"{COL_ANSWER}{row}", defaults.get(key))
         ref = f"{COL_ANSWER}{row}"
         if kind == "list":
-            _dropdown(ws, ref, lists.ref(choices), lang)
+            _dropdown(ws, ref, lists.ref(tuple(label for label, _ in choices)), lang)
         elif kind in ("whole", "number"):
             ws.add_data_validation(dv := DataValidation(type="whole" if kind == "whole" else "decimal",
                                                         operator="greaterThanOrEqual", formula1="0",
@@ -487,7 +510,7 @@ def _describe(key: str) -> str:
 
 def _row_texts(model: MaturityModel, lang: str) -> dict[str, str]:
     """Human text of every key, to quote in messages."""
-    out = {f.key: _field_label(model, f.key, lang) for f in _client_fields(model)}
+    out = {f.key: _field_label(model, f.key, lang) for f in _client_fields(model, lang)}
     out.update({f"dimension:{d.id}": d.name.get(lang) for d in model.dimensions})
     for q in model.questions:
         out[q.id] = _short(q.text.get(lang))
@@ -545,7 +568,7 @@ class _FormReader:
 
     def _client(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
-        for field in _client_fields(self.model):
+        for field in _client_fields(self.model, self.lang):
             raw = self.cell(field.key)
             if _blank(raw):
                 if field.required:
@@ -559,7 +582,7 @@ class _FormReader:
                 (client["profile"] if parts[0] == "profile" else client)[parts[-1]] = value
         return client
 
-    def _client_value(self, key: str, kind: str, choices: tuple[str, ...], raw: Any) -> Any:
+    def _client_value(self, key: str, kind: str, choices: tuple[tuple[str, str], ...], raw: Any) -> Any:
         if kind == "date":
             if isinstance(raw, dt.datetime):
                 return raw.date()
@@ -577,9 +600,11 @@ class _FormReader:
             self.add(key, f"{raw!r} is not a {'whole ' if kind == 'whole' else ''}number of 0 or more")
             return None
         if kind == "list":
-            if _norm(raw) in choices:
-                return _norm(raw)
-            self.add(key, f"{raw!r} is not one of the choices {list(choices)}")
+            # The label picked from the dropdown, or the value itself typed in.
+            values = {_norm(value): value for _, value in choices} | {_norm(label): value for label, value in choices}
+            if _norm(raw) in values:
+                return values[_norm(raw)]
+            self.add(key, f"{raw!r} is not one of the choices {[label for label, _ in choices]}")
             return None
         return str(raw).strip()  # free text is kept as typed
 

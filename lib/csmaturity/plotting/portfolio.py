@@ -1,5 +1,5 @@
 """Charts of a portfolio: level distribution, scores by dimension, the portfolio beside
-the survey cohorts.
+a benchmark's cohorts.
 
 Drawn like the client report's charts (:mod:`.charts`): each function takes the
 DataFrames of :mod:`csmaturity.portfolio`, draws on a new
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from ..model import Benchmark
+    from ..model import Benchmark, ScoreScale
 
 __all__ = ["level_distribution_chart", "dimension_heatmap", "cohort_comparison_chart"]
 
@@ -49,24 +49,28 @@ def level_distribution_chart(levels: pd.DataFrame, *, lang: str, ax: Axes | None
     return fig
 
 
-def dimension_heatmap(scores: pd.DataFrame, dimension_names: dict[str, str], *, lang: str,
+def dimension_heatmap(scores: pd.DataFrame, dimension_names: dict[str, str], scale: ScoreScale, *, lang: str,
                       ax: Axes | None = None) -> Figure:
-    """Scores (0-100) as a heatmap: the rows of
+    """Scores as a heatmap coloured over the model's score ``scale``: the rows of
     :func:`~csmaturity.portfolio.dimension_scores` (clients or segments) by dimension,
-    annotated up to 30 rows."""
+    annotated up to 30 rows with the scale's decimals; a dimension the model left out
+    of a client's score is a blank cell."""
     import seaborn as sns
 
     data = scores.rename(columns=dimension_names, index=literal)
     data.columns = [literal(c) for c in data.columns]
+    label = text("portfolio.score_axis", lang, min=f"{scale.min:g}", max=f"{scale.max:g}")
     with theme():
         fig, ax = _new_axes(ax, (PAGE_WIDTH, 1.6 + 0.28 * len(data)))
-        sns.heatmap(data, ax=ax, vmin=0, vmax=100, cmap="cividis", annot=len(data) <= 30, fmt=".0f",
-                    annot_kws={"fontsize": 7.5}, linewidths=0.5, linecolor="white",
-                    cbar_kws={"shrink": 0.6, "label": text("portfolio.score_axis", lang)})
+        sns.heatmap(data, ax=ax, vmin=scale.min, vmax=scale.max, cmap="cividis", annot=len(data) <= 30,
+                    fmt=f".{scale.decimals}f", annot_kws={"fontsize": 7.5}, linewidths=0.5, linecolor="white",
+                    cbar_kws={"shrink": 0.6, "label": label})
         ax.set_ylabel("")
+        ax.grid(False)
+        ax.set_facecolor(COLORS["grid"])  # a blank cell: the dimension was left out of that client's score
         ax.tick_params(axis="both", length=0, labelsize=8)
         ax.tick_params(axis="y", rotation=0)
-        # Slanted, each ending under its column: nine dimension names do not fit side by side.
+        # Slanted, each ending under its column: many dimension names do not fit side by side.
         for label in ax.get_xticklabels():
             label.set(rotation=30, ha="right", rotation_mode="anchor")
     return fig

@@ -2,7 +2,7 @@
 
 Input: the per-client results dictionaries (:meth:`Assessment.to_dict`, as written by
 each report's results JSON). Output: one row per client, the level distribution, the
-most common gaps and the portfolio beside the survey cohorts. Percentiles within a
+most common gaps and the portfolio beside each benchmark's cohorts. Percentiles within a
 segment are :mod:`.ranking`'s.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -77,16 +77,19 @@ def read_portfolio(paths: str | Iterable[str | Path]) -> list[dict[str, Any]]:
 
 
 def portfolio_table(results: list[dict[str, Any]], model: MaturityModel, lang: str = "en") -> pd.DataFrame:
-    """One row per client: profile, overall, level, one column per dimension, top gaps."""
+    """One row per client: name, industry, one column per profile field of the model
+    (missing where a client's results lack it), overall, level, one column per dimension
+    (NaN where the model left the dimension out of the client's score), top gaps."""
+    fields = [f.id for f in model.profile]
     rows = []
     for r in results:
         client = r["client"]
+        profile = client.get("profile") or {}
         row = {
             "client_id": client["id"],
             "name": client["name"],
             "industry": client["industry"],
-            "business_model": client["profile"]["business_model"],
-            "arr_band": client["profile"]["arr_band"],
+            **{f: profile.get(f) for f in fields},
             "assessment_date": client["assessment_date"],
             "overall": r["overall"],
             "level": r["level"]["id"],
@@ -97,9 +100,12 @@ def portfolio_table(results: list[dict[str, Any]], model: MaturityModel, lang: s
         row.update({d.id: r["dimensions"].get(d.id) for d in model.dimensions})
         row["top_gaps"] = ", ".join(r["top_gaps"][:3])
         rows.append(row)
-    columns = ["client_id", "name", "industry", "business_model", "arr_band", "assessment_date", "overall",
-               "level", "level_name", "coverage", "provisional", *[d.id for d in model.dimensions], "top_gaps"]
-    return pd.DataFrame(rows, columns=columns).set_index("client_id").sort_index()
+    columns = ["client_id", "name", "industry", *fields, "assessment_date", "overall", "level", "level_name",
+               "coverage", "provisional", *[d.id for d in model.dimensions], "top_gaps"]
+    table = pd.DataFrame(rows, columns=columns).set_index("client_id").sort_index()
+    dims = [d.id for d in model.dimensions]
+    table[["overall", *dims]] = table[["overall", *dims]].astype(float)  # None (an excluded dimension) -> NaN
+    return table
 
 
 def level_distribution(table: pd.DataFrame, model: MaturityModel, lang: str = "en") -> pd.DataFrame:
@@ -115,14 +121,16 @@ def level_distribution(table: pd.DataFrame, model: MaturityModel, lang: str = "e
     )
 
 
-def dimension_scores(table: pd.DataFrame, dimensions: list[str], segment: str) -> pd.DataFrame:
+def dimension_scores(table: pd.DataFrame, dimensions: list[str], segment: str,
+                     value_label: Callable[[Any], str] = str) -> pd.DataFrame:
     """Scores by dimension to show side by side: one row per client, named, highest
     overall first, or, above :data:`MAX_CLIENT_ROWS` clients, the mean of each value of
-    ``segment`` (rows named like ``"B2B (n=12)"``). Columns are the dimension ids."""
+    ``segment`` (rows named like ``"B2B (n=12)"``, the value shown by ``value_label``).
+    Columns are the dimension ids."""
     if len(table) > MAX_CLIENT_ROWS:
         groups = table.groupby(segment)
         data = groups[dimensions].mean()
-        data.index = [f"{value} (n={n})" for value, n in groups.size().reindex(data.index).items()]
+        data.index = [f"{value_label(value)} (n={n})" for value, n in groups.size().reindex(data.index).items()]
         return data.astype(float)
     ranked = table.sort_values("overall", ascending=False)
     return ranked[dimensions].set_axis(ranked["name"].astype(str), axis=0).astype(float)
@@ -150,8 +158,10 @@ def common_gaps(results: list[dict[str, Any]], model: MaturityModel, lang: str =
 
 
 def cohort_comparison(results: list[dict[str, Any]], model: MaturityModel, lang: str = "en") -> pd.DataFrame:
-    """Per benchmark item: share of the portfolio with the practice (over clients whose
-    answer is known) beside the survey cohorts' published shares (NaN = unpublished)."""
+    """Per item of each of the model's benchmarks: share of the portfolio with the
+    practice (over clients whose answer is known) beside the published share of each
+    cohort of that benchmark (NaN = unpublished, or a cohort of another benchmark). No
+    rows for a model without benchmarks."""
     cohorts = [c.id for b in model.benchmarks for c in b.cohorts]
     rows = []
     for bench in model.benchmarks:

@@ -1,12 +1,17 @@
 """Where clients stand within a portfolio: percentiles within a segment, and the median
 a client's radar is drawn against, under the rule that keeps small groups anonymous.
 
+Clients are grouped by a *segment*: a choice or text field of the model's client
+profile, or the client's industry (:func:`segments`); the default is the model's first
+such profile field.
+
 Percentile of a client in a dimension: the mid-rank percentile within its segment,
 ``100 * (below + 0.5 * tied_others) / (n - 1)`` where ``below`` is how many others
-scored lower and ``tied_others`` how many others scored the same (0 = lowest,
-100 = highest, 50 = middle). It is hidden (missing) where fewer than ``min_group``
-clients share the segment, and no median is drawn over fewer than ``min_group``
-clients, so that no single client can be singled out.
+scored lower, ``tied_others`` how many others scored the same and ``n`` how many have
+a score there (a dimension the model left out of a client's score is not ranked; 0 =
+lowest, 100 = highest, 50 = middle). It is hidden (missing) where fewer than
+``min_group`` clients share the segment, and no median is drawn over fewer than
+``min_group`` clients, so that no single client can be singled out.
 
 :func:`rank_portfolio` builds the one :class:`Ranking` that the client report, the
 portfolio report, the command line and the batch use; a Ranking checks its segment and
@@ -17,7 +22,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -25,13 +30,15 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, Problem, check_argument
+from ..i18n import text
 from ..model import MaturityModel
 from .compute import portfolio_table
 
 __all__ = [
     "DEFAULT_MIN_GROUP",
-    "DEFAULT_SEGMENT",
-    "SEGMENTS",
+    "Segment",
+    "segments",
+    "check_segment",
     "Ranking",
     "rank_portfolio",
     "latest_results",
@@ -43,10 +50,43 @@ __all__ = [
 #: Fewest clients a segment needs before its percentiles (or a median) are shown.
 DEFAULT_MIN_GROUP = 5
 
-#: Columns of :func:`~csmaturity.portfolio.portfolio_table` a portfolio can be segmented by.
-SEGMENTS = ("business_model", "industry", "arr_band")
 
-DEFAULT_SEGMENT = SEGMENTS[0]
+@dataclass(frozen=True)
+class Segment:
+    """What clients can be grouped by: a column of
+    :func:`~csmaturity.portfolio.portfolio_table` with its name in the report's language."""
+
+    id: str
+    label: str
+    #: Labels of the values of a choice field (its options); other values show as they are.
+    value_labels: Mapping[str, str] = field(default_factory=dict)
+
+    def value_label(self, value: Any) -> str:
+        """How a value of this segment is shown (``"mid_market"`` -> ``"Mid-market"``)."""
+        return "—" if pd.isna(value) else self.value_labels.get(str(value), str(value))
+
+
+def segments(model: MaturityModel, lang: str = "en") -> tuple[Segment, ...]:
+    """The segments of ``model``'s clients: its first choice or text profile field (the
+    default), the client's industry (every client has one), then its other choice or
+    text profile fields, each named in ``lang``."""
+    fields = [Segment(f.id, f.label.get(lang), {o.id: o.label.get(lang) for o in f.options})
+              for f in model.profile if f.is_segment]
+    return (*fields[:1], Segment("industry", text("client.industry", lang)), *fields[1:])
+
+
+def check_segment(model: MaturityModel, segment: str | None) -> str:
+    """The id of the segment ``segment`` names among ``model``'s :func:`segments` (None:
+    the first), else ValueError naming them."""
+    return _check_segment(segment, [s.id for s in segments(model)])
+
+
+def _check_segment(segment: str | None, ids: list[str]) -> str:
+    chosen = ids[0] if segment is None else segment
+    check_argument(chosen in ids, "segment",
+                   f"portfolio_segment must be one of {', '.join(ids)}, got {segment!r} "
+                   "(clients are grouped by a choice or text field of the model's client profile, or by industry)")
+    return chosen
 
 
 def check_min_group(min_group: Any) -> int:
@@ -60,12 +100,14 @@ def check_min_group(min_group: Any) -> int:
 
 
 def _midrank_percentile(values: pd.Series) -> pd.Series:
-    n = len(values)
+    """Mid-rank percentiles among the values that are not NaN (a NaN stays NaN)."""
+    known = values.dropna()
+    n = len(known)
     if n < 2:
         return pd.Series(np.nan, index=values.index)
-    below = values.rank(method="min") - 1
-    ties = values.rank(method="max") - values.rank(method="min")
-    return 100 * (below + 0.5 * ties) / (n - 1)
+    below = known.rank(method="min") - 1
+    ties = known.rank(method="max") - known.rank(method="min")
+    return (100 * (below + 0.5 * ties) / (n - 1)).reindex(values.index)
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -79,31 +121,38 @@ class Ranking:
         :func:`~csmaturity.portfolio.portfolio_table` returns it.
     dimensions
         Ids of the dimensions ranked besides ``overall``.
+    segments
+        What clients may be grouped by (:func:`segments` of the model).
     segment
-        The column clients are compared within (one of :data:`SEGMENTS`).
+        The id of the segment clients are compared within (None: the first of ``segments``).
     min_group
         Fewest clients a segment needs for its percentiles, and a group for its median.
 
     Raises
     ------
     ValueError
-        On construction: a segment not in :data:`SEGMENTS` or a ``min_group`` below 2.
+        On construction: a segment not among ``segments`` or a ``min_group`` below 2.
     DataError
         On construction: a table without the segment, ``overall`` or a dimension column.
     """
 
     table: pd.DataFrame
     dimensions: tuple[str, ...]
-    segment: str = DEFAULT_SEGMENT
+    segments: tuple[Segment, ...]
+    segment: str | None = None
     min_group: int = DEFAULT_MIN_GROUP
 
     def __post_init__(self) -> None:
         check_min_group(self.min_group)
-        check_argument(self.segment in SEGMENTS, "segment",
-                       f"portfolio_segment must be one of {', '.join(SEGMENTS)}, got {self.segment!r}")
+        object.__setattr__(self, "segment", _check_segment(self.segment, [s.id for s in self.segments]))
         absent = [c for c in (self.segment, "overall", *self.dimensions) if c not in self.table.columns]
         if absent:
             raise DataError([Problem("portfolio", "", f"the portfolio table lacks column(s) {', '.join(absent)}")])
+
+    @property
+    def segment_field(self) -> Segment:
+        """The :class:`Segment` clients are compared within."""
+        return next(s for s in self.segments if s.id == self.segment)
 
     @cached_property
     def percentiles(self) -> pd.DataFrame:
@@ -144,7 +193,8 @@ class Ranking:
     def position(self, client_id: str) -> dict[str, Any]:
         """Where ``client_id`` stands::
 
-            {"segment": {"name": "business_model", "value": "B2B"}, "segment_size": 6,
+            {"segment": {"name": "business_model", "value": "B2B"},
+             "segment_labels": {"name": "Business model", "value": "B2B"}, "segment_size": 6,
              "portfolio_size": 9, "min_group": 5, "hidden": False,
              "percentiles": {"overall": 50.0, "<dimension id>": 70.0, ...},
              "median": {"scope": "segment", "clients": 6}}
@@ -160,6 +210,7 @@ class Ranking:
         group = self.median_group(client_id)
         return {
             "segment": {"name": self.segment, "value": None if pd.isna(value) else str(value)},
+            "segment_labels": {"name": self.segment_field.label, "value": self.segment_field.value_label(value)},
             "segment_size": size,
             "portfolio_size": int(len(self.table)),
             "min_group": int(self.min_group),
@@ -172,11 +223,14 @@ class Ranking:
 def segment_percentiles(
     table: pd.DataFrame,
     dimensions: Iterable[str],
-    segment: str = DEFAULT_SEGMENT,
+    segment: str | None = None,
     min_group: int = DEFAULT_MIN_GROUP,
+    *,
+    segments: tuple[Segment, ...],
 ) -> pd.DataFrame:
     """:attr:`Ranking.percentiles` of a portfolio table."""
-    return Ranking(table=table, dimensions=tuple(dimensions), segment=segment, min_group=min_group).percentiles
+    return Ranking(table=table, dimensions=tuple(dimensions), segments=segments, segment=segment,
+                   min_group=min_group).percentiles
 
 
 def client_percentiles(percentiles: pd.DataFrame, client_id: str) -> dict[str, float | None] | None:
@@ -190,9 +244,8 @@ def client_percentiles(percentiles: pd.DataFrame, client_id: str) -> dict[str, f
 def _result_problems(r: Any, where: str, model: MaturityModel) -> list[Problem]:
     """What keeps one results dict from being ranked (empty when it is fine)."""
     try:
-        client, profile = r["client"], r["client"]["profile"]
-        missing = [k for k in ("id", "name", "industry", "assessment_date") if k not in client]
-        missing += [f"profile.{k}" for k in ("business_model", "arr_band") if k not in profile]
+        client = r["client"]
+        missing = [k for k in ("id", "name", "industry", "assessment_date", "profile") if k not in client]
         missing += [k for k in ("overall", "level", "coverage", "provisional", "dimensions", "top_gaps") if k not in r]
     except (KeyError, TypeError):
         return [Problem("portfolio", where, "not a results dictionary (no client.profile)")]
@@ -244,7 +297,7 @@ def rank_portfolio(
     portfolio: Iterable[Mapping[str, Any]] | pd.DataFrame,
     model: MaturityModel,
     *,
-    segment: str = DEFAULT_SEGMENT,
+    segment: str | None = None,
     min_group: int = DEFAULT_MIN_GROUP,
     lang: str = "en",
     client: Mapping[str, Any] | None = None,
@@ -255,23 +308,25 @@ def rank_portfolio(
     carry ``client.profile``; see :func:`latest_results`) or a table as
     :func:`~csmaturity.portfolio.portfolio_table` returns it. ``client`` is the fresh
     results of the client a report is written for (:meth:`Assessment.to_dict`): it is
-    ranked in place of any earlier entry of its id, and added when absent.
+    ranked in place of any earlier entry of its id, and added when absent. ``segment``
+    is one of :func:`segments` of ``model`` (None: the first, the model's default).
 
     Raises
     ------
     ValueError
-        A ``segment`` not in :data:`SEGMENTS` or a ``min_group`` below 2.
+        A ``segment`` not among the model's :func:`segments` or a ``min_group`` below 2.
     DataError
         Results that do not fit ``model``, or a table without a column to rank by.
     """
     dimensions = tuple(d.id for d in model.dimensions)
+    grouped_by = segments(model, lang)
     if not isinstance(portfolio, pd.DataFrame):
         table = portfolio_table(latest_results(portfolio, model, client), model, lang)
-        return Ranking(table=table, dimensions=dimensions, segment=segment, min_group=min_group)
+        return Ranking(table=table, dimensions=dimensions, segments=grouped_by, segment=segment, min_group=min_group)
     table = portfolio[~portfolio.index.duplicated(keep="last")]
     if client is not None:
         # The table's own columns only: a column it lacks is reported, not filled in.
         mine = portfolio_table([client], model, lang).reindex(columns=table.columns)
         others = table.drop(index=mine.index, errors="ignore")
         table = pd.concat([others, mine]).sort_index() if len(others) else mine
-    return Ranking(table=table, dimensions=dimensions, segment=segment, min_group=min_group)
+    return Ranking(table=table, dimensions=dimensions, segments=grouped_by, segment=segment, min_group=min_group)

@@ -16,12 +16,13 @@ from ..io.files import atomic_path, atomic_write
 from ..io.sheets import XLSX_OPTIONS, csv_text
 from ..model import MaturityModel
 from .compute import MAX_CLIENT_ROWS, cohort_comparison, common_gaps, dimension_scores, level_distribution
-from .ranking import DEFAULT_MIN_GROUP, DEFAULT_SEGMENT, Ranking, latest_results, rank_portfolio
+from .ranking import DEFAULT_MIN_GROUP, Ranking, Segment, latest_results, rank_portfolio
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["PortfolioOutputs", "PortfolioSummary", "summarise_portfolio", "portfolio_figures", "write_portfolio"]
+__all__ = ["PortfolioOutputs", "PortfolioSummary", "portfolio_language", "summarise_portfolio", "portfolio_figures",
+           "benchmark_rows", "write_portfolio"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,40 +60,63 @@ class PortfolioSummary:
 
     @property
     def segment(self) -> str:
-        return self.ranking.segment
+        """The id of the segment clients are ranked within."""
+        return self.ranking.segment_field.id
+
+    @property
+    def segment_field(self) -> Segment:
+        """The segment clients are ranked within, with its labels."""
+        return self.ranking.segment_field
 
     @property
     def min_group(self) -> int:
         return self.ranking.min_group
 
 
+def portfolio_language(model: MaturityModel) -> str:
+    """The portfolio report's language when none is given: English when the model is
+    written in it, else the model's first language."""
+    return "en" if "en" in model.languages else model.languages[0]
+
+
 def summarise_portfolio(results: Iterable[Mapping[str, Any]], model: MaturityModel, lang: str = "en",
-                        segment: str = DEFAULT_SEGMENT, min_group: int = DEFAULT_MIN_GROUP) -> PortfolioSummary:
+                        segment: str | None = None, min_group: int = DEFAULT_MIN_GROUP) -> PortfolioSummary:
     """The portfolio's tables from its clients' results dicts, each client counted once
-    with its latest results (see :func:`~csmaturity.portfolio.rank_portfolio` for the
-    errors)."""
+    with its latest results; ``segment`` None ranks within the model's default segment
+    (see :func:`~csmaturity.portfolio.rank_portfolio` for the errors)."""
+    model.check_language(lang)
     latest = latest_results(results, model)
     ranking = rank_portfolio(latest, model, segment=segment, min_group=min_group, lang=lang)
     return PortfolioSummary(
         ranking=ranking,
         levels=level_distribution(ranking.table, model, lang),
-        scores=dimension_scores(ranking.table, list(ranking.dimensions), segment),
+        scores=dimension_scores(ranking.table, list(ranking.dimensions), ranking.segment_field.id,
+                                ranking.segment_field.value_label),
         gaps=common_gaps(latest, model, lang),
         cohorts=cohort_comparison(latest, model, lang),
     )
 
 
 def portfolio_figures(summary: PortfolioSummary, model: MaturityModel, lang: str) -> dict[str, Figure]:
-    """Every chart of the portfolio report, by name (what the notebook displays)."""
+    """Every chart of the portfolio report, by name (what the notebook displays):
+    ``levels``, ``heatmap`` and, per benchmark of the model, ``cohorts_<benchmark id>``
+    (none without benchmarks)."""
     from ..plotting.portfolio import cohort_comparison_chart, dimension_heatmap, level_distribution_chart
 
     names = {d.id: d.name.get(lang) for d in model.dimensions}
     return {
         "levels": level_distribution_chart(summary.levels, lang=lang),
-        "heatmap": dimension_heatmap(summary.scores, names, lang=lang),
-        **{f"cohorts_{b.id}" if k else "cohorts": cohort_comparison_chart(summary.cohorts, b, lang=lang)
-           for k, b in enumerate(model.benchmarks)},
+        "heatmap": dimension_heatmap(summary.scores, names, model.score_scale, lang=lang),
+        **{f"cohorts_{b.id}": cohort_comparison_chart(summary.cohorts, b, lang=lang) for b in model.benchmarks},
     }
+
+
+def benchmark_rows(summary: PortfolioSummary, model: MaturityModel, lang: str) -> list[dict[str, Any]]:
+    """Per benchmark of the model: the benchmark, its cohorts named in ``lang`` and its
+    rows of :attr:`PortfolioSummary.cohorts` with that benchmark's cohort columns (what
+    the report shows beside each benchmark's chart)."""
+    return [{"benchmark": b, "cohorts": [(c.id, c.name.get(lang)) for c in b.cohorts],
+             "rows": summary.cohorts[summary.cohorts["benchmark"] == b.id]} for b in model.benchmarks]
 
 
 def write_portfolio(
@@ -115,14 +139,16 @@ def write_portfolio(
             summary.percentiles.rename(columns=dim_names).to_excel(writer, sheet_name="percentiles")
             summary.levels.to_excel(writer, sheet_name="levels")
             summary.gaps.to_excel(writer, sheet_name="common_gaps")
-            summary.cohorts.to_excel(writer, sheet_name="cohorts")
+            if model.benchmarks:
+                summary.cohorts.to_excel(writer, sheet_name="cohorts")
     charts = {name: svg_data_uri(figure_svg(fig)) for name, fig in portfolio_figures(summary, model, lang).items()}
     # Rendered like a client report: autoescaped, charts as SVG, the Japanese font embedded.
     html = render_html(dict(
         L=L, lang=lang, s=summary, charts=charts, dims=dim_names, model=model, kit_version=__version__,
-        generated=dt.date.today().isoformat(),
+        generated=dt.date.today().isoformat(), segment=summary.segment_field,
+        benchmarks=benchmark_rows(summary, model, lang),
         heatmap_title=L["heatmap_segments"] if summary.scores_by_segment else L["heatmap"],
-        percentiles_note=L["percentiles_note"].format(segment=L["segments"][summary.segment],
+        percentiles_note=L["percentiles_note"].format(segment=summary.segment_field.label,
                                                       min_group=summary.min_group),
     ), "portfolio.html.j2", common=[shared_wording(model, lang)])
     page = atomic_write(out / "portfolio.html", html)

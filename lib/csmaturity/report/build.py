@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..errors import check_argument
 from ..io.files import atomic_path, inside, safe_name
-from ..portfolio.ranking import DEFAULT_MIN_GROUP, DEFAULT_SEGMENT
+from ..portfolio.ranking import DEFAULT_MIN_GROUP
 from .branding import DEFAULT_BRANDING, Branding, load_branding
 from .context import render_charts, report_context
 from .excel import write_excel
@@ -154,7 +154,7 @@ def build_report(
     previous_file: str | Path | None = None,
     previous_survey_file: str | Path | None = None,
     portfolio: Iterable[Mapping[str, Any]] | pd.DataFrame | None = None,
-    portfolio_segment: str = DEFAULT_SEGMENT,
+    portfolio_segment: str | None = None,
     portfolio_min_group: int = DEFAULT_MIN_GROUP,
     period: tuple[str, str] | None = None,
     formats: Sequence[str] = DEFAULT_FORMATS,

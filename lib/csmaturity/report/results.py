@@ -19,7 +19,7 @@ from ..answers import load_answers
 from ..assessment import Assessment, assess
 from ..errors import DataError, Problem
 from ..model import MaturityModel, default_model_path, load_model
-from ..portfolio.ranking import DEFAULT_MIN_GROUP, DEFAULT_SEGMENT, Ranking, rank_portfolio
+from ..portfolio.ranking import DEFAULT_MIN_GROUP, Ranking, rank_portfolio
 from .change import AssessmentChange, compare_assessments
 from .metrics_summary import MetricsSummary, compute_metrics, read_survey_scores, survey_changes
 
@@ -98,7 +98,7 @@ def compute_results(
     previous_file: str | Path | None = None,
     previous_survey_file: str | Path | None = None,
     portfolio: Iterable[Mapping[str, Any]] | pd.DataFrame | None = None,
-    portfolio_segment: str = DEFAULT_SEGMENT,
+    portfolio_segment: str | None = None,
     portfolio_min_group: int = DEFAULT_MIN_GROUP,
     period: tuple[str, str] | None = None,
 ) -> ReportResults:
@@ -110,8 +110,9 @@ def compute_results(
 
     ``portfolio`` (results dicts as written in ``*.results.json``, or a frame as
     :func:`csmaturity.portfolio.portfolio_table` returns) adds the client's percentile
-    per dimension within its ``portfolio_segment`` (``business_model``, ``industry`` or
-    ``arr_band``), hidden where fewer than ``portfolio_min_group`` clients share it (see
+    per dimension within its ``portfolio_segment`` (a choice or text field of the
+    model's client profile, or ``industry``; None: the model's first such field),
+    hidden where fewer than ``portfolio_min_group`` clients share it (see
     :func:`csmaturity.portfolio.rank_portfolio`). The client is ranked with its results
     from this assessment: an earlier entry of the same client id in the portfolio is
     replaced, and one is added if absent.

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..i18n import join_list, labels, text
+from ..i18n import join_list, text
 from ..model import DONT_KNOW, Benchmark, Question
 
 if TYPE_CHECKING:
@@ -99,17 +99,10 @@ def dimension_rows(results: ReportResults) -> pd.DataFrame:
 
 
 def portfolio_segment(results: ReportResults) -> dict[str, str] | None:
-    """The client's portfolio segment in words: ``name`` (the kit's name of it for use
-    in a sentence where it has one, else the model's profile field label) and
-    ``value`` (a choice by its label); None without a portfolio."""
+    """The client's portfolio segment in words: ``name`` (the profile field's label)
+    and ``value`` (a choice by its label); None without a portfolio."""
     position = results.portfolio_position()
-    if position is None:
-        return None
-    name, value = position["segment"]["name"], position["segment"]["value"]
-    field = results.assessment.model.profile_by_id.get(name)
-    kit_names = labels(results.lang)["portfolio"]["segments"]
-    return {"name": kit_names.get(name) or (field.label.get(results.lang) if field else name),
-            "value": field.value_label(value, results.lang) if field is not None and value is not None else value}
+    return None if position is None else position["segment_labels"]
 
 
 def portfolio_median_label(results: ReportResults) -> str | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from ..answers import ClientAnswers, load_answers, parse_answers
 from ..errors import AnswersError, Problem, ValidationFailed
 from ..i18n import text
 from ..intake import write_answers
-from ..model import DONT_KNOW, MaturityModel, Question
+from ..model import DONT_KNOW, MaturityModel, ProfileField, Question
 
 __all__ = ["QuestionInput", "QuestionnaireForm"]
 
@@ -33,10 +34,36 @@ _FULL = W.Layout(width="auto")
 #: Who the client is; the model's profile fields follow (see ``_client_widgets``).
 _CLIENT_FIELDS = ("id", "name", "industry", "assessment_date", "language")
 _TEXT_FIELDS = ("id", "name", "industry")
-#: The control of each profile field type.
-_PROFILE_WIDGETS = {"choice": W.Dropdown, "text": W.Text,
-                    "whole": lambda **kw: W.BoundedIntText(min=0, max=10**9, **kw),
-                    "number": lambda **kw: W.BoundedFloatText(min=0, max=1e15, **kw)}
+
+
+def _choice_widget(field: ProfileField, lang: str, **kw: Any) -> W.Dropdown:
+    """A dropdown of the field's options: an optional field starts blank, a required one
+    on its first option."""
+    blank = [] if field.required else [("—", None)]
+    return W.Dropdown(options=blank + [(o.label.get(lang), o.id) for o in field.options], **kw)
+
+
+#: The control of each profile field type: (field, language, widget options) -> widget.
+_PROFILE_WIDGETS: dict[str, Callable[..., W.ValueWidget]] = {
+    "choice": _choice_widget,
+    "text": lambda field, lang, **kw: W.Text(**kw),
+    "whole": lambda field, lang, **kw: W.BoundedIntText(min=0, max=10**9, **kw),
+    "number": lambda field, lang, **kw: W.BoundedFloatText(min=0, max=1e15, **kw),
+}
+#: A number box cannot be left empty: an optional number is typed as text.
+_OPTIONAL_WIDGETS = {**_PROFILE_WIDGETS, "whole": _PROFILE_WIDGETS["text"], "number": _PROFILE_WIDGETS["text"]}
+
+
+def _typed(kind: str, value: Any) -> Any:
+    """A number typed as text as the number it reads as (left as typed when it is not
+    one: the answers check then says what was expected)."""
+    if kind not in ("whole", "number") or not isinstance(value, str):
+        return value
+    try:
+        number = float(value.replace(",", ""))
+    except ValueError:
+        return value
+    return int(number) if kind == "whole" and number.is_integer() else number
 
 
 def _problem_html(lang: str, head_key: str, problems: list[Problem], names: dict[str, str]) -> str:
@@ -142,17 +169,18 @@ class QuestionnaireForm:
     model
         The maturity model; one control per question, in model order.
     lang
-        ``ja`` or ``en``: question and option labels, interface words.
+        ``ja`` or ``en``, one of the model's languages (default: its first): question
+        and option labels, interface words.
     answers
         Optional answers to show (e.g. a file loaded to be edited).
     path
         Default file for the save / load buttons.
     """
 
-    def __init__(self, model: MaturityModel, lang: str = "ja", answers: ClientAnswers | None = None,
+    def __init__(self, model: MaturityModel, lang: str | None = None, answers: ClientAnswers | None = None,
                  path: str | Path = "client.yaml"):
         self.model = model
-        self.lang = lang
+        self.lang = lang = model.check_language(lang or model.languages[0])
         self.client_inputs = self._client_widgets()
         self.client_status = W.HTML()
         self._names = {**{f: text(f"client.{f}", lang) for f in _CLIENT_FIELDS},
@@ -215,9 +243,9 @@ class QuestionnaireForm:
         fields["language"] = W.Dropdown(options=list(self.model.languages), value=self.lang,
                                         description=text("client.language", self.lang), style=style, layout=lay)
         for field in self.model.profile:
-            kind = _PROFILE_WIDGETS[field.type]
-            options = {"options": [(o.label.get(self.lang), o.id) for o in field.options]} if field.options else {}
-            fields[field.id] = kind(description=field.label.get(self.lang), style=style, layout=lay, **options)
+            make = (_PROFILE_WIDGETS if field.required else _OPTIONAL_WIDGETS)[field.type]
+            fields[field.id] = make(field, self.lang, description=field.label.get(self.lang), style=style, layout=lay)
+            fields[field.id].tooltip = field.help.get(self.lang) if field.help else None  # the intake's hint
         return fields
 
     # ------------------------------------------------------------------ state
@@ -231,7 +259,8 @@ class QuestionnaireForm:
         """The client block as an answers file holds it."""
         values = {f: w.value.strip() if isinstance(w.value, str) else w.value for f, w in self.client_inputs.items()}
         client = {f: values[f] for f in _CLIENT_FIELDS}
-        client["profile"] = {f.id: values[f.id] for f in self.model.profile if values[f.id] != ""}
+        client["profile"] = {f.id: _typed(f.type, values[f.id]) for f in self.model.profile
+                             if values[f.id] not in ("", None)}
         return client
 
     def data(self) -> dict[str, Any]:
@@ -276,7 +305,8 @@ class QuestionnaireForm:
         for f in _CLIENT_FIELDS:
             self.client_inputs[f].value = getattr(client, f)
         for f, value in client.profile.items():
-            self.client_inputs[f].value = value
+            widget = self.client_inputs[f]
+            widget.value = str(value) if isinstance(widget, W.Text) else value
         for qid, qi in self.inputs.items():
             qi.set(answers.answers.get(qid))
             qi.evidence.value = answers.evidence.get(qid, "")

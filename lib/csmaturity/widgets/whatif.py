@@ -106,7 +106,8 @@ class WhatIfPanel:
     """Weight sliders and answer controls for one client, with the live result.
 
     ``weights[dim_id]`` are FloatSliders, ``answer_inputs[qid]`` are Dropdowns
-    (single, yes/no, scale) or SelectMultiple (multi). After any change
+    (single, yes/no, scale) or SelectMultiple (multi), offering "don't know" only where
+    the question accepts it. Scores are shown on the model's score scale. After any change
     ``result`` is the what-if :class:`Scorecard` (``baseline`` is the client as
     answered), ``error`` says why the model cannot be scored (e.g. all weights 0)
     and ``scoreboard`` is the HTML widget shown.
@@ -115,7 +116,7 @@ class WhatIfPanel:
     def __init__(self, model: MaturityModel, answers: ClientAnswers, lang: str | None = None):
         self.model = model
         self.base_answers = answers
-        self.lang = lang or answers.client.language
+        self.lang = model.check_language(lang or answers.client.language)
         self.baseline: Scorecard = score(model, answers)
         self.result: Scorecard = self.baseline
         self.current_model: MaturityModel = model
@@ -147,7 +148,8 @@ class WhatIfPanel:
     def summary(self) -> str:
         """One line of plain text: the client's overall score and level, as is and what if."""
         base, now = self.baseline, self.result
-        return (f"WhatIfPanel: {self.base_answers.client.id} overall {base.overall:.1f} -> {now.overall:.1f}, "
+        return (f"WhatIfPanel: {self.base_answers.client.id} overall {self._fine(base.overall)} -> "
+                f"{self._fine(now.overall)}, "
                 f"level {base.level.id} -> {now.level.id}" + (f" (invalid: {self.error})" if self.error else ""))
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
@@ -215,34 +217,43 @@ class WhatIfPanel:
         names = {lv.id: lv.name.get(self.lang) for lv in self.model.levels}
         rows = "".join(
             f"<tr><td>{html.escape(r.question)}</td><td>{html.escape(r['from'])} → <b>{html.escape(r.to)}</b></td>"
-            f"<td>+{r.gain:.1f}</td><td>{'⬆ ' if r.level_up else ''}{html.escape(names[r.level])}</td></tr>"
+            f"<td>{self._fine(r.gain, '+')}</td><td>{'⬆ ' if r.level_up else ''}{html.escape(names[r.level])}</td></tr>"
             for _, r in best.iterrows())
         self.lifts.value = (f"<b>{html.escape(text('widgets.lifts_title', self.lang))}</b><table><tr><th>ID</th>"
                             f"<th>{html.escape(text('widgets.change', self.lang))}</th><th>Δ</th>"
                             f"<th>{html.escape(text('widgets.level', self.lang))}</th></tr>{rows}</table>")
         return best
 
+    def _fine(self, value: float, sign: str = "") -> str:
+        """An overall score or a change of it, one decimal finer than the model's scale
+        shows (a what-if change is often smaller than the scale's last digit)."""
+        return f"{value:{sign}.{self.model.score_scale.decimals + 1}f}"
+
     def _summary_html(self) -> str:
         base, now, lang = self.baseline, self.result, self.lang
+        scale = self.model.score_scale
         delta = now.overall - base.overall
         arrow = "▲" if delta > 1e-9 else "▼" if delta < -1e-9 else "＝"
         level_change = (f"{html.escape(base.level.name.get(lang))} → <b>{html.escape(now.level.name.get(lang))}</b>"
                         if now.level.id != base.level.id else f"<b>{html.escape(now.level.name.get(lang))}</b>")
         levels = {lv.id: lv.name.get(lang) for lv in self.model.levels}
         held = "".join(
-            "<li>" + html.escape(text("widgets.held_back", lang, level=levels[g.level], score=g.score,
-                                      required=g.required,
+            "<li>" + html.escape(text("widgets.held_back", lang, level=levels[g.level], score=scale.format(g.score),
+                                      required=f"{g.required:g}",
                                       dimension=self.model.dimensions_by_id[g.dimension].name.get(lang))) + "</li>"
             for g in now.held_back_by)
         rows = []
         for d in self.current_model.dimensions:
             b, n = base.dimensions.loc[d.id, "score"], now.dimensions.loc[d.id, "score"]
-            bar = (f"<div style='background:#0173B2;height:10px;width:{n:.0f}px'></div>")
+            # A dimension the model leaves out of the score (no counted answer) has none: a dash, no bar.
+            width = 0 if pd.isna(n) else 100 * scale.to_fraction(n)
+            bar = f"<div style='background:#0173B2;height:10px;width:{width:.0f}px'></div>"
+            shown = ["—" if pd.isna(v) else scale.format(v) for v in (b, n)]
             rows.append(f"<tr><td>{html.escape(d.name.get(lang))}</td><td style='text-align:right'>{d.weight:g}</td>"
-                        f"<td style='text-align:right'>{b:.0f}</td><td style='text-align:right'>{n:.0f}</td>"
+                        f"<td style='text-align:right'>{shown[0]}</td><td style='text-align:right'>{shown[1]}</td>"
                         f"<td style='width:110px'>{bar}</td></tr>")
-        return (f"<div style='font-size:1.2em'>{html.escape(text('widgets.overall', lang))}: {base.overall:.1f} → "
-                f"<b>{now.overall:.1f}</b> ({arrow} {delta:+.1f})　"
+        return (f"<div style='font-size:1.2em'>{html.escape(text('widgets.overall', lang))}: "
+                f"{self._fine(base.overall)} → <b>{self._fine(now.overall)}</b> ({arrow} {self._fine(delta, '+')})　"
                 f"{html.escape(text('widgets.level', lang))}: {level_change}</div>"
                 + (f"<ul>{held}</ul>" if held else "")
                 + f"<table><tr><th>{html.escape(text('widgets.dimension', lang))}</th>"
