@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 import math
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -134,7 +134,7 @@ class _Deck:
         box = slide.shapes.add_textbox(self.emu(x), self.emu(y), self.emu(w), self.emu(h))
         frame = box.text_frame
         frame.word_wrap = True
-        frame.vertical_anchor = {"top": MSO_ANCHOR.TOP, "middle": MSO_ANCHOR.MIDDLE, "bottom": MSO_ANCHOR.BOTTOM}[anchor]
+        frame.vertical_anchor = getattr(MSO_ANCHOR, anchor.upper())
         for margin in ("margin_left", "margin_right"):
             setattr(frame, margin, self.emu(0.05))
         paragraphs = [content] if isinstance(content, str) else list(content)
@@ -163,9 +163,14 @@ class _Deck:
         from pptx.dml.color import RGBColor
         from pptx.enum.shapes import MSO_SHAPE
         from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+        from pptx.oxml.ns import qn
 
         box = slide.shapes.add_shape(getattr(MSO_SHAPE, shape), self.emu(x), self.emu(y), self.emu(w), self.emu(h))
-        box.shadow.inherit = False
+        # The theme's shape style would add a shadow and white text: fill, line and text
+        # are set here instead.
+        style = box._element.find(qn("p:style"))
+        if style is not None:
+            box._element.remove(style)
         box.fill.solid()
         box.fill.fore_color.rgb = RGBColor.from_string(fill)
         if line:
@@ -563,7 +568,10 @@ def _next_level(d: _Deck) -> None:
     rows = [[text("deck.overall", d.lang) if r.dimension is None else dims[r.dimension].name.get(d.lang),
              fmt_score(r.now, scale), fmt_bound(r.needed), fmt_score(r.after, scale),
              text("deck.met" if r.met_now else "deck.not_met", d.lang)] for r in path.requirements]
-    d.table(slide, MARGIN, BODY_TOP + 0.2, [2.6, 0.9, 0.9, 0.9, 1.1], header, rows, size=12,
+    top = BODY_TOP + 0.75
+    d.text(slide, MARGIN, top - 0.4, 6.4, 0.35, text("deck.requirements", d.lang), size=13, bold=True,
+           color=d.primary)
+    d.table(slide, MARGIN, top, [2.6, 0.9, 0.9, 0.9, 1.1], header, rows, size=12,
             align=["left", "right", "right", "right", "center"])
     titles = dict(zip(a.plan["recommendation"], a.plan["title"], strict=True))
     change_rows = [[a.model.question(q).text.get(d.lang), fmt_signed(row["overall_gain"], scale.decimals + 1),
@@ -571,9 +579,9 @@ def _next_level(d: _Deck) -> None:
                    for q, row in path.changes.head(6).iterrows()]
     x = MARGIN + 6.7
     if change_rows:
-        d.text(slide, x, BODY_TOP + 0.2 - 0.38, WIDTH - MARGIN - x, 0.35, text("deck.changes", d.lang), size=12,
-               bold=True, color=d.primary)
-        d.table(slide, x, BODY_TOP + 0.2, [2.9, 0.9, WIDTH - MARGIN - x - 3.8],
+        d.text(slide, x, top - 0.4, WIDTH - MARGIN - x, 0.35, text("deck.changes", d.lang), size=13, bold=True,
+               color=d.primary)
+        d.table(slide, x, top, [2.9, 0.9, WIDTH - MARGIN - x - 3.8],
                 [d.L["columns"]["question"], text("deck.gain", d.lang), text("deck.actions", d.lang)], change_rows,
                 size=10, align=["left", "right", "left"])
     conclusion = text("deck.reachable" if path.reachable else "deck.unreachable", d.lang,
@@ -581,27 +589,49 @@ def _next_level(d: _Deck) -> None:
     d.text(slide, MARGIN, FOOT_TOP - 0.75, WIDTH - 2 * MARGIN, 0.5, conclusion, size=14, bold=True, color=d.primary)
 
 
+def _metric_tiles(d: _Deck) -> list[tuple[str, str]]:
+    """The headline metrics the data gives, at most eight: (label, value)."""
+    m = d.results.metrics
+    assert m is not None
+    M = d.L["metric"]
+    tiles: list[tuple[str, str]] = []
+    if m.nps is not None:
+        tiles.append(("NPS", fmt_signed(m.nps.score, 1)))
+    if m.nrs is not None:
+        tiles.append(("NRS", fmt_signed(m.nrs.score, 1)))
+    r = m.retention
+    if r is not None:
+        tiles += [(M["churn_rate"], fmt_percent(r.churn_rate, 1)), ("GRR", fmt_percent(r.grr, 1)),
+                  ("NRR", fmt_percent(r.nrr, 1))]
+    if m.health is not None:
+        tiles += [(M["arr_at_risk"], fmt_money(m.health.arr_at_risk, d.a.currency, d.lang)),
+                  (M["share_arr_at_risk"], fmt_percent(m.health.share_arr_at_risk))]
+    if m.ltv is not None:
+        tiles.append(("LTV", fmt_money(m.ltv.by_margin_and_retention, d.a.currency, d.lang)))
+    if m.ces is not None:
+        tiles.append(("CES", f"{m.ces.mean:.2f}"))
+    return tiles[:8]
+
+
 def _metrics(d: _Deck) -> None:
+    from pptx.enum.chart import XL_LABEL_POSITION
+
     m = d.results.metrics
     if m is None:
         return
-    rows = tables.metric_rows(d.results)
-    if rows.empty:
+    tiles = _metric_tiles(d)
+    if not tiles:
         return
     slide = d.slide(d.L["sections"]["metrics"])
-    formats: dict[str, Callable[[float], str]] = {
-        "points": lambda v: fmt_signed(v, 1), "share": lambda v: fmt_percent(v, 1),
-        "mean": lambda v: f"{v:.2f}", "amount": lambda v: fmt_money(v, d.a.currency, d.lang),
-        "count": lambda v: f"{v:,.0f}", "ratio": lambda v: f"{v:.2f}"}
-    tiles = rows.head(8)
     per_row = 4
     width = (WIDTH - 2 * MARGIN - 0.2 * (per_row - 1)) / per_row
-    for k, (_, row) in enumerate(tiles.iterrows()):
+    for k, (label, value) in enumerate(tiles):
         x = MARGIN + (k % per_row) * (width + 0.2)
         y = BODY_TOP + (k // per_row) * 1.25
         d.rect(slide, x, y, width, 1.1, "F4F6F9")
-        d.text(slide, x + 0.1, y + 0.08, width - 0.2, 0.35, row["metric"], size=11, color=MUTED)
-        d.text(slide, x + 0.1, y + 0.45, width - 0.2, 0.55, formats[row["unit"]](row["value"]), size=22, bold=True)
+        d.rect(slide, x, y, width, 0.05, d.accent)
+        d.text(slide, x + 0.1, y + 0.1, width - 0.2, 0.35, label, size=11, color=MUTED)
+        d.text(slide, x + 0.1, y + 0.45, width - 0.2, 0.55, value, size=22, bold=True)
     if m.nps is not None:
         names = d.L["chart"]["loyalty"]
         groups = [("NPS", (m.nps.share_detractors, m.nps.share_passives, m.nps.share_promoters))]
@@ -612,8 +642,14 @@ def _metrics(d: _Deck) -> None:
                                                      ("passives", "neutrals", COLORS["neutral"]),
                                                      ("promoters", "repeaters", COLORS["good"])])]
         top = BODY_TOP + 1.25 * math.ceil(len(tiles) / per_row) + 0.1
-        d.chart(slide, "BAR_STACKED_100", MARGIN, top, WIDTH - 2 * MARGIN, FOOT_TOP - top - 0.1,
-                [g[0] for g in groups], series, number_format="0%", legend=True, labels_inside=True)
+        chart = d.chart(slide, "BAR_STACKED_100", MARGIN, top, WIDTH - 2 * MARGIN, FOOT_TOP - top - 0.1,
+                        [g[0] for g in groups], series, number_format="0%", legend=True, labels_inside=True)
+        for k, plotted in enumerate(chart.plots[0].series):  # light text on the dark bars
+            labels_k = plotted.data_labels
+            labels_k.show_value = True
+            labels_k.number_format, labels_k.number_format_is_linked = "0%", False
+            labels_k.position = XL_LABEL_POSITION.CENTER
+            d.style(labels_k.font, 11, bold=True, color=INK if k == 1 else "FFFFFF")
 
 
 def _appendix(d: _Deck) -> None:

@@ -6,6 +6,13 @@ filters and number formats, plus a native radar chart of the dimension scores on
 model's scale. Scores show one decimal more than the report. Text is written
 with ``write_string``: a company name or an evidence note that starts with ``=`` stays
 text and can never become a formula.
+
+Every sheet prints on A4 landscape, one page wide, its header row repeated on each
+page (:func:`csmaturity.io.sheets.set_print_layout`); columns are as wide as their
+text up to a limit and rows as tall as their wrapped text; machine ids are the last
+columns, kept for editing and left out of the print area; every value is in the
+workbook's language (booleans, efforts and question ids as words), in a font that has
+Japanese for a Japanese workbook.
 """
 
 from __future__ import annotations
@@ -16,10 +23,17 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
 
 from ..i18n import join_list, labels, text
 from ..io.files import atomic_path
-from ..io.sheets import XLSX_OPTIONS
+from ..io.sheets import (
+    column_width,
+    row_height,
+    set_print_layout,
+    sheet_font,
+    workbook_options,
+)
 from . import tables
 from .branding import DEFAULT_BRANDING, Branding
 from .context import report_context
@@ -42,60 +56,125 @@ UNIT_FORMATS = {"points": "+0.0;-0.0;0.0", "share": "0.0%", "mean": "0.00", "amo
                 "ratio": "0.00"}
 
 
-class _Sheets:
-    """Cell formats shared by all sheets of one workbook."""
+#: Most width (Excel units) of a column of long text; it wraps beyond.
+LONG_TEXT = 48
+#: Columns of the model's feedback on answers, left out of a sheet when empty throughout.
+FEEDBACK = ("insight", "next_step")
+#: Most width of the printed columns together: an A4 landscape page holds about 150
+#: units at full size; a wider sheet is printed smaller, down to about 80 %.
+PRINT_WIDTH = 185.0
+#: The least width a long-text column is narrowed to when a sheet is too wide.
+NARROWEST_TEXT = 22.0
 
-    def __init__(self, book: Workbook):
+
+class _Sheets:
+    """Cell formats and the print layout shared by all sheets of one workbook."""
+
+    def __init__(self, book: Workbook, results: ReportResults, branding: Branding):
         self.book = book
-        self.title = book.add_format({"bold": True, "font_size": 14})
-        self.bold = book.add_format({"bold": True})
+        self.lang = results.lang
+        self.branding = branding
+        self.client = results.assessment.answers.client.name
+        self.title = book.add_format({"bold": True, "font_size": 14, "font_color": branding.colors.primary})
+        self.bold = book.add_format({"bold": True, "valign": "top"})
         self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
         self.formats: dict[str, Any] = {}
 
-    def number(self, num_format: str) -> Any:
-        if num_format not in self.formats:
-            self.formats[num_format] = self.book.add_format({"num_format": num_format, "valign": "top"})
-        return self.formats[num_format]
+    def number(self, num_format: str, align: str | None = None) -> Any:
+        key = f"{num_format}|{align}"
+        if key not in self.formats:
+            self.formats[key] = self.book.add_format({"num_format": num_format, "valign": "top",
+                                                      **({"align": align} if align else {})})
+        return self.formats[key]
+
+    def print_layout(self, sheet: Worksheet, last_row: int, last_col: int, header_row: int | None,
+                     first_col: int = 0) -> None:
+        """A4 landscape, one page wide; the header row repeated; the firm's footer and logo."""
+        b = self.branding
+        footer = text("deliver.footer_separator", self.lang).join(
+            filter(None, (b.text("confidentiality", self.lang, self.client), b.text("footer", self.lang, self.client),
+                          self.client)))
+        logo = (b.logo.name, b.logo_bytes) if b.logo is not None and b.logo_bytes is not None else None
+        set_print_layout(sheet, lang=self.lang, last_row=last_row, last_col=last_col,
+                         header_rows=None if header_row is None else (header_row, header_row),
+                         first_col=first_col, footer_left=footer, header_right=b.firm or "", logo=logo)
 
 
 def _cell(sheet: Worksheet, row: int, col: int, value: Any, fmt: Any = None) -> None:
     """Write one value with its proper type; blanks for missing numbers."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         sheet.write_blank(row, col, None, fmt)
-    elif isinstance(value, bool):
-        sheet.write_boolean(row, col, value, fmt)
-    elif isinstance(value, (int, float)):
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
         sheet.write_number(row, col, value, fmt)
     else:
         sheet.write_string(row, col, str(value), fmt)
+
+
+def _words(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``frame`` with true/false columns as the language's yes and no (a printed sheet
+    shows words, not ``FALSE``)."""
+    yes_no = {True: text("deliver.yes", lang), False: text("deliver.no", lang)}
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_bool_dtype(out[column].dtype):
+            out[column] = out[column].map(yes_no)
+    return out
+
+
+def _fit_print_width(widths: list[float]) -> list[float]:
+    """Column widths narrowed so that together they stay within :data:`PRINT_WIDTH`:
+    the wide (text) columns give up the excess in proportion, none below
+    :data:`NARROWEST_TEXT` (their text wraps onto more lines instead)."""
+    excess = sum(widths) - PRINT_WIDTH
+    wide = [w - NARROWEST_TEXT for w in widths if w > NARROWEST_TEXT]
+    if excess <= 0 or not wide:
+        return widths
+    share = min(excess / sum(wide), 1.0)
+    return [w - share * (w - NARROWEST_TEXT) if w > NARROWEST_TEXT else w for w in widths]
 
 
 def _table(s: _Sheets, name: str, frame: pd.DataFrame, lang: str, *, start_row: int = 0,
            widths: dict[str, int] | None = None, row_formats: list[str] | None = None,
            headers: dict[str, str] | None = None, formats: dict[str, str] | None = None) -> Worksheet:
     """A sheet holding ``frame`` as an Excel table with localized headers (``headers``
-    names columns the store does not, ``formats`` sets a column's number format)."""
+    names columns the store does not, ``formats`` sets a column's number format,
+    ``widths`` caps a column's width), laid out for print: machine ids (``*_id``
+    columns) first and outside the print area; a column of the model's feedback that
+    no answer has is left out."""
     sheet = s.book.add_worksheet(name) if name not in s.book.sheetnames else s.book.get_worksheet_by_name(name)
     headers = {**labels(lang)["columns"], **(headers or {})}
-    columns = list(frame.columns)
+    frame = _words(frame, lang)
+    frame = frame.drop(columns=[k for k in FEEDBACK if k in frame.columns and not frame[k].astype(bool).any()])
+    ids = [key for key in frame.columns if key.endswith("_id")]
+    columns = ids + [key for key in frame.columns if key not in ids]
+    column_widths: list[float] = []
     for j, key in enumerate(columns):
         num_format = ((formats or {}).get(key) or ("0%" if key in PERCENT else "0.0" if key in ONE_DECIMAL
                       else "0.000" if key in THREE_DECIMALS else "General"))
         fmt = s.number(num_format) if key != "value" else None
-        for i, value in enumerate(frame[key].tolist()):
+        values = frame[key].tolist()
+        for i, value in enumerate(values):
             cell_fmt = (s.number(UNIT_FORMATS[row_formats[i]]) if key in ("value", "low", "high") and row_formats
                         else fmt)
             if isinstance(value, str):
                 cell_fmt = s.wrap
             _cell(sheet, start_row + 1 + i, j, value, cell_fmt)
-        sheet.set_column(j, j, (widths or {}).get(key, 14))
+        shown = [v if isinstance(v, str) else f"{v:,.2f}" if isinstance(v, float) else v for v in values]
+        column_widths.append(column_width(shown, headers.get(key, key), most=(widths or {}).get(key, LONG_TEXT)))
+    column_widths[len(ids):] = _fit_print_width(column_widths[len(ids):])
+    for j, width in enumerate(column_widths):
+        sheet.set_column(j, j, width)
     if columns:
         sheet.add_table(start_row, 0, start_row + max(len(frame), 1), len(columns) - 1, {
-            "columns": [{"header": headers.get(key, key)} for key in columns],
+            "columns": [{"header": headers.get(key, key), "header_format": s.wrap} for key in columns],
             "style": "Table Style Light 9",
             "autofilter": True,
         })
+        sheet.set_row(start_row, row_height([headers.get(k, k) for k in columns], column_widths, lang))
+        for i in range(len(frame)):
+            sheet.set_row(start_row + 1 + i, row_height([frame[k].iloc[i] for k in columns], column_widths, lang))
     sheet.freeze_panes(start_row + 1, 0)
+    s.print_layout(sheet, start_row + max(len(frame), 1), len(columns) - 1, start_row, first_col=len(ids))
     return sheet
 
 
@@ -111,23 +190,23 @@ def _summary(s: _Sheets, results: ReportResults, context: dict[str, Any]) -> Non
     card = a.scorecard
     client = a.answers.client
     sheet = s.book.add_worksheet(text("excel.sheets.summary", lang))
-    sheet.set_column(0, 0, 28)
-    sheet.set_column(1, 1, 90)
     sheet.write_string(0, 0, L["report"]["title"], s.title)
     sim = context["summary"]["similarity"]
     dims = a.dimension_table()
     left_out = dims[(dims["weight"] > 0) & dims["score"].isna()]["name"].tolist()
+    branding = s.branding
     rows: list[tuple[str, Any, str | None]] = [
         (L["excel"]["client"], client.name, None),
         (L["appendix"]["client_id"], client.id, None),
         (L["report"]["industry"], client.industry, None),
         *[(field["label"], field["value"], None) for field in context["client"]["profile"]],
         (L["report"]["assessed_on"], client.assessment_date.isoformat(), None),
+        *([(text("deck.owner", lang), branding.byline(), None)] if branding.byline() else []),
         (L["summary"]["overall"], round(card.overall, 2), _score_format(results)),
         (L["summary"]["level"], card.level.name.get(lang), None),
         *([(L["excel"]["excluded"], join_list(left_out, lang, conjunction=False), None)] if left_out else []),
         (L["summary"]["coverage"], card.coverage, "0%"),
-        (L["summary"]["provisional"], card.provisional, None),
+        (L["summary"]["provisional"], text("deliver.yes" if card.provisional else "deliver.no", lang), None),
         *([(L["summary"]["similarity"].format(cohort=sim["leading"]),
             sim["posterior_leading"] if sim["items_used"] else None, "0%")] if sim else []),
         *_portfolio_rows(results, L),
@@ -135,13 +214,15 @@ def _summary(s: _Sheets, results: ReportResults, context: dict[str, Any]) -> Non
         (L["appendix"]["model"], f"{a.model.id} {a.model.version}", None),
         (L["appendix"]["input_hash"], a.input_hash, None),
     ]
+    rows += [(L["excel"]["verdict"] if i == 0 else "", sentence, None) for i, sentence in enumerate(context["verdict"])]
+    widths = [column_width([label for label, _, _ in rows], "", most=34), 80.0]
+    sheet.set_column(0, 0, widths[0])
+    sheet.set_column(1, 1, widths[1])
     for i, (label, value, num_format) in enumerate(rows, start=2):
         sheet.write_string(i, 0, label, s.bold)
-        _cell(sheet, i, 1, value, s.number(num_format) if num_format else s.wrap)
-    row = len(rows) + 3
-    sheet.write_string(row, 0, L["excel"]["verdict"], s.bold)
-    for i, sentence in enumerate(context["verdict"]):
-        sheet.write_string(row + i, 1, sentence, s.wrap)
+        _cell(sheet, i, 1, value, s.number(num_format, "left") if num_format else s.wrap)
+        sheet.set_row(i, row_height([label, value], widths, lang))
+    s.print_layout(sheet, len(rows) + 1, 1, None)
 
 
 def _portfolio_rows(results: ReportResults, L: dict[str, Any]) -> list[tuple[str, Any, str | None]]:
@@ -173,24 +254,35 @@ def _grid_step(span: float) -> float:
     return next(step for step in steps if span / step >= 3)
 
 
-def _radar(s: _Sheets, sheet: Worksheet, n: int, results: ReportResults) -> None:
-    """A native (editable) radar chart of the dimension scores beside the table, on the
-    model's scale (a dimension without a score is a blank cell: no point)."""
+def _radar(s: _Sheets, sheet: Worksheet, dims: pd.DataFrame, results: ReportResults) -> None:
+    """A native (editable) radar chart of the dimension scores below the table, on the
+    model's scale (a dimension without a score is a blank cell: no point), starting a
+    printed page of its own so that it is never cut."""
     lang = results.lang
     scale = results.assessment.model.score_scale
+    n = len(dims)
+    ids = [key for key in dims.columns if key.endswith("_id")]
+    columns = ids + [key for key in dims.columns if key not in ids]  # as _table lays them out
+    name_col, score_col = (xl_col_to_name(columns.index(key)) for key in ("name", "score"))
     chart = s.book.add_chart({"type": "radar", "subtype": "filled"})
-    name = sheet.get_name().replace("'", "''")
+    sheet_name = sheet.get_name().replace("'", "''")
     chart.add_series({
         "name": text("chart.radar.current", lang),
-        "categories": f"='{name}'!$B$2:$B${n + 1}",
-        "values": f"='{name}'!$E$2:$E${n + 1}",
-        "fill": {"color": "#0173B2", "transparency": 70},
-        "line": {"color": "#0173B2", "width": 2},
+        "categories": f"='{sheet_name}'!${name_col}$2:${name_col}${n + 1}",
+        "values": f"='{sheet_name}'!${score_col}$2:${score_col}${n + 1}",
+        "fill": {"color": s.branding.colors.accent, "transparency": 70},
+        "line": {"color": s.branding.colors.accent, "width": 2},
     })
-    chart.set_y_axis({"min": scale.min, "max": scale.max, "major_unit": _grid_step(scale.span)})
+    font = {"name": sheet_font(lang), "size": 9}
+    chart.set_x_axis({"num_font": font})
+    chart.set_y_axis({"min": scale.min, "max": scale.max, "major_unit": _grid_step(scale.span), "num_font": font})
     chart.set_legend({"none": True})
-    chart.set_size({"width": 560, "height": 420})
-    sheet.insert_chart(n + 3, 1, chart)
+    chart.set_size({"width": 640, "height": 460})
+    top = n + 3
+    sheet.insert_chart(top, len(ids), chart, {"x_offset": 10, "y_offset": 10})
+    sheet.set_h_pagebreaks([top])
+    # The print area reaches down to the chart (about 25 default rows).
+    s.print_layout(sheet, top + 25, max(len(columns) - 1, len(ids) + 6), 0, first_col=len(ids))
 
 
 def write_excel(results: ReportResults, path: str | Path, *, branding: Branding = DEFAULT_BRANDING) -> Path:
@@ -198,17 +290,18 @@ def write_excel(results: ReportResults, path: str | Path, *, branding: Branding 
     lang = results.lang
     sheets = labels(lang)["excel"]["sheets"]
     with atomic_path(path) as tmp:
-        book = xlsxwriter.Workbook(str(tmp), {**XLSX_OPTIONS, "nan_inf_to_errors": True})
-        book.set_properties({"title": text("report.title", lang),
+        book = xlsxwriter.Workbook(str(tmp), {**workbook_options(lang), "nan_inf_to_errors": True})
+        book.set_properties({"title": text("report.title", lang), "author": branding.byline(),
+                             "company": branding.firm or "",
                              "comments": f"csmaturity {results.assessment.kit_version}"})
-        s = _Sheets(book)
+        s = _Sheets(book, results, branding)
         context = report_context(results, charts={})
         _summary(s, results, context)
         score_formats = dict.fromkeys(SCORES, _score_format(results))
         dims = tables.dimension_rows(results)
         sheet = _table(s, sheets["dimensions"], dims, lang, widths={"name": 24, "description": 60, "dimension_id": 14},
                        formats=score_formats)
-        _radar(s, sheet, len(dims), results)
+        _radar(s, sheet, dims, results)
         _table(s, sheets["answers"], tables.answer_rows(results), lang,
                widths={"question": 60, "answer": 40, "evidence": 50, "dimension": 20, "insight": 50, "next_step": 50})
         for k, (bench, section) in enumerate(zip(results.assessment.model.benchmarks, context["benchmarks"],
@@ -221,6 +314,10 @@ def write_excel(results: ReportResults, path: str | Path, *, branding: Branding 
                                                 **dict.fromkeys(cohorts, 16)},
                    headers=cohorts, formats=dict.fromkeys(cohorts, "0%"))
         recs = tables.recommendation_rows(results)
+        recs["effort"] = recs["effort"].map(labels(lang)["plan"]["effort"])
+        by_id = results.assessment.model.questions_by_id
+        recs["triggered_by"] = ["\n".join(by_id[q].text.get(lang) for q in ids if q in by_id)
+                                for ids in results.assessment.recommendations["triggered_by"]]
         if (recs["source"] == "answer").any():
             recs["source"] = recs["source"].map(labels(lang)["recommendations"]["source"])
         else:  # only the model's recommendations: nothing to tell apart

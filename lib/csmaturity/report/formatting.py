@@ -11,8 +11,8 @@ from ..i18n import labels, text
 if TYPE_CHECKING:
     from ..model import ScoreScale
 
-__all__ = ["missing", "fmt_number", "fmt_percent", "fmt_signed", "fmt_compact", "fmt_money", "fmt_indicative", "fmt_ratio",
-           "fmt_score", "fmt_bound", "scale_words"]
+__all__ = ["missing", "fmt_number", "fmt_percent", "fmt_signed", "fmt_compact", "fmt_money", "fmt_indicative",
+           "fmt_ratio", "fmt_score", "fmt_bound", "scale_words"]
 
 
 def missing(value: Any) -> bool:
@@ -50,12 +50,14 @@ def fmt_compact(value: Any, lang: str = "en") -> str:
 
 
 def fmt_money(value: Any, currency: str, lang: str = "en") -> str:
-    """An amount (:func:`fmt_compact`) with its currency the way ``lang`` writes it:
-    ``2.1億円``, ``$4.38M``, ``EUR 12.5K``; '—' when missing."""
+    """An amount for reading with its currency: ``10.6億円`` / ``¥1.06B`` / ``$1.06M``
+    (``format.currency.<code>`` of the text store, else the code beside the amount);
+    '—' when missing."""
     if missing(value):
         return "—"
-    forms = labels(lang)["money"]
-    return (forms.get(currency) or forms["other"]).format(amount=fmt_compact(value, lang), code=currency)
+    known = labels(lang)["format"]["currency"]
+    template = known.get(currency) or labels(lang)["format"]["currency_other"]
+    return template.format(amount=fmt_compact(value, lang), code=currency)
 
 
 def fmt_indicative(value: Any) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import ModuleType
+
 from ..errors import MissingDependencyError
 from ..io.files import atomic_path
 
