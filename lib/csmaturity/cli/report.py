@@ -97,11 +97,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     files = {"accounts_file": args.accounts, "survey_file": args.survey, "previous_file": args.previous,
              "previous_survey_file": args.previous_survey}
     ranking = {"portfolio_segment": args.segment, "portfolio_min_group": args.min_group}
+    formats = ["html", "xlsx", *(["pdf"] if args.pdf else []), *(["pptx"] if args.pptx else [])]
     if args.notebook:
-        if args.pdf or args.pptx or args.branding:
-            print("error: --pdf, --pptx and --branding are written by the library; leave them out with --notebook",
-                  file=sys.stderr)
-            return 2
         if args.period:
             print("error: --period is not a notebook parameter; leave it out with --notebook", file=sys.stderr)
             return 2
@@ -109,13 +106,15 @@ def cmd_report(args: argparse.Namespace) -> int:
         # with its message rather than in a notebook cell.
         model = load_model(args.model)
         model.check_language(args.lang or load_answers(args.file, model).client.language)
+        load_branding(args.branding)  # a wrong branding file too
         if args.portfolio:
             # Fails here, naming the paths or the results at fault, rather than in a notebook cell.
             rank_portfolio(read_portfolio(args.portfolio), model, segment=args.segment, min_group=args.min_group)
         paths = os.pathsep.join(map(str, args.portfolio or []))
         try:
             written = run_diagnosis_notebook(args.file, args.out, lang=args.lang, model_file=args.model,
-                                             portfolio_paths=paths, **ranking, **files)
+                                             portfolio_paths=paths, formats=",".join(formats),
+                                             branding_file=args.branding, **ranking, **files)
         except CsMaturityError:
             raise
         except Exception as exc:
@@ -128,7 +127,6 @@ def cmd_report(args: argparse.Namespace) -> int:
                   f"  the partly executed notebook is kept in {args.out} (*.diagnosis.failed.ipynb)", file=sys.stderr)
             return 1
     else:
-        formats = ["html", "xlsx", *(["pdf"] if args.pdf else []), *(["pptx"] if args.pptx else [])]
         outputs = build_report(args.file, out_dir=args.out, lang=args.lang, model_file=args.model,
                                period=tuple(args.period) if args.period else None,
                                portfolio=read_portfolio(args.portfolio) if args.portfolio else None,

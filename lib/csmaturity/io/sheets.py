@@ -112,9 +112,14 @@ def row_height(values: Sequence[Any], widths: Sequence[float], lang: str) -> flo
 
 
 def column_width(values: Iterable[Any], header: str, *, least: float = 6, most: float = 50) -> float:
-    """A column's width (Excel units) from its header and values, within ``least``..``most``
-    (a longer text wraps)."""
-    widest = max([text_width(header) + 2, *(text_width(v) + 1.5 for v in values if v is not None)])
+    """A column's width (Excel units) from its values and its header, within
+    ``least``..``most`` (a longer text wraps). The header wraps too: it asks only for
+    its longest word, or half of a header in Japanese (no spaces to break at)."""
+    words = str(header).split() or [""]
+    head = max(text_width(w) for w in words)
+    if len(words) == 1 and head > 12 and head > 1.5 * len(words[0]):  # mostly wide characters
+        head = head / 2
+    widest = max([head + 2, *(text_width(v) + 1.5 for v in values if v is not None)])
     return float(min(max(widest, least), most))
 
 

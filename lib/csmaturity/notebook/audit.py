@@ -100,7 +100,8 @@ def run_diagnosis_notebook(
     ``accounts_file``, ``portfolio_paths``…; None becomes "", meaning not given). Writes
     ``<id>.<lang>.diagnosis.ipynb`` and ``<id>.<lang>.audit.html`` beside the report
     files the notebook writes, and returns all their paths (keys ``notebook``,
-    ``audit_html``, ``html``, ``xlsx``, ``results_json``). On a failing cell papermill
+    ``audit_html``, ``results_json`` and one per report format: ``html`` and ``xlsx``
+    unless the ``formats`` parameter, comma-separated, names others). On a failing cell papermill
     raises ``PapermillExecutionError`` and the partly executed notebook is kept as
     ``<id>.<lang>.diagnosis.failed.ipynb``. ``kernel`` runs the notebook on a kept
     kernel (see :mod:`csmaturity.notebook.kernel`) instead of starting a new one.
@@ -110,10 +111,12 @@ def run_diagnosis_notebook(
 
     from ..errors import AnswersError
     from ..io.yamlfile import read_yaml_file
-    from ..report.build import report_paths
+    from ..report.build import DEFAULT_FORMATS, check_engines, check_formats, report_paths
     from ..report.html import shared_wording
     from ..report.results import cached_model
 
+    kinds = check_formats(str(parameters["formats"]).split(",") if parameters.get("formats") else DEFAULT_FORMATS)
+    check_engines(kinds)  # here, not in a notebook cell
     data, problems = read_yaml_file(client_file)
     if problems:
         raise AnswersError(problems)
@@ -156,5 +159,5 @@ def run_diagnosis_notebook(
     # The notebook's own text (headings, explanations) is the same for every client.
     common = [source.read_text(encoding="utf-8"), shared_wording(cached_model(params.get("model_file") or None), lang)]
     audit = export_audit_html(executed, out / f"{stem}.audit.html", common=common)
-    return {"notebook": executed, "audit_html": audit, "html": paths.html, "xlsx": paths.xlsx,
-            "results_json": paths.results_json}
+    written = report_paths(str(client.get("id") or Path(client_file).stem), lang, out, kinds).written()
+    return {"notebook": executed, "audit_html": audit, **written}

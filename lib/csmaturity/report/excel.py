@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
     from .results import ReportResults
 
-__all__ = ["write_excel"]
+__all__ = ["write_excel", "SheetBook", "write_table"]
 
 # Number format per column key (the rest are text or plain numbers).
 PERCENT = {"weight", "fraction", "separation", "share", "share_accounts", "share_arr", "top1", "top2", "performance"}
@@ -67,14 +67,15 @@ PRINT_WIDTH = 185.0
 NARROWEST_TEXT = 22.0
 
 
-class _Sheets:
-    """Cell formats and the print layout shared by all sheets of one workbook."""
+class SheetBook:
+    """Cell formats and the print layout shared by all sheets of one workbook (a
+    client's report, whose ``client`` name goes into the page footer, or the portfolio)."""
 
-    def __init__(self, book: Workbook, results: ReportResults, branding: Branding):
+    def __init__(self, book: Workbook, lang: str, branding: Branding = DEFAULT_BRANDING, client: str = ""):
         self.book = book
-        self.lang = results.lang
+        self.lang = lang
         self.branding = branding
-        self.client = results.assessment.answers.client.name
+        self.client = client
         self.title = book.add_format({"bold": True, "font_size": 14, "font_color": branding.colors.primary})
         self.bold = book.add_format({"bold": True, "valign": "top"})
         self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
@@ -121,11 +122,11 @@ def _words(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-def _fit_print_width(widths: list[float]) -> list[float]:
-    """Column widths narrowed so that together they stay within :data:`PRINT_WIDTH`:
-    the wide (text) columns give up the excess in proportion, none below
+def _fit_print_width(widths: list[float], budget: float = PRINT_WIDTH) -> list[float]:
+    """Column widths narrowed so that together they stay within ``budget``: the wide
+    (text) columns give up the excess in proportion, none below
     :data:`NARROWEST_TEXT` (their text wraps onto more lines instead)."""
-    excess = sum(widths) - PRINT_WIDTH
+    excess = sum(widths) - budget
     wide = [w - NARROWEST_TEXT for w in widths if w > NARROWEST_TEXT]
     if excess <= 0 or not wide:
         return widths
@@ -133,14 +134,15 @@ def _fit_print_width(widths: list[float]) -> list[float]:
     return [w - share * (w - NARROWEST_TEXT) if w > NARROWEST_TEXT else w for w in widths]
 
 
-def _table(s: _Sheets, name: str, frame: pd.DataFrame, lang: str, *, start_row: int = 0,
+def write_table(s: SheetBook, name: str, frame: pd.DataFrame, lang: str, *, start_row: int = 0,
            widths: dict[str, int] | None = None, row_formats: list[str] | None = None,
-           headers: dict[str, str] | None = None, formats: dict[str, str] | None = None) -> Worksheet:
+           headers: dict[str, str] | None = None, formats: dict[str, str] | None = None,
+           print_width: float = PRINT_WIDTH) -> Worksheet:
     """A sheet holding ``frame`` as an Excel table with localized headers (``headers``
     names columns the store does not, ``formats`` sets a column's number format,
-    ``widths`` caps a column's width), laid out for print: machine ids (``*_id``
-    columns) first and outside the print area; a column of the model's feedback that
-    no answer has is left out."""
+    ``widths`` caps a column's width, ``print_width`` the printed columns' total),
+    laid out for print: machine ids (``*_id`` columns) first and outside the print
+    area; a column of the model's feedback that no answer has is left out."""
     sheet = s.book.add_worksheet(name) if name not in s.book.sheetnames else s.book.get_worksheet_by_name(name)
     headers = {**labels(lang)["columns"], **(headers or {})}
     frame = _words(frame, lang)
@@ -161,7 +163,7 @@ def _table(s: _Sheets, name: str, frame: pd.DataFrame, lang: str, *, start_row: 
             _cell(sheet, start_row + 1 + i, j, value, cell_fmt)
         shown = [v if isinstance(v, str) else f"{v:,.2f}" if isinstance(v, float) else v for v in values]
         column_widths.append(column_width(shown, headers.get(key, key), most=(widths or {}).get(key, LONG_TEXT)))
-    column_widths[len(ids):] = _fit_print_width(column_widths[len(ids):])
+    column_widths[len(ids):] = _fit_print_width(column_widths[len(ids):], print_width)
     for j, width in enumerate(column_widths):
         sheet.set_column(j, j, width)
     if columns:
@@ -183,7 +185,7 @@ def _score_format(results: ReportResults) -> str:
     return "0." + "0" * (results.assessment.model.score_scale.decimals + 1)
 
 
-def _summary(s: _Sheets, results: ReportResults, context: dict[str, Any]) -> None:
+def _summary(s: SheetBook, results: ReportResults, context: dict[str, Any]) -> None:
     a = results.assessment
     lang = a.lang
     L = labels(lang)
@@ -254,7 +256,7 @@ def _grid_step(span: float) -> float:
     return next(step for step in steps if span / step >= 3)
 
 
-def _radar(s: _Sheets, sheet: Worksheet, dims: pd.DataFrame, results: ReportResults) -> None:
+def _radar(s: SheetBook, sheet: Worksheet, dims: pd.DataFrame, results: ReportResults) -> None:
     """A native (editable) radar chart of the dimension scores below the table, on the
     model's scale (a dimension without a score is a blank cell: no point), starting a
     printed page of its own so that it is never cut."""
@@ -294,15 +296,15 @@ def write_excel(results: ReportResults, path: str | Path, *, branding: Branding 
         book.set_properties({"title": text("report.title", lang), "author": branding.byline(),
                              "company": branding.firm or "",
                              "comments": f"csmaturity {results.assessment.kit_version}"})
-        s = _Sheets(book, results, branding)
+        s = SheetBook(book, lang, branding, results.assessment.answers.client.name)
         context = report_context(results, charts={})
         _summary(s, results, context)
         score_formats = dict.fromkeys(SCORES, _score_format(results))
         dims = tables.dimension_rows(results)
-        sheet = _table(s, sheets["dimensions"], dims, lang, widths={"name": 24, "description": 60, "dimension_id": 14},
-                       formats=score_formats)
+        sheet = write_table(s, sheets["dimensions"], dims, lang,
+                            widths={"name": 24, "description": 60, "dimension_id": 14}, formats=score_formats)
         _radar(s, sheet, dims, results)
-        _table(s, sheets["answers"], tables.answer_rows(results), lang,
+        write_table(s, sheets["answers"], tables.answer_rows(results), lang,
                widths={"question": 60, "answer": 40, "evidence": 50, "dimension": 20, "insight": 50, "next_step": 50})
         for k, (bench, section) in enumerate(zip(results.assessment.model.benchmarks, context["benchmarks"],
                                                  strict=True)):
@@ -310,7 +312,7 @@ def write_excel(results: ReportResults, path: str | Path, *, branding: Branding 
             rows["client"] = rows["client"].map(labels(lang)["match"])
             cohorts = {c["column"]: c["name"] for c in section["cohorts"]}
             name = sheets["benchmark"] if k == 0 else f"{sheets['benchmark']} {k + 1}"
-            _table(s, name, rows, lang, widths={"label": 44, "note": 50, "dimension": 20, "client": 18,
+            write_table(s, name, rows, lang, widths={"label": 44, "note": 50, "dimension": 20, "client": 18,
                                                 **dict.fromkeys(cohorts, 16)},
                    headers=cohorts, formats=dict.fromkeys(cohorts, "0%"))
         recs = tables.recommendation_rows(results)
@@ -322,19 +324,20 @@ def write_excel(results: ReportResults, path: str | Path, *, branding: Branding 
             recs["source"] = recs["source"].map(labels(lang)["recommendations"]["source"])
         else:  # only the model's recommendations: nothing to tell apart
             recs = recs.drop(columns=["source", "question"])
-        _table(s, sheets["recommendations"], recs, lang,
+        write_table(s, sheets["recommendations"], recs, lang,
                widths={"title": 32, "action": 70, "question": 40, "depends_on": 30, "triggered_by": 30})
-        _table(s, sheets["roadmap"], tables.roadmap_rows(results), lang, widths={"title": 40, "phase": 20})
+        write_table(s, sheets["roadmap"], tables.roadmap_rows(results), lang, widths={"title": 40, "phase": 20})
         if results.metrics is not None:
             rows = tables.metric_rows(results)
             units = rows["unit"].tolist()
             rows["unit"] = rows["unit"].map(labels(lang)["unit"])
-            _table(s, sheets["metrics"], rows, lang, widths={"section": 28, "metric": 40}, row_formats=units)
+            write_table(s, sheets["metrics"], rows, lang, widths={"section": 28, "metric": 40}, row_formats=units)
         if results.change is not None:
-            _table(s, sheets["change"], tables.change_rows(results), lang, widths={"name": 28}, formats=score_formats)
+            write_table(s, sheets["change"], tables.change_rows(results), lang, widths={"name": 28},
+                        formats=score_formats)
             survey = tables.survey_change_rows(results)
             survey["unit"] = survey["unit"].map(labels(lang)["unit"])
             if len(survey):
-                _table(s, sheets["survey_change"], survey, lang, widths={"metric": 16})
+                write_table(s, sheets["survey_change"], survey, lang, widths={"metric": 16})
         book.close()
     return Path(path)
