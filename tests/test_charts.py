@@ -70,7 +70,7 @@ def test_every_report_chart_is_a_figure(hikari):
 
     figures = report_figures(hikari)
     assert set(figures) == {"radar", "benchmark", "roadmap", "change", "loyalty", "health", "concentration", "drivers",
-                            "nps_nrs"}
+                            "nps_nrs", "survival"}
     for fig in figures.values():
         assert isinstance(fig, Figure)
         svg = figure_svg(fig)

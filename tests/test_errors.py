@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import json
 import math
 import subprocess
 import sys
@@ -184,11 +185,19 @@ def test_font_missing(tmp_path, capsys, no_japanese_font):
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("notebooks")
-def test_a_failing_notebook_cell(tmp_path, capsys):
+def test_a_broken_model_stops_before_the_notebook_starts(tmp_path, capsys):
     broken = _write(tmp_path / "model.yaml", "schema_version: 1\nid: broken\n")
     code, text = run(capsys, "report", NORTHWIND, "--notebook", "--model", broken, "--out", tmp_path / "out")
     assert code == 1
-    assert_clean(text, "ModelError", "model.yaml: version: required key is missing", "diagnosis.failed.ipynb")
+    assert_clean(text, "model.yaml: version: required key is missing")
+    assert not list((tmp_path / "out").glob("*.ipynb"))  # checked up front: no kernel was started
+
+
+def test_a_failing_notebook_cell(tmp_path, capsys):
+    bad = _write(tmp_path / "accounts.csv", "account_id,arr\nA1,abc\n")
+    code, text = run(capsys, "report", NORTHWIND, "--notebook", "--accounts", bad, "--out", tmp_path / "out")
+    assert code == 1
+    assert_clean(text, "DataError", "accounts.csv: column 'arr', row 2", "diagnosis.failed.ipynb")
     assert list((tmp_path / "out").glob("*.diagnosis.failed.ipynb"))
 
 
@@ -355,7 +364,9 @@ def test_metric_results_share_to_dict_and_to_frame():
     roi = crm_roi(0, 1_000)
     assert roi.to_frame().loc[0, "payback_months"] is None and roi.to_dict()["payback_months"] is None
 
-    tie_broken = compare(nps([10, 10]), nps([0, 0]))  # no sampling noise: z is -inf
-    assert tie_broken.to_dict()["z"] == "-inf" and tie_broken.to_frame().loc[0, "z"] == -math.inf
+    # No spread within either sample: the statistic stays finite (it was −inf, written "-inf").
+    tie_broken = compare(nps([10, 10]), nps([0, 0]))
+    assert tie_broken.to_dict()["z"] == tie_broken.to_frame().loc[0, "z"] == pytest.approx(-2.0)
+    assert "-inf" not in json.dumps(tie_broken.to_dict())
     assert list(tie_broken.to_frame().columns) == [f.name for f in dataclasses.fields(tie_broken)]
     assert pd.concat([nps([10]).to_frame(), nps([0]).to_frame()]).score.tolist() == [100.0, -100.0]

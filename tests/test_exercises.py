@@ -11,7 +11,7 @@ from csmaturity.metrics import retention
 BY_HAND = {
     "churn": 14 / 200 * 100,                          # 7.0 %
     "upsell": 30 / 250 * 100,                         # 12.0 %
-    "nrr": (10_000 - 1_000 - 200 + 20 * 30) / 10_000 * 100,  # 94.0 %
+    "nrr": (10_000 - 1_000 - 50 + 20 * 30) / 10_000 * 100,  # 95.5 % (one downgrade, within its ARR of 100)
     "nps": (55 - 20),                                 # 55 % promoters (10 and 9) − 20 % detractors
     "nps_margin": 1.96 * 100 * ((0.55 + 0.20 - 0.35**2) / 100) ** 0.5,  # 15.5
     "csat": (36 + 42) / 120 * 100,                    # 65.0 %

@@ -240,7 +240,8 @@ def test_report_with_any_subset_of_optional_account_columns(tmp_path, root, case
 def test_all_accounts_churned_is_said_as_such(tmp_path, root):
     accounts = pd.read_csv(root / "data/sample/accounts.csv", dtype=str)
     accounts["churned"] = "true"
-    accounts["churn_date"] = accounts["churn_date"].fillna("2025-01-15")
+    # After the last start (2025-03-10): a churn before the start is refused since issue 17.
+    accounts["churn_date"] = accounts["churn_date"].fillna("2025-03-15")
     path = tmp_path / "accounts.csv"
     accounts.to_csv(path, index=False)
     results, html = _render(tmp_path, root, accounts=path)

@@ -271,3 +271,10 @@ def test_a_refused_dont_know_is_refused(quick):
     with pytest.raises(AnswersError, match="does not accept"):
         _answers(quick, {"retention_owner": "dont_know"})
     assert not quick.question("retention_owner").accepts_dont_know
+
+
+def test_a_benchmark_with_a_shape_error_does_not_bury_it_in_link_errors():
+    shipped, _ = read_yaml_file(default_model_path())
+    shipped["benchmarks"][0]["year"] = "soon"
+    messages = _messages(shipped)
+    assert len(messages) == 1 and "benchmarks[cs_survey_2021].year" in messages[0]

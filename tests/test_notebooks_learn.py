@@ -71,7 +71,8 @@ def test_learn_notebooks_cover_every_metric_and_exercise():
     for lang in ("ja", "en"):
         source = (ROOT / "notebooks" / f"learn_metrics_{lang}.ipynb").read_text(encoding="utf-8")
         for explorer in ("RetentionExplorer", "LtvExplorer", "NpsExplorer", "NrsExplorer", "HealthExplorer",
-                         "DriverExplorer", "RoiExplorer", '\\"csat\\"', '\\"ces\\"', '\\"dwb\\"'):
+                         "DriverExplorer", "RoiExplorer", "SurvivalExplorer", '\\"csat\\"', '\\"ces\\"',
+                         '\\"dwb\\"'):
             assert explorer in source, (lang, explorer)
         for exercise_id in EXERCISES:
             assert f'ExerciseBox(\\"{exercise_id}\\"' in source, (lang, exercise_id)

@@ -77,7 +77,7 @@ def test_full_report_has_every_section(full_report):
     for heading in ("エグゼクティブサマリー", "前回診断からの変化", "段階別ロードマップ", "キードライバー分析",
                     "NPS × NRS マトリクス", "ヘルススコアとリスクにさらされたARR", "付録：全回答と根拠"):
         assert heading in html
-    assert html.count("data:image/svg+xml;base64,") == 9
+    assert html.count("data:image/svg+xml;base64,") == 10  # nine charts and the retention curve
     assert "@font-face" in html  # the Japanese subset travels with the file
     summary = json.loads(full_report.results_json.read_text(encoding="utf-8"))
     assert summary["metrics"]["nps"]["n_valid"] > 0

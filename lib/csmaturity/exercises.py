@@ -40,18 +40,24 @@ def cohort_table(customers: int, lost: int, *, upsold: int = 0, cross_sold: int 
     """A snapshot accounts table with these totals, for :func:`csmaturity.metrics.retention`.
 
     The first ``lost`` customers churn; upsells, cross-sells and the downgrade go to
-    retained customers (the last rows), each customer starting with ``arr_each``.
+    retained customers (the last rows), each customer starting with ``arr_each``. A
+    downgrade larger than one customer's ARR is spread over as many retained customers
+    as it takes, none losing more than its ARR.
     """
     check_argument(0 <= lost <= customers and max(upsold, cross_sold) <= customers - lost, "lost, upsold, cross_sold",
                    "lost must be within the customers, and upsold / cross-sold within those retained")
+    check_argument(contraction <= arr_each * (customers - lost), "contraction",
+                   f"a downgrade of {contraction:g} exceeds the ARR of the retained customers")
     rows = np.arange(customers)
     retained_rank = customers - 1 - rows  # 0 for the last row
+    # The k-th last customer loses what is left of the downgrade, at most its own ARR.
+    downgrade = np.clip(float(contraction) - retained_rank * float(arr_each), 0.0, float(arr_each))
     table = pd.DataFrame({
         "churned": rows < lost,
         "arr": np.full(customers, float(arr_each)),
         "upsell_arr": np.where(retained_rank < upsold, float(upsell_each), 0.0),
         "cross_sell_arr": np.where(retained_rank < cross_sold, float(cross_each), 0.0),
-        "contraction_arr": np.where((retained_rank == 0) & (lost < customers), float(contraction), 0.0),
+        "contraction_arr": np.where(rows >= lost, downgrade, 0.0),
     })
     table.attrs["source"] = "<lesson>"
     return table
@@ -107,7 +113,7 @@ def _churn() -> tuple[float, Working]:
 
 
 def _nrr() -> tuple[float, Working]:
-    r = M.retention(cohort_table(100, 10, upsold=20, upsell_each=30, arr_each=100, contraction=200))
+    r = M.retention(cohort_table(100, 10, upsold=20, upsell_each=30, arr_each=100, contraction=50))
     v = r.nrr * 100
     work = (f"({r.starting_arr:,.0f} − {r.churned_arr:,.0f} − {r.contraction_arr:,.0f} + {r.expansion_arr:,.0f})"
             f" ÷ {r.starting_arr:,.0f} = {v:.1f}%")
@@ -126,7 +132,8 @@ def _nps() -> tuple[float, Working]:
 
 
 def _nps_margin() -> tuple[float, Working]:
-    r = M.nps([10] * 45 + [9] * 10 + [8] * 25 + [5] * 20)
+    # The textbook (Wald) margin the lesson teaches; reports use the adjusted Wald interval.
+    r = M.nps([10] * 45 + [9] * 10 + [8] * 25 + [5] * 20, interval="wald")
     work = (f"1.96 × 100 × √(({r.share_promoters:.2f} + {r.share_detractors:.2f} − {r.score / 100:.2f}²) "
             f"÷ {r.n_valid}) = {r.margin_of_error:.1f}")
     return r.margin_of_error, {"work": work}

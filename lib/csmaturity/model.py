@@ -867,12 +867,19 @@ def _references_despite_shape_errors(data: dict[str, Any], exc: ValidationError,
             parent = parent[part]
         items = parent[key[-1]]
         removed_ids |= {str(items[i].get("id")) for i in indexes if isinstance(items[i], dict)}
+        # a set-aside benchmark takes its items with it: links to them are not news
+        removed_ids |= {str(item.get("id")) for i in indexes if key == ("benchmarks",) and isinstance(items[i], dict)
+                        for item in _list(items[i].get("items")) if isinstance(item, dict)}
         parent[key[-1]] = [item for i, item in enumerate(items) if i not in indexes]
     try:
         model = MaturityModel.model_validate(pruned)
     except ValidationError:
         return []
     return [p for p in _check_references(model, file) if not any(f"'{rid}'" in p.message for rid in removed_ids)]
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _duplicates(ids: list[str]) -> list[str]:

@@ -20,11 +20,11 @@ from collections.abc import Sequence
 
 from .._version import __version__
 from ..errors import ArgumentError, CsMaturityError
-from . import batch, core, intake, report
+from . import authoring, batch, core, intake, report
 
 __all__ = ["main", "build_parser"]
 
-_COMMAND_GROUPS = (core, intake, batch, report)
+_COMMAND_GROUPS = (core, intake, batch, report, authoring)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -35,7 +35,8 @@ __all__ = ["LANGUAGES", "FILES", "check_language", "labels", "text", "variants",
 LANGUAGES = ("ja", "en")
 
 #: The files of the store, merged into one tree; a section may appear in one file only.
-FILES = ("labels.yaml", "widgets.yaml", "intake.yaml", "exercises.yaml", "data.yaml", "plan.yaml", "deliver.yaml")
+FILES = ("labels.yaml", "widgets.yaml", "intake.yaml", "exercises.yaml", "data.yaml", "plan.yaml",
+         "authoring.yaml", "deliver.yaml")
 
 
 def check_language(lang: str) -> str:

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from csmaturity.errors import DataError, Problem, display_path
+from csmaturity.errors import DataError, Problem, check_argument, display_path
 from csmaturity.i18n import variants
 
 __all__ = [
@@ -219,7 +219,9 @@ def _numeric_view(values: Any) -> tuple[NDArray[Any], bool]:
     """``values`` as a flat numpy array, and whether it is a (blank-free) integer array.
 
     Nullable numeric columns come back as floats with NaN for blanks; text, mixed and
-    boolean input comes back as an object array for element-wise parsing.
+    boolean input comes back as an object array for element-wise parsing (so are
+    integers too large for int64, which then fail as out of range). A table of several
+    columns is refused rather than flattened into one.
     """
     if isinstance(values, pd.Series):
         dtype = values.dtype
@@ -232,10 +234,20 @@ def _numeric_view(values: Any) -> tuple[NDArray[Any], bool]:
         array = values
     else:
         array = np.asarray(values if isinstance(values, (list, tuple)) else list(values), dtype=object)
+        _one_column(array)
         if array.size and all(isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
                               for v in array):
-            array = array.astype(np.int64)
+            try:
+                array = array.astype(np.int64)
+            except OverflowError:
+                pass  # beyond int64: parsed one by one and reported out of range
+    _one_column(array)
     return array.ravel(), array.dtype.kind in "iu"
+
+
+def _one_column(array: NDArray[Any]) -> None:
+    check_argument(array.ndim <= 1, "values",
+                   f"expected one column of values, got an array of shape {array.shape}: pass one column")
 
 
 def parse_scale(

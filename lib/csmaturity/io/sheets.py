@@ -6,7 +6,7 @@ a formula in a consultant's Excel. Workbooks are written with XlsxWriter's strin
 formula and string-to-URL conversions off (:data:`XLSX_OPTIONS`); CSV has no cell types,
 so text that Excel would read as a formula -- starting with ``=``, ``+``, ``-``, ``@``,
 a tab or a carriage return -- gets a leading apostrophe, as OWASP recommends for CSV
-injection. Numbers are left as numbers.
+injection. Numbers are left as numbers. Japanese cells are set in :data:`JA_FONT`.
 """
 
 from __future__ import annotations
@@ -16,12 +16,18 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["XLSX_OPTIONS", "FORMULA_STARTS", "neutralise", "neutralised", "csv_text", "JA_SHEET_FONT",
+__all__ = ["XLSX_OPTIONS", "FORMULA_STARTS", "JA_FONT", "JA_CHARSET", "neutralise", "neutralised", "csv_text",
            "EN_SHEET_FONT", "SHEET_FONT_SIZE", "sheet_font", "workbook_options", "text_width", "line_count",
            "row_height", "column_width", "header_footer_text", "set_print_layout"]
 
 #: XlsxWriter workbook options: strings are written as strings, whatever they start with.
 XLSX_OPTIONS: dict[str, Any] = {"strings_to_formulas": False, "strings_to_urls": False}
+
+#: Font of Japanese cells: Excel's own Japanese default, installed with Windows and macOS
+#: (elsewhere a spreadsheet program falls back to any installed Japanese font), and the
+#: Shift-JIS character set that tells Excel the cell holds Japanese.
+JA_FONT = "Yu Gothic"
+JA_CHARSET = 128
 
 #: First characters that make spreadsheet programs read a CSV cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -58,12 +64,9 @@ def csv_text(frame: pd.DataFrame, **options: Any) -> str:
 # grow a row for wrapped text written by a program, so row heights are set from the
 # text: a wrapped cell never runs into the next row.
 
-#: The Japanese workbook's font: Yu Gothic, the default of Japanese Office (Windows and
-#: macOS). A Latin font such as Calibri has no Japanese: viewers then substitute a font
-#: of their own choice, cell by cell. Viewers without Yu Gothic (LibreOffice on Linux)
-#: take their Japanese font for it.
-JA_SHEET_FONT = "Yu Gothic"
-#: The English workbook's font (Excel's default).
+#: The English workbook's font (Excel's default); a Japanese workbook is set in
+#: :data:`JA_FONT` throughout (Calibri has no Japanese: viewers would substitute a font
+#: of their own choice, cell by cell).
 EN_SHEET_FONT = "Calibri"
 #: Font size of the workbooks' cells (points) and the height of one line of it.
 SHEET_FONT_SIZE = 10
@@ -74,13 +77,16 @@ A4 = 9
 
 def sheet_font(lang: str) -> str:
     """The font of a workbook in ``lang``."""
-    return JA_SHEET_FONT if lang == "ja" else EN_SHEET_FONT
+    return JA_FONT if lang == "ja" else EN_SHEET_FONT
 
 
 def workbook_options(lang: str) -> dict[str, Any]:
     """XlsxWriter workbook options: :data:`XLSX_OPTIONS` and the language's font as
-    every cell format's default."""
-    return {**XLSX_OPTIONS, "default_format_properties": {"font_name": sheet_font(lang), "font_size": SHEET_FONT_SIZE}}
+    every cell format's default (with the Japanese character set in Japanese)."""
+    font: dict[str, Any] = {"font_name": sheet_font(lang), "font_size": SHEET_FONT_SIZE}
+    if lang == "ja":
+        font["font_charset"] = JA_CHARSET
+    return {**XLSX_OPTIONS, "default_format_properties": font}
 
 
 def text_width(value: Any) -> float:

@@ -8,6 +8,10 @@ Pure functions over pandas / numpy, one job per module:
   cross-sell rates over a period;
 * :mod:`~csmaturity.metrics.ltv` — LTV three ways and revenue concentration;
 * :mod:`~csmaturity.metrics.drivers` — key-driver analysis of a relational survey;
+* :mod:`~csmaturity.metrics.importance` — relative importance (Johnson's relative
+  weights, Shapley values) with bootstrap intervals;
+* :mod:`~csmaturity.metrics.survival` — Kaplan–Meier retention curves, median and
+  expected lifetime (lifelines);
 * :mod:`~csmaturity.metrics.health` — configurable health score and ARR at risk;
 * :mod:`~csmaturity.metrics.business` — CRM ROI, break-even, payback and KPIs.
 
@@ -27,20 +31,26 @@ from csmaturity.metrics.drivers import *  # noqa: F403
 from csmaturity.metrics.drivers import __all__ as _drivers
 from csmaturity.metrics.health import *  # noqa: F403
 from csmaturity.metrics.health import __all__ as _health
+from csmaturity.metrics.importance import *  # noqa: F403
+from csmaturity.metrics.importance import __all__ as _importance
 from csmaturity.metrics.loyalty import *  # noqa: F403
 from csmaturity.metrics.loyalty import __all__ as _loyalty
 from csmaturity.metrics.ltv import *  # noqa: F403
 from csmaturity.metrics.ltv import __all__ as _ltv
 from csmaturity.metrics.retention import *  # noqa: F403
 from csmaturity.metrics.retention import __all__ as _retention
+from csmaturity.metrics.survival import *  # noqa: F403
+from csmaturity.metrics.survival import __all__ as _survival
 
 __all__ = [
     "ScaleColumn",
     "coerce_scale",
     *_loyalty,
     *_retention,
+    *_survival,
     *_ltv,
     *_drivers,
+    *_importance,
     *_health,
     *_business,
 ]

@@ -348,17 +348,21 @@ def summarize_health(scores: pd.DataFrame, config: HealthConfig | str | Path | N
     Formula
     -------
     ``arr[band] = Σ ARR of accounts in band``; ``arr_at_risk = arr["red"]``;
-    ``share_arr_at_risk = arr_at_risk / Σ ARR``. Blank ARR counts as 0 here.
+    ``share_arr_at_risk = arr_at_risk / Σ ARR``. ARR is read as :func:`retention`
+    reads it (``"1,200,000"`` and full-width ``"３００"`` are numbers); a blank ARR
+    counts as 0 here.
 
     Raises
     ------
     DataError
-        The scores frame has no ARR column.
+        The scores frame has no ARR column, or an ARR is not a number ≥ 0 (rows named).
     """
     if not isinstance(config, HealthConfig):
         config = load_health_config(config)
     require_columns(scores, ["health_band", config.arr_column], purpose="ARR per health band")
-    arr = np.nan_to_num(pd.to_numeric(scores[config.arr_column], errors="coerce").to_numpy(dtype=float))
+    parsed, problems = parse_numbers(scores[config.arr_column], config.arr_column, lo=0)
+    fail(problems)
+    arr = np.nan_to_num(parsed)
     bands = scores["health_band"].astype(str).to_numpy()
     counts = {b: int((bands == b).sum()) for b in BANDS}
     arr_by_band = {b: float(arr[bands == b].sum()) for b in BANDS}

@@ -17,6 +17,7 @@ a Gini coefficient.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -75,7 +76,7 @@ def ltv_margin_retention(
     ------
     ValueError
         Negative revenue, margin above 1, churn outside (0, 1] (a churn of 0 would make
-        the customer stay forever: pass ``years_retained`` instead), non-positive
+        the customer stay forever: pass ``years_retained`` instead), non-positive or infinite
         years, or both or neither of ``years_retained`` and ``annual_churn`` given.
 
     Examples
@@ -93,7 +94,8 @@ def ltv_margin_retention(
                        f"got {annual_churn!r}; with no churn pass years_retained explicitly")
         years_retained = 1.0 / annual_churn
     assert years_retained is not None
-    check_argument(years_retained > 0, "years_retained", f"years_retained must be > 0, got {years_retained!r}")
+    check_argument(0 < years_retained < math.inf, "years_retained",
+                   f"years_retained must be a finite number > 0, got {years_retained!r}")
     return float(annual_revenue_per_customer * margin * years_retained)
 
 

@@ -5,7 +5,8 @@ the start of the period; movements during the period come in separate columns
 (contraction, upsell and cross-sell ARR, all positive amounts). Rates are fractions in
 [0, 1] (NRR may exceed 1).
 
-Who counts (with ``period_start`` and ``period_end``, both inclusive):
+Who counts (with ``period_start`` and ``period_end``, both inclusive, compared as
+calendar dates: a churn at 10:00 on the period's last day is a churn in the period):
 
 * **at start** — ``start_date < period_start`` and not churned before it
   (``churn_date`` blank or ``≥ period_start``);
@@ -15,6 +16,10 @@ Who counts (with ``period_start`` and ``period_end``, both inclusive):
 Without a period the table is read as a snapshot of the customers at the start: every
 row is "at start" and a true ``churned`` flag (or, lacking that column, any churn
 date) means lost.
+
+Tables that cannot be right are refused rather than counted: an account id twice, a
+churn date before the start date, a downgrade larger than the account's ARR, a blank
+churned flag in a snapshot with no churn date to decide it.
 """
 
 from __future__ import annotations
@@ -95,14 +100,28 @@ class RetentionResult(MetricResult):
     notes: tuple[str, ...] = ()
 
 
-def _date_argument(value: DateLike, name: str) -> pd.Timestamp:
-    """A period bound as a timestamp; ArgumentError (a ValueError) naming it when unreadable."""
+def date_argument(value: DateLike, name: str) -> pd.Timestamp:
+    """A period bound as a date (midnight); ArgumentError (a ValueError) naming it when unreadable."""
     try:
         stamp = pd.Timestamp(value)
     except (TypeError, ValueError):
         stamp = pd.NaT
     check_argument(stamp is not pd.NaT, name, f"{name} must be a date such as 2025-04-01, got {value!r}")
-    return stamp
+    return stamp.normalize()
+
+
+def duplicate_ids(accounts: pd.DataFrame, account: str, file_name: str) -> list[Problem]:
+    """A problem naming the rows whose account id appeared on an earlier row (none
+    without the id column): a customer counted twice would move every rate."""
+    if account not in accounts.columns:
+        return []
+    ids = accounts[account]
+    twice = (ids.duplicated(keep=False) & ids.notna()).to_numpy()
+    if not twice.any():
+        return []
+    shown = ", ".join(map(str, pd.unique(ids[twice])[:5]))
+    return [Problem(file_name, f"column '{account}', {rows_text(row_numbers(accounts, np.flatnonzero(twice)))}",
+                    f"account ids appear more than once ({shown}): one row per customer expected")]
 
 
 def retention(
@@ -117,6 +136,7 @@ def retention(
     contraction: str = "contraction_arr",
     upsell: str = "upsell_arr",
     cross_sell: str = "cross_sell_arr",
+    account: str = "account_id",
     file: str | None = None,
 ) -> RetentionResult:
     """Churn, retention, GRR, NRR, upsell and cross-sell rates over a period.
@@ -145,7 +165,9 @@ def retention(
         Column names. ``arr`` is the ARR at period start. The movement columns are
         optional; blanks in them mean no movement. A missing contraction column is
         read as none; a missing upsell / cross-sell column leaves that rate None.
-        Both noted in ``notes``.
+        Both noted in ``notes``. Dates with a time of day count by their date.
+    account
+        Account id column, checked for duplicates when present.
     file
         File named in error messages (default: the table's ``attrs["source"]``).
 
@@ -158,7 +180,9 @@ def retention(
     DataError
         A required column is missing; dates, flags or amounts are malformed; a customer
         of the starting cohort has no ARR; a churned flag disagrees with the churn date;
-        or there are no customers at the period start.
+        a churn date falls before the start date; a downgrade exceeds the account's
+        ARR; an account id appears twice; a snapshot's churned flag is blank with no
+        churn date to decide it; or there are no customers at the period start.
     ValueError
         Only one period bound given, or the end is before the start.
     """
@@ -167,22 +191,28 @@ def retention(
     file_name = source_of(accounts, file)
     has_period = period_start is not None
     notes: list[str] = []
-    problems: list[Problem] = []
+    problems: list[Problem] = duplicate_ids(accounts, account, file_name)
 
     def rows_of(mask: np.ndarray) -> str:
         return rows_text(row_numbers(accounts, np.flatnonzero(mask)))
 
     if has_period:
         require_columns(accounts, [start_date, churn_date, arr], file_name, purpose="retention over a period")
-        begin, end = _date_argument(period_start, "period_start"), _date_argument(period_end, "period_end")
+        begin, end = date_argument(period_start, "period_start"), date_argument(period_end, "period_end")
         check_argument(end >= begin, "period_end", f"period_end {end.date()} is before period_start {begin.date()}")
         starts, start_problems = parse_dates(accounts[start_date], start_date, file_name)
         churns, churn_problems = parse_dates(accounts[churn_date], churn_date, file_name)
         problems += start_problems + churn_problems
+        # Calendar dates: a churn at 10:00 on the last day is within the period.
+        starts, churns = starts.dt.normalize(), churns.dt.normalize()
         blank_start = starts.isna().to_numpy()
         if blank_start.any() and not start_problems:
             problems.append(Problem(file_name, f"column '{start_date}', {rows_of(blank_start)}",
                                     "start date is blank: cannot tell whether the customer was active"))
+        backwards = (churns < starts).to_numpy()
+        if backwards.any():
+            problems.append(Problem(file_name, f"columns '{start_date}' and '{churn_date}', {rows_of(backwards)}",
+                                    "churn date is before the start date"))
         if churned in accounts.columns:
             flags, _, flag_problems = parse_flags(accounts[churned], churned, file_name)
             problems += flag_problems
@@ -199,8 +229,17 @@ def retention(
     else:
         require_columns(accounts, [arr], file_name, purpose="retention")
         if churned in accounts.columns:
-            lost, _, flag_problems = parse_flags(accounts[churned], churned, file_name)
+            lost, blank_flag, flag_problems = parse_flags(accounts[churned], churned, file_name)
             problems += flag_problems
+            if blank_flag.any() and churn_date in accounts.columns:
+                churns, churn_problems = parse_dates(accounts[churn_date], churn_date, file_name)
+                problems += churn_problems
+                lost = np.where(blank_flag, churns.notna().to_numpy(), lost)
+                notes.append(f"{int(blank_flag.sum())} blank '{churned}' flag(s) read from '{churn_date}'")
+            elif blank_flag.any():
+                problems.append(Problem(file_name, f"column '{churned}', {rows_of(blank_flag)}",
+                                        "churned flag is blank: cannot tell whether the customer left "
+                                        "(write true or false)"))
         elif churn_date in accounts.columns:
             churns, churn_problems = parse_dates(accounts[churn_date], churn_date, file_name)
             problems += churn_problems
@@ -224,6 +263,12 @@ def retention(
             amounts, amount_problems = parse_numbers(accounts[column], column, file_name, lo=0)
             problems += amount_problems
             movements[column] = np.nan_to_num(amounts, nan=0.0)  # blank: no movement
+    if contraction in movements:
+        too_large = at_start & (movements[contraction] > np.nan_to_num(arr_values, nan=np.inf))
+        if too_large.any():
+            problems.append(Problem(file_name, f"columns '{contraction}' and '{arr}', {rows_of(too_large)}",
+                                    "the downgrade is larger than the account's ARR at the start (a "
+                                    "customer who leaves is a churn, not a contraction)"))
     fail(problems)
 
     n_start = int(at_start.sum())

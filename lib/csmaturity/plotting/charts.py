@@ -13,6 +13,7 @@ worker does not accumulate open figures; notebooks display them all the same.
 
 from __future__ import annotations
 
+import itertools
 import re
 import textwrap
 import unicodedata
@@ -47,6 +48,7 @@ __all__ = [
     "driver_quadrant",
     "driver_quadrants",
     "nps_nrs_chart",
+    "survival_chart",
     "literal",
 ]
 
@@ -451,11 +453,18 @@ def concentration_chart(lorenz: pd.DataFrame, concentration: Any, *, lang: str, 
 
 
 def _driver_limits(rows: pd.DataFrame) -> tuple[tuple[float, float], tuple[float, float]]:
-    """Axis ranges (performance, importance) holding every point and threshold of ``rows``."""
+    """Axis ranges (performance, importance) holding every point, interval and
+    threshold of ``rows``."""
     defined = rows.dropna(subset=["importance", "performance"])
     perf = [*defined["performance"], *rows["performance_threshold"].dropna()]
-    imp = [*defined["importance"], *rows["importance_threshold"].dropna()]
-    return ((max(0.0, min(perf) - 0.08), min(1.05, max(perf) + 0.15)), (min(imp) - 0.05, max(imp) + 0.05))
+    intervals = "importance_low" in defined and bool(defined["importance_low"].notna().any())
+    low = defined["importance_low"].fillna(defined["importance"]) if intervals else defined["importance"]
+    high = defined["importance_high"].fillna(defined["importance"]) if intervals else defined["importance"]
+    cuts = rows["importance_threshold"].dropna().tolist()
+    y_lo, y_hi = min([float(low.min()), *cuts]), max([float(high.max()), *cuts])
+    # Padding in proportion: relative weights span a few hundredths, correlations tenths.
+    pad = 0.15 * max(y_hi - y_lo, 0.05 if not intervals else 0.01)
+    return (max(0.0, min(perf) - 0.08), min(1.05, max(perf) + 0.15)), (y_lo - pad, y_hi + pad)
 
 
 def driver_quadrant(
@@ -490,6 +499,9 @@ def driver_quadrant(
         perf_cut = float(rows["performance_threshold"].iloc[0])
         priority = defined["quadrant"] == "priority to improve"
         (x_lo, x_hi), (y_lo, y_hi) = limits or _driver_limits(rows)
+        intervals = "importance_low" in defined and bool(defined["importance_low"].notna().any())
+        low = defined["importance_low"] if intervals else defined["importance"]
+        high = defined["importance_high"] if intervals else defined["importance"]
         # Shade the "priority to improve" quadrant: important to customers, rated low.
         ax.fill_between([x_lo, perf_cut], imp_cut, y_hi, color=COLORS["bad"], alpha=0.08, linewidth=0, zorder=0)
         ax.axvline(perf_cut, color="#999999", linewidth=0.8, linestyle="--")
@@ -502,8 +514,10 @@ def driver_quadrant(
         box = ax.get_position()
         x_per_inch = (x_hi - x_lo) / max(box.width * fig.get_figwidth(), 0.5)
         y_per_inch = (y_hi - y_lo) / max(box.height * fig.get_figheight(), 0.5)
+        hidden = defined["distinguishable"].eq(False) if "distinguishable" in defined else None
         for _, row in defined.iterrows():
-            label = literal(item_labels.get(row["item"], row["item"]))
+            mark = "†" if hidden is not None and hidden[row.name] else ""
+            label = literal(item_labels.get(row["item"], row["item"])) + mark
             x, y = row["performance"], row["importance"]
             width = (_text_inches(label, 7) + 0.1) * x_per_inch
             crosses = x < perf_cut < x + width or x + width > x_hi
@@ -514,12 +528,18 @@ def driver_quadrant(
             ax.annotate(label, (x, y), xytext=(-5 if left else 5, dy), textcoords="offset points", fontsize=7,
                         ha="right" if left else "left", zorder=4,
                         bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+        if intervals:
+            ax.errorbar(defined["performance"], defined["importance"],
+                        yerr=[defined["importance"] - low, high - defined["importance"]],
+                        fmt="none", ecolor="#999999", elinewidth=0.8, capsize=2, zorder=2)
         ax.set_xlim(x_lo, x_hi)
         ax.set_ylim(y_lo, y_hi)
         _percent_axis(ax.xaxis)
         ax.tick_params(labelsize=7)
         ax.set_xlabel(text("chart.drivers.xlabel", lang), fontsize=7.5)
-        ax.set_ylabel(text("chart.drivers.ylabel", lang), fontsize=7.5)
+        method = drivers.attrs.get("importance", "correlation")
+        ax.set_ylabel(text("chart.drivers.ylabel" + ("" if method == "correlation" else f"_{method}"), lang),
+                      fontsize=7.5)
     return fig
 
 
@@ -541,8 +561,13 @@ def driver_quadrants(
             if k:
                 ax.set_ylabel("")
         handles, names = axes[0].get_legend_handles_labels()
+        if drivers["distinguishable"].eq(False).any() if "distinguishable" in drivers else False:
+            from matplotlib.lines import Line2D
+
+            handles = [*handles[:1], Line2D([], [], linestyle="none")]
+            names = [*names[:1], text("chart.drivers.not_distinguishable", lang)]
         if handles:
-            fig.legend(handles[:1], names[:1], loc="outside lower center", fontsize=8)
+            fig.legend(handles[:2], names[:2], loc="outside lower center", fontsize=8, ncols=2)
     return fig
 
 
@@ -580,4 +605,39 @@ def nps_nrs_chart(matrix: Any, *, lang: str, ax: Axes | None = None) -> Figure:
         ax.set_xlabel(text("chart.nps_nrs.xlabel", lang), fontsize=8)
         ax.set_ylabel(text("chart.nps_nrs.ylabel", lang), fontsize=8)
         ax.grid(False)
+    return fig
+
+
+def survival_chart(result: Any, *, lang: str, ax: Axes | None = None) -> Figure:
+    """Kaplan–Meier retention: the share of customers still with you by years since their
+    start, overall with its confidence band and per segment; the 50 % line marks the median.
+
+    ``result`` is a :func:`csmaturity.metrics.survival` result.
+    """
+    curve = result.curve
+    segments = [s for s in curve["segment"].unique() if s != "all"]
+    colors = [c for c in PALETTE if c != COLORS["client"]]
+    with theme():
+        fig, ax = _new_axes(ax, (PAGE_WIDTH, PAGE_WIDTH * 0.42))
+        everyone = curve[curve["segment"] == "all"]
+        ax.fill_between(everyone["years"], everyone["ci_low"], everyone["ci_high"], step="post",
+                        color=COLORS["client"], alpha=0.15, linewidth=0,
+                        label=text("chart.survival.band", lang, confidence=f"{result.confidence:.0%}"))
+        ax.step(everyone["years"], everyone["retention"], where="post", color=COLORS["client"], linewidth=2.2,
+                label=text("chart.survival.all", lang))
+        for segment, color in zip(segments, itertools.cycle(colors), strict=False):
+            rows = curve[curve["segment"] == segment]
+            ax.step(rows["years"], rows["retention"], where="post", color=color, linewidth=1.2,
+                    label=literal(segment))
+        ax.axhline(0.5, color="#999999", linewidth=0.8, linestyle="--")
+        ax.text(0.005, 0.5, text("chart.survival.median", lang), transform=ax.get_yaxis_transform(),
+                fontsize=7, color=COLORS["muted"], va="bottom")
+        ax.axvline(result.horizon_years, color="#BBBBBB", linewidth=0.8, linestyle=":")
+        ax.set_xlim(0, float(curve["years"].max()))
+        ax.set_ylim(0, 1.02)
+        _percent_axis(ax.yaxis)
+        ax.tick_params(labelsize=7.5)
+        ax.set_xlabel(text("chart.survival.xlabel", lang), fontsize=8)
+        ax.set_ylabel(text("chart.survival.ylabel", lang), fontsize=8)
+        ax.legend(loc="lower left", fontsize=7.5, ncols=2, frameon=False)
     return fig

@@ -52,6 +52,8 @@ def report_figures(results: ReportResults) -> dict[str, Figure]:
     if m is not None:
         if m.nps is not None:
             figs["loyalty"] = charts.loyalty_chart(m.nps, m.nrs, lang=lang)
+        if m.survival is not None:
+            figs["survival"] = charts.survival_chart(m.survival, lang=lang)
         if m.health is not None:
             figs["health"] = charts.health_chart(m.health, lang=lang)
         if m.lorenz is not None and m.concentration is not None:
@@ -78,7 +80,7 @@ def chart_titles(results: ReportResults) -> dict[str, str]:
               "roadmap": L["sections"]["roadmap" if a.model.phases else "roadmap_unphased"],
               "loyalty": L["metrics"]["loyalty"]["title"], "health": L["metrics"]["health"]["title"],
               "concentration": L["metrics"]["ltv"]["title"], "drivers": L["metrics"]["drivers"]["title"],
-              "nps_nrs": L["metrics"]["matrix"]["title"]}
+              "nps_nrs": L["metrics"]["matrix"]["title"], "survival": L["metrics"]["survival"]["title"]}
     for bench in a.model.benchmarks:
         titles[benchmark_chart_name(a.model, bench)] = text("sections.benchmark", a.lang,
                                                             survey=charts.benchmark_name(bench, a.lang))
@@ -138,6 +140,8 @@ def report_context(results: ReportResults, charts: dict[str, bytes] | None = Non
             "rows": _records(tables.metric_rows(results)),
             "health": _records(m.health.to_frame()) if m.health is not None else [],
             "drivers": _driver_records(results),
+            "survival": _records(m.survival.summary) if m.survival is not None else [],
+            "method_notes": m.method_notes(lang),
         }
     dims = tables.dimension_rows(results)
     counted = dims[dims["weight"] > 0]

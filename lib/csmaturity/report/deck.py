@@ -31,6 +31,7 @@ import pandas as pd
 from ..errors import require_module
 from ..i18n import join_list, labels, text
 from ..io.files import atomic_path
+from ..io.sheets import JA_FONT
 from ..plotting.charts import benchmark_name
 from ..plotting.style import COLORS, PALETTE
 from . import tables
@@ -47,9 +48,9 @@ __all__ = ["DECK_INSTALL", "LATIN_FONT", "EAST_ASIAN_FONT", "deck_engine", "writ
 DECK_INSTALL = "pip install 'csmaturity[deck]'"
 #: The deck's Latin typeface (Liberation Sans, metric-compatible, stands in for it elsewhere).
 LATIN_FONT = "Arial"
-#: The deck's Japanese typeface: Yu Gothic, the default of Japanese Office on Windows and
-#: macOS; a viewer without it (LibreOffice on Linux) takes its own Japanese font for the slot.
-EAST_ASIAN_FONT = "Yu Gothic"
+#: The deck's Japanese typeface: the workbooks' (Yu Gothic, the default of Japanese Office on
+#: Windows and macOS); a viewer without it (LibreOffice on Linux) takes its own Japanese font.
+EAST_ASIAN_FONT = JA_FONT
 
 # 16:9 slide, in inches.
 WIDTH, HEIGHT = 13.333, 7.5

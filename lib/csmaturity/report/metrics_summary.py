@@ -12,6 +12,12 @@ there. The choices it makes, which the report states beside the figures:
 * **Value split** — LTV by margin and retention is ARR × margin × expected years, the
   same multiple for every customer, so ranking by LTV is ranking by ARR: the revenue
   concentration and the high- vs low-LTV driver split use ARR.
+* **Years retained** — with start dates in the accounts table, the expected lifetime
+  within the years observed (Kaplan–Meier restricted mean, all accounts, as of the
+  period end); ``1 / churn`` is stated beside it, and used only without start dates.
+* **Key drivers** — importance is Johnson's relative weight (the item's share of the
+  R² of the overall score on all items) with bootstrap intervals of
+  :data:`DRIVER_RESAMPLES` resamples from a fixed seed, so a report is reproducible.
 
 A column the tables do not have (no NRS question, no churn date…) leaves that metric
 out with a note; a value that is present but wrong raises DataError naming the file,
@@ -40,6 +46,13 @@ LTV_COLUMNS = ("revenue_to_date", "cost_of_sales_to_date", "orders_to_date")
 #: Survey questions compared between waves, with the function that scores each.
 SURVEY_METRICS = ("nps", "nrs", "csat", "ces", "dwb")
 
+#: Key-driver importance of the report, and its bootstrap.
+DRIVER_IMPORTANCE = "relative_weight"
+DRIVER_RESAMPLES = 1000
+
+#: The accounts column the retention curve is split by, when the table has it.
+SURVIVAL_SEGMENT = "segment"
+
 Notes = list[tuple[str, dict[str, Any]]]
 
 
@@ -58,6 +71,8 @@ class MetricsSummary:
     ces: Any = None
     dwb: Any = None
     retention: Any = None
+    #: Kaplan–Meier retention curve (metrics.survival), None without start dates.
+    survival: Any = None
     ltv: Any = None
     concentration: Any = None
     lorenz: pd.DataFrame | None = None
@@ -74,6 +89,62 @@ class MetricsSummary:
     def note_texts(self, lang: str) -> list[str]:
         """The notes in ``lang``."""
         return [text(f"notes.{key}", lang, **values) for key, values in self.notes]
+
+    def driver_fit(self, segment: str = "all") -> dict[str, Any] | None:
+        """``{"r_squared", "n"}`` of the key-driver model of ``segment`` (None when there
+        is none or no R² was computed)."""
+        if self.drivers is None:
+            return None
+        r2 = self.drivers.attrs.get("r_squared", {}).get(segment)
+        rows = self.drivers[self.drivers["segment"] == segment]
+        if r2 is None or rows.empty or r2 != r2:  # NaN: no relative importance
+            return None
+        return {"r_squared": float(r2), "n": int(rows["n"].max())}
+
+    def method_notes(self, lang: str) -> dict[str, str]:
+        """How each metric was computed, in ``lang``, worded from the results themselves
+        (``metrics.method_note.*`` of the text store): ``loyalty``, ``retention``,
+        ``survival``, ``ltv`` and ``drivers``, each present when that metric is."""
+        notes: dict[str, str] = {}
+
+        def say(key: str, **fields: Any) -> str:
+            return text(f"metrics.method_note.{key}", lang, **fields)
+
+        by_method: dict[str, list[str]] = {}
+        confidence = ""
+        for name, result in self.survey_results().items():
+            by_method.setdefault(result.interval_method, []).append(
+                say("metric_n", metric=name.upper(), n=f"{result.n_valid:,}"))
+            confidence = f"{result.confidence:.0%}"
+        if by_method:
+            notes["loyalty"] = " ".join(say(f"interval_{method}", metrics=say("separator").join(names),
+                                            confidence=confidence) for method, names in by_method.items())
+        if self.retention is not None and self.period:
+            notes["retention"] = say("retention", start=self.period[0], end=self.period[1],
+                                     n=f"{self.retention.customers_at_start:,}")
+        if self.survival is not None:
+            overall = self.survival.overall()
+            notes["survival"] = say("survival", as_of=self.survival.as_of, n=f"{overall['customers']:,}",
+                                    churned=f"{overall['churned']:,}", horizon=f"{self.survival.horizon_years:.1f}")
+        if self.ltv is not None:
+            churn_years = 1 / self.retention.churn_rate if self.retention and self.retention.churn_rate else None
+            if self.ltv.annual_churn is None and self.survival is not None:
+                notes["ltv"] = (say("ltv_survival", churn_years=f"{churn_years:.1f}") if churn_years
+                                else say("ltv_survival_no_churn"))
+            else:
+                notes["ltv"] = say("ltv_churn", years=f"{self.ltv.years_retained:.1f}")
+        if self.drivers is not None:
+            everyone = self.drivers[self.drivers["segment"] == "all"]
+            method = self.drivers.attrs.get("importance", "correlation")
+            r2 = self.drivers.attrs.get("r_squared", {}).get("all", float("nan"))
+            notes["drivers"] = say(f"drivers_{method}", n=f"{int(everyone['n'].max()) if len(everyone) else 0:,}",
+                                   r2=f"{r2:.2f}", resamples=f"{DRIVER_RESAMPLES:,}")
+            hidden = int(self.drivers["distinguishable"].eq(False).sum())
+            if hidden:
+                notes["drivers"] += " " + say("drivers_noise", n=hidden)
+            if self.drivers.attrs.get("segment_note"):
+                notes["drivers"] += " " + say("drivers_ties", cut=f"{self.drivers.attrs['segment_cut']:,.0f}")
+        return notes
 
     def survey_results(self) -> dict[str, Any]:
         """The survey metrics that were computed, by name."""
@@ -94,7 +165,8 @@ class MetricsSummary:
 
         drivers = None
         if self.drivers is not None:
-            cols = ["segment", "item", "n", "importance", "performance", "quadrant"]
+            cols = ["segment", "item", "n", "importance", "importance_low", "importance_high", "distinguishable",
+                    "performance", "quadrant"]
             drivers = [{k: plain(v) for k, v in row.items()} for row in self.drivers[cols].to_dict(orient="records")]
         return {
             "files": {"accounts": self.accounts_file, "survey": self.survey_file},
@@ -103,11 +175,13 @@ class MetricsSummary:
             "respondents": self.respondents,
             **{name: dump(getattr(self, name)) for name in SURVEY_METRICS},
             "retention": dump(self.retention),
+            "survival": dump(self.survival),
             "ltv": dump(self.ltv),
             "concentration": dump(self.concentration),
             "health": dump(self.health),
             "nps_nrs_matrix": {k: v for k, v in self.matrix.to_dict().items() if k != "cells"} if self.matrix else None,
             "key_drivers": drivers,
+            "key_drivers_r_squared": plain(self.drivers.attrs.get("r_squared")) if self.drivers is not None else None,
             "notes": self.note_texts("en"),
         }
 
@@ -197,11 +271,19 @@ def _account_metrics(
         ret = mx.retention(accounts, *(period or (None, None)))
         out["retention"] = ret
         notes.extend(("library", {"text": note}) for note in ret.notes)
+        curve = None
+        if {"start_date", "churn_date"} <= set(accounts.columns):
+            segment = SURVIVAL_SEGMENT if SURVIVAL_SEGMENT in accounts.columns else None
+            curve = mx.survival(accounts, as_of=period[1] if period else None, segment_by=segment)
+            out["survival"] = curve
+            notes.extend(("library", {"text": note}) for note in curve.notes)
         missing = [c for c in LTV_COLUMNS if c not in accounts.columns]
         if missing:
             notes.append(("ltv_columns", {"columns": ", ".join(missing)}))
         elif active.empty:
             pass  # said once below, for every metric of current customers
+        elif curve is not None:
+            out["ltv"] = mx.ltv_estimates(active, years_retained=curve.expected_years)
         elif ret.churn_rate > 0:
             out["ltv"] = mx.ltv_estimates(active, annual_churn=ret.churn_rate)
         else:
@@ -233,7 +315,8 @@ def _drivers(survey: pd.DataFrame, accounts: pd.DataFrame | None, notes: Notes) 
         arr = accounts.set_index("account_id")["arr"]
         survey = survey.assign(arr=survey["account_id"].map(arr))
         segment_by = "arr"
-    drivers = mx.key_drivers(survey, items, overall="nps", segment_by=segment_by)
+    drivers = mx.key_drivers(survey, items, overall="nps", segment_by=segment_by, importance=DRIVER_IMPORTANCE,
+                             bootstrap=DRIVER_RESAMPLES)
     return {"drivers": drivers}
 
 

@@ -16,6 +16,7 @@ from .teaching import (
     RetentionExplorer,
     RoiExplorer,
     ScaleExplorer,
+    SurvivalExplorer,
     driver_survey,
 )
 from .whatif import WhatIfPanel, single_change_lifts, with_answer, with_weights
@@ -32,6 +33,7 @@ __all__ = [
     "RetentionExplorer",
     "RoiExplorer",
     "ScaleExplorer",
+    "SurvivalExplorer",
     "WhatIfPanel",
     "driver_survey",
     "single_change_lifts",

@@ -15,6 +15,7 @@ and meaningful for nbval while the live view is the widget.
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -28,7 +29,7 @@ from ..errors import ValidationFailed
 from ..exercises import check, cohort_table, exercise
 from ..i18n import check_language, text
 from ..io.readers import SURVEY_ITEMS
-from ..plotting.charts import driver_quadrant, health_chart, loyalty_chart
+from ..plotting.charts import driver_quadrant, health_chart, loyalty_chart, survival_chart
 from ..plotting.export import figure_png
 from ..plotting.style import COLORS, theme
 
@@ -42,6 +43,7 @@ __all__ = [
     "RoiExplorer",
     "HealthExplorer",
     "DriverExplorer",
+    "SurvivalExplorer",
     "ExerciseBox",
 ]
 
@@ -168,9 +170,11 @@ class NpsExplorer(_Explorer):
 
     def explain(self) -> str:
         r = self.result
+        method = html.escape(text(f"metrics.interval_method.{r.interval_method}", self.lang))
+        centred = f"; {html.escape(_f(self.lang, 'interval_note'))}" if r.interval_method == "adjusted_wald" else ""
         return (f"NPS = %{_t(self.lang, 'promoters')} − %{_t(self.lang, 'detractors')}<br>"
                 f"= {r.share_promoters:.1%} − {r.share_detractors:.1%} = <b>{r.score:+.1f}</b><br>"
-                f"± {r.margin_of_error:.1f} ({r.confidence:.0%}, n = {r.n_valid}) "
+                f"± {r.margin_of_error:.1f} ({r.confidence:.0%}, n = {r.n_valid}, {method}{centred}) "
                 f"→ [{r.ci_low:+.1f}, {r.ci_high:+.1f}]")
 
     def draw(self) -> Figure:
@@ -485,8 +489,7 @@ class DriverExplorer(_Explorer):
         super().__init__(lang, {
             "segment": W.ToggleButtons(options=[(t(s), s) for s in ("all", "high_ltv", "low_ltv")], value="all",
                                        description=t("segment")),
-            "importance": W.Dropdown(options=["correlation", "regression"], value="correlation",
-                                     description=t("importance")),
+            "importance": W.Dropdown(options=list(M.IMPORTANCE), value="correlation", description=t("importance")),
             "performance": W.Dropdown(options=["top2", "top1"], value="top2", description=t("performance")),
         })
 
@@ -523,6 +526,58 @@ class DriverExplorer(_Explorer):
     def describe(self) -> str:
         names = [self.item_labels.get(i, i) for i in self.priorities()]
         return f"{self.controls['segment'].value}: priority to improve = {', '.join(names) or 'none'}"
+
+
+class SurvivalExplorer(_Explorer):
+    """Kaplan–Meier retention curve of an accounts table, split by segment, plan or start
+    year, with the median and expected lifetime beside ``1 / churn`` (``metrics.survival``)."""
+
+    title = "survival"
+    _SPLITS = ("segment", "plan", "cohort")
+
+    def __init__(self, accounts: pd.DataFrame, lang: str = "ja", as_of: str | None = None):
+        t = lambda k: _t(lang, k)  # noqa: E731
+        self.accounts = accounts.assign(cohort=pd.to_datetime(accounts["start_date"]).dt.year.astype("Int64"))
+        overall = M.survival(self.accounts, as_of=as_of)
+        self.as_of = overall.as_of
+        end = pd.Timestamp(self.as_of)
+        # The churn of the twelve months to the reference date, for the 1 / churn comparison.
+        self.churn = M.retention(accounts, (end - pd.DateOffset(years=1) + pd.Timedelta(days=1)).date(),
+                                 end.date()).churn_rate
+        longest = float(overall.curve["years"].max())
+        splits = [(t("split_none"), "")] + [(t(f"split_{s}"), s) for s in self._SPLITS if s in self.accounts.columns]
+        super().__init__(lang, {
+            "split": W.Dropdown(options=splits, value="", description=t("split")),
+            "horizon": _float_slider(t("horizon"), round(min(overall.horizon_years, longest), 1), 0.5,
+                                     round(longest, 1), 0.5, ".1f"),
+        })
+
+    def compute(self, split: str, horizon: float) -> M.SurvivalResult:
+        return M.survival(self.accounts, as_of=self.as_of, segment_by=split or None, horizon_years=horizon)
+
+    def explain(self) -> str:
+        r, f = self.result, (lambda k, **v: html.escape(_f(self.lang, k, **v)))
+        row = r.overall()
+        years = lambda v: f(  # noqa: E731
+            "years", years=f"{v:.1f}")
+        median = f("not_reached") if math.isnan(row["median_years"]) else years(row["median_years"])
+        churn = (f("one_over_churn", churn=f"{self.churn:.1%}", years=years(1 / self.churn))
+                 if self.churn > 0 else "")
+        return (f"S(t) = Π<sub>t<sub>i</sub> ≤ t</sub> (1 − d<sub>i</sub> / n<sub>i</sub>)<br>"
+                f"{f('median')}: <b>{median}</b><br>"
+                f"{f('expected', horizon=years(r.horizon_years))} = ∫<sub>0</sub><sup>τ</sup> S(t) dt = "
+                f"<b>{years(row['expected_years'])}</b> [{row['expected_ci_low']:.1f}, {row['expected_ci_high']:.1f}]"
+                f"<br>{churn}")
+
+    def draw(self) -> Figure:
+        return survival_chart(self.result, lang=self.lang)
+
+    def describe(self) -> str:
+        row = self.result.overall()
+        median = "not reached" if math.isnan(row["median_years"]) else f"{row['median_years']:.1f} y"
+        churn = f", 1/churn {1 / self.churn:.1f} y" if self.churn > 0 else ""
+        return (f"median {median}, expected {row['expected_years']:.1f} y within {self.result.horizon_years:.1f} y, "
+                f"retained after 1 y {row['retention_1y']:.0%}{churn}")
 
 
 class ExerciseBox:
