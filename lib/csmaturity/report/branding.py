@@ -6,7 +6,7 @@ A small YAML file (``csmaturity report --branding branding.yaml``)::
     consultant: Hanako Sato
     logo: logo.png                  # PNG or JPEG, relative to this file
     colors: {primary: "#0b4f8a", accent: "#0173b2"}
-    footer: {ja: 株式会社エグザンプル, en: Example Advisory Ltd.}
+    footer: {ja: "...", en: Example Advisory Ltd.}
     confidentiality: "Confidential: prepared for {client}"
 
 Every key is optional; without a file the deliverables carry the kit's own colours
@@ -79,7 +79,7 @@ class Branding(StrictModel):
             raise ValueError(f"the logo must be a PNG or JPEG file ({', '.join(LOGO_TYPES)}), got {value.name!r}")
         return value
 
-    def text(self, field: str, lang: str, client: str = "") -> str:
+    def wording(self, field: str, lang: str, client: str = "") -> str:
         """``footer`` or ``confidentiality`` in ``lang`` with ``{client}`` filled; "" when unset."""
         value = getattr(self, field)
         words = value if isinstance(value, str) else value.get(lang) if value is not None else ""

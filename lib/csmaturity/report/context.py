@@ -101,8 +101,8 @@ def brand_context(branding: Branding, lang: str, client: str) -> dict[str, Any]:
     """What a page shows of the firm's branding: colours, the logo as a data URI,
     the byline, the footer and confidentiality line (with the client's name filled)."""
     logo = branding.logo_bytes
-    confidentiality = branding.text("confidentiality", lang, client)
-    footer = branding.text("footer", lang, client)
+    confidentiality = branding.wording("confidentiality", lang, client)
+    footer = branding.wording("footer", lang, client)
     return {
         "primary": branding.colors.primary, "accent": branding.colors.accent,
         "firm": branding.firm, "consultant": branding.consultant, "byline": branding.byline(),

@@ -102,8 +102,8 @@ class _Deck:
         self.prs.slide_width, self.prs.slide_height = Inches(WIDTH), Inches(HEIGHT)
         self.client = self.a.answers.client.name
         self.footer = text("deliver.footer_separator", self.lang).join(
-            filter(None, (branding.text("confidentiality", self.lang, self.client),
-                          branding.text("footer", self.lang, self.client))))
+            filter(None, (branding.wording("confidentiality", self.lang, self.client),
+                          branding.wording("footer", self.lang, self.client))))
 
     # ------------------------------------------------------------------ primitives
 

@@ -93,8 +93,8 @@ class SheetBook:
         """A4 landscape, one page wide; the header row repeated; the firm's footer and logo."""
         b = self.branding
         footer = text("deliver.footer_separator", self.lang).join(
-            filter(None, (b.text("confidentiality", self.lang, self.client), b.text("footer", self.lang, self.client),
-                          self.client)))
+            filter(None, (b.wording("confidentiality", self.lang, self.client),
+                          b.wording("footer", self.lang, self.client), self.client)))
         logo = (b.logo.name, b.logo_bytes) if b.logo is not None and b.logo_bytes is not None else None
         set_print_layout(sheet, lang=self.lang, last_row=last_row, last_col=last_col,
                          header_rows=None if header_row is None else (header_row, header_row),
