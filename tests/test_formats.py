@@ -15,13 +15,14 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pytest
-from conftest import CLIENTS, ROOT, SAMPLE, require_module, require_tool
 
 from csmaturity.cli import main
 from csmaturity.errors import ConfigError, MissingDependencyError
 from csmaturity.i18n import labels, text
 from csmaturity.report import build_report, compute_results
 from csmaturity.report.branding import load_branding
+
+from conftest import CLIENTS, ROOT, SAMPLE, require_module, require_tool
 
 pytestmark = pytest.mark.xdist_group("formats")  # the module's deliverables are made once
 
