@@ -515,7 +515,8 @@ def driver_quadrant(
         x_per_inch = (x_hi - x_lo) / max(box.width * fig.get_figwidth(), 0.5)
         y_per_inch = (y_hi - y_lo) / max(box.height * fig.get_figheight(), 0.5)
         hidden = defined["distinguishable"].eq(False) if "distinguishable" in defined else None
-        for _, row in defined.iterrows():
+        placed: list[tuple[float, float, float, float]] = []  # labels drawn so far: x0, x1, y0, y1 (inches)
+        for _, row in defined.sort_values("importance", ascending=False).iterrows():
             mark = "†" if hidden is not None and hidden[row.name] else ""
             label = literal(item_labels.get(row["item"], row["item"])) + mark
             x, y = row["performance"], row["importance"]
@@ -523,9 +524,17 @@ def driver_quadrant(
             crosses = x < perf_cut < x + width or x + width > x_hi
             left = crosses and x - width > x_lo and not x - width < perf_cut < x
             near_line = abs(y - imp_cut) < 0.16 * y_per_inch
-            dy = (3 if y >= imp_cut else -9) if near_line else 3
+            dx = -5 if left else 5
+            # Above the point, or below it beside a threshold or a label already drawn there.
+            x0 = (x - x_lo) / x_per_inch + dx / 72 - (width / x_per_inch if left else 0)
+            x1 = x0 + width / x_per_inch
+            for dy in ((3 if y >= imp_cut else -11) if near_line else 3, -11, 11, -19):
+                y0 = (y - y_lo) / y_per_inch + dy / 72
+                if not any(x0 < b[1] and b[0] < x1 and y0 < b[3] and b[2] < y0 + 9 / 72 for b in placed):
+                    break
+            placed.append((x0, x1, y0, y0 + 9 / 72))
             # On a light ground: a dashed threshold it cannot avoid passes behind it.
-            ax.annotate(label, (x, y), xytext=(-5 if left else 5, dy), textcoords="offset points", fontsize=7,
+            ax.annotate(label, (x, y), xytext=(dx, dy), textcoords="offset points", fontsize=7,
                         ha="right" if left else "left", zorder=4,
                         bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
         if intervals:
@@ -538,8 +547,9 @@ def driver_quadrant(
         ax.tick_params(labelsize=7)
         ax.set_xlabel(text("chart.drivers.xlabel", lang), fontsize=7.5)
         method = drivers.attrs.get("importance", "correlation")
-        ax.set_ylabel(text("chart.drivers.ylabel" + ("" if method == "correlation" else f"_{method}"), lang),
-                      fontsize=7.5)
+        # Wrapped to the panel's height: a longer label would run past it.
+        ax.set_ylabel(_wrap(text("chart.drivers.ylabel" + ("" if method == "correlation" else f"_{method}"), lang),
+                            14 if lang == "ja" else 30, lang), fontsize=7.5)
     return fig
 
 

@@ -241,6 +241,7 @@ class _Deck:
         frame = slide.shapes.add_chart(getattr(XL_CHART_TYPE, kind), self.emu(x), self.emu(y), self.emu(w),
                                        self.emu(h), data)
         chart = frame.chart
+        chart.has_title = False  # the slide's title says what it shows
         chart.font.size = Pt(11)
         chart.font.color.rgb = RGBColor.from_string(INK)
         chart.has_legend = legend
@@ -395,9 +396,22 @@ def _executive(d: _Deck) -> None:
                bold=True)
         d.text(slide, x + 0.1, BODY_TOP + 0.98, width - 0.2, 0.3, note, size=10, color=MUTED)
     sentences = verdict(d.results)
-    size = 14 if sum(_lines(s, WIDTH - 2 * MARGIN - 0.3, 14) for s in sentences) <= 12 else 12
-    d.text(slide, MARGIN, BODY_TOP + 1.6, WIDTH - 2 * MARGIN, BODY_HEIGHT - 1.6, sentences, size=size,
-           bullets=True, spacing=6)
+    plan = d.a.plan.head(3)
+    strip = 1.25 if len(plan) else 0.0  # the first actions along the foot of the slide
+    room = BODY_HEIGHT - 1.6 - strip
+    size = 14 if sum(_lines(s, WIDTH - 2 * MARGIN - 0.3, 14) for s in sentences) * 14 * 1.5 / 72 <= room else 12
+    d.text(slide, MARGIN, BODY_TOP + 1.55, WIDTH - 2 * MARGIN, room, sentences, size=size, bullets=True, spacing=4)
+    if len(plan):
+        top = FOOT_TOP - strip - 0.05
+        d.text(slide, MARGIN, top - 0.02, 3.0, 0.3, text("deck.top_actions", d.lang), size=11, bold=True,
+               color=d.primary)
+        width = (WIDTH - 2 * MARGIN - 0.2 * (len(plan) - 1)) / len(plan)
+        for k, (rank, row) in enumerate(plan.iterrows()):
+            x = MARGIN + k * (width + 0.2)
+            d.rect(slide, x, top + 0.3, width, strip - 0.35, "F4F6F9")
+            when = " · ".join(v for v in (row["owner"], row["quarter"]) if isinstance(v, str) and v)
+            d.text(slide, x + 0.1, top + 0.35, width - 0.2, 0.5, f"{rank}. {row['title']}", size=12, bold=True)
+            d.text(slide, x + 0.1, top + 0.62, width - 0.2, 0.3, when, size=10, color=MUTED)
 
 
 def _ladder(d: _Deck) -> None:
@@ -416,9 +430,15 @@ def _ladder(d: _Deck) -> None:
         d.rect(slide, x + 0.03, top, w - 0.06, 0.75, d.accent if current else LIGHT, label=lv.name.get(d.lang),
                size=14, bold=current, color="FFFFFF" if current else INK)
         d.text(slide, x - 0.3, top + 0.8, 0.6, 0.3, fmt_bound(lv.min), size=10, color=MUTED, align="center")
-        if lv.description:
-            d.text(slide, x + 0.05, top + 1.2, w - 0.1, 2.8, lv.description.get(d.lang), size=12,
-                   color=INK if current else MUTED)
+        words = [lv.description.get(d.lang)] if lv.description else []
+        if lv.gates:
+            dims = a.model.dimensions_by_id
+            gates = (text("deck.gate", d.lang, name=dims[g].name.get(d.lang), min=fmt_bound(v))
+                     for g, v in lv.gates.items())
+            words.append(text("deck.gates", d.lang, gates=join_list(gates, d.lang)))
+        if words:
+            d.text(slide, x + 0.05, top + 1.2, w - 0.1, 3.6, words, size=12, color=INK if current else MUTED,
+                   spacing=8)
     d.text(slide, left + span - 0.3, top + 0.8, 0.6, 0.3, fmt_bound(scale.max), size=10, color=MUTED, align="center")
     at = left + span * min(max(scale.to_fraction(card.overall), 0.0), 1.0)
     d.rect(slide, at - 0.14, top - 0.3, 0.28, 0.24, INK, shape="ISOSCELES_TRIANGLE").rotation = 180
@@ -540,11 +560,11 @@ def _roadmap(d: _Deck) -> None:
         start, due = int(step_row["start_month"]), int(step_row["due_month"])
         d.rect(slide, left + span * start / end, y + row * 0.15, max(span * (due - start) / end, 0.05), row * 0.7,
                _hex(color))
-    legend_x = left
+    legend_x = MARGIN  # above the steps' titles, clear of the month scale
     for p in a.model.phases:
         name = p.name.get(d.lang)
-        d.rect(slide, legend_x, BODY_TOP - 0.05, 0.22, 0.18, _hex(PALETTE[phases[p.id] % len(PALETTE)]))
-        d.text(slide, legend_x + 0.25, BODY_TOP - 0.12, 2.6, 0.3, name, size=10, color=MUTED)
+        d.rect(slide, legend_x, BODY_TOP + 0.02, 0.22, 0.18, _hex(PALETTE[phases[p.id] % len(PALETTE)]))
+        d.text(slide, legend_x + 0.25, BODY_TOP - 0.05, 2.6, 0.3, name, size=10, color=MUTED)
         legend_x += 0.45 + _width(name) * 10 / 72
     if len(plan) > ROADMAP_ROWS:
         d.text(slide, MARGIN, FOOT_TOP - 0.5, label_width, 0.3,
