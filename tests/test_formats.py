@@ -340,7 +340,8 @@ def japanese_workbook(tmp_path_factory, branding_file) -> Path:
 def test_every_report_sheet_prints_on_a4_one_page_wide_with_its_header_row(japanese_workbook):
     book = openpyxl.load_workbook(japanese_workbook)
     for ws in book.worksheets:
-        assert _print_setup(ws) == (9, "landscape", True, 1, 0), ws.title  # A4, fitted to the page width
+        orientation = "portrait" if ws.title == "サマリー" else "landscape"  # the summary: two columns
+        assert _print_setup(ws) == (9, orientation, True, 1, 0), ws.title  # A4, fitted to the page width
         assert ws.print_area
         assert "&P" in ws.oddFooter.right.text and "&N" in ws.oddFooter.right.text
     dims = book["領域スコア"]

@@ -78,8 +78,11 @@ class SheetBook:
         self.client = client
         self.title = book.add_format({"bold": True, "font_size": 14, "font_color": branding.colors.primary})
         self.bold = book.add_format({"bold": True, "valign": "top"})
-        self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        # Indented: a text column never reads as one with the right-aligned number before it.
+        self.wrap = book.add_format({"text_wrap": True, "valign": "top", "indent": 1})
         self.formats: dict[str, Any] = {}
+        #: Column widths of each sheet written by :func:`write_table` (Excel units), by name.
+        self.widths: dict[str, list[float]] = {}
 
     def number(self, num_format: str, align: str | None = None) -> Any:
         key = f"{num_format}|{align}"
@@ -89,7 +92,7 @@ class SheetBook:
         return self.formats[key]
 
     def print_layout(self, sheet: Worksheet, last_row: int, last_col: int, header_row: int | None,
-                     first_col: int = 0) -> None:
+                     first_col: int = 0, landscape: bool = True) -> None:
         """A4 landscape, one page wide; the header row repeated; the firm's footer and logo."""
         b = self.branding
         footer = text("deliver.footer_separator", self.lang).join(
@@ -98,7 +101,8 @@ class SheetBook:
         logo = (b.logo.name, b.logo_bytes) if b.logo is not None and b.logo_bytes is not None else None
         set_print_layout(sheet, lang=self.lang, last_row=last_row, last_col=last_col,
                          header_rows=None if header_row is None else (header_row, header_row),
-                         first_col=first_col, footer_left=footer, header_right=b.firm or "", logo=logo)
+                         first_col=first_col, landscape=landscape, footer_left=footer, header_right=b.firm or "",
+                         logo=logo)
 
 
 def _cell(sheet: Worksheet, row: int, col: int, value: Any, fmt: Any = None) -> None:
@@ -166,6 +170,7 @@ def write_table(s: SheetBook, name: str, frame: pd.DataFrame, lang: str, *, star
     column_widths[len(ids):] = _fit_print_width(column_widths[len(ids):], print_width)
     for j, width in enumerate(column_widths):
         sheet.set_column(j, j, width)
+    s.widths[sheet.get_name()] = column_widths
     if columns:
         sheet.add_table(start_row, 0, start_row + max(len(frame), 1), len(columns) - 1, {
             "columns": [{"header": headers.get(key, key), "header_format": s.wrap} for key in columns],
@@ -224,7 +229,7 @@ def _summary(s: SheetBook, results: ReportResults, context: dict[str, Any]) -> N
         sheet.write_string(i, 0, label, s.bold)
         _cell(sheet, i, 1, value, s.number(num_format, "left") if num_format else s.wrap)
         sheet.set_row(i, row_height([label, value], widths, lang))
-    s.print_layout(sheet, len(rows) + 1, 1, None)
+    s.print_layout(sheet, len(rows) + 1, 1, None, landscape=False)  # two columns: a portrait page
 
 
 def _portfolio_rows(results: ReportResults, L: dict[str, Any]) -> list[tuple[str, Any, str | None]]:
@@ -279,12 +284,19 @@ def _radar(s: SheetBook, sheet: Worksheet, dims: pd.DataFrame, results: ReportRe
     chart.set_x_axis({"num_font": font})
     chart.set_y_axis({"min": scale.min, "max": scale.max, "major_unit": _grid_step(scale.span), "num_font": font})
     chart.set_legend({"none": True})
+    chart.set_title({"none": True})
     chart.set_size({"width": 640, "height": 460})
     top = n + 3
     sheet.insert_chart(top, len(ids), chart, {"x_offset": 10, "y_offset": 10})
     sheet.set_h_pagebreaks([top])
-    # The print area reaches down to the chart (about 25 default rows).
-    s.print_layout(sheet, top + 25, max(len(columns) - 1, len(ids) + 6), 0, first_col=len(ids))
+    # The print area reaches down and across to the chart's far corner (about 25 default
+    # rows; a column unit is about 7 pixels), so that no part of it is left off the page.
+    widths = s.widths[sheet.get_name()]
+    last, reach = len(ids), 0.0
+    while reach < 660:
+        reach += 7 * (widths[last] if last < len(widths) else 8.43) + 5
+        last += 1
+    s.print_layout(sheet, top + 25, max(len(columns), last) - 1, 0, first_col=len(ids))
 
 
 def write_excel(results: ReportResults, path: str | Path, *, branding: Branding = DEFAULT_BRANDING) -> Path:
