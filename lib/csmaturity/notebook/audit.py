@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 __all__ = ["export_audit_html", "audit_exporter", "run_diagnosis_notebook", "OFFLINE_TEMPLATE", "default_notebook"]
 
 #: An nbconvert template: the lab look without any script or style fetched from a CDN,
-#: and the report's embedded Japanese font put first in the lab font stacks (the
-#: marker is replaced by the font once the page text is known).
+#: the report's embedded Japanese font put first in the lab font stacks (the marker is
+#: replaced by the font once the page text is known), and A4 paper when printed.
 OFFLINE_TEMPLATE = """\
 {%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
@@ -47,6 +47,7 @@ FONT_CSS_MARKER
   --jp-content-font-family: 'EMBEDDED', system-ui, -apple-system, 'Segoe UI', helvetica, arial, sans-serif;
   --jp-code-font-family: menlo, consolas, 'DejaVu Sans Mono', 'EMBEDDED', monospace;
 }
+@page { size: A4; margin: 14mm 13mm 17mm; }  /* every page of the kit prints on A4 */
 </style>
 {%- endblock html_head_css -%}
 """.replace("FONT_CSS_MARKER", FONT_CSS_MARKER).replace("EMBEDDED", EMBEDDED_FAMILY)
