@@ -55,7 +55,7 @@ def test_parameters_are_documented():
     params = pm.inspect_notebook(str(NOTEBOOK))
     assert set(params) == {"client_file", "output_dir", "lang", "model_file", "accounts_file", "survey_file",
                            "previous_file", "previous_survey_file", "portfolio_paths", "portfolio_segment",
-                           "portfolio_min_group"}
+                           "portfolio_min_group", "formats", "branding_file"}
     assert all(p["help"] for p in params.values())
     min_group = params["portfolio_min_group"]
     assert min_group["inferred_type_name"] == "int" and min_group["default"] == "5"

@@ -547,9 +547,9 @@ def driver_quadrant(
         ax.tick_params(labelsize=7)
         ax.set_xlabel(text("chart.drivers.xlabel", lang), fontsize=7.5)
         method = drivers.attrs.get("importance", "correlation")
-        # Wrapped to the panel's height: a longer label would run past it.
-        ax.set_ylabel(_wrap(text("chart.drivers.ylabel" + ("" if method == "correlation" else f"_{method}"), lang),
-                            14 if lang == "ja" else 30, lang), fontsize=7.5)
+        ylabel = text("chart.drivers.ylabel" + ("" if method == "correlation" else f"_{method}"), lang)
+        # Japanese, in full-width characters without spaces, is wrapped to the panel's height.
+        ax.set_ylabel(_wrap(ylabel, 14, lang) if lang == "ja" else ylabel, fontsize=7.5)
     return fig
 
 
