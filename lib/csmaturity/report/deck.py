@@ -32,7 +32,7 @@ from ..errors import require_module
 from ..i18n import join_list, labels, text
 from ..io.files import atomic_path
 from ..io.sheets import JA_FONT
-from ..plotting.charts import benchmark_name
+from ..plotting.charts import benchmark_name, has_timeline
 from ..plotting.style import COLORS, PALETTE
 from . import tables
 from .branding import DEFAULT_BRANDING, Branding
@@ -530,7 +530,9 @@ def _actions(d: _Deck) -> None:
 
 
 def _roadmap(d: _Deck) -> None:
-    """The plan's steps as bars over its months (shapes), phases as colours."""
+    """The plan's steps as bars over its months (shapes), phases as colours; for a
+    model whose phases have no months (see :func:`csmaturity.plotting.charts.has_timeline`),
+    the steps in order with the steps they wait for, as the report's table does."""
     a = d.a
     plan = a.plan
     if plan.empty:
@@ -538,8 +540,25 @@ def _roadmap(d: _Deck) -> None:
     title = d.L["sections"]["roadmap" if a.model.phases else "roadmap_unphased"]
     slide = d.slide(title)
     shown = plan.head(ROADMAP_ROWS)
-    end = max(int(plan["due_month"].max()), 1)
-    label_width = 4.6
+    if not has_timeline(a):
+        rows = tables.roadmap_rows(d.results).head(ROADMAP_ROWS)
+        cols = d.L["columns"]
+        d.table(slide, MARGIN, BODY_TOP, [0.8, 9.4, WIDTH - 2 * MARGIN - 10.2],
+                [cols["step"], cols["action"], cols["after"]],
+                [[str(r["step"]), r["title"], r["after"] or "—"] for _, r in rows.iterrows()], size=11,
+                align=["right", "left", "left"])
+    else:
+        _timeline(d, slide, shown)
+    if len(plan) > ROADMAP_ROWS:
+        d.text(slide, MARGIN, FOOT_TOP - 0.5, 4.6, 0.3, text("deck.more_steps", d.lang, n=len(plan) - ROADMAP_ROWS),
+               size=10, color=MUTED)
+
+
+def _timeline(d: _Deck, slide: Any, shown: pd.DataFrame) -> None:
+    """The steps as bars over the plan's months, below a scale of months."""
+    a = d.a
+    end = max(int(a.plan["due_month"].max()), 1)
+    label_width = 5.0
     left = MARGIN + label_width + 0.1
     span = WIDTH - MARGIN - left
     top = BODY_TOP + 0.45
@@ -555,8 +574,9 @@ def _roadmap(d: _Deck) -> None:
     for k, (rank, step_row) in enumerate(shown.iterrows()):
         y = top + k * row
         color = PALETTE[phases.get(step_row["phase"], 0) % len(PALETTE)] if step_row["phase"] else "#" + d.accent
-        d.text(slide, MARGIN, y, label_width, row, f"{rank}. {step_row['title']}", size=11 if row >= 0.3 else 10,
-               anchor="middle")
+        label = f"{rank}. {step_row['title']}"
+        size = 11 if row >= 0.3 and _lines(label, label_width - 0.1, 11) == 1 else 9.5
+        d.text(slide, MARGIN, y, label_width, row, label, size=size, anchor="middle")
         start, due = int(step_row["start_month"]), int(step_row["due_month"])
         d.rect(slide, left + span * start / end, y + row * 0.15, max(span * (due - start) / end, 0.05), row * 0.7,
                _hex(color))
@@ -566,9 +586,6 @@ def _roadmap(d: _Deck) -> None:
         d.rect(slide, legend_x, BODY_TOP + 0.02, 0.22, 0.18, _hex(PALETTE[phases[p.id] % len(PALETTE)]))
         d.text(slide, legend_x + 0.25, BODY_TOP - 0.05, 2.6, 0.3, name, size=10, color=MUTED)
         legend_x += 0.45 + _width(name) * 10 / 72
-    if len(plan) > ROADMAP_ROWS:
-        d.text(slide, MARGIN, FOOT_TOP - 0.5, label_width, 0.3,
-               text("deck.more_steps", d.lang, n=len(plan) - ROADMAP_ROWS), size=10, color=MUTED)
 
 
 def _next_level(d: _Deck) -> None:
