@@ -30,7 +30,8 @@ from conftest import CLIENTS, SAMPLE
 @pytest.fixture(scope="module")
 def hikari():
     return compute_results(CLIENTS / "hikari-cloud.yaml", accounts_file=SAMPLE / "accounts.csv",
-                           survey_file=SAMPLE / "survey_ja_cp932.csv", previous_file=CLIENTS / "sakura-logistics.yaml")
+                           survey_file=SAMPLE / "survey_ja_cp932.csv",
+                           previous_file=SAMPLE / "history" / "hikari-cloud" / "2024-10-18.yaml")
 
 
 def test_japanese_font_resolves_to_the_bundled_ipaex_file():
@@ -70,7 +71,7 @@ def test_every_report_chart_is_a_figure(hikari):
 
     figures = report_figures(hikari)
     assert set(figures) == {"radar", "benchmark", "roadmap", "change", "loyalty", "health", "concentration", "drivers",
-                            "nps_nrs", "survival"}
+                            "nps_nrs", "survival", "quadrant"}
     for fig in figures.values():
         assert isinstance(fig, Figure)
         svg = figure_svg(fig)

@@ -54,8 +54,9 @@ def test_parameters_are_documented():
 
     params = pm.inspect_notebook(str(NOTEBOOK))
     assert set(params) == {"client_file", "output_dir", "lang", "model_file", "accounts_file", "survey_file",
-                           "previous_file", "previous_survey_file", "portfolio_paths", "portfolio_segment",
-                           "portfolio_min_group", "formats", "branding_file"}
+                           "previous_file", "previous_survey_file", "history_paths", "previous_other_client",
+                           "target", "portfolio_paths", "portfolio_segment", "portfolio_min_group", "formats",
+                           "branding_file"}
     assert all(p["help"] for p in params.values())
     min_group = params["portfolio_min_group"]
     assert min_group["inferred_type_name"] == "int" and min_group["default"] == "5"
@@ -73,7 +74,7 @@ def test_notebook_writes_the_report_with_the_engine_scores(client, lang, tmp_pat
     client_file = CLIENTS / f"{client}.yaml"
     data = SAMPLE_DATA if client == "hikari-cloud" else {}
     written = run_diagnosis_notebook(client_file, tmp_path / "nb", lang=lang, timeout=TIMEOUT, kernel=kernel, **data)
-    for kind in ("notebook", "audit_html", "html", "xlsx", "results_json"):
+    for kind in ("notebook", "audit_html", "html", "xlsx", "results_json", "plan_csv", "plan_xlsx"):
         assert written[kind].is_file() and written[kind].stat().st_size > 0, kind
 
     model = cm.load_model()

@@ -32,10 +32,10 @@ def remote_references(html: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def full_report(tmp_path_factory):
-    """hikari-cloud in Japanese with data and a previous assessment: every section."""
+    """hikari-cloud in Japanese with data and its assessment of two years before: every section."""
     out = tmp_path_factory.mktemp("full")
-    outputs = build_report(CLIENTS / "hikari-cloud.yaml", out_dir=out, previous_file=CLIENTS / "sakura-logistics.yaml",
-                           **SAMPLE_DATA)
+    outputs = build_report(CLIENTS / "hikari-cloud.yaml", out_dir=out,
+                           previous_file=SAMPLE / "history" / "hikari-cloud" / "2024-10-18.yaml", **SAMPLE_DATA)
     return outputs
 
 
@@ -74,10 +74,11 @@ def test_full_report_has_every_section(full_report):
     for section in ("summary", "change", "dimensions", "benchmark", "recommendations", "roadmap", "metrics", "appendix",
                     "method"):
         assert f'id="{section}"' in html, section
+    # The issue's copy fix: 「リスクにさらされたARR」 is 「解約リスクのあるARR」.
     for heading in ("エグゼクティブサマリー", "前回診断からの変化", "段階別ロードマップ", "キードライバー分析",
-                    "NPS × NRS マトリクス", "ヘルススコアとリスクにさらされたARR", "付録：全回答と根拠"):
+                    "NPS × NRS マトリクス", "ヘルススコアと解約リスクのあるARR", "付録：全回答と根拠"):
         assert heading in html
-    assert html.count("data:image/svg+xml;base64,") == 10  # nine charts and the retention curve
+    assert html.count("data:image/svg+xml;base64,") == 11  # nine charts, the retention curve, the plan's 2×2
     assert "@font-face" in html  # the Japanese subset travels with the file
     summary = json.loads(full_report.results_json.read_text(encoding="utf-8"))
     assert summary["metrics"]["nps"]["n_valid"] > 0
@@ -119,7 +120,8 @@ def test_hostile_client_text_is_escaped_and_stays_inside_the_output_folder(tmp_p
         assert path.parent == out.resolve()
         assert path.name.startswith("etc_x.")
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == sorted(
-        ["hostile.yaml", "etc_x.en.report.html", "etc_x.en.report.xlsx", "etc_x.en.results.json"])
+        ["hostile.yaml", "etc_x.en.report.html", "etc_x.en.report.xlsx", "etc_x.en.results.json", "etc_x.en.plan.csv",
+         "etc_x.en.plan.xlsx"])
     html = outputs.html.read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(3)&gt;" in html

@@ -550,7 +550,8 @@ def test_charts_draw_the_curve_and_the_intervals(sample_metrics):
     labels = [t.get_text() for t in curve.axes[0].get_legend().get_texts()]
     assert labels[:2] == ["全体の95%信頼区間", "全体"] and "SMB" in labels
     quadrant = driver_quadrant(sample_metrics.drivers, segment="all", lang="en")
-    assert quadrant.axes[0].get_ylabel() == "Importance (relative weight: share of R²)"
+    # the axis names the outcome it is measured against (issue 13: the label said "overall" while the text said NPS)
+    assert quadrant.axes[0].get_ylabel() == "Importance (relative weight: share of R² of likelihood to recommend, NPS)"
     assert quadrant.axes[0].containers  # the bootstrap error bars
 
 

@@ -159,7 +159,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     result = run_batch(expand_client_paths([args.clients]), args.out, workers=args.workers, model_file=args.model)
     print_outcomes(result)
     outputs = build_portfolio(args.out, args.model, None, None, DEFAULT_MIN_GROUP, result)
-    print(f"\nreports (open the .report.html files in a browser; .report.xlsx to edit): {args.out}/<client>/")
+    print(f"\nreports (open the .report.html files in a browser; .report.xlsx to edit; .plan.csv/.plan.xlsx for "
+          f"trackers): {args.out}/<client>/")
     print(f"portfolio summary: {outputs.html if outputs else None}")
     return 1 if result.failed else 0
 

@@ -1,4 +1,5 @@
-"""Report command: the scored client report (HTML, Excel, results JSON)."""
+"""Report command: the scored client report (HTML, Excel, results JSON, the action plan
+as CSV and Excel for trackers)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,15 @@ from ..portfolio import DEFAULT_MIN_GROUP, check_min_group, check_segment, rank_
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("report", help="write a client's report: self-contained HTML, Excel workbook and results JSON; "
-                                      "with --pdf and --pptx also a PDF and a deck")
+    p = sub.add_parser("report", help="write a client's report: self-contained HTML, Excel workbook, results JSON and "
+                                      "the action plan as CSV/Excel for trackers; with --pdf and --pptx also a PDF "
+                                      "and a deck")
     p.add_argument("file", type=Path, help="the client's answers YAML")
     p.add_argument("--out", type=Path, default=Path("out/reports"), help="output folder (default out/reports)")
     p.add_argument("--lang", choices=LANGUAGES, help="report language (default: the client's)")
     p.add_argument("--model", type=Path, help="maturity model YAML (default: the shipped model)")
+    p.add_argument("--target", metavar="LEVEL",
+                   help="the level the client aims for (a level id of the model; default: the answers file's target)")
     deliver = p.add_argument_group("deliverables")
     deliver.add_argument("--pdf", action="store_true",
                          help="also write the report as an A4 PDF (needs WeasyPrint: pip install 'csmaturity[pdf]')")
@@ -31,7 +35,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                                 "the client's tables; by default those named in the answers file's data: section")
     data.add_argument("--accounts", type=Path, help="accounts table (CSV or Excel)")
     data.add_argument("--survey", type=Path, help="relational NPS survey (CSV or Excel)")
-    data.add_argument("--previous", type=Path, help="the client's previous answers file: adds the change since then")
+    data.add_argument("--previous", type=Path,
+                      help="the client's previous answers file (the same client id): adds the change since then")
+    data.add_argument("--history", nargs="+", action="extend", type=Path, metavar="FILE_OR_DIR",
+                      help="earlier answers files of the client, or folders of them (*.yaml), any number: adds the "
+                           "trend per dimension and overall, level changes and survey metrics between waves "
+                           "(without --previous, the latest is the previous assessment)")
+    data.add_argument("--previous-other-client", action="store_true",
+                      help="allow a previous or earlier assessment of another client id; the report states it")
     data.add_argument("--previous-survey", type=Path,
                       help="the survey at the previous assessment (default: the earlier wave of --survey)")
     data.add_argument("--period", nargs=2, metavar=("START", "END"),
@@ -96,6 +107,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         segment_option(load_model(args.model), args.segment)
     files = {"accounts_file": args.accounts, "survey_file": args.survey, "previous_file": args.previous,
              "previous_survey_file": args.previous_survey}
+    earlier = {"previous_other_client": args.previous_other_client}
     ranking = {"portfolio_segment": args.segment, "portfolio_min_group": args.min_group}
     formats = ["html", "xlsx", *(["pdf"] if args.pdf else []), *(["pptx"] if args.pptx else [])]
     if args.notebook:
@@ -111,10 +123,12 @@ def cmd_report(args: argparse.Namespace) -> int:
             # Fails here, naming the paths or the results at fault, rather than in a notebook cell.
             rank_portfolio(read_portfolio(args.portfolio), model, segment=args.segment, min_group=args.min_group)
         paths = os.pathsep.join(map(str, args.portfolio or []))
+        history = os.pathsep.join(map(str, args.history or []))
         try:
             written = run_diagnosis_notebook(args.file, args.out, lang=args.lang, model_file=args.model,
-                                             portfolio_paths=paths, formats=",".join(formats),
-                                             branding_file=args.branding, **ranking, **files)
+                                             portfolio_paths=paths, history_paths=history, target=args.target or "",
+                                             formats=",".join(formats), branding_file=args.branding,
+                                             **ranking, **files, **earlier)
         except CsMaturityError:
             raise
         except Exception as exc:
@@ -128,9 +142,10 @@ def cmd_report(args: argparse.Namespace) -> int:
             return 1
     else:
         outputs = build_report(args.file, out_dir=args.out, lang=args.lang, model_file=args.model,
-                               period=tuple(args.period) if args.period else None,
+                               period=tuple(args.period) if args.period else None, history=args.history,
+                               target=args.target,
                                portfolio=read_portfolio(args.portfolio) if args.portfolio else None,
-                               formats=formats, branding=load_branding(args.branding), **ranking, **files)
+                               formats=formats, branding=load_branding(args.branding), **ranking, **files, **earlier)
         written = outputs.written()
     for kind, path in written.items():
         print(f"{kind:>12}: {path}")

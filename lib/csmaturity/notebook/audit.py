@@ -101,8 +101,9 @@ def run_diagnosis_notebook(
     ``accounts_file``, ``portfolio_paths``…; None becomes "", meaning not given). Writes
     ``<id>.<lang>.diagnosis.ipynb`` and ``<id>.<lang>.audit.html`` beside the report
     files the notebook writes, and returns all their paths (keys ``notebook``,
-    ``audit_html``, ``results_json`` and one per report format: ``html`` and ``xlsx``
-    unless the ``formats`` parameter, comma-separated, names others). On a failing cell papermill
+    ``audit_html``, ``results_json``, ``plan_csv``, ``plan_xlsx`` and one per report
+    format: ``html`` and ``xlsx`` unless the ``formats`` parameter, comma-separated,
+    names others). On a failing cell papermill
     raises ``PapermillExecutionError`` and the partly executed notebook is kept as
     ``<id>.<lang>.diagnosis.failed.ipynb``. ``kernel`` runs the notebook on a kept
     kernel (see :mod:`csmaturity.notebook.kernel`) instead of starting a new one.

@@ -42,6 +42,8 @@ __all__ = [
     "draw_cohorts",
     "roadmap_chart",
     "change_chart",
+    "quadrant_chart",
+    "trend_chart",
     "loyalty_chart",
     "health_chart",
     "concentration_chart",
@@ -363,6 +365,84 @@ def change_chart(change: pd.DataFrame, *, lang: str, scale: ScoreScale | None = 
         ax.set_xlabel(text("chart.change.xlabel", lang, min=f"{lo:g}", max=f"{hi:g}"), fontsize=8.5)
         ax.grid(axis="y", visible=False)
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, fontsize=8)
+    return fig
+
+
+#: The plan's quadrants as cells of the 2×2: (column, row), low effort left, high impact on top.
+_QUADRANT_CELLS = {"quick_win": (0, 1), "major_project": (1, 1), "fill_in": (0, 0), "deprioritise": (1, 0)}
+
+
+def quadrant_chart(assessment: Assessment, *, lang: str | None = None, per_cell: int = 6,
+                   ax: Axes | None = None) -> Figure:
+    """The action plan as a 2×2 of impact and effort: each action, by its plan rank
+    and title, in the quadrant the plan gives it (``plan.quadrant``: quick wins top
+    left, major projects top right, fill-ins bottom left, deprioritise bottom right).
+    A cell lists at most ``per_cell`` actions (plan order) and says how many more."""
+    lang = lang or assessment.lang
+    plan = assessment.plan
+    effort = {key: text(f"effort.{key}", lang) for key in ("S", "M", "L")}
+    with theme():
+        fig, ax = _new_axes(ax, (PAGE_WIDTH, 3.8))
+        for quadrant, (col, row) in _QUADRANT_CELLS.items():
+            good = quadrant == "quick_win"
+            ax.add_patch(_rectangle((col, row), good))
+            ax.text(col + 0.04, row + 0.94, text(f"plan.quadrant.{quadrant}", lang), fontsize=9.5,
+                    va="top", color=COLORS["client"] if row == 1 else COLORS["muted"])
+            rows = plan[plan["quadrant"] == quadrant]
+            lines = [f"{rank}. {_first_line(literal(title), 34 if lang == 'en' else 19, lang)}"
+                     for rank, title in zip(rows.index[:per_cell], rows["title"][:per_cell], strict=True)]
+            if len(rows) > per_cell:
+                lines.append(text("chart.quadrant.more", lang, n=len(rows) - per_cell))
+            ax.text(col + 0.04, row + 0.8, "\n".join(lines), fontsize=8, va="top", linespacing=1.4,
+                    color=COLORS["ink"])
+        ax.set_xlim(0, 2)
+        ax.set_ylim(0, 2)
+        ax.set_xticks([0.5, 1.5], [text("chart.quadrant.effort_low", lang, S=effort["S"], M=effort["M"]),
+                                   text("chart.quadrant.effort_high", lang, L=effort["L"])], fontsize=8)
+        ax.set_yticks([0.5, 1.5], [text("chart.quadrant.impact_low", lang), text("chart.quadrant.impact_high", lang)],
+                      fontsize=8)
+        ax.set_xlabel(text("chart.quadrant.effort", lang), fontsize=8.5)
+        ax.set_ylabel(text("chart.quadrant.impact", lang), fontsize=8.5)
+        ax.grid(False)
+        ax.axhline(1, color="white", linewidth=3)
+        ax.axvline(1, color="white", linewidth=3)
+    return fig
+
+
+def _first_line(label: str, width: int, lang: str) -> str:
+    """The first line of a wrapped label, with an ellipsis when more was cut."""
+    lines = _wrap(label, width, lang).splitlines() or [""]
+    return lines[0] + ("…" if len(lines) > 1 else "")
+
+
+def _rectangle(corner: tuple[int, int], highlight: bool) -> Any:
+    from matplotlib.patches import Rectangle
+
+    return Rectangle(corner, 1, 1, facecolor="#E3EEF8" if highlight else "#F4F6F9", edgecolor="none", zorder=0)
+
+
+def trend_chart(trend: pd.DataFrame, names: Mapping[str, str], *, lang: str, scale: ScoreScale | None = None,
+                ax: Axes | None = None) -> Figure:
+    """Scores over several assessments: the overall score (thick) and each dimension
+    in ``names`` (id -> name), one point per assessment date (``trend`` indexed by
+    date, a column per dimension id and ``overall``, as the report's history holds)."""
+    from ..model import ScoreScale
+
+    scale = scale or ScoreScale()
+    dates = [str(d) for d in trend.index]
+    x = np.arange(len(dates))
+    with theme():
+        fig, ax = _new_axes(ax, (PAGE_WIDTH, 3.4))
+        for k, (dim, name) in enumerate(names.items()):
+            ax.plot(x, trend[dim].to_numpy(dtype=float), marker="o", markersize=3, linewidth=1.1,
+                    color=PALETTE[(k + 1) % len(PALETTE)], label=literal(name), alpha=0.85)
+        ax.plot(x, trend["overall"].to_numpy(dtype=float), marker="o", markersize=5, linewidth=2.6,
+                color=COLORS["ink"], label=text("chart.trend.overall", lang), zorder=5)
+        ax.set_xticks(x, dates, fontsize=8)
+        ax.set_xlim(-0.3, len(dates) - 0.7)
+        ax.set_ylim(scale.min, scale.max)
+        ax.set_ylabel(text("chart.trend.ylabel", lang, min=f"{scale.min:g}", max=f"{scale.max:g}"), fontsize=8.5)
+        ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=7.5, frameon=False)
     return fig
 
 

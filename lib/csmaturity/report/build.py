@@ -1,4 +1,5 @@
-"""Writing a client's report files: HTML, PDF, deck, Excel and the machine-readable results JSON."""
+"""Writing a client's report files: HTML, PDF, deck, Excel, the machine-readable results
+JSON and the action plan as a task list for trackers (CSV and Excel)."""
 
 from __future__ import annotations
 
@@ -18,12 +19,13 @@ from .branding import DEFAULT_BRANDING, Branding, load_branding
 from .context import render_charts, report_context
 from .excel import write_excel
 from .html import embed_font, render_page, shared_wording
+from .plan_export import write_plan_csv, write_plan_xlsx
 from .results import ReportResults, compute_results
 
 __all__ = ["FORMATS", "DEFAULT_FORMATS", "ReportOutputs", "report_paths", "results_json_path", "check_formats",
            "check_engines", "write_report", "build_report"]
 
-#: The report's formats besides the results JSON, which is always written.
+#: The report's formats besides the results JSON and the plan's task list, always written.
 FORMATS = ("html", "pdf", "pptx", "xlsx")
 #: What a report writes unless asked for more: the PDF and the deck need optional packages.
 DEFAULT_FORMATS = ("html", "xlsx")
@@ -36,11 +38,14 @@ class ReportOutputs:
     html: Path | None
     xlsx: Path | None
     results_json: Path
+    plan_csv: Path
+    plan_xlsx: Path
     pdf: Path | None = None
     pptx: Path | None = None
 
     def written(self) -> dict[str, Path]:
-        """The files written, by kind (``html``, ``pdf``, ``pptx``, ``xlsx``, ``results_json``)."""
+        """The files written, by kind (``html``, ``pdf``, ``pptx``, ``xlsx``, ``results_json``,
+        ``plan_csv``, ``plan_xlsx``)."""
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
 
 
@@ -69,7 +74,7 @@ def check_engines(formats: Iterable[str]) -> None:
 def report_paths(client_id: str, lang: str, out_dir: str | Path,
                  formats: Iterable[str] = FORMATS) -> ReportOutputs:
     """Where a client's report files go: ``<safe id>.<lang>.report.html`` and so on,
-    for each of ``formats`` (the results JSON always).
+    for each of ``formats``; the results JSON, ``.plan.csv`` and ``.plan.xlsx`` always.
 
     The client id is untrusted text (``../../etc/x``): it is reduced to a safe file
     name and the result is checked to stay inside ``out_dir``.
@@ -79,6 +84,8 @@ def report_paths(client_id: str, lang: str, out_dir: str | Path,
     return ReportOutputs(
         **{kind: inside(out_dir, f"{stem}.report.{kind}") if kind in kinds else None for kind in FORMATS},
         results_json=inside(out_dir, f"{stem}.results.json"),
+        plan_csv=inside(out_dir, f"{stem}.plan.csv"),
+        plan_xlsx=inside(out_dir, f"{stem}.plan.xlsx"),
     )
 
 
@@ -99,7 +106,8 @@ def results_json_path(out_dir: str | Path, client_id: str, lang: str | None = No
 
 def write_report(results: ReportResults, out_dir: str | Path, *, charts: dict[str, bytes] | None = None,
                  formats: Sequence[str] = DEFAULT_FORMATS, branding: Branding = DEFAULT_BRANDING) -> ReportOutputs:
-    """Write the report in each of ``formats`` (:data:`FORMATS`) and the results JSON.
+    """Write the report in each of ``formats`` (:data:`FORMATS`), the results JSON and
+    the plan's task list (CSV and workbook).
 
     The files are rendered into temporary files and moved into place together once
     all are whole, so a failure (a full disk, a missing PDF engine) leaves the earlier
@@ -140,6 +148,8 @@ def write_report(results: ReportResults, out_dir: str | Path, *, charts: dict[st
             common = [shared_wording(results.assessment.model, results.lang)]
             tmp["html"].write_text(embed_font(page, common=common), encoding="utf-8")
         tmp["results_json"].write_text(summary + "\n", encoding="utf-8")
+        write_plan_csv(results.assessment, tmp["plan_csv"])
+        write_plan_xlsx(results.assessment, tmp["plan_xlsx"])
     return paths
 
 
@@ -153,6 +163,9 @@ def build_report(
     survey_file: str | Path | None = None,
     previous_file: str | Path | None = None,
     previous_survey_file: str | Path | None = None,
+    history: Sequence[str | Path] | None = None,
+    previous_other_client: bool = False,
+    target: str | None = None,
     portfolio: Iterable[Mapping[str, Any]] | pd.DataFrame | None = None,
     portfolio_segment: str | None = None,
     portfolio_min_group: int = DEFAULT_MIN_GROUP,
@@ -161,7 +174,8 @@ def build_report(
     branding: Branding | str | Path | None = None,
 ) -> ReportOutputs:
     """Assess one client and write its report into ``out_dir``: each of ``formats``
-    (default HTML and Excel; see :data:`FORMATS`) and the results JSON.
+    (default HTML and Excel; see :data:`FORMATS`), the results JSON and the plan as CSV
+    and Excel.
 
     The one call behind ``csmaturity report``, the diagnosis notebook and the batch
     runner. Data files default to those named in the answers file's ``data:`` section;
@@ -175,7 +189,8 @@ def build_report(
         branding = load_branding(branding)
     results = compute_results(
         client_file, lang=lang, model_file=model_file, accounts_file=accounts_file, survey_file=survey_file,
-        previous_file=previous_file, previous_survey_file=previous_survey_file, portfolio=portfolio,
+        previous_file=previous_file, previous_survey_file=previous_survey_file, history=history,
+        previous_other_client=previous_other_client, target=target, portfolio=portfolio,
         portfolio_segment=portfolio_segment, portfolio_min_group=portfolio_min_group, period=period,
     )
     charts = render_charts(results) if {"html", "pdf"} & set(kinds) else None

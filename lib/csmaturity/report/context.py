@@ -12,7 +12,9 @@ from ..plotting import charts
 from ..plotting.export import figure_svg
 from . import tables
 from .branding import DEFAULT_BRANDING, Branding
-from .formatting import fmt_bound, fmt_number, fmt_score, scale_words
+from .data_context import red_account_share, reference_text, revenue_concentrated
+from .executive import BODY_ACTIONS, executive_summary
+from .formatting import fmt_bound, fmt_indicative, fmt_money, fmt_number, fmt_ratio, fmt_score, scale_words
 from .method import method_paragraphs
 from .verdict import verdict
 
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from ..model import Benchmark, MaturityModel, ProfileField
+    from .data_context import DataContext
     from .results import ReportResults
 
 __all__ = ["report_context", "report_figures", "render_charts", "svg_data_uri", "benchmark_chart_name",
@@ -44,10 +47,16 @@ def report_figures(results: ReportResults) -> dict[str, Figure]:
     }
     for bench in a.model.benchmarks:
         figs[benchmark_chart_name(a.model, bench)] = charts.benchmark_chart(a, benchmark=bench.id)
+    if len(a.plan):
+        figs["quadrant"] = charts.quadrant_chart(a)
     if charts.has_timeline(a):
         figs["roadmap"] = charts.roadmap_chart(a)
     if results.change is not None:
         figs["change"] = charts.change_chart(tables.change_rows(results), lang=lang, scale=a.model.score_scale)
+    if results.history is not None:
+        names = {d: name for d, name in a.dimension_table()["name"].items()
+                 if a.model.dimensions_by_id[d].weight > 0}
+        figs["trend"] = charts.trend_chart(results.history.trend, names, lang=lang, scale=a.model.score_scale)
     m = results.metrics
     if m is not None:
         if m.nps is not None:
@@ -77,6 +86,7 @@ def chart_titles(results: ReportResults) -> dict[str, str]:
     a = results.assessment
     L = labels(a.lang)
     titles = {"radar": L["sections"]["dimensions"], "change": L["sections"]["change"],
+              "quadrant": L["recommendations"]["quadrant_title"], "trend": L["sections"]["history"],
               "roadmap": L["sections"]["roadmap" if a.model.phases else "roadmap_unphased"],
               "loyalty": L["metrics"]["loyalty"]["title"], "health": L["metrics"]["health"]["title"],
               "concentration": L["metrics"]["ltv"]["title"], "drivers": L["metrics"]["drivers"]["title"],
@@ -132,17 +142,10 @@ def report_context(results: ReportResults, charts: dict[str, bytes] | None = Non
     model = a.model
     scale = model.score_scale
     svgs = charts if charts is not None else render_charts(results)
+    page = executive_summary(results)
     m = results.metrics
-    metrics = None
-    if m is not None:
-        metrics = {
-            "summary": m,
-            "rows": _records(tables.metric_rows(results)),
-            "health": _records(m.health.to_frame()) if m.health is not None else [],
-            "drivers": _driver_records(results),
-            "survival": _records(m.survival.summary) if m.survival is not None else [],
-            "method_notes": m.method_notes(lang),
-        }
+    metrics = _metrics_context(results, page.data)
+    actions = _records(tables.recommendation_rows(results))
     dims = tables.dimension_rows(results)
     counted = dims[dims["weight"] > 0]
     left_out = int(counted["score"].isna().sum())
@@ -155,6 +158,11 @@ def report_context(results: ReportResults, charts: dict[str, bytes] | None = Non
         "L": labels(lang),
         "brand": brand_context(branding, lang, client.name),
         "score": lambda value: fmt_score(value, scale),
+        "money": lambda value: fmt_money(value, a.currency, lang),
+        "currency": a.currency,
+        "executive": page,
+        "levels_intro": text("levels.intro" if any(lv.gates for lv in model.levels) else "levels.intro_no_gates",
+                             lang),
         "at": lambda value: 100 * min(max(scale.to_fraction(value), 0.0), 1.0),
         "scale": {"min": fmt_bound(scale.min), "max": fmt_bound(scale.max), "decimals": scale.decimals,
                   "suffix": scale_words(scale, lang, short=True)},
@@ -179,7 +187,6 @@ def report_context(results: ReportResults, charts: dict[str, bytes] | None = Non
             "coverage": card.coverage,
             "provisional": card.provisional,
             "open_answers": len(card.dont_know) + len(card.unanswered),
-            "similarity": _similarity(results),
             "levels": [{"name": lv.name.get(lang), "stage": lv.stage, "min": lv.min, "max": lv.max,
                         "width": 100 * (lv.max - lv.min) / scale.span, "current": lv.id == card.level.id}
                        for lv in model.levels],
@@ -197,8 +204,13 @@ def report_context(results: ReportResults, charts: dict[str, bytes] | None = Non
         "benchmarks": [_benchmark(results, bench, uris) for bench in model.benchmarks],
         "gaps": _records(tables.gap_rows(results)),
         "gaps_intro": _gaps_intro(results),
-        "recommendations": _records(tables.recommendation_rows(results)),
+        "recommendations": actions[:BODY_ACTIONS],
+        "more_actions": actions[BODY_ACTIONS:],
+        "recommendations_top": (text("recommendations.top", lang, n=BODY_ACTIONS, rest=len(actions) - BODY_ACTIONS)
+                                if len(actions) > BODY_ACTIONS else ""),
         "recommendations_note": _recommendations_note(results),
+        "quadrant_note": text("recommendations.quadrant_note", lang, S=text("effort.S", lang),
+                              M=text("effort.M", lang)),
         # Only the model's recommendations carry an effort estimate.
         "show_effort": bool((a.recommendations["source"] == "model").any()),
         "roadmap": _records(tables.roadmap_rows(results)),
@@ -208,6 +220,7 @@ def report_context(results: ReportResults, charts: dict[str, bytes] | None = Non
                    for p in model.phases],
         "metrics": metrics,
         "change": _change_context(results),
+        "history": _history_context(results),
         "answers": _records(tables.answer_rows(results)),
         "method": method_paragraphs(model, lang),
         "provenance": {
@@ -215,6 +228,7 @@ def report_context(results: ReportResults, charts: dict[str, bytes] | None = Non
             "model": f"{model.id} {model.version}",
             "input_hash": a.input_hash,
             "files": [f for f in ((m.accounts_file, m.survey_file) if m else ()) if f],
+            "sources": _sources(results),
         },
     }
 
@@ -249,9 +263,17 @@ def _similarity(results: ReportResults) -> dict[str, Any] | None:
     model = results.assessment.model
     lang = results.lang
     bench = next(b for b in model.benchmarks if b.id == sim.benchmark)
+    leading, lagging = bench.cohort(sim.leading).name.get(lang), bench.cohort(sim.lagging).name.get(lang)
     return {"benchmark": sim.benchmark, "items_used": sim.items_used, "posterior_leading": sim.posterior_leading,
-            "likelihood_ratio": sim.likelihood_ratio, "leading": bench.cohort(sim.leading).name.get(lang),
-            "lagging": bench.cohort(sim.lagging).name.get(lang)}
+            "likelihood_ratio": sim.likelihood_ratio, "tempering": sim.tempering, "leading": leading,
+            "lagging": lagging, "majority_agreement": sim.majority_agreement, "majority_items": sim.majority_items,
+            # the count first (anyone can check it), then the tempered figure with its method in one sentence
+            "majority_text": text("benchmark.majority", lang, k=sim.majority_agreement, n=sim.majority_items,
+                                  leading=leading) if sim.majority_items else "",
+            "tempered_text": text("benchmark.similarity_text", lang, k=sim.items_used,
+                                  p=fmt_indicative(sim.posterior_leading), lr=fmt_ratio(sim.likelihood_ratio),
+                                  tempering=f"{sim.tempering:.2f}", leading=leading, lagging=lagging)
+            if sim.items_used else ""}
 
 
 def _benchmark(results: ReportResults, bench: Benchmark, uris: dict[str, str]) -> dict[str, Any]:
@@ -260,6 +282,7 @@ def _benchmark(results: ReportResults, bench: Benchmark, uris: dict[str, str]) -
     lang = results.lang
     model = results.assessment.model
     sim = _similarity(results)
+    rows = _records(tables.benchmark_rows(results, bench))
     intro = [text("benchmark.intro", lang, source=bench.source.get(lang), cohorts=_cohort_words(bench, lang))]
     if bench.contrast is not None:
         leading, lagging = (bench.cohort(c).name.get(lang) for c in bench.contrast)
@@ -271,8 +294,9 @@ def _benchmark(results: ReportResults, bench: Benchmark, uris: dict[str, str]) -
         "source": bench.source.get(lang),
         "chart": uris.get(benchmark_chart_name(model, bench)),
         "cohorts": [{"column": tables.share_column(c.id), "name": c.name.get(lang), "n": c.n} for c in bench.cohorts],
-        "rows": _records(tables.benchmark_rows(results, bench)),
+        "rows": rows,
         "has_notes": any(item.note for item in bench.items),
+        "has_adverse": any(row["adverse"] for row in rows),
         "similarity": sim if sim is not None and sim["benchmark"] == bench.id else None,
     }
 
@@ -299,9 +323,11 @@ def _recommendations_note(results: ReportResults) -> str:
     and what a step from an answer is."""
     lang = results.lang
     recs = results.assessment.recommendations
-    parts = [text("recommendations.note_separation" if tables.has_contrast(results) else "recommendations.note", lang)]
+    parts = [text("recommendations.order", lang),
+             text("recommendations.note_separation" if tables.has_contrast(results) else "recommendations.note", lang)]
     if (recs["source"] == "model").any():
-        parts.append(text("recommendations.note_effort", lang))
+        # the effort words of the column itself
+        parts.append(text("recommendations.note_effort", lang, **{k: text(f"effort.{k}", lang) for k in "SML"}))
     if (recs["source"] == "answer").any():
         parts.append(text("recommendations.note_answers", lang))
     return text("common.sentence_separator", lang).join(parts)
@@ -320,15 +346,112 @@ def _driver_records(results: ReportResults) -> list[dict[str, Any]]:
     ]
 
 
+def _survey_source(kind: str | None, wave: int | None, lang: str) -> str:
+    """Which survey a change was tested against, in words (never a file name)."""
+    if kind == "wave":
+        return text("change.source_wave", lang, wave=wave)
+    if kind == "previous":
+        return text("change.source_previous_wave", lang, wave=wave) if wave else text("change.source_previous", lang)
+    return "—"
+
+
 def _change_context(results: ReportResults) -> dict[str, Any] | None:
     change = results.change
     if change is None:
         return None
-    levels = {lv.id: lv.name.get(results.lang) for lv in results.assessment.model.levels}
+    lang = results.lang
+    levels = {lv.id: lv.name.get(lang) for lv in results.assessment.model.levels}
     return {
         "change": change,
         "level_previous": levels[change.level_previous],
         "level_current": levels[change.level_current],
         "dimensions": _records(tables.change_rows(results)),
         "survey": _records(tables.survey_change_rows(results)),
+        "survey_source": _survey_source(change.survey_kind, change.survey_wave, lang),
+        "other_client": text("change.other_client", lang, previous_id=change.previous_client[0],
+                             previous_name=change.previous_client[1]) if change.other_client else "",
     }
+
+
+def _history_context(results: ReportResults) -> dict[str, Any] | None:
+    """The trend over earlier assessments: one row per assessment (date, overall,
+    level, each dimension), the level changes and the survey metrics between waves."""
+    history = results.history
+    if history is None:
+        return None
+    a = results.assessment
+    lang = a.lang
+    levels = {lv.id: lv.name.get(lang) for lv in a.model.levels}
+    trend = history.trend
+    columns = [("overall", text("chart.trend.overall", lang))]
+    columns += [(d.id, d.name.get(lang)) for d in a.model.dimensions if d.weight > 0]
+    # one row per score (overall first), one column per assessment, and the change over them
+    rows = [{"name": name, "scores": trend[key].tolist(), "delta": trend[key].iloc[-1] - trend[key].iloc[0]}
+            for key, name in columns]
+    changes = [text(f"history.level_{c['direction']}", lang, date=c["date"], before=levels[c["before"]],
+                    after=levels[c["after"]]) for c in history.level_changes]
+
+    def point(p: Any) -> str:
+        if p.kind == "wave":
+            return text("history.point_wave", lang, wave=p.wave)
+        return text("history.point_assessment", lang, date=p.date) + (
+            text("history.wave_suffix", lang, wave=p.wave) if p.wave else "")
+
+    steps = [{"before": point(step.before), "after": point(step.after),
+              "rows": _records(tables.comparison_rows(step.comparisons))} for step in history.survey]
+    return {
+        "intro": text("history.intro", lang, n=len(history.waves), first=history.waves[0].date,
+                      last=history.waves[-1].date),
+        "dates": trend.index.tolist(),
+        "levels": [levels[level] for level in trend["level"]],
+        "rows": rows,
+        "level_changes": changes or [text("history.level_none", lang, level=levels[history.waves[-1].level])],
+        "survey": steps,
+        "other_clients": text("history.other_client", lang, ids=", ".join(history.other_clients))
+        if history.other_clients else "",
+    }
+
+
+def _sources(results: ReportResults) -> list[dict[str, str]]:
+    """The input files beside the answers for the provenance table: role in words,
+    file name, SHA-256, and for an earlier assessment of another client, its id."""
+    lang = results.lang
+    other = results.change.previous_client[0] if results.change and results.change.other_client else None
+    out = []
+    for source in results.sources:
+        label = text(f"appendix.role.{source.role}", lang)
+        if source.role == "previous" and other:
+            label += f" · {text('appendix.other_client', lang, id=other)}"
+        out.append({"role": label, "file": source.name, "sha256": source.sha256})
+    return out
+
+
+def _metrics_context(results: ReportResults, context: DataContext) -> dict[str, Any]:
+    """The metrics section: the data lines (period, age, what was not provided), the
+    profile beside the data, the reference ranges and the readings of the health and
+    concentration figures. ``summary`` is None without any data."""
+    a = results.assessment
+    lang = a.lang
+    m = results.metrics
+    out: dict[str, Any] = {"summary": m, "data": context, "rows": [], "health": [], "drivers": [], "survival": [],
+                           "method_notes": {},
+                           "reference": {key: reference_text(key, lang) for key in ("nrr", "grr")},
+                           "reference_note": text("reference.note", lang)}
+    if m is None:
+        return out
+    out.update(rows=_records(tables.metric_rows(results)),
+               health=_records(m.health.to_frame()) if m.health is not None else [],
+               drivers=_driver_records(results),
+               survival=_records(m.survival.summary) if m.survival is not None else [],
+               method_notes=m.method_notes(lang))
+    if m.health is not None:
+        out["health_text"] = text("metrics.health_text", lang, share=f"{m.health.share_arr_at_risk:.0%}",
+                                  accounts=fmt_number(m.health.accounts["red"]),
+                                  accounts_share=f"{red_account_share(m.health):.0%}")
+    if m.concentration is not None:
+        c = m.concentration
+        out["concentration_text"] = text("common.sentence_separator", lang).join([
+            text("metrics.concentration_text", lang, top20=f"{c.top_shares[0.2]:.0%}", top30=f"{c.top_shares[0.3]:.0%}",
+                 gini=f"{c.gini:.2f}"),
+            text("metrics.concentration_high" if revenue_concentrated(c) else "metrics.concentration_low", lang)])
+    return out

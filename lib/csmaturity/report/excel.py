@@ -1,9 +1,13 @@
 """The report's results as an Excel workbook a consultant can edit before delivery.
 
 One sheet per table (summary, dimensions, answers, one per benchmark of the model,
-recommendations, roadmap, and metrics / change when present), each an Excel table with
-filters and number formats, plus a native radar chart of the dimension scores on the
-model's scale. Scores show one decimal more than the report. Text is written
+recommendations, roadmap, and metrics / change / history when present), each an Excel
+table with filters and number formats, plus a native radar chart of the dimension
+scores on the model's scale. The summary sheet opens with the executive page (the
+same headline, findings, first actions and next-level box as the report, from
+:func:`csmaturity.report.executive.executive_summary`); the recommendations sheet is
+the action plan in its order, with owner, start, due date and KPI. Scores show one
+decimal more than the report. Money carries the client's currency. Text is written
 with ``write_string``: a company name or an evidence note that starts with ``=`` stays
 text and can never become a formula.
 
@@ -37,6 +41,7 @@ from ..io.sheets import (
 from . import tables
 from .branding import DEFAULT_BRANDING, Branding
 from .context import report_context
+from .executive import executive_summary
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
@@ -190,6 +195,27 @@ def _score_format(results: ReportResults) -> str:
     return "0." + "0" * (results.assessment.model.score_scale.decimals + 1)
 
 
+def _executive_rows(results: ReportResults) -> list[tuple[str, Any, str | None]]:
+    """The executive page as label/value rows: headline, findings, the first actions
+    (rank, title, owner, quarter), the next-level and target boxes, the data lines."""
+    page = executive_summary(results)
+    L = labels(results.lang)
+    E = L["executive"]
+    rows: list[tuple[str, Any, str | None]] = [(L["excel"]["headline"], page.headline, None)]
+    rows += [(f"{E['findings_title']} {k}", f.text, None) for k, f in enumerate(page.findings, start=1)]
+    rows += [(f"{E['actions_title']} {act.rank}",
+              f"{act.title} — {E['owner']}: {act.owner_label} · {E['start']}: {act.quarter}"
+              + (f" · {E['kpi']}: {act.kpi}" if act.kpi else ""), None) for act in page.actions]
+    for box in (page.next_level, page.target):
+        if box is not None:
+            rows.append((box.title, box.summary, None))
+    rows += [(E["data_title"], line, None) for line in page.data.lines]
+    if page.data.stale_note:
+        rows.append((E["stale"], page.data.stale_note, None))
+    rows += [(r.label, r.text, None) for r in page.data.reconciliation]
+    return rows
+
+
 def _summary(s: SheetBook, results: ReportResults, context: dict[str, Any]) -> None:
     a = results.assessment
     lang = a.lang
@@ -198,11 +224,13 @@ def _summary(s: SheetBook, results: ReportResults, context: dict[str, Any]) -> N
     client = a.answers.client
     sheet = s.book.add_worksheet(text("excel.sheets.summary", lang))
     sheet.write_string(0, 0, L["report"]["title"], s.title)
-    sim = context["summary"]["similarity"]
+    sim = a.similarity
+    bench = next((b for b in a.model.benchmarks if sim is not None and b.id == sim.benchmark), None)
     dims = a.dimension_table()
     left_out = dims[(dims["weight"] > 0) & dims["score"].isna()]["name"].tolist()
     branding = s.branding
     rows: list[tuple[str, Any, str | None]] = [
+        *_executive_rows(results),
         (L["excel"]["client"], client.name, None),
         (L["appendix"]["client_id"], client.id, None),
         (L["report"]["industry"], client.industry, None),
@@ -214,8 +242,11 @@ def _summary(s: SheetBook, results: ReportResults, context: dict[str, Any]) -> N
         *([(L["excel"]["excluded"], join_list(left_out, lang, conjunction=False), None)] if left_out else []),
         (L["summary"]["coverage"], card.coverage, "0%"),
         (L["summary"]["provisional"], text("deliver.yes" if card.provisional else "deliver.no", lang), None),
-        *([(L["summary"]["similarity"].format(cohort=sim["leading"]),
-            sim["posterior_leading"] if sim["items_used"] else None, "0%")] if sim else []),
+        # the count anyone can check, never a near-certain percentage
+        *([(L["summary"]["majority"].format(cohort=bench.cohort(sim.leading).name.get(lang)),
+            L["summary"]["majority_value"].format(k=sim.majority_agreement, n=sim.majority_items), None)]
+          if sim is not None and bench is not None and sim.majority_items else []),
+        (L["excel"]["currency"], a.currency, None),
         *_portfolio_rows(results, L),
         (L["appendix"]["kit"], f"csmaturity {a.kit_version}", None),
         (L["appendix"]["model"], f"{a.model.id} {a.model.version}", None),
@@ -251,6 +282,43 @@ def _portfolio_rows(results: ReportResults, L: dict[str, Any]) -> list[tuple[str
     if median:
         rows.append((P["median_label"], median, None))
     return rows
+
+
+def _directions(survey: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Survey changes with their unit and direction (better / worse) in words."""
+    survey = survey.copy()
+    survey["unit"] = survey["unit"].map(labels(lang)["unit"])
+    survey["direction"] = survey["direction"].map(lambda d: text(f"change.{d}", lang) if d else None)
+    return survey
+
+
+def _history(s: SheetBook, results: ReportResults, name: str, score_formats: dict[str, str]) -> None:
+    """One sheet with the trend (a row per assessment: date, overall, level, each
+    dimension) and, below, the survey metrics between waves."""
+    history = results.history
+    assert history is not None
+    a = results.assessment
+    lang = a.lang
+    levels = {lv.id: lv.name.get(lang) for lv in a.model.levels}
+    trend = history.trend.reset_index()
+    trend["level"] = trend["level"].map(levels)
+    names = {d.id: d.name.get(lang) for d in a.model.dimensions}
+    formats = {**score_formats, "overall": score_formats["score"], **dict.fromkeys(names, score_formats["score"])}
+    sheet = write_table(s, name, trend, lang, headers=names, formats=formats, widths=dict.fromkeys(names, 16))
+    row = len(trend) + 3
+    for step in history.survey:
+        frame = _directions(tables.comparison_rows(step.comparisons), lang)
+        sheet.write_string(row, 0, text("history.from_to", lang, before=step.before.date or step.before.wave,
+                                        after=step.after.date or step.after.wave), s.bold)
+        for j, column in enumerate(frame.columns):
+            sheet.write_string(row + 1, j, labels(lang)["columns"].get(column, column), s.bold)
+        for i, values in enumerate(frame.itertuples(index=False), start=row + 2):
+            for j, value in enumerate(values):
+                _cell(sheet, i, j, value)
+        row += len(frame) + 3
+    # The print area takes in the survey tables below the trend.
+    ids = sum(str(c).endswith("_id") for c in trend.columns)
+    s.print_layout(sheet, max(row - 2, len(trend)), max(len(trend.columns) - 1, 6), 0, first_col=ids)
 
 
 def _grid_step(span: float) -> float:
@@ -331,25 +399,30 @@ def write_excel(results: ReportResults, path: str | Path, *, branding: Branding 
         recs["effort"] = recs["effort"].map(labels(lang)["plan"]["effort"])
         by_id = results.assessment.model.questions_by_id
         recs["triggered_by"] = ["\n".join(by_id[q].text.get(lang) for q in ids if q in by_id)
-                                for ids in results.assessment.recommendations["triggered_by"]]
+                                for ids in results.assessment.plan["triggered_by"]]  # the table's (plan's) order
+        recs["quadrant"] = recs["quadrant"].map(lambda q: text(f"plan.quadrant.{q}", lang))
         if (recs["source"] == "answer").any():
             recs["source"] = recs["source"].map(labels(lang)["recommendations"]["source"])
         else:  # only the model's recommendations: nothing to tell apart
             recs = recs.drop(columns=["source", "question"])
         write_table(s, sheets["recommendations"], recs, lang,
-               widths={"title": 32, "action": 70, "question": 40, "depends_on": 30, "triggered_by": 30})
+                    widths={"title": 32, "action": 70, "question": 40, "depends_on": 30, "triggered_by": 30, "kpi": 40,
+                            "owner": 18, "quadrant": 16})
         write_table(s, sheets["roadmap"], tables.roadmap_rows(results), lang, widths={"title": 40, "phase": 20})
         if results.metrics is not None:
             rows = tables.metric_rows(results)
             units = rows["unit"].tolist()
-            rows["unit"] = rows["unit"].map(labels(lang)["unit"])
+            # an amount names its currency
+            rows["unit"] = [labels(lang)["unit"][u] + (f" ({results.assessment.currency})" if u == "amount" else "")
+                            for u in units]
             write_table(s, sheets["metrics"], rows, lang, widths={"section": 28, "metric": 40}, row_formats=units)
         if results.change is not None:
             write_table(s, sheets["change"], tables.change_rows(results), lang, widths={"name": 28},
                         formats=score_formats)
-            survey = tables.survey_change_rows(results)
-            survey["unit"] = survey["unit"].map(labels(lang)["unit"])
+            survey = _directions(tables.survey_change_rows(results), lang)
             if len(survey):
                 write_table(s, sheets["survey_change"], survey, lang, widths={"metric": 16})
+        if results.history is not None:
+            _history(s, results, sheets["history"], score_formats)
         book.close()
     return Path(path)

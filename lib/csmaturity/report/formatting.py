@@ -50,7 +50,8 @@ def fmt_compact(value: Any, lang: str = "en") -> str:
 
 
 def fmt_money(value: Any, currency: str, lang: str = "en") -> str:
-    """An amount for reading with its currency: ``¥1.06B`` / ``$1.06M`` (yen in oku in Japanese)
+    """An amount for reading with its currency: ``¥1.06B`` or ``$1.06M`` in English, the
+    Japanese units with the currency's name after the amount in Japanese
     (``format.currency.<code>`` of the text store, else the code beside the amount);
     '—' when missing."""
     if missing(value):

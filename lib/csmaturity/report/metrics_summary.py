@@ -65,6 +65,12 @@ class MetricsSummary:
     period: tuple[str, str] | None = None
     wave: int | None = None
     respondents: int = 0
+    #: First and last answer dates of the current survey wave (None without dates).
+    survey_dates: tuple[str, str] | None = None
+    #: Rows of the accounts table, the current (not churned) ones and their ARR.
+    accounts_total: int | None = None
+    active_accounts: int | None = None
+    active_arr: float | None = None
     nps: Any = None
     nrs: Any = None
     csat: Any = None
@@ -172,7 +178,10 @@ class MetricsSummary:
             "files": {"accounts": self.accounts_file, "survey": self.survey_file},
             "period": list(self.period) if self.period else None,
             "survey_wave": self.wave,
+            "survey_dates": list(self.survey_dates) if self.survey_dates else None,
             "respondents": self.respondents,
+            "accounts": {"rows": self.accounts_total, "current": self.active_accounts,
+                         "current_arr": plain(self.active_arr)} if self.accounts_total is not None else None,
             **{name: dump(getattr(self, name)) for name in SURVEY_METRICS},
             "retention": dump(self.retention),
             "survival": dump(self.survival),
@@ -194,6 +203,14 @@ def _latest_wave(survey: pd.DataFrame) -> tuple[pd.DataFrame, int | None, pd.Dat
     current = survey[survey["survey_year"] == years[-1]]
     previous = survey[survey["survey_year"] == years[-2]] if len(years) > 1 else None
     return current, years[-1], previous
+
+
+def _answer_dates(survey: pd.DataFrame) -> tuple[str, str] | None:
+    """First and last answer date of a survey wave; None without an answer-date column."""
+    if "answered_on" not in survey.columns or survey["answered_on"].isna().all():
+        return None
+    dates = survey["answered_on"].dropna()
+    return dates.min().date().isoformat(), dates.max().date().isoformat()
 
 
 def _default_period(accounts: pd.DataFrame) -> tuple[str, str] | None:
@@ -240,7 +257,7 @@ def compute_metrics(
         values.update(_account_metrics(accounts, period, health_config, notes))
     if survey_file is not None:
         survey, wave, earlier = _latest_wave(read_survey(survey_file))
-        values.update(wave=wave, respondents=len(survey), **survey_scores(survey))
+        values.update(wave=wave, respondents=len(survey), survey_dates=_answer_dates(survey), **survey_scores(survey))
         if earlier is not None:
             values.update(earlier_wave=int(earlier["survey_year"].iloc[0]), earlier_scores=survey_scores(earlier))
         if "nrs" in survey.columns and survey["nrs"].notna().any():
@@ -265,6 +282,8 @@ def _account_metrics(
     if "churn_date" in accounts.columns:
         churned |= accounts["churn_date"].notna()
     active = accounts[~churned]
+    out.update(accounts_total=len(accounts), active_accounts=len(active),
+               active_arr=float(active["arr"].fillna(0).sum()))
     if {"churned", "churn_date"} & set(accounts.columns):
         period = period or _default_period(accounts)
         out["period"] = period

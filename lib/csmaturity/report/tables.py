@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..i18n import join_list, text
-from ..model import DONT_KNOW, Benchmark, Question
+from ..model import DONT_KNOW, Benchmark, MaturityModel, Question
 
 if TYPE_CHECKING:
     from .results import ReportResults
@@ -158,11 +158,50 @@ def share_column(cohort_id: str) -> str:
     return f"share.{cohort_id}"
 
 
+def adverse_practice(model: MaturityModel, benchmark: Benchmark, question_id: str, item_id: str) -> bool:
+    """Whether a benchmark item describes a state to avoid ("no KPI defined"): fewer of
+    the leading cohort than of the lagging one have it, where both shares are
+    published; else, every answer that matches it earns no points."""
+    item = next(i for i in benchmark.items if i.id == item_id)
+    if benchmark.contrast is not None:
+        lead, lag = (item.shares.get(c) for c in benchmark.contrast)
+        if lead is not None and lag is not None and lead != lag:
+            return lead < lag
+    question = model.question(question_id)
+    link = next(link for link in question.benchmark if link.item == item_id)
+    points = [option.points for option in (question.option(o) for o in link.options) if option is not None]
+    if not link.options:  # only "don't know" matches: not knowing earns nothing
+        return True
+    return bool(points) and len(points) == len(link.options) and max(points) <= question.floor_points
+
+
+def _good_answer(results: ReportResults, question_id: str, item_id: str, has: Any, adverse: bool) -> bool | None:
+    """Whether the client's answer is the desirable one for a practice: not having a
+    state to avoid; having a practice, or a single-choice answer that earns at least
+    what the practice's options would (the client is past it: "considering" a touch
+    model is no gap once it is built). None when the answer is unknown."""
+    if pd.isna(has):
+        return None
+    if adverse or has:
+        return bool(has) != adverse
+    a = results.assessment
+    question = a.model.question(question_id)
+    if question.is_multi or question.scale is not None:
+        return False
+    link = next(link for link in question.benchmark if link.item == item_id)
+    linked = [question.fraction(o) for o in link.options if question.option(o) is not None]
+    earned = a.scorecard.questions.at[question_id, "fraction"]
+    return bool(linked) and not pd.isna(earned) and bool(earned >= max(linked))
+
+
 def benchmark_rows(results: ReportResults, benchmark: Benchmark) -> pd.DataFrame:
     """The practices of one benchmark beside the client's answer: one share column per
-    cohort (:func:`share_column`); unpublished shares stay NaN."""
+    cohort (:func:`share_column`); unpublished shares stay NaN. ``adverse`` marks a
+    practice that is a state to avoid (:func:`adverse_practice`), and ``good`` whether
+    the client's answer is the desirable one (:func:`_good_answer`; None when unknown)."""
     a = results.assessment
     b = a.benchmark[a.benchmark["benchmark"] == benchmark.id]
+    adverse = [adverse_practice(a.model, benchmark, q, item) for item, q in zip(b.index, b["question_id"], strict=True)]
     return pd.DataFrame(
         {
             "item_id": b.index,
@@ -171,6 +210,9 @@ def benchmark_rows(results: ReportResults, benchmark: Benchmark) -> pd.DataFrame
             "client": [_match(v) for v in b["client"]],
             **{share_column(c.id): b[c.id] for c in benchmark.cohorts},
             "note": b["note"].fillna(""),
+            "adverse": adverse,
+            "good": [_good_answer(results, q, item, v, bad)
+                     for item, q, v, bad in zip(b.index, b["question_id"], b["client"], adverse, strict=True)],
         }
     ).reset_index(drop=True)
 
@@ -199,31 +241,41 @@ def gap_rows(results: ReportResults, limit: int = 10) -> pd.DataFrame:
 
 
 def recommendation_rows(results: ReportResults) -> pd.DataFrame:
-    """Applicable actions, highest priority first: the model's recommendations and the
-    next steps of the client's answers (``source`` ``model`` or ``answer``; an answer's
-    ``question`` is the question it answers, and it has no effort estimate). The
-    ``phase`` column only when the model has phases."""
+    """Every applicable action in the plan's order (``rank`` is the plan's rank, the
+    order every output shows): the model's recommendations and the next steps of the
+    client's answers (``source`` ``model`` or ``answer``; an answer's ``question`` is
+    the question it answers, and it has no effort estimate), with the owner, the start
+    quarter, the due date, the duration in months, the success KPI, whether it unblocks
+    the next level and its impact/effort quadrant. The ``phase`` column (the phase the
+    plan puts it in) only when the model has phases."""
     a = results.assessment
-    recs = a.recommendations
+    plan = a.plan
+    recs = a.recommendations.loc[plan["recommendation"]]
     titles = {r.id: r.title.get(a.lang) for r in a.model.recommendations}
-    phases = {p.id: p.name.get(a.lang) for p in a.model.phases}
-    from_answer = recs["source"] == "answer"
+    from_answer = (plan["source"] == "answer").to_numpy()
     frame = pd.DataFrame(
         {
-            "rank": range(1, len(recs) + 1),
-            "recommendation_id": recs.index,
-            "source": recs["source"],
-            "title": recs["title"],
-            "action": recs["action"],
+            "rank": plan.index.astype(int),
+            "recommendation_id": plan["recommendation"].to_numpy(),
+            "source": plan["source"].to_numpy(),
+            "title": plan["title"].to_numpy(),
+            "action": plan["action"].to_numpy(),
             "question": [a.model.question(by[0]).text.get(a.lang) if answer else ""
-                         for by, answer in zip(recs["triggered_by"], from_answer, strict=True)],
-            "phase": [phases.get(p) if p is not None else None for p in recs["phase"]],
-            "effort": recs["effort"].where(~from_answer, None),
-            "triggered_by": [", ".join(ids) for ids in recs["triggered_by"]],
+                         for by, answer in zip(plan["triggered_by"], from_answer, strict=True)],
+            "phase": plan["phase_name"].to_numpy(),
+            "owner": plan["owner"].to_numpy(),
+            "quarter": plan["quarter"].to_numpy(),
+            "due": [d.isoformat() for d in plan["due"]],
+            "months": plan["months"].astype(int).to_numpy(),
+            "effort": plan["effort"].where(~from_answer, None).to_numpy(),
+            "kpi": plan["kpi"].to_numpy(),
+            "unblocks": plan["unblocks"].astype(bool).to_numpy(),
+            "quadrant": plan["quadrant"].to_numpy(),
+            "triggered_by": [", ".join(ids) for ids in plan["triggered_by"]],
             "depends_on": [join_list((titles.get(d, d) for d in deps), a.lang, conjunction=False)
                            for deps in recs["depends_on"]],
-            "impact": recs["impact"],
-            "priority": recs["priority"],
+            "impact": plan["impact"].to_numpy(),
+            "priority": plan["priority"].to_numpy(),
         }
     ).reset_index(drop=True)
     return frame if a.model.phases else frame.drop(columns="phase")
@@ -313,17 +365,36 @@ def change_rows(results: ReportResults) -> pd.DataFrame:
     return results.change.dimensions[["name", "previous", "current", "delta"]].reset_index(drop=True)
 
 
-def survey_change_rows(results: ReportResults) -> pd.DataFrame:
-    """Survey metrics then and now with the test of the difference."""
-    cols = ["metric", "previous", "current", "difference", "p_value", "significant", "unit"]
-    if results.change is None or not results.change.survey:
-        return pd.DataFrame(columns=cols)
+#: Survey metrics where a lower value is better (the Customer Effort Score: less effort).
+LOWER_IS_BETTER = frozenset({"CES"})
+
+
+def direction(metric: str, difference: float, significant: bool) -> str | None:
+    """``better`` or ``worse`` for a significant change of a survey metric (a lower CES
+    is better); None when the change is within sampling noise."""
+    if not significant or difference == 0 or pd.isna(difference):
+        return None
+    rises = difference > 0
+    return "better" if rises != (metric in LOWER_IS_BETTER) else "worse"
+
+
+def comparison_rows(comparisons: list[Any]) -> pd.DataFrame:
+    """Survey comparisons (:func:`csmaturity.metrics.compare`) as rows: then, now, the
+    difference and its test, and ``direction`` (:func:`direction`)."""
+    cols = ["metric", "previous", "current", "difference", "p_value", "significant", "direction", "unit"]
     units = {"NPS": "points", "NRS": "points", "CES": "mean"}
     return pd.DataFrame(
         [
             {"metric": c.metric, "previous": c.value_a, "current": c.value_b, "difference": c.difference,
-             "p_value": c.p_value, "significant": c.significant, "unit": units.get(c.metric, "share")}
-            for c in results.change.survey
+             "p_value": c.p_value, "significant": c.significant,
+             "direction": direction(c.metric, c.difference, c.significant), "unit": units.get(c.metric, "share")}
+            for c in comparisons
         ],
         columns=cols,
     )
+
+
+def survey_change_rows(results: ReportResults) -> pd.DataFrame:
+    """Survey metrics then and now with the test of the difference and, when it is
+    significant, whether it is better or worse."""
+    return comparison_rows(results.change.survey if results.change is not None else [])

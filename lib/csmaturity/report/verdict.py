@@ -1,8 +1,9 @@
 """The executive-summary verdict: a few sentences written from the results.
 
 Each sentence is chosen by a rule on the results (level, gates that held the level
-back, strongest and weakest dimensions, coverage, cohort leaning, first roadmap steps,
-metrics, change since the previous assessment) and filled into a template from
+back, strongest and weakest dimensions, coverage, the practices done as most of the
+leading cohort does, the plan's first step, metrics, change since the previous
+assessment) and filled into a template from
 ``verdict.`` of the text store (:mod:`csmaturity.i18n`) in the report language. The
 sentences are plain text; the HTML template escapes them like any other value.
 """
@@ -14,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from ..i18n import join_list, text
 from ..plotting.charts import benchmark_name
-from .formatting import fmt_bound, fmt_indicative, fmt_score, scale_words
+from .data_context import red_account_share, risk_spread
+from .formatting import fmt_bound, fmt_percent, fmt_score, scale_words
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -77,21 +79,25 @@ def verdict(results: ReportResults) -> list[str]:
     sim = a.similarity
     if sim is None:
         pass
-    elif sim.items_used == 0:
+    elif sim.majority_items == 0:
         out.append(t("cohort_none"))
     else:
+        # the count anyone can check; the tempered figure stays in the benchmark section
         bench = next(b for b in model.benchmarks if b.id == sim.benchmark)
-        out.append(t(f"cohort_{sim.leaning}", k=sim.items_used, p=fmt_indicative(sim.posterior_leading),
-                     survey=benchmark_name(bench, lang), leading=bench.cohort(sim.leading).name.get(lang),
-                     lagging=bench.cohort(sim.lagging).name.get(lang)))
-    if len(a.roadmap):
-        first = a.roadmap.iloc[0]
-        when = [w for w in (first["phase_name"], first["horizon"]) if isinstance(w, str) and w]
+        out.append(t("cohort", k=sim.majority_agreement, n=sim.majority_items, survey=benchmark_name(bench, lang),
+                     leading=bench.cohort(sim.leading).name.get(lang)))
+    if len(a.plan):
+        # the plan's rank 1: the first action of the action plan, the roadmap, the
+        # executive page and every export
+        step = a.plan.iloc[0]
+        # when and who, as the plan has it (an action that unblocks the next level starts
+        # at once, whatever its phase's months)
+        when = [w for w in (t("when_start", quarter=step["quarter"]), step["owner"]) if isinstance(w, str) and w]
         joint = text("common.list.separator", lang)
         # A title written as a sentence (an answer's next step) keeps no stop inside the quotes.
-        title = str(first["title"]).rstrip(".。")
-        out.append(t("first_step_one" if len(a.roadmap) == 1 else "first_step", title=title,
-                     n=len(a.roadmap), when=t("when", when=joint.join(when)) if when else ""))
+        title = str(step["title"]).rstrip(".。")
+        out.append(t("first_step_one" if len(a.plan) == 1 else "first_step", title=title,
+                     n=len(a.plan), when=t("when", when=joint.join(when)) if when else ""))
     out.extend(_metric_sentences(results, t))
     if results.change is not None:
         out.append(_change_sentence(results, t))
@@ -110,7 +116,8 @@ def _metric_sentences(results: ReportResults, t: Callable[..., str]) -> list[str
     if m.retention is not None:
         out.append(t("retention", churn=f"{m.retention.churn_rate:.1%}", nrr=f"{m.retention.nrr:.0%}"))
     if m.health is not None and m.health.arr_at_risk > 0:
-        out.append(t("at_risk", share=_pct(m.health.share_arr_at_risk), accounts=f"{m.health.accounts['red']:,}"))
+        out.append(t(f"at_risk_{risk_spread(m.health)}", share=_pct(m.health.share_arr_at_risk),
+                     accounts=f"{m.health.accounts['red']:,}", accounts_share=fmt_percent(red_account_share(m.health))))
     items = m.priority_items("high_ltv") or m.priority_items("all")
     if items:
         labels = [text(f"survey.items.{i}", lang) for i in items]
