@@ -1,9 +1,10 @@
 """The report as a PowerPoint deck a consultant edits and presents (python-pptx).
 
-Slides, all from the computed results: cover, executive summary, maturity ladder,
-dimension scores, benchmark (one per benchmark of the model, none without), top
-actions, roadmap, the path to the next level, customer metrics (with data) and an
-appendix of every answer. Text stays text; the score, benchmark and NPS charts are
+Slides, all from the computed results: cover, the executive page (the report's own:
+:func:`csmaturity.report.executive.executive_summary`), maturity ladder, dimension
+scores, benchmark (one per benchmark of the model, none without), top actions,
+roadmap, what the next level (and a target level) takes, customer metrics (with data)
+and an appendix of every answer. Text stays text; the score, benchmark and NPS charts are
 native PowerPoint charts (their data editable in PowerPoint); the ladder and the
 roadmap are shapes.
 
@@ -36,8 +37,8 @@ from ..plotting.charts import benchmark_name, has_timeline
 from ..plotting.style import COLORS, PALETTE
 from . import tables
 from .branding import DEFAULT_BRANDING, Branding
+from .executive import executive_summary, plan_actions
 from .formatting import fmt_bound, fmt_money, fmt_percent, fmt_score, fmt_signed
-from .verdict import verdict
 
 if TYPE_CHECKING:
     from ..model import Benchmark
@@ -101,6 +102,7 @@ class _Deck:
         self.prs = Presentation()
         self.prs.slide_width, self.prs.slide_height = Inches(WIDTH), Inches(HEIGHT)
         self.client = self.a.answers.client.name
+        self.executive = executive_summary(results)
         self.footer = text("deliver.footer_separator", self.lang).join(
             filter(None, (branding.wording("confidentiality", self.lang, self.client),
                           branding.wording("footer", self.lang, self.client))))
@@ -363,92 +365,94 @@ def _cover(d: _Deck) -> None:
 
 
 def _figures(d: _Deck) -> list[tuple[str, str, str]]:
-    """The key figures of the summary: (label, value, note)."""
-    a = d.a
-    card = a.scorecard
-    scale = a.model.score_scale
+    """The key figures of the summary: (label, value, note), as the report's cards."""
+    card = d.a.scorecard
+    scale = d.a.model.score_scale
     L = d.L["summary"]
-    figures = [(L["overall"], fmt_score(card.overall, scale), text("scale.short_out_of" if scale.min == 0
-                                                                   else "scale.short_range", d.lang,
-                                                                   min=fmt_bound(scale.min),
-                                                                   max=fmt_bound(scale.max)).strip()),
-               (L["level"], card.level.name.get(d.lang), L["provisional"] if card.provisional else ""),
-               (L["coverage"], fmt_percent(card.coverage), L["coverage_note"].format(
-                   n=len(card.dont_know) + len(card.unanswered)))]
-    sim = a.similarity
-    if sim is not None and sim.items_used:
-        bench = next(b for b in a.model.benchmarks if b.id == sim.benchmark)
-        figures.append((L["similarity"].format(cohort=bench.cohort(sim.leading).name.get(d.lang)),
-                        f"{sim.posterior_leading:.0%}", L["similarity_note"].format(k=sim.items_used)))
-    return figures
+    suffix = text("scale.short_out_of" if scale.min == 0 else "scale.short_range", d.lang,
+                  min=fmt_bound(scale.min), max=fmt_bound(scale.max)).strip()
+    return [(L["overall"], fmt_score(card.overall, scale), suffix),
+            (L["level"], card.level.name.get(d.lang), L["provisional"] if card.provisional else ""),
+            (L["coverage"], fmt_percent(card.coverage),
+             L["coverage_note"].format(n=len(card.dont_know) + len(card.unanswered)))]
 
 
 def _executive(d: _Deck) -> None:
-    slide = d.slide(text("deck.executive", d.lang))
+    """The report's executive page: headline, key figures, findings beside what the next
+    level takes, and the first actions (:func:`csmaturity.report.executive.executive_summary`)."""
+    E = d.executive
+    X = d.L["executive"]
+    slide = d.slide(d.L["sections"]["summary"])
+    d.text(slide, MARGIN, BODY_TOP - 0.05, WIDTH - 2 * MARGIN, 0.75, E.headline,
+           size=16 if _lines(E.headline, WIDTH - 2 * MARGIN, 16) <= 2 else 13, bold=True, color=d.primary)
     figures = _figures(d)
-    width = (WIDTH - 2 * MARGIN - 0.2 * (len(figures) - 1)) / len(figures)
+    top = BODY_TOP + 0.8
+    width = 2.6
     for k, (label, value, note) in enumerate(figures):
-        x = MARGIN + k * (width + 0.2)
-        d.rect(slide, x, BODY_TOP, width, 1.35, "F4F6F9")
-        d.rect(slide, x, BODY_TOP, width, 0.06, d.accent)
-        d.text(slide, x + 0.1, BODY_TOP + 0.12, width - 0.2, 0.35, label, size=11, color=MUTED)
-        d.text(slide, x + 0.1, BODY_TOP + 0.42, width - 0.2, 0.55, value, size=24 if _width(value) < 9 else 18,
+        y = top + k * 1.02
+        d.rect(slide, MARGIN, y, width, 0.92, "F4F6F9")
+        d.rect(slide, MARGIN, y, 0.05, 0.92, d.accent)
+        d.text(slide, MARGIN + 0.12, y + 0.04, width - 0.2, 0.3, label, size=10, color=MUTED)
+        d.text(slide, MARGIN + 0.12, y + 0.3, width - 0.2, 0.4, value, size=20 if _width(value) < 9 else 15,
                bold=True)
-        d.text(slide, x + 0.1, BODY_TOP + 0.98, width - 0.2, 0.3, note, size=10, color=MUTED)
-    sentences = verdict(d.results)
-    plan = d.a.plan.head(3)
-    strip = 1.25 if len(plan) else 0.0  # the first actions along the foot of the slide
-    room = BODY_HEIGHT - 1.6 - strip
-    size = 14 if sum(_lines(s, WIDTH - 2 * MARGIN - 0.3, 14) for s in sentences) * 14 * 1.5 / 72 <= room else 12
-    d.text(slide, MARGIN, BODY_TOP + 1.55, WIDTH - 2 * MARGIN, room, sentences, size=size, bullets=True, spacing=4)
-    if len(plan):
-        top = FOOT_TOP - strip - 0.05
-        d.text(slide, MARGIN, top - 0.02, 3.0, 0.3, text("deck.top_actions", d.lang), size=11, bold=True,
-               color=d.primary)
-        width = (WIDTH - 2 * MARGIN - 0.2 * (len(plan) - 1)) / len(plan)
-        for k, (rank, row) in enumerate(plan.iterrows()):
-            x = MARGIN + k * (width + 0.2)
-            d.rect(slide, x, top + 0.3, width, strip - 0.35, "F4F6F9")
-            when = " · ".join(v for v in (row["owner"], row["quarter"]) if isinstance(v, str) and v)
-            d.text(slide, x + 0.1, top + 0.35, width - 0.2, 0.5, f"{rank}. {row['title']}", size=12, bold=True)
-            d.text(slide, x + 0.1, top + 0.62, width - 0.2, 0.3, when, size=10, color=MUTED)
+        d.text(slide, MARGIN + 0.12, y + 0.64, width - 0.2, 0.25, note, size=9, color=MUTED)
+    box = E.next_level
+    column = (WIDTH - 2 * MARGIN - width - 0.5) / (2 if box is not None else 1)
+    x = MARGIN + width + 0.25
+    d.text(slide, x, top - 0.05, column, 0.3, X["findings_title"], size=12, bold=True, color=d.primary)
+    d.text(slide, x, top + 0.3, column, 2.8, [f"{k}. {f.text}" for k, f in enumerate(E.findings, start=1)],
+           size=12 if sum(_lines(f.text, column, 12) for f in E.findings) <= 9 else 10.5, spacing=6)
+    if box is not None:
+        bx = x + column + 0.25
+        d.rect(slide, bx, top - 0.05, column, 3.1, "F7FBFE", line=d.accent)
+        lines = [f"{'✓' if c.met else '✗'} {c.line}" for c in box.conditions]
+        d.text(slide, bx + 0.12, top, column - 0.24, 0.3, box.title, size=12, bold=True, color=d.primary)
+        d.text(slide, bx + 0.12, top + 0.35, column - 0.24, 1.6, lines, size=11, spacing=2)
+        d.text(slide, bx + 0.12, top + 2.0, column - 0.24, 1.0, box.outcome, size=10, color=MUTED)
+    _first_actions(d, slide)
+
+
+def _first_actions(d: _Deck, slide: Any) -> None:
+    """The executive page's first actions along the foot of the slide."""
+    X = d.L["executive"]
+    actions = d.executive.actions
+    if not actions:
+        return
+    top = FOOT_TOP - 1.3
+    d.text(slide, MARGIN, top - 0.02, 6.0, 0.3, X["actions_title"], size=11, bold=True, color=d.primary)
+    width = (WIDTH - 2 * MARGIN - 0.2 * (len(actions) - 1)) / len(actions)
+    for k, act in enumerate(actions):
+        x = MARGIN + k * (width + 0.2)
+        d.rect(slide, x, top + 0.3, width, 0.95, "F4F6F9")
+        d.text(slide, x + 0.1, top + 0.33, width - 0.2, 0.5, f"{act.rank}. {act.title}", size=12, bold=True)
+        when = " · ".join(v for v in (act.owner_label, act.quarter) if v)
+        d.text(slide, x + 0.1, top + 0.85, width - 0.2, 0.3, when, size=10, color=MUTED)
 
 
 def _ladder(d: _Deck) -> None:
+    """The levels as the report's ladder draws them (the executive page's rungs): each
+    with what it means and what it takes, the client's marked."""
     a = d.a
     scale = a.model.score_scale
     card = a.scorecard
-    slide = d.slide(text("deck.ladder", d.lang),
+    slide = d.slide(d.L["executive"]["ladder_title"],
                     text("deck.ladder_note", d.lang, score=fmt_score(card.overall, scale), min=fmt_bound(scale.min),
                          max=fmt_bound(scale.max)))
     left, span = MARGIN, WIDTH - 2 * MARGIN
     top = BODY_TOP + 0.55
-    for lv in a.model.levels:
-        x = left + span * scale.to_fraction(lv.min)
-        w = span * (lv.max - lv.min) / scale.span
-        current = lv.id == card.level.id
-        d.rect(slide, x + 0.03, top, w - 0.06, 0.75, d.accent if current else LIGHT, label=lv.name.get(d.lang),
-               size=14, bold=current, color="FFFFFF" if current else INK)
-        d.text(slide, x - 0.3, top + 0.8, 0.6, 0.3, fmt_bound(lv.min), size=10, color=MUTED, align="center")
-        words = [lv.description.get(d.lang)] if lv.description else []
-        if lv.gates:
-            dims = a.model.dimensions_by_id
-            gates = (text("deck.gate", d.lang, name=dims[g].name.get(d.lang), min=fmt_bound(v))
-                     for g, v in lv.gates.items())
-            words.append(text("deck.gates", d.lang, gates=join_list(gates, d.lang)))
+    for rung in d.executive.ladder:
+        x = left + span * scale.to_fraction(rung.min)
+        w = span * (rung.max - rung.min) / scale.span
+        d.rect(slide, x + 0.03, top, w - 0.06, 0.75, d.accent if rung.current else LIGHT, label=rung.name,
+               size=14, bold=rung.current, color="FFFFFF" if rung.current else INK)
+        d.text(slide, x - 0.3, top + 0.8, 0.6, 0.3, fmt_bound(rung.min), size=10, color=MUTED, align="center")
+        words = [w_ for w_ in (rung.description, rung.entry) if w_]
         if words:
-            d.text(slide, x + 0.05, top + 1.2, w - 0.1, 3.6, words, size=12, color=INK if current else MUTED,
+            d.text(slide, x + 0.05, top + 1.2, w - 0.1, 3.6, words, size=12, color=INK if rung.current else MUTED,
                    spacing=8)
     d.text(slide, left + span - 0.3, top + 0.8, 0.6, 0.3, fmt_bound(scale.max), size=10, color=MUTED, align="center")
     at = left + span * min(max(scale.to_fraction(card.overall), 0.0), 1.0)
     d.rect(slide, at - 0.14, top - 0.3, 0.28, 0.24, INK, shape="ISOSCELES_TRIANGLE").rotation = 180
-    held = [g for g in card.held_back_by]
-    if held:
-        dims = a.model.dimensions_by_id
-        names = join_list((dims[g.dimension].name.get(d.lang) for g in held), d.lang)
-        d.text(slide, MARGIN, FOOT_TOP - 0.8, WIDTH - 2 * MARGIN, 0.5,
-               d.L["summary"]["held_back"].format(level=card.score_level.name.get(d.lang)) + f" ({names})",
-               size=12, color=MUTED)
 
 
 def _dimensions(d: _Deck) -> None:
@@ -502,31 +506,23 @@ def _benchmark(d: _Deck, bench: Benchmark, limit: int = 10) -> None:
             series, number_format="0%", axis=(0, 1), legend=True)
 
 
-def _action_rows(d: _Deck, plan: pd.DataFrame) -> list[list[str]]:
-    effort = d.L["plan"]["effort"]
-    rows = []
-    for rank, row in plan.iterrows():
-        when = " · ".join(str(v) for v in (row["quarter"], row["phase_name"]) if isinstance(v, str) and v)
-        rows.append([str(rank), row["title"], row["owner"] or "—", when or "—",
-                     effort.get(row["effort"], "—") if isinstance(row["effort"], str) else "—",
-                     row["kpi"] if isinstance(row["kpi"], str) and row["kpi"] else "—"])
-    return rows
-
-
 def _actions(d: _Deck) -> None:
-    plan = d.a.plan
-    if plan.empty:
+    """The plan's first actions as a table: owner, start quarter, effort, success KPI."""
+    actions = plan_actions(d.results, 0, TOP_ACTIONS)
+    if not actions:
         return
+    X = d.L["executive"]
     slide = d.slide(text("deck.top_actions", d.lang))
-    cols = d.L["columns"]
-    header = ["#", cols["title"], text("deck.owner", d.lang), text("deck.when", d.lang), cols["effort"],
-              text("deck.kpi", d.lang)]
-    widths = [0.5, 4.4, 1.9, 2.2, 0.9, WIDTH - 2 * MARGIN - 9.9]
-    d.table(slide, MARGIN, BODY_TOP, widths, header, _action_rows(d, plan.head(TOP_ACTIONS)), size=12,
+    header = ["#", d.L["columns"]["title"], X["owner"], X["start"], X["effort"], X["kpi"]]
+    widths = [0.5, 4.6, 2.0, 1.3, 1.1, WIDTH - 2 * MARGIN - 9.5]
+    rows = [[str(act.rank), act.title, act.owner_label, act.quarter, act.effort_label or "—", act.kpi or "—"]
+            for act in actions]
+    d.table(slide, MARGIN, BODY_TOP, widths, header, rows, size=12,
             align=["right", "left", "left", "left", "center", "left"])
-    if len(plan) > TOP_ACTIONS:
+    total = d.executive.total_actions
+    if total > len(actions):
         d.text(slide, MARGIN, FOOT_TOP - 0.45, WIDTH - 2 * MARGIN, 0.35,
-               text("deck.more_actions", d.lang, n=len(plan) - TOP_ACTIONS), size=11, color=MUTED)
+               text("deck.more_actions", d.lang, n=total - len(actions)), size=11, color=MUTED)
 
 
 def _roadmap(d: _Deck) -> None:
@@ -588,43 +584,44 @@ def _timeline(d: _Deck, slide: Any, shown: pd.DataFrame) -> None:
         legend_x += 0.45 + _width(name) * 10 / 72
 
 
-def _next_level(d: _Deck) -> None:
-    a = d.a
-    path = a.next_path
-    scale = a.model.score_scale
-    if path is None:
-        top = a.model.levels[-1].name.get(d.lang)
+def _level_boxes(d: _Deck) -> None:
+    """What the next level, and a target level, take: the executive page's level boxes
+    with their conditions, the answers to change and what they bring."""
+    E = d.executive
+    boxes = [box for box in (E.next_level, E.target) if box is not None]
+    if not boxes:
+        top = d.a.model.levels[-1].name.get(d.lang)
         slide = d.slide(text("deck.next_level", d.lang, level=top))
-        d.text(slide, MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, 1.0, text("deck.top_level", d.lang, level=top), size=18)
+        d.text(slide, MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, 1.0, E.headline, size=18)
         return
-    target = path.target.name.get(d.lang)
-    slide = d.slide(text("deck.next_level", d.lang, level=target),
-                    path.target.description.get(d.lang) if path.target.description else None)
-    dims = a.model.dimensions_by_id
-    header = [text("deck.requirement", d.lang), text("deck.now", d.lang), text("deck.needed", d.lang),
-              text("deck.after", d.lang), ""]
-    rows = [[text("deck.overall", d.lang) if r.dimension is None else dims[r.dimension].name.get(d.lang),
-             fmt_score(r.now, scale), fmt_bound(r.needed), fmt_score(r.after, scale),
-             text("deck.met" if r.met_now else "deck.not_met", d.lang)] for r in path.requirements]
-    top = BODY_TOP + 0.75
-    d.text(slide, MARGIN, top - 0.4, 6.4, 0.35, text("deck.requirements", d.lang), size=13, bold=True,
-           color=d.primary)
-    d.table(slide, MARGIN, top, [2.6, 0.9, 0.9, 0.9, 1.1], header, rows, size=12,
-            align=["left", "right", "right", "right", "center"])
-    titles = dict(zip(a.plan["recommendation"], a.plan["title"], strict=True))
-    change_rows = [[a.model.question(q).text.get(d.lang), fmt_signed(row["overall_gain"], scale.decimals + 1),
-                    join_list((titles.get(x, x) for x in row["actions"]), d.lang, conjunction=False) or "—"]
-                   for q, row in path.changes.head(6).iterrows()]
-    x = MARGIN + 6.7
-    if change_rows:
-        d.text(slide, x, top - 0.4, WIDTH - MARGIN - x, 0.35, text("deck.changes", d.lang), size=13, bold=True,
+    scale = d.a.model.score_scale
+    X = d.L["executive"]["box"]
+    for box in boxes:
+        level = next(lv for lv in d.a.model.levels if lv.id == box.level)
+        slide = d.slide(box.title, level.description.get(d.lang) if level.description else None)
+        top = BODY_TOP + 0.75
+        d.text(slide, MARGIN, top - 0.4, 6.4, 0.35, X["conditions"], size=13, bold=True, color=d.primary)
+        header = [text("deck.requirement", d.lang), text("deck.now", d.lang), text("deck.needed", d.lang),
+                  text("deck.after", d.lang), ""]
+        rows = [[c.name, fmt_score(c.now, scale), fmt_bound(c.needed), fmt_score(c.after, scale),
+                 d.L["executive"]["met" if c.met else "not_met"]] for c in box.conditions]
+        d.table(slide, MARGIN, top, [2.6, 0.9, 0.9, 0.9, 1.1], header, rows, size=12,
+                align=["left", "right", "right", "right", "center"])
+        titles = dict(zip(d.a.plan["recommendation"], d.a.plan["title"], strict=True))
+        changes = d.a.next_path.changes if box.kind == "next" and d.a.next_path is not None else None
+        actions = {q: row["actions"] for q, row in changes.iterrows()} if changes is not None else {}
+        change_rows = [[c["question"], fmt_signed(c["overall_gain"], scale.decimals + 1),
+                        join_list((titles.get(x, x) for x in actions.get(c["question_id"], [])), d.lang,
+                                  conjunction=False) or "—"] for c in box.changes[:6]]
+        x = MARGIN + 6.7
+        if change_rows:
+            d.text(slide, x, top - 0.4, WIDTH - MARGIN - x, 0.35, text("deck.changes", d.lang), size=13, bold=True,
+                   color=d.primary)
+            d.table(slide, x, top, [2.9, 0.9, WIDTH - MARGIN - x - 3.8],
+                    [d.L["columns"]["question"], text("deck.gain", d.lang), text("deck.actions", d.lang)],
+                    change_rows, size=10, align=["left", "right", "left"])
+        d.text(slide, MARGIN, FOOT_TOP - 0.8, WIDTH - 2 * MARGIN, 0.6, box.outcome, size=14, bold=True,
                color=d.primary)
-        d.table(slide, x, top, [2.9, 0.9, WIDTH - MARGIN - x - 3.8],
-                [d.L["columns"]["question"], text("deck.gain", d.lang), text("deck.actions", d.lang)], change_rows,
-                size=10, align=["left", "right", "left"])
-    conclusion = text("deck.reachable" if path.reachable else "deck.unreachable", d.lang,
-                      after=fmt_score(path.overall_after, scale), level=target)
-    d.text(slide, MARGIN, FOOT_TOP - 0.75, WIDTH - 2 * MARGIN, 0.5, conclusion, size=14, bold=True, color=d.primary)
 
 
 def _metric_tiles(d: _Deck) -> list[tuple[str, str]]:
@@ -734,7 +731,7 @@ def write_deck(results: ReportResults, path: str | Path, *, branding: Branding =
         _benchmark(d, bench)
     _actions(d)
     _roadmap(d)
-    _next_level(d)
+    _level_boxes(d)
     _metrics(d)
     _appendix(d)
     d.set_fonts()

@@ -236,7 +236,7 @@ def _summary(s: SheetBook, results: ReportResults, context: dict[str, Any]) -> N
         (L["report"]["industry"], client.industry, None),
         *[(field["label"], field["value"], None) for field in context["client"]["profile"]],
         (L["report"]["assessed_on"], client.assessment_date.isoformat(), None),
-        *([(text("deck.owner", lang), branding.byline(), None)] if branding.byline() else []),
+        *([(text("deliver.consultant", lang), branding.byline(), None)] if branding.byline() else []),
         (L["summary"]["overall"], round(card.overall, 2), _score_format(results)),
         (L["summary"]["level"], card.level.name.get(lang), None),
         *([(L["excel"]["excluded"], join_list(left_out, lang, conjunction=False), None)] if left_out else []),
