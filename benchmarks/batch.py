@@ -5,13 +5,15 @@ Measures, on N synthetic clients:
 - *CLI loop*: what a user would otherwise write: ``papermill`` then
   ``jupyter nbconvert --no-input`` per client, one after the other;
 - *papermill engine*: ``run_batch(engine="papermill", workers=2)``;
-- *direct engine*: ``run_batch(engine="direct", workers=2)``;
+- *direct engine*: ``run_batch(engine="direct", workers=2)``, and on a few clients also
+  writing every format (HTML, PDF, deck, workbook) against HTML and workbook alone;
 - *floor*: starting a kernel and importing the libraries the notebook needs, per
   client: its own import lines and matplotlib and seaborn, which the kit imports for
   it when it draws the charts.
 
 Targets: papermill engine within 1.3x of floor/2 per client; direct engine at least 25x
-faster per client than the CLI loop; peak memory flat from N=50 to N=500 (direct).
+faster per client than the CLI loop; every format at most 2x HTML and workbook alone;
+peak memory flat from N=50 to N=500 (direct).
 Each path is measured in several interleaved rounds and its best round counts, so a
 busy spell of a shared machine does not decide a ratio. This is a benchmark, not a
 test: it prints figures and never fails on them.
@@ -35,6 +37,10 @@ BIN = Path(sys.executable).parent
 
 #: Imported by the kit on the notebook's behalf (lazily, when it draws the charts).
 PLOTTING_IMPORTS = "import matplotlib.figure\nimport seaborn"
+
+
+#: Every report format: the PDF and the deck on top of the default HTML and workbook.
+ALL_FORMATS = ("html", "pdf", "pptx", "xlsx")
 
 
 def notebook_imports(path: Path) -> str:
@@ -79,10 +85,11 @@ def cli_loop_per_client(clients: list[Path], out: Path) -> float:
     return (time.perf_counter() - started) / len(clients)
 
 
-def batch_per_client(clients: list[Path], out: Path, engine: str, workers: int) -> float:
+def batch_per_client(clients: list[Path], out: Path, engine: str, workers: int,
+                     formats: tuple[str, ...] = ("html", "xlsx")) -> float:
     from csmaturity.batch import run_batch
 
-    result = run_batch(clients, out, engine=engine, workers=workers, progress=False)
+    result = run_batch(clients, out, engine=engine, workers=workers, progress=False, formats=formats)
     assert not result.failed, [o.error for o in result.failed]
     return result.seconds / len(clients)
 
@@ -110,6 +117,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=6, help="clients for the floor and the CLI loop")
     parser.add_argument("--n-papermill", type=int, default=24, help="clients for the papermill engine")
     parser.add_argument("--n-direct", type=int, default=50, help="clients for the direct engine")
+    parser.add_argument("--n-formats", type=int, default=12,
+                        help="clients for the direct engine writing every format (needs the pdf and deck extras)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of all four measurements; the best counts")
     parser.add_argument("--memory", type=int, nargs="*", default=[50, 500], help="batch sizes for the memory check")
     args = parser.parse_args()
@@ -124,13 +133,18 @@ def main() -> None:
         imports = notebook_imports(NOTEBOOK)
         # Rounds interleave the paths so that a busy spell of a shared machine slows all of
         # them; each path's best round is its cost (what `timeit` does).
-        runs: dict[str, list[float]] = {"floor": [], "cli": [], "papermill": [], "direct": []}
+        runs: dict[str, list[float]] = {"floor": [], "cli": [], "papermill": [], "direct": [], "direct_small": [],
+                                        "formats": []}
         for r in range(args.rounds):
             runs["floor"].append(floor_per_client(args.n, imports))
             runs["cli"].append(cli_loop_per_client(clients[: args.n], tmp / f"cli{r}"))
             runs["papermill"].append(batch_per_client(clients[: args.n_papermill], tmp / f"pm{r}", "papermill", 2))
             runs["direct"].append(batch_per_client(clients[: args.n_direct], tmp / f"direct{r}", "direct", 2))
-        best = {k: min(v) for k, v in runs.items()}
+            if args.n_formats:  # the same clients with HTML + XLSX, then with every format
+                few = clients[: args.n_formats]
+                runs["direct_small"].append(batch_per_client(few, tmp / f"small{r}", "direct", 2))
+                runs["formats"].append(batch_per_client(few, tmp / f"formats{r}", "direct", 2, ALL_FORMATS))
+        best = {k: min(v) for k, v in runs.items() if v}
         floor, cli, papermill, direct = best["floor"], best["cli"], best["papermill"], best["direct"]
         print(f"clients: {args.n} (floor, CLI loop), {args.n_papermill} (papermill engine), {args.n_direct} (direct); "
               f"2 workers; best of {args.rounds} rounds; {model.id} {model.version}")
@@ -141,6 +155,11 @@ def main() -> None:
         print(f"batch, direct engine, 2 workers:        {direct:6.3f} s/client")
         print(f"ratio papermill engine / (floor/2):     {papermill / (floor / 2):6.2f}   (target <= 1.3)")
         print(f"ratio CLI loop / direct engine:         {cli / direct:6.1f}   (target >= 25)")
+        if args.n_formats:
+            print(f"direct, HTML + XLSX, {args.n_formats} clients:       {best['direct_small']:6.3f} s/client")
+            print(f"direct, HTML + PDF + PPTX + XLSX:       {best['formats']:6.3f} s/client")
+            ratio = best["formats"] / best["direct_small"]
+            print(f"ratio every format / HTML + XLSX:       {ratio:6.2f}   (target <= 2)")
         for n in args.memory:
             seconds, parent, worker = direct_memory(n, tmp)
             print(f"direct N={n:4d}: {seconds:.3f} s/client, "

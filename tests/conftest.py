@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,32 @@ os.environ.setdefault("MPLBACKEND", "Agg")  # charts render without a display
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
 CLIENTS = SAMPLE / "clients"
+
+
+#: Under CI (``CI=true``, set by .ci/run) a missing optional dependency fails its tests:
+#: a skipped PDF test must not pass a build unnoticed.
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _missing(what: str, install: str) -> None:
+    message = f"{what} is not installed ({install})"
+    if IN_CI:
+        pytest.fail(f"{message}; CI must run this test")
+    pytest.skip(message)
+
+
+def require_module(name: str, install: str) -> None:
+    """Skip the test (fail it under CI) when the optional package ``name`` cannot be imported."""
+    try:
+        importlib.import_module(name)
+    except (ImportError, OSError):  # OSError: the package is there, a system library it loads is not
+        _missing(f"the package {name}", install)
+
+
+def require_tool(name: str, install: str) -> None:
+    """Skip the test (fail it under CI) when the program ``name`` is not on the PATH."""
+    if shutil.which(name) is None:
+        _missing(f"the program {name}", install)
 
 
 @pytest.fixture(scope="session")

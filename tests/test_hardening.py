@@ -367,6 +367,6 @@ def test_portfolio_spreadsheets_keep_client_text_as_text(tmp_path, model):
     outputs = write_portfolio(summarise_portfolio(results, model, "en"), model, tmp_path, "en")
     csv = outputs.csv.read_text(encoding="utf-8")
     assert "'=cmd|' /C calc'!A0" in csv and "'=1+1" in csv and "'@SUM(1)" in csv
-    sheet = load_workbook(outputs.xlsx)["clients"]
+    sheet = load_workbook(outputs.xlsx).worksheets[0]  # the clients
     cells = {cell.value: cell.data_type for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)}
     assert cells["=cmd|' /C calc'!A0"] == "s" and cells["=1+1"] == "s"  # text, not a formula

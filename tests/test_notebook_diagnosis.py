@@ -55,7 +55,8 @@ def test_parameters_are_documented():
     params = pm.inspect_notebook(str(NOTEBOOK))
     assert set(params) == {"client_file", "output_dir", "lang", "model_file", "accounts_file", "survey_file",
                            "previous_file", "previous_survey_file", "history_paths", "previous_other_client",
-                           "target", "portfolio_paths", "portfolio_segment", "portfolio_min_group"}
+                           "target", "portfolio_paths", "portfolio_segment", "portfolio_min_group", "formats",
+                           "branding_file"}
     assert all(p["help"] for p in params.values())
     min_group = params["portfolio_min_group"]
     assert min_group["inferred_type_name"] == "int" and min_group["default"] == "5"

@@ -18,10 +18,16 @@ def _normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+#: The extras the conda environment holds besides the dependencies (what `make test` installs).
+CONDA_EXTRAS = ("dev", "pdf", "deck")
+
+
 def _pip_requirements(root, *, dev: bool = False) -> dict[str, str]:
-    """The dependencies, with ``dev`` also the dev extra (the conda environment has both)."""
+    """The dependencies, with ``dev`` also the extras of :data:`CONDA_EXTRAS` (the conda
+    environment has them all)."""
     project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    listed = [*project["dependencies"], *(project["optional-dependencies"]["dev"] if dev else [])]
+    extras = project["optional-dependencies"]
+    listed = [*project["dependencies"], *(r for name in CONDA_EXTRAS if dev for r in extras[name])]
     reqs = [Requirement(r) for r in listed]
     return {_normalise(r.name): str(r.specifier) for r in reqs}
 

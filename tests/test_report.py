@@ -110,7 +110,7 @@ def test_report_is_offline_and_needs_no_javascript(full_report, english_report):
         html = outputs.html.read_text(encoding="utf-8")
         assert remote_references(html) == []
         assert "<script" not in html.lower()
-        assert "@media print" in html and "break-before: page" in html
+        assert "@media print" in html and "break-after: avoid" in html  # headings stay with what follows
 
 
 def test_hostile_client_text_is_escaped_and_stays_inside_the_output_folder(tmp_path):
@@ -144,12 +144,12 @@ def test_report_paths_cannot_escape(tmp_path):
 
 def test_a_failed_render_leaves_the_previous_report_intact(tmp_path, monkeypatch):
     good = build_report(CLIENTS / "northwind-analytics.yaml", out_dir=tmp_path)
-    before = {p: p.read_bytes() for p in vars(good).values()}
+    before = {p: p.read_bytes() for p in good.written().values()}
 
     def broken(*args, **kwargs):
         raise RuntimeError("renderer crashed half way")
 
-    monkeypatch.setattr("csmaturity.report.build.render_html", broken)
+    monkeypatch.setattr("csmaturity.report.build.render_page", broken)
     with pytest.raises(RuntimeError, match="half way"):
         build_report(CLIENTS / "northwind-analytics.yaml", out_dir=tmp_path)
     monkeypatch.undo()
@@ -157,10 +157,10 @@ def test_a_failed_render_leaves_the_previous_report_intact(tmp_path, monkeypatch
     def broken_sheet(*args, **kwargs):
         raise OSError("disk full while writing the workbook")
 
-    monkeypatch.setattr("csmaturity.report.excel._table", broken_sheet)
+    monkeypatch.setattr("csmaturity.report.excel.write_table", broken_sheet)
     with pytest.raises(OSError, match="disk full"):
         build_report(CLIENTS / "northwind-analytics.yaml", out_dir=tmp_path, lang="en")
-    assert {p: p.read_bytes() for p in vars(good).values()} == before
+    assert {p: p.read_bytes() for p in good.written().values()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in before)  # no temp files left
 
 

@@ -181,7 +181,8 @@ def test_the_workbook_has_the_respondents_sheets(report):
     health = next(r for r in spread if r[0] == "ヘルススコア")
     assert health[2:4] == (0, 100) and health[6:] == pytest.approx((66.667, 33.333, 100), abs=1e-3)
     contested = list(book["分かれた質問"].iter_rows(values_only=True))
-    assert [r[1] for r in contested[1::3]] == CONTESTED and len(contested) == 1 + 5 * 3
+    question = contested[0].index("質問ID")
+    assert [r[question] for r in contested[1::3]] == CONTESTED and len(contested) == 1 + 5 * 3
 
 
 def test_the_results_json_carries_the_respondents(report):
@@ -348,6 +349,9 @@ def test_batch_and_portfolio_count_the_folder_once_and_resume_watches_every_file
     assert portfolio.loc["midori-fintech", ["agreement", "interval_low", "interval_high"]].isna().all()
     page = (out / "portfolio.html").read_text(encoding="utf-8")
     assert "Respondents" in page and "Agreement (alpha)" in page and "37–74" in page
+    # The workbook says the same in words.
+    header = [c.value for c in openpyxl.load_workbook(out / "portfolio.xlsx").worksheets[0][1]]
+    assert {"Respondents", "Agreement (alpha)", "Overall 95% interval from", "Overall 95% interval to"} <= set(header)
 
     files = [clients / "kaede-works", clients / "midori-fintech.yaml"]
     again = run_batch(files, out, workers=1, resume=True, progress=False)

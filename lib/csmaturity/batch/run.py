@@ -6,8 +6,9 @@ hashes every respondent's file.
 
 Layout of a batch folder ``OUT``::
 
-    OUT/<client>/          the client's report (HTML, Excel, results JSON); with the
-                           papermill engine also the executed notebook and its HTML
+    OUT/<client>/          the client's report (HTML, Excel, results JSON; PDF and deck
+                           when asked); with the papermill engine also the executed
+                           notebook and its HTML
     OUT/logs/<client>.log  what happened, with the traceback of a failure
     OUT/logs/kernel-*.log  papermill engine: what each kept kernel process printed
     OUT/state/<client>.json  the hash of the inputs behind the last good report
@@ -70,7 +71,7 @@ NOTEBOOK = shipped_path("notebooks/diagnosis.ipynb")
 DEFAULT_CLIENT_TIMEOUT = 600.0
 #: Names of the batch's own files and folders at the top of OUT: no client may have them.
 BATCH_NAMES = ("logs", "state", "batch_summary.csv", "portfolio_input.json", "portfolio.csv",
-               "portfolio_percentiles.csv", "portfolio.xlsx", "portfolio.html")
+               "portfolio_percentiles.csv", "portfolio.xlsx", "portfolio.html", "portfolio.pdf")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -92,6 +93,10 @@ class ClientJob:
     portfolio_min_group: int = DEFAULT_MIN_GROUP
     #: Seconds after which the client is stopped and failed (None: no limit).
     timeout: float | None = DEFAULT_CLIENT_TIMEOUT
+    #: The report formats written (the results JSON always is).
+    formats: tuple[str, ...] = ("html", "xlsx")
+    #: The branding YAML applied to every format (None: the kit's look).
+    branding_file: str | None = None
 
 
 @dataclass(kw_only=True)
@@ -322,9 +327,10 @@ def _diagnose(job: ClientJob, out_dir: Path, outcome: ClientOutcome, logs: list[
         logs.append(_logger(out_dir, key))
     log = logs[-1]
     state_path = no_link_out(out_dir, _state_path(out_dir, key))
-    digest = input_hash(model, answers, [*answers.data_files.values(), *filter(None, [job.portfolio_file])])
+    branding = [job.branding_file, *_logo_file(job.branding_file)] if job.branding_file else []
+    digest = input_hash(model, answers, [*answers.data_files.values(), *filter(None, [job.portfolio_file]), *branding])
     state = {"input_hash": digest, "model": model.ref, "kit_version": __version__, "engine": job.engine,
-             "lang": job.lang,
+             "lang": job.lang, "formats": list(job.formats),
              "portfolio": [job.portfolio_segment, job.portfolio_min_group] if job.portfolio_file else None}
     previous = _read_state(state_path)
     if job.resume and previous and {k: previous.get(k) for k in state} == state and _outputs_intact(previous):
@@ -374,6 +380,14 @@ def _portfolio_at(path: str, mtime_ns: int) -> list[dict[str, Any]]:
     return load_results([path])
 
 
+def _logo_file(branding_file: str) -> list[str]:
+    """The logo a branding file names (its changes make the reports out of date)."""
+    from ..report.branding import load_branding
+
+    logo = load_branding(branding_file).logo
+    return [] if logo is None else [str(logo)]
+
+
 def _run_direct(job: ClientJob, client_dir: Path) -> dict[str, str]:
     from ..report import build_report
 
@@ -383,8 +397,9 @@ def _run_direct(job: ClientJob, client_dir: Path) -> dict[str, str]:
         portfolio = _portfolio_at(job.portfolio_file, Path(job.portfolio_file).stat().st_mtime_ns)
     written = build_report(job.client_file, out_dir=client_dir, lang=job.lang, model_file=job.model_file,
                            portfolio=portfolio, portfolio_segment=job.portfolio_segment,
-                           portfolio_min_group=job.portfolio_min_group)
-    return {k: str(v) for k, v in asdict(written).items()}
+                           portfolio_min_group=job.portfolio_min_group, formats=job.formats,
+                           branding=job.branding_file)
+    return {k: str(v) for k, v in written.written().items()}
 
 
 def _run_papermill(job: ClientJob, client_dir: Path) -> dict[str, str]:
@@ -395,6 +410,7 @@ def _run_papermill(job: ClientJob, client_dir: Path) -> dict[str, str]:
                                      model_file=job.model_file, portfolio_paths=job.portfolio_file,
                                      portfolio_segment=job.portfolio_segment,
                                      portfolio_min_group=job.portfolio_min_group,
+                                     formats=",".join(job.formats), branding_file=job.branding_file,
                                      kernel=_kept_kernel(job.model_file, Path(job.out_dir) / "logs"))
     return {k: str(v) for k, v in written.items()}
 
@@ -418,6 +434,8 @@ def run_batch(
     portfolio_segment: str | None = None,
     portfolio_min_group: int = DEFAULT_MIN_GROUP,
     client_timeout: float | None = DEFAULT_CLIENT_TIMEOUT,
+    formats: Iterable[str] = ("html", "xlsx"),
+    branding: str | Path | None = None,
 ) -> BatchResult:
     """Diagnose every client; see the module docstring. ``workers`` local processes run
     the clients (default: one per core; ``1`` runs them in this process), or
@@ -436,8 +454,20 @@ def run_batch(
     one of the batch's own names (:data:`BATCH_NAMES`), are refused before any client
     runs (AnswersError naming the files). A client running longer than
     ``client_timeout`` seconds is stopped and failed.
+
+    Each client's report is written in ``formats`` (``html``, ``pdf``, ``pptx``,
+    ``xlsx``; the results JSON always), with the ``branding`` file's look. An unknown
+    format, a missing PDF or deck engine and a wrong branding file are refused before
+    any client runs (ArgumentError, MissingDependencyError, ConfigError).
     """
+    from ..report.branding import load_branding
+    from ..report.build import check_engines, check_formats
+
     started = time.perf_counter()
+    kinds = check_formats(formats)
+    check_engines(kinds)
+    branding_file = str(Path(branding).resolve()) if branding is not None else None
+    load_branding(branding_file)
     out = Path(out_dir).resolve()
     client_files = [Path(p).resolve() for p in client_files]
     clashes = output_name_problems(_client_ids(client_files), reserved=BATCH_NAMES)
@@ -457,7 +487,8 @@ def run_batch(
     jobs = [
         ClientJob(client_file=str(Path(p).resolve()), out_dir=str(out), engine=engine, lang=lang, model_file=model_path,
                   resume=resume, notebook=str(notebook), portfolio_file=snapshot, portfolio_segment=portfolio_segment,
-                  portfolio_min_group=portfolio_min_group, timeout=client_timeout)
+                  portfolio_min_group=portfolio_min_group, timeout=client_timeout, formats=kinds,
+                  branding_file=branding_file)
         for p in client_files
     ]
     workers = workers or os.cpu_count() or 1

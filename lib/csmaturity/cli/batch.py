@@ -11,9 +11,9 @@ from ..batch import DEFAULT_CLIENT_TIMEOUT, BatchResult, expand_client_paths, ru
 from ..i18n import LANGUAGES
 from ..model import load_model
 from ..portfolio import DEFAULT_MIN_GROUP, find_results, load_results
-from ..portfolio.report import portfolio_language, summarise_portfolio, write_portfolio
+from ..portfolio.report import PortfolioOutputs, portfolio_language, summarise_portfolio, write_portfolio
 from ..synth import write_synthetic_clients
-from .report import add_ranking_options, segment_option  # the same options as `csmaturity report`
+from .report import add_branding_option, add_ranking_options, segment_option  # the options of `csmaturity report`
 
 SAMPLE_CLIENTS = Path("data/sample/clients")
 
@@ -40,6 +40,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "dimension within --segment goes into its report")
     p.add_argument("--client-timeout", type=float, default=DEFAULT_CLIENT_TIMEOUT, metavar="SECONDS",
                    help=f"stop and fail a client still running after this long (default {DEFAULT_CLIENT_TIMEOUT:g})")
+    p.add_argument("--formats", type=report_formats, default=("html", "xlsx"), metavar="LIST",
+                   help="report formats per client, comma-separated: html, pdf, pptx, xlsx (default html,xlsx; the "
+                        "results JSON is always written); with pdf the portfolio summary gets a PDF too")
+    add_branding_option(p)
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_batch)
 
@@ -65,7 +69,21 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="language of the summary (default: English when the model is written in it)")
     p.add_argument("--model", type=Path)
     add_ranking_options(p, "percentiles are taken among clients with the same value of this")
+    p.add_argument("--pdf", action="store_true",
+                   help="also write portfolio.pdf (needs WeasyPrint: pip install 'csmaturity[pdf]')")
+    add_branding_option(p)
     p.set_defaults(handler=cmd_portfolio)
+
+
+def report_formats(value: str) -> tuple[str, ...]:
+    """argparse type of --formats: comma-separated report formats, each known."""
+    from ..report.build import FORMATS
+
+    asked = tuple(part.strip() for part in value.split(",") if part.strip())
+    unknown = [f for f in asked if f not in FORMATS]
+    if unknown or not asked:
+        raise argparse.ArgumentTypeError(f"expected some of {', '.join(FORMATS)}, comma-separated; got {value!r}")
+    return asked
 
 
 def print_outcomes(result: BatchResult) -> None:
@@ -80,10 +98,12 @@ def print_outcomes(result: BatchResult) -> None:
 
 
 def build_portfolio(batch_dir: Path, model_file: Path | None, lang: str | None, segment: str | None, smallest: int,
-                    batch: BatchResult | None = None) -> Path | None:
+                    batch: BatchResult | None = None, *, pdf: bool = False,
+                    branding: Path | None = None) -> PortfolioOutputs | None:
     """Summarise the results JSON of ``batch``'s clients (of every client under
-    ``batch_dir`` without one); None when there are none. Results in the folder from
-    clients not in this batch (renamed or removed since) are left out, and said so."""
+    ``batch_dir`` without one), with ``pdf`` also as a PDF; None when there are none.
+    Results in the folder from clients not in this batch (renamed or removed since)
+    are left out, and said so."""
     paths = find_results([batch_dir])
     if batch is not None:
         mine = {Path(o.results_json).resolve() for o in batch.outcomes if o.results_json and o.status != "failed"}
@@ -97,7 +117,13 @@ def build_portfolio(batch_dir: Path, model_file: Path | None, lang: str | None, 
     model = load_model(model_file)
     lang = lang or portfolio_language(model)
     summary = summarise_portfolio(load_results(paths), model, lang, segment, smallest)
-    return write_portfolio(summary, model, batch_dir, lang).html
+    from ..report.branding import load_branding
+
+    return write_portfolio(summary, model, batch_dir, lang, pdf=pdf, branding=load_branding(branding))
+
+
+def print_portfolio(outputs: PortfolioOutputs) -> None:
+    print(f"portfolio: {outputs.html}" + (f"\n           {outputs.pdf}" if outputs.pdf else ""))
 
 
 
@@ -116,14 +142,15 @@ def cmd_batch(args: argparse.Namespace) -> int:
                            lang=args.lang, model_file=args.model, scheduler=args.scheduler,
                            progress=not args.no_progress,
                            portfolio=args.portfolio, portfolio_segment=args.segment, portfolio_min_group=args.min_group,
-                           client_timeout=args.client_timeout)
+                           client_timeout=args.client_timeout, formats=args.formats, branding=args.branding)
     except KeyboardInterrupt:
         print("\ninterrupted: finished reports are complete; rerun with --resume to do the rest", file=sys.stderr)
         return 130
     print_outcomes(result)
-    page = build_portfolio(args.out, args.model, args.lang, args.segment, args.min_group, result)
-    if page:
-        print(f"portfolio: {page}")
+    outputs = build_portfolio(args.out, args.model, args.lang, args.segment, args.min_group, result,
+                              pdf="pdf" in args.formats, branding=args.branding)
+    if outputs:
+        print_portfolio(outputs)
     return 1 if result.failed else 0
 
 
@@ -133,10 +160,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 1
     result = run_batch(expand_client_paths([args.clients]), args.out, workers=args.workers, model_file=args.model)
     print_outcomes(result)
-    page = build_portfolio(args.out, args.model, None, None, DEFAULT_MIN_GROUP, result)
+    outputs = build_portfolio(args.out, args.model, None, None, DEFAULT_MIN_GROUP, result)
     print(f"\nreports (open the .report.html files in a browser; .report.xlsx to edit; .plan.csv/.plan.xlsx for "
           f"trackers): {args.out}/<client>/")
-    print(f"portfolio summary: {page}")
+    print(f"portfolio summary: {outputs.html if outputs else None}")
     return 1 if result.failed else 0
 
 
@@ -148,9 +175,10 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 def cmd_portfolio(args: argparse.Namespace) -> int:
     segment_option(load_model(args.model), args.segment)
-    page = build_portfolio(args.batch_dir, args.model, args.lang, args.segment, args.min_group)
-    if page is None:
+    outputs = build_portfolio(args.batch_dir, args.model, args.lang, args.segment, args.min_group, pdf=args.pdf,
+                              branding=args.branding)
+    if outputs is None:
         print(f"error: no results JSON under {args.batch_dir}", file=sys.stderr)
         return 1
-    print(f"portfolio: {page}")
+    print_portfolio(outputs)
     return 0

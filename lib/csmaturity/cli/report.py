@@ -17,7 +17,8 @@ from ..respondents import load_client
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="write a client's report: self-contained HTML, Excel workbook, results JSON and "
-                                      "the action plan as CSV/Excel for trackers")
+                                      "the action plan as CSV/Excel for trackers; with --pdf and --pptx also a PDF "
+                                      "and a deck")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE",
                    help="the client's answers YAML; or its folder, or several answers files of it (one per "
                         "respondent): the report shows their consensus and where they disagree")
@@ -26,6 +27,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--model", type=Path, help="maturity model YAML (default: the shipped model)")
     p.add_argument("--target", metavar="LEVEL",
                    help="the level the client aims for (a level id of the model; default: the answers file's target)")
+    deliver = p.add_argument_group("deliverables")
+    deliver.add_argument("--pdf", action="store_true",
+                         help="also write the report as an A4 PDF (needs WeasyPrint: pip install 'csmaturity[pdf]')")
+    deliver.add_argument("--pptx", action="store_true",
+                         help="also write a PowerPoint deck (needs python-pptx: pip install 'csmaturity[deck]')")
+    add_branding_option(deliver)
     data = p.add_argument_group("data",
                                 "the client's tables; by default those named in the answers file's data: section")
     data.add_argument("--accounts", type=Path, help="accounts table (CSV or Excel)")
@@ -53,6 +60,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="run the diagnosis notebook with papermill instead, keeping it and its code-free HTML as the "
                         "audit trail (not with --period)")
     p.set_defaults(handler=cmd_report)
+
+
+def add_branding_option(group: argparse._ActionsContainer) -> None:
+    """``--branding FILE``, the same in every command that writes deliverables."""
+    group.add_argument("--branding", type=Path, metavar="FILE",
+                       help="branding YAML: firm name, logo, colours, consultant, footer, confidentiality line "
+                            "(applied to the HTML, PDF, deck and workbook)")
 
 
 def add_ranking_options(group: argparse._ActionsContainer, segment_help: str) -> None:
@@ -89,6 +103,7 @@ def segment_option(model: MaturityModel, segment: str | None) -> str:
 def cmd_report(args: argparse.Namespace) -> int:
     from ..notebook import run_diagnosis_notebook  # heavy: only when a report is made
     from ..report import build_report
+    from ..report.branding import load_branding
 
     if args.segment is not None or args.portfolio:
         segment_option(load_model(args.model), args.segment)
@@ -97,6 +112,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     earlier = {"previous_other_client": args.previous_other_client}
     ranking = {"portfolio_segment": args.segment, "portfolio_min_group": args.min_group}
     client = args.files[0] if len(args.files) == 1 else args.files
+    formats = ["html", "xlsx", *(["pdf"] if args.pdf else []), *(["pptx"] if args.pptx else [])]
     if args.notebook:
         if args.period:
             print("error: --period is not a notebook parameter; leave it out with --notebook", file=sys.stderr)
@@ -108,6 +124,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         # with its message rather than in a notebook cell.
         model = load_model(args.model)
         model.check_language(args.lang or load_client(client, model).client.language)
+        load_branding(args.branding)  # a wrong branding file too
         if args.portfolio:
             # Fails here, naming the paths or the results at fault, rather than in a notebook cell.
             rank_portfolio(read_portfolio(args.portfolio), model, segment=args.segment, min_group=args.min_group)
@@ -116,6 +133,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         try:
             written = run_diagnosis_notebook(client, args.out, lang=args.lang, model_file=args.model,
                                              portfolio_paths=paths, history_paths=history, target=args.target or "",
+                                             formats=",".join(formats), branding_file=args.branding,
                                              **ranking, **files, **earlier)
         except CsMaturityError:
             raise
@@ -132,9 +150,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         outputs = build_report(client, out_dir=args.out, lang=args.lang, model_file=args.model,
                                period=tuple(args.period) if args.period else None, history=args.history,
                                target=args.target,
-                               portfolio=read_portfolio(args.portfolio) if args.portfolio else None, **ranking, **files,
-                               **earlier)
-        written = vars(outputs)
+                               portfolio=read_portfolio(args.portfolio) if args.portfolio else None,
+                               formats=formats, branding=load_branding(args.branding), **ranking, **files, **earlier)
+        written = outputs.written()
     for kind, path in written.items():
         print(f"{kind:>12}: {path}")
     return 0

@@ -36,7 +36,7 @@ LANGUAGES = ("ja", "en")
 
 #: The files of the store, merged into one tree; a section may appear in one file only.
 FILES = ("labels.yaml", "widgets.yaml", "intake.yaml", "exercises.yaml", "data.yaml", "plan.yaml",
-         "authoring.yaml", "respondents.yaml")
+         "authoring.yaml", "respondents.yaml", "deliver.yaml")
 
 
 def check_language(lang: str) -> str:

@@ -15,6 +15,11 @@ workbook *structure* so sheets cannot be renamed, moved or deleted by accident):
 - ``_meta`` (very hidden): format, model id, version and a fingerprint of its
   questions, the language, and the key of every row of the form.
 
+The form prints on A4 landscape, one page wide, its column headings repeated on every
+page; the column of row keys (what the importer checks the layout against) is hidden
+and outside the print area, so a client sees no machine ids. A Japanese form is set
+in :data:`csmaturity.io.sheets.JA_FONT`.
+
 The importer checks the layout against ``_meta`` first (a renamed sheet, deleted or
 reordered rows, a form from another model version), maps labels back to option ids,
 validates each answer with :meth:`csmaturity.model.Question.normalise` -- the same
@@ -45,6 +50,7 @@ from ..answers import ClientAnswers, RespondentInfo, parse_answers
 from ..errors import AnswersError, Problem
 from ..i18n import LANGUAGES, text
 from ..io.files import atomic_path, atomic_write
+from ..io.sheets import JA_CHARSET, JA_FONT, line_count, row_height
 from ..io.yamlfile import dump_yaml
 from ..model import DONT_KNOW, MaturityModel, Question
 
@@ -185,6 +191,12 @@ def write_intake_template(model: MaturityModel, path: str | Path, lang: str | No
         sheet.protection.formatColumns = False  # let people widen a column to read
     lists.sheet_state = "hidden"
     meta.sheet_state = "veryHidden"
+    _print_layout(intro, None, "A", lang)
+    headings = next(r for r in range(1, form.max_row + 1) if form[f"{COL_NO}{r}"].value == _t("columns.no", lang))
+    _print_layout(form, headings, COL_GUIDE, lang)
+    if lang == "ja":
+        for sheet in (intro, form):
+            _japanese_font(sheet)
     wb.security = WorkbookProtection(lockStructure=True)
     wb.active = 1
     with atomic_path(path) as tmp:
@@ -217,6 +229,42 @@ def _write_instructions(ws: Worksheet, model: MaturityModel, lang: str) -> None:
         # line (a Japanese character is about two Latin ones wide).
         width = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
         ws.row_dimensions[i].height = 15 * math.ceil(width / 105)
+
+
+def _print_layout(ws: Worksheet, header_row: int | None, last_col: str, lang: str) -> None:
+    """A4 landscape, one page wide; the column headings on ``header_row`` repeated on
+    every page; page numbers at the foot; the print area ends at ``last_col``, before
+    the hidden key column."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.print_area = f"A1:{last_col}{max(ws.max_row, 1)}"
+    if header_row is not None:
+        ws.print_title_rows = f"{header_row}:{header_row}"
+        # A spreadsheet does not grow a row for wrapped text written by a program: the
+        # height each wrapped row needs, so that no text runs into the next row.
+        columns = [c for c in "ABCDEF" if c <= last_col]
+        widths = [ws.column_dimensions[c].width for c in columns]
+        for r in range(header_row + 1, ws.max_row + 1):
+            values = [ws[f"{c}{r}"].value or "" for c in columns]
+            if any(line_count(v, w) > 1 for v, w in zip(values, widths, strict=True) if isinstance(v, str)):
+                ws.row_dimensions[r].height = row_height(values, widths, lang)
+                for c in columns:  # the row's cells start at its top, beside the wrapped text
+                    ws[f"{c}{r}"].alignment = Alignment(wrap_text=ws[f"{c}{r}"].alignment.wrap_text, vertical="top")
+    ws.oddFooter.right.text = text("deliver.page_of", lang)
+    ws.oddFooter.right.size = 8
+
+
+def _japanese_font(ws: Worksheet) -> None:
+    """Every written cell of ``ws`` in the Japanese font, its size, weight and colour kept."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is not None or cell.has_style:
+                old = cell.font
+                cell.font = Font(name=JA_FONT, charset=JA_CHARSET, size=old.size, bold=old.bold, color=old.color)
 
 
 class _ListColumns:
@@ -257,9 +305,12 @@ def _write_form(
     respondent: RespondentInfo | None = None,
 ) -> list[tuple[int, str]]:
     """Fill the form sheet; return ``(row, key)`` of every keyed row."""
-    widths = {COL_NO: 7, COL_DIM: 18, COL_TEXT: 70, COL_ANSWER: 34, COL_EVIDENCE: 36, COL_GUIDE: 36, COL_KEY: 22}
+    # About 170 units: one landscape page wide at nine tenths of full size.
+    widths = {COL_NO: 6, COL_DIM: 16, COL_TEXT: 58, COL_ANSWER: 30, COL_EVIDENCE: 30, COL_GUIDE: 30, COL_KEY: 22}
     for col, width in widths.items():
         ws.column_dimensions[col].width = width
+    # The keys stay in the file for the importer, out of sight and out of print.
+    ws.column_dimensions[COL_KEY].hidden = True
     ws["A1"] = f"{model.title.get(lang)}  ({model.id} {model.version})"
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = _t("fill", lang)

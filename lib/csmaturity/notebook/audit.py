@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 __all__ = ["export_audit_html", "audit_exporter", "run_diagnosis_notebook", "OFFLINE_TEMPLATE", "default_notebook"]
 
 #: An nbconvert template: the lab look without any script or style fetched from a CDN,
-#: and the report's embedded Japanese font put first in the lab font stacks (the
-#: marker is replaced by the font once the page text is known).
+#: the report's embedded Japanese font put first in the lab font stacks (the marker is
+#: replaced by the font once the page text is known), and A4 paper when printed.
 OFFLINE_TEMPLATE = """\
 {%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
@@ -47,6 +47,7 @@ FONT_CSS_MARKER
   --jp-content-font-family: 'EMBEDDED', system-ui, -apple-system, 'Segoe UI', helvetica, arial, sans-serif;
   --jp-code-font-family: menlo, consolas, 'DejaVu Sans Mono', 'EMBEDDED', monospace;
 }
+@page { size: A4; margin: 14mm 13mm 17mm; }  /* every page of the kit prints on A4 */
 </style>
 {%- endblock html_head_css -%}
 """.replace("FONT_CSS_MARKER", FONT_CSS_MARKER).replace("EMBEDDED", EMBEDDED_FAMILY)
@@ -101,7 +102,9 @@ def run_diagnosis_notebook(
     ``accounts_file``, ``portfolio_paths``…; None becomes "", meaning not given). Writes
     ``<id>.<lang>.diagnosis.ipynb`` and ``<id>.<lang>.audit.html`` beside the report
     files the notebook writes, and returns all their paths (keys ``notebook``,
-    ``audit_html``, ``html``, ``xlsx``, ``results_json``, ``plan_csv``, ``plan_xlsx``). On a failing cell papermill
+    ``audit_html``, ``results_json``, ``plan_csv``, ``plan_xlsx`` and one per report
+    format: ``html`` and ``xlsx`` unless the ``formats`` parameter, comma-separated,
+    names others). On a failing cell papermill
     raises ``PapermillExecutionError`` and the partly executed notebook is kept as
     ``<id>.<lang>.diagnosis.failed.ipynb``. ``kernel`` runs the notebook on a kept
     kernel (see :mod:`csmaturity.notebook.kernel`) instead of starting a new one.
@@ -111,11 +114,13 @@ def run_diagnosis_notebook(
 
     from ..errors import AnswersError, Problem
     from ..io.yamlfile import read_yaml_file
-    from ..report.build import report_paths
+    from ..report.build import DEFAULT_FORMATS, check_engines, check_formats, report_paths
     from ..report.html import shared_wording
     from ..report.results import cached_model
     from ..respondents import client_files
 
+    kinds = check_formats(str(parameters["formats"]).split(",") if parameters.get("formats") else DEFAULT_FORMATS)
+    check_engines(kinds)  # here, not in a notebook cell
     # A client folder (several respondents) is named by its files' client block.
     first = next(iter(client_files(client_file)), None) if Path(client_file).is_dir() else client_file
     if first is None:
@@ -162,4 +167,5 @@ def run_diagnosis_notebook(
     # The notebook's own text (headings, explanations) is the same for every client.
     common = [source.read_text(encoding="utf-8"), shared_wording(cached_model(params.get("model_file") or None), lang)]
     audit = export_audit_html(executed, out / f"{stem}.audit.html", common=common)
-    return {"notebook": executed, "audit_html": audit, **vars(paths)}
+    written = report_paths(str(client.get("id") or Path(client_file).stem), lang, out, kinds).written()
+    return {"notebook": executed, "audit_html": audit, **written}

@@ -240,7 +240,9 @@ def benchmark_chart(assessment: Assessment, *, benchmark: str | None = None, lan
         ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
         _percent_axis(ax.xaxis)
         ax.tick_params(axis="x", labelsize=8)
-        ax.set_xlabel(text("chart.benchmark.xlabel", lang, survey=benchmark_name(bench, lang)), fontsize=8)
+        # Wrapped: centred under the axes, a long label would run past the figure's edge.
+        ax.set_xlabel(_wrap(text("chart.benchmark.xlabel", lang, survey=benchmark_name(bench, lang)),
+                            44 if lang == "ja" else 76, lang), fontsize=8)
         ax.grid(axis="y", visible=False)
         ax.legend(loc="lower center", bbox_to_anchor=(0.45, 1.0), ncols=min(len(bench.cohorts), 3), fontsize=8)
     return fig
@@ -251,6 +253,32 @@ def has_timeline(assessment: Assessment) -> bool:
     its start and end month."""
     phases = assessment.model.phases
     return bool(phases) and all(p.start_month is not None and p.end_month is not None for p in phases)
+
+
+#: The roadmap's plot area is about this wide (inches): the figure less its margins.
+_ROADMAP_AXES_WIDTH = PAGE_WIDTH - 0.4
+
+
+def _text_inches(label: str, fontsize: float) -> float:
+    """About how wide ``label`` is drawn (inches): wide characters one em, others half."""
+    ems = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.56 for c in label)
+    return ems * fontsize / 72
+
+
+def _bar_label_position(label: str, start: float, stop: float, end: float, *,
+                        fontsize: float) -> tuple[float, str]:
+    """Where a bar's label goes (x in months, alignment): inside the bar when it fits,
+    else just after it, else just before it, so that no label runs across the end of
+    a short bar; after it, clipped at the frame, when it fits nowhere."""
+    pad = 0.25
+    width = _text_inches(label, fontsize) * end / _ROADMAP_AXES_WIDTH + pad
+    if stop - start >= width + pad:
+        return start + pad, "left"
+    if stop + width <= end:
+        return stop + pad, "left"
+    if start - width >= 0:
+        return start - pad, "right"
+    return stop + pad, "left"
 
 
 def roadmap_chart(assessment: Assessment, *, lang: str | None = None, ax: Axes | None = None) -> Figure:
@@ -283,9 +311,11 @@ def roadmap_chart(assessment: Assessment, *, lang: str | None = None, ax: Axes |
             if moved:
                 bar.set_hatch("///")
         ax.vlines(starts, y - 0.33, y + 0.33, colors=step_colors, linewidth=3, capstyle="butt", zorder=3)
-        for step, start, title in zip(road.index, starts, road["title"], strict=True):
-            ax.text(start + 0.25, step - 1, f"{step}. {literal(title)}", va="center", ha="left",
-                    fontsize=7.5, color=COLORS["ink"], zorder=4, clip_on=True)
+        ends = road["end_month"].to_numpy()
+        for step, start, stop, title in zip(road.index, starts, ends, road["title"], strict=True):
+            label = f"{step}. {literal(title)}"
+            x, ha = _bar_label_position(label, start, stop, end, fontsize=7.5)
+            ax.text(x, step - 1, label, va="center", ha=ha, fontsize=7.5, color=COLORS["ink"], zorder=4, clip_on=True)
         if road.empty:
             ax.text(end / 2, 0, text("chart.roadmap.empty", lang), ha="center", va="center", color=COLORS["muted"])
         ax.set_xlim(0, end)
@@ -594,6 +624,21 @@ def concentration_chart(lorenz: pd.DataFrame, concentration: Any, *, lang: str, 
     return fig
 
 
+def _driver_limits(rows: pd.DataFrame) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Axis ranges (performance, importance) holding every point, interval and
+    threshold of ``rows``."""
+    defined = rows.dropna(subset=["importance", "performance"])
+    perf = [*defined["performance"], *rows["performance_threshold"].dropna()]
+    intervals = "importance_low" in defined and bool(defined["importance_low"].notna().any())
+    low = defined["importance_low"].fillna(defined["importance"]) if intervals else defined["importance"]
+    high = defined["importance_high"].fillna(defined["importance"]) if intervals else defined["importance"]
+    cuts = rows["importance_threshold"].dropna().tolist()
+    y_lo, y_hi = min([float(low.min()), *cuts]), max([float(high.max()), *cuts])
+    # Padding in proportion: relative weights span a few hundredths, correlations tenths.
+    pad = 0.15 * max(y_hi - y_lo, 0.05 if not intervals else 0.01)
+    return (max(0.0, min(perf) - 0.08), min(1.05, max(perf) + 0.15)), (y_lo - pad, y_hi + pad)
+
+
 def driver_quadrant(
     drivers: pd.DataFrame,
     *,
@@ -601,31 +646,34 @@ def driver_quadrant(
     item_labels: Mapping[str, str] | None = None,
     lang: str,
     ax: Axes | None = None,
+    limits: tuple[tuple[float, float], tuple[float, float]] | None = None,
 ) -> Figure:
     """Importance × performance of the survey items of one segment, split at the thresholds.
 
-    ``drivers`` is a :func:`csmaturity.metrics.key_drivers` result.
+    ``drivers`` is a :func:`csmaturity.metrics.key_drivers` result. ``limits`` (the
+    performance and importance ranges) lets panels side by side share their axes; the
+    title gives the segment's number of respondents. A label sits beside its point on
+    the side away from the dashed thresholds.
     """
     rows = drivers[drivers["segment"] == segment]
     item_labels = item_labels or {}
     with theme():
         fig, ax = _new_axes(ax, (PAGE_WIDTH * 0.5, PAGE_WIDTH * 0.45))
         defined = rows.dropna(subset=["importance", "performance"])
+        title = text(f"chart.drivers.segment_{segment}", lang)
+        if "n" in rows and rows["n"].notna().any():
+            title = text("deliver.chart_n", lang, name=title, n=f"{int(rows['n'].max()):,}")
+        ax.set_title(title, fontsize=9)
         if defined.empty:
             ax.text(0.5, 0.5, text("chart.drivers.undefined", lang), ha="center", va="center", transform=ax.transAxes)
             return fig
         imp_cut = float(rows["importance_threshold"].iloc[0])
         perf_cut = float(rows["performance_threshold"].iloc[0])
         priority = defined["quadrant"] == "priority to improve"
-        x_lo = max(0.0, min(defined["performance"].min(), perf_cut) - 0.08)
-        x_hi = min(1.05, max(defined["performance"].max(), perf_cut) + 0.15)
+        (x_lo, x_hi), (y_lo, y_hi) = limits or _driver_limits(rows)
         intervals = "importance_low" in defined and bool(defined["importance_low"].notna().any())
         low = defined["importance_low"] if intervals else defined["importance"]
         high = defined["importance_high"] if intervals else defined["importance"]
-        y_lo, y_hi = min(float(low.min()), imp_cut), max(float(high.max()), imp_cut)
-        # Padding in proportion: relative weights span a few hundredths, correlations tenths.
-        pad = 0.15 * max(y_hi - y_lo, 0.05 if not intervals else 0.01)
-        y_lo, y_hi = y_lo - pad, y_hi + pad
         # Shade the "priority to improve" quadrant: important to customers, rated low.
         ax.fill_between([x_lo, perf_cut], imp_cut, y_hi, color=COLORS["bad"], alpha=0.08, linewidth=0, zorder=0)
         ax.axvline(perf_cut, color="#999999", linewidth=0.8, linestyle="--")
@@ -634,12 +682,33 @@ def driver_quadrant(
                    color=COLORS["client"], zorder=3)
         ax.scatter(defined.loc[priority, "performance"], defined.loc[priority, "importance"], s=42, marker="D",
                    color=COLORS["bad"], zorder=3, label=text("chart.drivers.priority", lang))
+        # Data units per inch of the panel, to tell whether a label would cross a threshold.
+        box = ax.get_position()
+        x_per_inch = (x_hi - x_lo) / max(box.width * fig.get_figwidth(), 0.5)
+        y_per_inch = (y_hi - y_lo) / max(box.height * fig.get_figheight(), 0.5)
         hidden = defined["distinguishable"].eq(False) if "distinguishable" in defined else None
-        for _, row in defined.iterrows():
+        placed: list[tuple[float, float, float, float]] = []  # labels drawn so far: x0, x1, y0, y1 (inches)
+        for _, row in defined.sort_values("importance", ascending=False).iterrows():
             mark = "†" if hidden is not None and hidden[row.name] else ""
-            ax.annotate(literal(item_labels.get(row["item"], row["item"])) + mark,
-                        (row["performance"], row["importance"]), xytext=(5, 3), textcoords="offset points",
-                        fontsize=7)
+            label = literal(item_labels.get(row["item"], row["item"])) + mark
+            x, y = row["performance"], row["importance"]
+            width = (_text_inches(label, 7) + 0.1) * x_per_inch
+            crosses = x < perf_cut < x + width or x + width > x_hi
+            left = crosses and x - width > x_lo and not x - width < perf_cut < x
+            near_line = abs(y - imp_cut) < 0.16 * y_per_inch
+            dx = -5 if left else 5
+            # Above the point, or below it beside a threshold or a label already drawn there.
+            x0 = (x - x_lo) / x_per_inch + dx / 72 - (width / x_per_inch if left else 0)
+            x1 = x0 + width / x_per_inch
+            for dy in ((3 if y >= imp_cut else -11) if near_line else 3, -11, 11, -19):
+                y0 = (y - y_lo) / y_per_inch + dy / 72
+                if not any(x0 < b[1] and b[0] < x1 and y0 < b[3] and b[2] < y0 + 9 / 72 for b in placed):
+                    break
+            placed.append((x0, x1, y0, y0 + 9 / 72))
+            # On a light ground: a dashed threshold it cannot avoid passes behind it.
+            ax.annotate(label, (x, y), xytext=(dx, dy), textcoords="offset points", fontsize=7,
+                        ha="right" if left else "left", zorder=4,
+                        bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
         if intervals:
             ax.errorbar(defined["performance"], defined["importance"],
                         yerr=[defined["importance"] - low, high - defined["importance"]],
@@ -650,24 +719,27 @@ def driver_quadrant(
         ax.tick_params(labelsize=7)
         ax.set_xlabel(text("chart.drivers.xlabel", lang), fontsize=7.5)
         method = drivers.attrs.get("importance", "correlation")
-        ax.set_ylabel(text("chart.drivers.ylabel" + ("" if method == "correlation" else f"_{method}"), lang),
-                      fontsize=7.5)
-        ax.set_title(text(f"chart.drivers.segment_{segment}", lang), fontsize=9)
+        ylabel = text("chart.drivers.ylabel" + ("" if method == "correlation" else f"_{method}"), lang)
+        # Japanese, in full-width characters without spaces, is wrapped to the panel's height.
+        ax.set_ylabel(_wrap(ylabel, 14, lang) if lang == "ja" else ylabel, fontsize=7.5)
     return fig
 
 
 def driver_quadrants(
     drivers: pd.DataFrame, *, item_labels: Mapping[str, str] | None = None, lang: str
 ) -> Figure:
-    """The key-driver quadrant of every segment side by side (overall, high- and low-LTV)."""
+    """The key-driver quadrant of every segment side by side (overall, high- and low-LTV),
+    on the same axis ranges so that the panels compare at a glance."""
     from matplotlib.figure import Figure
 
     segments = [s for s in ("all", "high_ltv", "low_ltv") if (drivers["segment"] == s).any()]
+    shown = drivers[drivers["segment"].isin(segments)]
+    limits = _driver_limits(shown) if shown[["importance", "performance"]].notna().all(axis=1).any() else None
     with theme():
         fig = Figure(figsize=(PAGE_WIDTH, PAGE_WIDTH * 0.4), layout="constrained")
         axes = fig.subplots(1, len(segments), sharey=False, squeeze=False)[0]
         for k, (segment, ax) in enumerate(zip(segments, axes, strict=True)):
-            driver_quadrant(drivers, segment=segment, item_labels=item_labels, lang=lang, ax=ax)
+            driver_quadrant(drivers, segment=segment, item_labels=item_labels, lang=lang, ax=ax, limits=limits)
             if k:
                 ax.set_ylabel("")
         handles, names = axes[0].get_legend_handles_labels()
@@ -681,6 +753,12 @@ def driver_quadrants(
     return fig
 
 
+def _ink_on(rgba: Sequence[float]) -> str:
+    """Dark text on a light fill, white on a dark one (relative luminance below 0.45)."""
+    r, g, b = (float(c) for c in rgba[:3])
+    return "white" if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45 else COLORS["ink"]
+
+
 def nps_nrs_chart(matrix: Any, *, lang: str, ax: Axes | None = None) -> Figure:
     """Heat map of respondents by NPS category (rows) × NRS category (columns)."""
     from ..metrics import NPS_CATEGORIES, NRS_CATEGORIES
@@ -689,14 +767,14 @@ def nps_nrs_chart(matrix: Any, *, lang: str, ax: Axes | None = None) -> Figure:
     count = matrix.crosstab("count")
     with theme():
         fig, ax = _new_axes(ax, (PAGE_WIDTH * 0.5, PAGE_WIDTH * 0.38))
-        ax.imshow(share.to_numpy(dtype=float), cmap="Blues", aspect="auto", vmin=0,
-                  vmax=max(0.01, float(share.to_numpy().max())) * 1.15)
+        image = ax.imshow(share.to_numpy(dtype=float), cmap="Blues", aspect="auto", vmin=0,
+                          vmax=max(0.01, float(share.to_numpy().max())) * 1.15)
         groups = matrix.table.set_index(["nps_category", "nrs_category"])["group"]
         for i, n_cat in enumerate(NPS_CATEGORIES):
             for j, r_cat in enumerate(NRS_CATEGORIES):
                 named = bool(groups.get((n_cat, r_cat), ""))
                 ax.text(j, i, f"{share.iloc[i, j]:.0%}\n({int(count.iloc[i, j])})", ha="center", va="center",
-                        fontsize=8.5 if named else 8, color=COLORS["ink"])
+                        fontsize=8.5 if named else 8, color=_ink_on(image.to_rgba(share.iloc[i, j])))
                 if named:
                     from matplotlib.patches import Rectangle
 

@@ -80,10 +80,11 @@ def read_portfolio(paths: str | Iterable[str | Path]) -> list[dict[str, Any]]:
 
 def portfolio_table(results: list[dict[str, Any]], model: MaturityModel, lang: str = "en") -> pd.DataFrame:
     """One row per client: name, industry, one column per profile field of the model
-    (missing where a client's results lack it), overall, level, how many respondents
-    answered with their agreement and the overall's interval over resampled respondents
-    (:data:`RESPONDENT_COLUMNS`; NaN for a single respondent), one column per dimension
-    (NaN where the model left the dimension out of the client's score), top gaps."""
+    (missing where a client's results lack it), the currency of its money figures,
+    overall, level, how many respondents answered with their agreement and the overall's
+    interval over resampled respondents (:data:`RESPONDENT_COLUMNS`; NaN for a single
+    respondent), one column per dimension (NaN where the model left the dimension out of
+    the client's score), top gaps."""
     fields = [f.id for f in model.profile]
     rows = []
     for r in results:
@@ -94,6 +95,7 @@ def portfolio_table(results: list[dict[str, Any]], model: MaturityModel, lang: s
             "name": client["name"],
             "industry": client["industry"],
             **{f: profile.get(f) for f in fields},
+            "currency": client.get("currency"),
             "assessment_date": client["assessment_date"],
             "overall": r["overall"],
             "level": r["level"]["id"],
@@ -105,8 +107,9 @@ def portfolio_table(results: list[dict[str, Any]], model: MaturityModel, lang: s
         row.update({d.id: r["dimensions"].get(d.id) for d in model.dimensions})
         row["top_gaps"] = ", ".join(r["top_gaps"][:3])
         rows.append(row)
-    columns = ["client_id", "name", "industry", *fields, "assessment_date", "overall", "level", "level_name",
-               "coverage", "provisional", *RESPONDENT_COLUMNS, *[d.id for d in model.dimensions], "top_gaps"]
+    columns = ["client_id", "name", "industry", *fields, "currency", "assessment_date", "overall", "level",
+               "level_name", "coverage", "provisional", *RESPONDENT_COLUMNS, *[d.id for d in model.dimensions],
+               "top_gaps"]
     table = pd.DataFrame(rows, columns=columns).set_index("client_id").sort_index()
     dims = [d.id for d in model.dimensions]
     numbers = ["overall", *RESPONDENT_COLUMNS[1:], *dims]

@@ -9,20 +9,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+import xlsxwriter
 
 from .._version import __version__
 from ..i18n import labels
 from ..io.files import atomic_path, atomic_write
-from ..io.sheets import XLSX_OPTIONS, csv_text
+from ..io.sheets import csv_text, workbook_options
 from ..model import MaturityModel
-from .compute import MAX_CLIENT_ROWS, cohort_comparison, common_gaps, dimension_scores, level_distribution
+from .compute import (
+    MAX_CLIENT_ROWS,
+    RESPONDENT_COLUMNS,
+    cohort_comparison,
+    common_gaps,
+    dimension_scores,
+    level_distribution,
+)
 from .ranking import DEFAULT_MIN_GROUP, Ranking, Segment, latest_results, rank_portfolio
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from ..report.branding import Branding
+
 __all__ = ["PortfolioOutputs", "PortfolioSummary", "portfolio_language", "summarise_portfolio", "portfolio_figures",
-           "benchmark_rows", "write_portfolio"]
+           "benchmark_rows", "write_portfolio", "write_portfolio_workbook"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,6 +41,7 @@ class PortfolioOutputs:
     percentiles_csv: Path
     xlsx: Path
     html: Path
+    pdf: Path | None = None
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -119,10 +130,66 @@ def benchmark_rows(summary: PortfolioSummary, model: MaturityModel, lang: str) -
              "rows": summary.cohorts[summary.cohorts["benchmark"] == b.id]} for b in model.benchmarks]
 
 
+def write_portfolio_workbook(summary: PortfolioSummary, model: MaturityModel, path: str | Path, lang: str = "en",
+                             branding: Branding | None = None) -> Path:
+    """``portfolio.xlsx``: the clients, their percentiles, the level distribution, the
+    common gaps and the cohorts, each sheet with the words of ``lang`` for its headers
+    and values, widths from its text and the print layout of the report workbook
+    (:func:`csmaturity.report.excel.write_table`)."""
+    from ..report.branding import DEFAULT_BRANDING
+    from ..report.excel import SheetBook, write_table
+
+    L, P = labels(lang), labels(lang)["portfolio_sheet"]
+    dims = {d.id: d.name.get(lang) for d in model.dimensions}
+    questions = model.questions_by_id
+    headers = {"name": L["portfolio"]["client"], "industry": L["report"]["industry"],
+               **{f.id: f.label.get(lang) for f in model.profile}, "currency": P["currency"],
+               "assessment_date": L["report"]["assessed_on"], "overall": L["portfolio"]["overall"],
+               "level_name": L["portfolio"]["level"], "coverage": L["summary"]["coverage"],
+               "provisional": L["summary"]["provisional"], "top_gaps": P["top_gaps"], **dims,
+               "segment": L["portfolio"]["segment"], "segment_size": P["segment_size"],
+               "clients": L["portfolio"]["count"], "share": L["portfolio"]["share"],
+               "question": L["portfolio"]["question"], "label": L["portfolio"]["practice"],
+               "portfolio": L["portfolio"]["portfolio"], "clients_known": L["portfolio"]["known"],
+               "level_id": P["level_id"], "client_id": L["appendix"]["client_id"],
+               **{key: L["respondents"]["portfolio"][key] for key in RESPONDENT_COLUMNS}}
+    scores = dict.fromkeys(["overall", "interval_low", "interval_high", *dims], "0.0")
+    table = summary.table.drop(columns=["level"]).reset_index()
+    if not (table["respondents"] > 1).any():  # one respondent each: nothing to say about agreement
+        table = table.drop(columns=list(RESPONDENT_COLUMNS))
+    table["top_gaps"] = ["\n".join(questions[q].text.get(lang) for q in str(gaps).split(", ") if q in questions)
+                         for gaps in table["top_gaps"]]
+    cohorts = summary.cohorts.reset_index().rename(columns={"item": "item_id"})
+    cohort_names = {c.id: c.name.get(lang) for b in model.benchmarks for c in b.cohorts}
+    with atomic_path(path) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), {**workbook_options(lang), "nan_inf_to_errors": True})
+        book.set_properties({"title": L["portfolio"]["title"], "comments": f"csmaturity {__version__}"})
+        s = SheetBook(book, lang, branding or DEFAULT_BRANDING)
+        sheets = P["sheets"]
+        write_table(s, sheets["clients"], table, lang, headers=headers,  # a wide sheet: printed smaller
+                    formats={**scores, "coverage": "0%", "agreement": "0.00"}, widths={"name": 28, "top_gaps": 50},
+                    print_width=260)
+        write_table(s, sheets["percentiles"], summary.percentiles.reset_index(), lang, headers=headers,
+                    formats=dict.fromkeys(["overall", *dims], "0"))
+        write_table(s, sheets["levels"], summary.levels.reset_index().rename(columns={"level": "level_id"}), lang,
+                    headers=headers, formats={"share": "0%"})
+        gaps = summary.gaps.reset_index().assign(dimension=lambda f: f["dimension"].map(dims))
+        write_table(s, sheets["gaps"], gaps, lang, headers=headers, formats={"share": "0%"})
+        if model.benchmarks:
+            write_table(s, sheets["cohorts"], cohorts.drop(columns=["benchmark"], errors="ignore"), lang,
+                        headers={**headers, **cohort_names},
+                        formats=dict.fromkeys(["portfolio", *cohort_names], "0%"), widths={"label": 44})
+        book.close()
+    return Path(path)
+
+
 def write_portfolio(
-    summary: PortfolioSummary, model: MaturityModel, out_dir: str | Path, lang: str = "en"
+    summary: PortfolioSummary, model: MaturityModel, out_dir: str | Path, lang: str = "en", *,
+    pdf: bool = False, branding: Branding | None = None,
 ) -> PortfolioOutputs:
-    """Write ``portfolio.csv``, ``portfolio_percentiles.csv``, ``portfolio.xlsx`` and ``portfolio.html``."""
+    """Write ``portfolio.csv``, ``portfolio_percentiles.csv``, ``portfolio.xlsx`` and
+    ``portfolio.html``, with ``pdf`` also ``portfolio.pdf`` (see
+    :mod:`csmaturity.report.pdf`); ``branding`` is the firm's look of the workbook."""
     from ..plotting.export import figure_svg
     from ..report.context import svg_data_uri
     from ..report.html import render_html, shared_wording
@@ -132,18 +199,10 @@ def write_portfolio(
     dim_names = {d.id: d.name.get(lang) for d in model.dimensions}
     csv = atomic_write(out / "portfolio.csv", csv_text(summary.table))
     pct_csv = atomic_write(out / "portfolio_percentiles.csv", csv_text(summary.percentiles))
-    xlsx = out / "portfolio.xlsx"
-    with atomic_path(xlsx) as tmp:
-        with pd.ExcelWriter(tmp, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}) as writer:
-            summary.table.rename(columns=dim_names).to_excel(writer, sheet_name="clients")
-            summary.percentiles.rename(columns=dim_names).to_excel(writer, sheet_name="percentiles")
-            summary.levels.to_excel(writer, sheet_name="levels")
-            summary.gaps.to_excel(writer, sheet_name="common_gaps")
-            if model.benchmarks:
-                summary.cohorts.to_excel(writer, sheet_name="cohorts")
+    xlsx = write_portfolio_workbook(summary, model, out / "portfolio.xlsx", lang, branding)
     charts = {name: svg_data_uri(figure_svg(fig)) for name, fig in portfolio_figures(summary, model, lang).items()}
     # Rendered like a client report: autoescaped, charts as SVG, the Japanese font embedded.
-    html = render_html(dict(
+    context = dict(
         L=L, R=labels(lang)["respondents"]["portfolio"], lang=lang, s=summary, charts=charts, dims=dim_names,
         model=model, kit_version=__version__,
         generated=dt.date.today().isoformat(), segment=summary.segment_field,
@@ -151,6 +210,13 @@ def write_portfolio(
         heatmap_title=L["heatmap_segments"] if summary.scores_by_segment else L["heatmap"],
         percentiles_note=L["percentiles_note"].format(segment=summary.segment_field.label,
                                                       min_group=summary.min_group),
-    ), "portfolio.html.j2", common=[shared_wording(model, lang)])
+    )
+    html = render_html(context, "portfolio.html.j2", common=[shared_wording(model, lang)])
     page = atomic_write(out / "portfolio.html", html)
-    return PortfolioOutputs(csv=csv, percentiles_csv=pct_csv, xlsx=xlsx, html=page)
+    printed = None
+    if pdf:
+        from ..report.html import embed_font, render_page
+        from ..report.pdf import write_pdf
+
+        printed = write_pdf(embed_font(render_page(context, "portfolio.html.j2")), out / "portfolio.pdf")
+    return PortfolioOutputs(csv=csv, percentiles_csv=pct_csv, xlsx=xlsx, html=page, pdf=printed)

@@ -1,50 +1,88 @@
-"""Writing a client's report files: HTML, Excel, the machine-readable results JSON and
-the action plan as a task list for trackers (CSV and Excel)."""
+"""Writing a client's report files: HTML, PDF, deck, Excel, the machine-readable results
+JSON and the action plan as a task list for trackers (CSV and Excel)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from ..errors import check_argument
 from ..io.files import atomic_path, inside, safe_name
 from ..portfolio.ranking import DEFAULT_MIN_GROUP
+from .branding import DEFAULT_BRANDING, Branding, load_branding
 from .context import render_charts, report_context
 from .excel import write_excel
-from .html import render_html, shared_wording
+from .html import embed_font, render_page, shared_wording
 from .plan_export import write_plan_csv, write_plan_xlsx
 from .results import ReportResults, compute_results
 
-__all__ = ["ReportOutputs", "report_paths", "results_json_path", "write_report", "build_report"]
+__all__ = ["FORMATS", "DEFAULT_FORMATS", "ReportOutputs", "report_paths", "results_json_path", "check_formats",
+           "check_engines", "write_report", "build_report"]
+
+#: The report's formats besides the results JSON and the plan's task list, always written.
+FORMATS = ("html", "pdf", "pptx", "xlsx")
+#: What a report writes unless asked for more: the PDF and the deck need optional packages.
+DEFAULT_FORMATS = ("html", "xlsx")
 
 
 @dataclass(frozen=True, kw_only=True)
 class ReportOutputs:
-    """Paths written for one client report."""
+    """Paths of one client report; a format not written is None."""
 
-    html: Path
-    xlsx: Path
+    html: Path | None
+    xlsx: Path | None
     results_json: Path
     plan_csv: Path
     plan_xlsx: Path
+    pdf: Path | None = None
+    pptx: Path | None = None
+
+    def written(self) -> dict[str, Path]:
+        """The files written, by kind (``html``, ``pdf``, ``pptx``, ``xlsx``, ``results_json``,
+        ``plan_csv``, ``plan_xlsx``)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
 
 
-def report_paths(client_id: str, lang: str, out_dir: str | Path) -> ReportOutputs:
-    """Where a client's report files go: ``<safe id>.<lang>.report.html``,
-    ``.report.xlsx``, ``.results.json``, ``.plan.csv`` and ``.plan.xlsx``.
+def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    """``formats`` in the order of :data:`FORMATS`, each once; ArgumentError naming an unknown one."""
+    asked = list(formats)
+    unknown = [f for f in asked if f not in FORMATS]
+    check_argument(not unknown, "formats", f"unknown report format(s) {', '.join(map(repr, unknown))}; "
+                                           f"expected some of {', '.join(FORMATS)}")
+    return tuple(f for f in FORMATS if f in asked)
+
+
+def check_engines(formats: Iterable[str]) -> None:
+    """MissingDependencyError, saying how to install it, when a format's optional
+    package is missing (WeasyPrint for ``pdf``, python-pptx for ``pptx``)."""
+    if "pdf" in formats:
+        from .pdf import pdf_engine
+
+        pdf_engine()
+    if "pptx" in formats:
+        from .deck import deck_engine
+
+        deck_engine()
+
+
+def report_paths(client_id: str, lang: str, out_dir: str | Path,
+                 formats: Iterable[str] = FORMATS) -> ReportOutputs:
+    """Where a client's report files go: ``<safe id>.<lang>.report.html`` and so on,
+    for each of ``formats``; the results JSON, ``.plan.csv`` and ``.plan.xlsx`` always.
 
     The client id is untrusted text (``../../etc/x``): it is reduced to a safe file
     name and the result is checked to stay inside ``out_dir``.
     """
     stem = f"{safe_name(client_id)}.{lang}"
+    kinds = check_formats(formats)
     return ReportOutputs(
-        html=inside(out_dir, f"{stem}.report.html"),
-        xlsx=inside(out_dir, f"{stem}.report.xlsx"),
+        **{kind: inside(out_dir, f"{stem}.report.{kind}") if kind in kinds else None for kind in FORMATS},
         results_json=inside(out_dir, f"{stem}.results.json"),
         plan_csv=inside(out_dir, f"{stem}.plan.csv"),
         plan_xlsx=inside(out_dir, f"{stem}.plan.xlsx"),
@@ -66,32 +104,52 @@ def results_json_path(out_dir: str | Path, client_id: str, lang: str | None = No
     return found[0]
 
 
-def write_report(results: ReportResults, out_dir: str | Path, *,
-                 charts: dict[str, bytes] | None = None) -> ReportOutputs:
-    """Render and write the HTML report, the workbook, the results JSON and the plan's
-    task list (CSV and workbook).
+def write_report(results: ReportResults, out_dir: str | Path, *, charts: dict[str, bytes] | None = None,
+                 formats: Sequence[str] = DEFAULT_FORMATS, branding: Branding = DEFAULT_BRANDING) -> ReportOutputs:
+    """Write the report in each of ``formats`` (:data:`FORMATS`), the results JSON and
+    the plan's task list (CSV and workbook).
 
-    The five files are rendered into temporary files and moved into place together
-    once all are whole, so a failure (a full disk, say) leaves the earlier report set
-    untouched and no partial file behind. ``charts`` reuses charts already rendered (see
-    :func:`csmaturity.report.render_charts`).
+    The files are rendered into temporary files and moved into place together once
+    all are whole, so a failure (a full disk, a missing PDF engine) leaves the earlier
+    report set untouched and no partial file behind. ``charts`` reuses charts already
+    rendered (see :func:`csmaturity.report.render_charts`); ``branding`` puts the
+    firm's look on every format.
+
+    Raises
+    ------
+    ArgumentError
+        An unknown format.
+    MissingDependencyError
+        ``pdf`` without WeasyPrint, ``pptx`` without python-pptx (the message says how
+        to install them); nothing is written then.
     """
+    kinds = check_formats(formats)
     Path(out_dir).mkdir(parents=True, exist_ok=True)
-    paths = report_paths(results.assessment.client_id, results.lang, out_dir)
-    html = render_html(report_context(results, charts), common=[shared_wording(results.assessment.model, results.lang)])
-    outputs = {key: str(path) for key, path in vars(paths).items()}
+    paths = report_paths(results.assessment.client_id, results.lang, out_dir, kinds)
+    written = paths.written()
+    outputs = {kind: str(path) for kind, path in written.items()}
     summary = json.dumps({**results.to_dict(), "outputs": outputs}, ensure_ascii=False, indent=2, default=str)
+    page = render_page(report_context(results, charts, branding=branding)) if {"html", "pdf"} & set(kinds) else ""
     # Every file is written to a temporary file first and moved into place only when
     # every one is whole: a full disk leaves the earlier set, not a mix of two runs.
     with ExitStack() as stack:
-        xlsx, page, data, plan_csv, plan_xlsx = (
-            stack.enter_context(atomic_path(p))
-            for p in (paths.xlsx, paths.html, paths.results_json, paths.plan_csv, paths.plan_xlsx))
-        write_excel(results, xlsx)
-        page.write_text(html, encoding="utf-8")
-        data.write_text(summary + "\n", encoding="utf-8")
-        write_plan_csv(results.assessment, plan_csv)
-        write_plan_xlsx(results.assessment, plan_xlsx)
+        tmp = {kind: stack.enter_context(atomic_path(path)) for kind, path in written.items()}
+        if "xlsx" in tmp:
+            write_excel(results, tmp["xlsx"], branding=branding)
+        if "pptx" in tmp:
+            from .deck import write_deck
+
+            write_deck(results, tmp["pptx"], branding=branding)
+        if "pdf" in tmp:
+            from .pdf import write_pdf
+
+            write_pdf(embed_font(page), tmp["pdf"])
+        if "html" in tmp:
+            common = [shared_wording(results.assessment.model, results.lang)]
+            tmp["html"].write_text(embed_font(page, common=common), encoding="utf-8")
+        tmp["results_json"].write_text(summary + "\n", encoding="utf-8")
+        write_plan_csv(results.assessment, tmp["plan_csv"])
+        write_plan_xlsx(results.assessment, tmp["plan_xlsx"])
     return paths
 
 
@@ -112,20 +170,30 @@ def build_report(
     portfolio_segment: str | None = None,
     portfolio_min_group: int = DEFAULT_MIN_GROUP,
     period: tuple[str, str] | None = None,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    branding: Branding | str | Path | None = None,
 ) -> ReportOutputs:
-    """Assess one client and write its report (HTML, Excel, results JSON, the plan as
-    CSV and Excel) into ``out_dir``.
+    """Assess one client and write its report into ``out_dir``: each of ``formats``
+    (default HTML and Excel; see :data:`FORMATS`), the results JSON and the plan as CSV
+    and Excel.
 
     The one call behind ``csmaturity report``, the diagnosis notebook and the batch
     runner. ``client_file`` is an answers file, or a client folder or several answers
     files of one client (several respondents). Data files default to those named in the
     answers file's ``data:`` section;
     see :func:`csmaturity.report.compute_results` for the parameters and errors.
+    ``branding`` is a :class:`~csmaturity.report.branding.Branding` or the path of a
+    branding YAML file (see :func:`~csmaturity.report.branding.load_branding`).
     """
+    kinds = check_formats(formats)
+    check_engines(kinds)  # before the work, not after it
+    if not isinstance(branding, Branding):
+        branding = load_branding(branding)
     results = compute_results(
         client_file, lang=lang, model_file=model_file, accounts_file=accounts_file, survey_file=survey_file,
         previous_file=previous_file, previous_survey_file=previous_survey_file, history=history,
         previous_other_client=previous_other_client, target=target, portfolio=portfolio,
         portfolio_segment=portfolio_segment, portfolio_min_group=portfolio_min_group, period=period,
     )
-    return write_report(results, out_dir, charts=render_charts(results))
+    charts = render_charts(results) if {"html", "pdf"} & set(kinds) else None
+    return write_report(results, out_dir, charts=charts, formats=kinds, branding=branding)

@@ -11,6 +11,7 @@ from ..i18n import join_list, labels, text
 from ..plotting import charts
 from ..plotting.export import figure_svg
 from . import tables
+from .branding import DEFAULT_BRANDING, Branding
 from .data_context import red_account_share, reference_text, revenue_concentrated
 from .executive import BODY_ACTIONS, executive_summary
 from .formatting import fmt_bound, fmt_indicative, fmt_money, fmt_number, fmt_ratio, fmt_score, scale_words
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from .results import ReportResults
 
 __all__ = ["report_context", "report_figures", "render_charts", "svg_data_uri", "benchmark_chart_name",
-           "chart_titles"]
+           "chart_titles", "brand_context"]
 
 
 def benchmark_chart_name(model: MaturityModel, bench: Benchmark) -> str:
@@ -109,9 +110,28 @@ def svg_data_uri(svg: bytes) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
-def report_context(results: ReportResults, charts: dict[str, bytes] | None = None) -> dict[str, Any]:
+def brand_context(branding: Branding, lang: str, client: str) -> dict[str, Any]:
+    """What a page shows of the firm's branding: colours, the logo as a data URI,
+    the byline, the footer and confidentiality line (with the client's name filled)."""
+    logo = branding.logo_bytes
+    confidentiality = branding.wording("confidentiality", lang, client)
+    footer = branding.wording("footer", lang, client)
+    return {
+        "primary": branding.colors.primary, "accent": branding.colors.accent,
+        "firm": branding.firm, "consultant": branding.consultant, "byline": branding.byline(),
+        "author": branding.byline(),
+        "logo": None if logo is None else f"data:{branding.logo_mime};base64,{base64.b64encode(logo).decode('ascii')}",
+        "confidentiality": confidentiality, "footer": footer,
+        # One line at the foot of every printed page.
+        "page_footer": text("deliver.footer_separator", lang).join(filter(None, (confidentiality, footer))),
+    }
+
+
+def report_context(results: ReportResults, charts: dict[str, bytes] | None = None, *,
+                   branding: Branding = DEFAULT_BRANDING) -> dict[str, Any]:
     """The template context of a report. ``charts`` reuses charts already rendered
-    with :func:`render_charts` (the notebook shows them first).
+    with :func:`render_charts` (the notebook shows them first); ``branding`` is the
+    firm's look (colours, logo, byline, footer).
 
     Everything the model decides is in it: scores are on the model's scale (``score``
     formats one, ``at`` places one along the scale in percent), the client header
@@ -139,6 +159,7 @@ def report_context(results: ReportResults, charts: dict[str, bytes] | None = Non
     return {
         "lang": lang,
         "L": labels(lang),
+        "brand": brand_context(branding, lang, client.name),
         "score": lambda value: fmt_score(value, scale),
         "money": lambda value: fmt_money(value, a.currency, lang),
         "currency": a.currency,

@@ -10,6 +10,13 @@ the action plan in its order, with owner, start, due date and KPI. Scores show o
 decimal more than the report. Money carries the client's currency. Text is written
 with ``write_string``: a company name or an evidence note that starts with ``=`` stays
 text and can never become a formula.
+
+Every sheet prints on A4 landscape, one page wide, its header row repeated on each
+page (:func:`csmaturity.io.sheets.set_print_layout`); columns are as wide as their
+text up to a limit and rows as tall as their wrapped text; machine ids are the last
+columns, kept for editing and left out of the print area; every value is in the
+workbook's language (booleans, efforts and question ids as words), in a font that has
+Japanese for a Japanese workbook.
 """
 
 from __future__ import annotations
@@ -20,11 +27,19 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
 
 from ..i18n import join_list, labels, text
 from ..io.files import atomic_path
-from ..io.sheets import XLSX_OPTIONS
+from ..io.sheets import (
+    column_width,
+    row_height,
+    set_print_layout,
+    sheet_font,
+    workbook_options,
+)
 from . import tables
+from .branding import DEFAULT_BRANDING, Branding
 from .context import report_context
 from .executive import executive_summary
 from .respondents import write_respondent_sheets
@@ -35,7 +50,7 @@ if TYPE_CHECKING:
 
     from .results import ReportResults
 
-__all__ = ["write_excel"]
+__all__ = ["write_excel", "SheetBook", "write_table"]
 
 # Number format per column key (the rest are text or plain numbers).
 PERCENT = {"weight", "fraction", "separation", "share", "share_accounts", "share_arr", "top1", "top2", "performance"}
@@ -47,60 +62,132 @@ UNIT_FORMATS = {"points": "+0.0;-0.0;0.0", "share": "0.0%", "mean": "0.00", "amo
                 "ratio": "0.00"}
 
 
-class _Sheets:
-    """Cell formats shared by all sheets of one workbook."""
+#: Most width (Excel units) of a column of long text; it wraps beyond.
+LONG_TEXT = 48
+#: Columns of the model's feedback on answers, left out of a sheet when empty throughout.
+FEEDBACK = ("insight", "next_step")
+#: Most width of the printed columns together: an A4 landscape page holds about 150
+#: units at full size; a wider sheet is printed smaller, down to about 80 %.
+PRINT_WIDTH = 185.0
+#: The least width a long-text column is narrowed to when a sheet is too wide.
+NARROWEST_TEXT = 22.0
 
-    def __init__(self, book: Workbook):
+
+class SheetBook:
+    """Cell formats and the print layout shared by all sheets of one workbook (a
+    client's report, whose ``client`` name goes into the page footer, or the portfolio)."""
+
+    def __init__(self, book: Workbook, lang: str, branding: Branding = DEFAULT_BRANDING, client: str = ""):
         self.book = book
-        self.title = book.add_format({"bold": True, "font_size": 14})
-        self.bold = book.add_format({"bold": True})
-        self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        self.lang = lang
+        self.branding = branding
+        self.client = client
+        self.title = book.add_format({"bold": True, "font_size": 14, "font_color": branding.colors.primary})
+        self.bold = book.add_format({"bold": True, "valign": "top"})
+        # Indented: a text column never reads as one with the right-aligned number before it.
+        self.wrap = book.add_format({"text_wrap": True, "valign": "top", "indent": 1})
         self.formats: dict[str, Any] = {}
+        #: Column widths of each sheet written by :func:`write_table` (Excel units), by name.
+        self.widths: dict[str, list[float]] = {}
 
-    def number(self, num_format: str) -> Any:
-        if num_format not in self.formats:
-            self.formats[num_format] = self.book.add_format({"num_format": num_format, "valign": "top"})
-        return self.formats[num_format]
+    def number(self, num_format: str, align: str | None = None) -> Any:
+        key = f"{num_format}|{align}"
+        if key not in self.formats:
+            self.formats[key] = self.book.add_format({"num_format": num_format, "valign": "top",
+                                                      **({"align": align} if align else {})})
+        return self.formats[key]
+
+    def print_layout(self, sheet: Worksheet, last_row: int, last_col: int, header_row: int | None,
+                     first_col: int = 0, landscape: bool = True) -> None:
+        """A4 landscape, one page wide; the header row repeated; the firm's footer and logo."""
+        b = self.branding
+        footer = text("deliver.footer_separator", self.lang).join(
+            filter(None, (b.wording("confidentiality", self.lang, self.client),
+                          b.wording("footer", self.lang, self.client), self.client)))
+        logo = (b.logo.name, b.logo_bytes) if b.logo is not None and b.logo_bytes is not None else None
+        set_print_layout(sheet, lang=self.lang, last_row=last_row, last_col=last_col,
+                         header_rows=None if header_row is None else (header_row, header_row),
+                         first_col=first_col, landscape=landscape, footer_left=footer, header_right=b.firm or "",
+                         logo=logo)
 
 
 def _cell(sheet: Worksheet, row: int, col: int, value: Any, fmt: Any = None) -> None:
     """Write one value with its proper type; blanks for missing numbers."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         sheet.write_blank(row, col, None, fmt)
-    elif isinstance(value, bool):
-        sheet.write_boolean(row, col, value, fmt)
-    elif isinstance(value, (int, float)):
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
         sheet.write_number(row, col, value, fmt)
     else:
         sheet.write_string(row, col, str(value), fmt)
 
 
-def _table(s: _Sheets, name: str, frame: pd.DataFrame, lang: str, *, start_row: int = 0,
+def _words(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``frame`` with true/false columns as the language's yes and no (a printed sheet
+    shows words, not ``FALSE``)."""
+    yes_no = {True: text("deliver.yes", lang), False: text("deliver.no", lang)}
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_bool_dtype(out[column].dtype):
+            out[column] = out[column].map(yes_no)
+    return out
+
+
+def _fit_print_width(widths: list[float], budget: float = PRINT_WIDTH) -> list[float]:
+    """Column widths narrowed so that together they stay within ``budget``: the wide
+    (text) columns give up the excess in proportion, none below
+    :data:`NARROWEST_TEXT` (their text wraps onto more lines instead)."""
+    excess = sum(widths) - budget
+    wide = [w - NARROWEST_TEXT for w in widths if w > NARROWEST_TEXT]
+    if excess <= 0 or not wide:
+        return widths
+    share = min(excess / sum(wide), 1.0)
+    return [w - share * (w - NARROWEST_TEXT) if w > NARROWEST_TEXT else w for w in widths]
+
+
+def write_table(s: SheetBook, name: str, frame: pd.DataFrame, lang: str, *, start_row: int = 0,
            widths: dict[str, int] | None = None, row_formats: list[str] | None = None,
-           headers: dict[str, str] | None = None, formats: dict[str, str] | None = None) -> Worksheet:
+           headers: dict[str, str] | None = None, formats: dict[str, str] | None = None,
+           print_width: float = PRINT_WIDTH) -> Worksheet:
     """A sheet holding ``frame`` as an Excel table with localized headers (``headers``
-    names columns the store does not, ``formats`` sets a column's number format)."""
+    names columns the store does not, ``formats`` sets a column's number format,
+    ``widths`` caps a column's width, ``print_width`` the printed columns' total),
+    laid out for print: machine ids (``*_id`` columns) first and outside the print
+    area; a column of the model's feedback that no answer has is left out."""
     sheet = s.book.add_worksheet(name) if name not in s.book.sheetnames else s.book.get_worksheet_by_name(name)
     headers = {**labels(lang)["columns"], **(headers or {})}
-    columns = list(frame.columns)
+    frame = _words(frame, lang)
+    frame = frame.drop(columns=[k for k in FEEDBACK if k in frame.columns and not frame[k].astype(bool).any()])
+    ids = [key for key in frame.columns if key.endswith("_id")]
+    columns = ids + [key for key in frame.columns if key not in ids]
+    column_widths: list[float] = []
     for j, key in enumerate(columns):
         num_format = ((formats or {}).get(key) or ("0%" if key in PERCENT else "0.0" if key in ONE_DECIMAL
                       else "0.000" if key in THREE_DECIMALS else "General"))
         fmt = s.number(num_format) if key != "value" else None
-        for i, value in enumerate(frame[key].tolist()):
+        values = frame[key].tolist()
+        for i, value in enumerate(values):
             cell_fmt = (s.number(UNIT_FORMATS[row_formats[i]]) if key in ("value", "low", "high") and row_formats
                         else fmt)
             if isinstance(value, str):
                 cell_fmt = s.wrap
             _cell(sheet, start_row + 1 + i, j, value, cell_fmt)
-        sheet.set_column(j, j, (widths or {}).get(key, 14))
+        shown = [v if isinstance(v, str) else f"{v:,.2f}" if isinstance(v, float) else v for v in values]
+        column_widths.append(column_width(shown, headers.get(key, key), most=(widths or {}).get(key, LONG_TEXT)))
+    column_widths[len(ids):] = _fit_print_width(column_widths[len(ids):], print_width)
+    for j, width in enumerate(column_widths):
+        sheet.set_column(j, j, width)
+    s.widths[sheet.get_name()] = column_widths
     if columns:
         sheet.add_table(start_row, 0, start_row + max(len(frame), 1), len(columns) - 1, {
-            "columns": [{"header": headers.get(key, key)} for key in columns],
+            "columns": [{"header": headers.get(key, key), "header_format": s.wrap} for key in columns],
             "style": "Table Style Light 9",
             "autofilter": True,
         })
+        sheet.set_row(start_row, row_height([headers.get(k, k) for k in columns], column_widths, lang))
+        for i in range(len(frame)):
+            sheet.set_row(start_row + 1 + i, row_height([frame[k].iloc[i] for k in columns], column_widths, lang))
     sheet.freeze_panes(start_row + 1, 0)
+    s.print_layout(sheet, start_row + max(len(frame), 1), len(columns) - 1, start_row, first_col=len(ids))
     return sheet
 
 
@@ -130,20 +217,19 @@ def _executive_rows(results: ReportResults) -> list[tuple[str, Any, str | None]]
     return rows
 
 
-def _summary(s: _Sheets, results: ReportResults, context: dict[str, Any]) -> None:
+def _summary(s: SheetBook, results: ReportResults, context: dict[str, Any]) -> None:
     a = results.assessment
     lang = a.lang
     L = labels(lang)
     card = a.scorecard
     client = a.answers.client
     sheet = s.book.add_worksheet(text("excel.sheets.summary", lang))
-    sheet.set_column(0, 0, 28)
-    sheet.set_column(1, 1, 90)
     sheet.write_string(0, 0, L["report"]["title"], s.title)
     sim = a.similarity
     bench = next((b for b in a.model.benchmarks if sim is not None and b.id == sim.benchmark), None)
     dims = a.dimension_table()
     left_out = dims[(dims["weight"] > 0) & dims["score"].isna()]["name"].tolist()
+    branding = s.branding
     rows: list[tuple[str, Any, str | None]] = [
         *_executive_rows(results),
         (L["excel"]["client"], client.name, None),
@@ -151,11 +237,12 @@ def _summary(s: _Sheets, results: ReportResults, context: dict[str, Any]) -> Non
         (L["report"]["industry"], client.industry, None),
         *[(field["label"], field["value"], None) for field in context["client"]["profile"]],
         (L["report"]["assessed_on"], client.assessment_date.isoformat(), None),
+        *([(text("deliver.consultant", lang), branding.byline(), None)] if branding.byline() else []),
         (L["summary"]["overall"], round(card.overall, 2), _score_format(results)),
         (L["summary"]["level"], card.level.name.get(lang), None),
         *([(L["excel"]["excluded"], join_list(left_out, lang, conjunction=False), None)] if left_out else []),
         (L["summary"]["coverage"], card.coverage, "0%"),
-        (L["summary"]["provisional"], card.provisional, None),
+        (L["summary"]["provisional"], text("deliver.yes" if card.provisional else "deliver.no", lang), None),
         # the count anyone can check, never a near-certain percentage
         *([(L["summary"]["majority"].format(cohort=bench.cohort(sim.leading).name.get(lang)),
             L["summary"]["majority_value"].format(k=sim.majority_agreement, n=sim.majority_items), None)]
@@ -166,13 +253,15 @@ def _summary(s: _Sheets, results: ReportResults, context: dict[str, Any]) -> Non
         (L["appendix"]["model"], f"{a.model.id} {a.model.version}", None),
         (L["appendix"]["input_hash"], a.input_hash, None),
     ]
+    rows += [(L["excel"]["verdict"] if i == 0 else "", sentence, None) for i, sentence in enumerate(context["verdict"])]
+    widths = [column_width([label for label, _, _ in rows], "", most=34), 80.0]
+    sheet.set_column(0, 0, widths[0])
+    sheet.set_column(1, 1, widths[1])
     for i, (label, value, num_format) in enumerate(rows, start=2):
         sheet.write_string(i, 0, label, s.bold)
-        _cell(sheet, i, 1, value, s.number(num_format) if num_format else s.wrap)
-    row = len(rows) + 3
-    sheet.write_string(row, 0, L["excel"]["verdict"], s.bold)
-    for i, sentence in enumerate(context["verdict"]):
-        sheet.write_string(row + i, 1, sentence, s.wrap)
+        _cell(sheet, i, 1, value, s.number(num_format, "left") if num_format else s.wrap)
+        sheet.set_row(i, row_height([label, value], widths, lang))
+    s.print_layout(sheet, len(rows) + 1, 1, None, landscape=False)  # two columns: a portrait page
 
 
 def _portfolio_rows(results: ReportResults, L: dict[str, Any]) -> list[tuple[str, Any, str | None]]:
@@ -204,7 +293,7 @@ def _directions(survey: pd.DataFrame, lang: str) -> pd.DataFrame:
     return survey
 
 
-def _history(s: _Sheets, results: ReportResults, name: str, score_formats: dict[str, str]) -> None:
+def _history(s: SheetBook, results: ReportResults, name: str, score_formats: dict[str, str]) -> None:
     """One sheet with the trend (a row per assessment: date, overall, level, each
     dimension) and, below, the survey metrics between waves."""
     history = results.history
@@ -216,7 +305,7 @@ def _history(s: _Sheets, results: ReportResults, name: str, score_formats: dict[
     trend["level"] = trend["level"].map(levels)
     names = {d.id: d.name.get(lang) for d in a.model.dimensions}
     formats = {**score_formats, "overall": score_formats["score"], **dict.fromkeys(names, score_formats["score"])}
-    sheet = _table(s, name, trend, lang, headers=names, formats=formats, widths=dict.fromkeys(names, 16))
+    sheet = write_table(s, name, trend, lang, headers=names, formats=formats, widths=dict.fromkeys(names, 16))
     row = len(trend) + 3
     for step in history.survey:
         frame = _directions(tables.comparison_rows(step.comparisons), lang)
@@ -228,6 +317,9 @@ def _history(s: _Sheets, results: ReportResults, name: str, score_formats: dict[
             for j, value in enumerate(values):
                 _cell(sheet, i, j, value)
         row += len(frame) + 3
+    # The print area takes in the survey tables below the trend.
+    ids = sum(str(c).endswith("_id") for c in trend.columns)
+    s.print_layout(sheet, max(row - 2, len(trend)), max(len(trend.columns) - 1, 6), 0, first_col=ids)
 
 
 def _grid_step(span: float) -> float:
@@ -238,44 +330,63 @@ def _grid_step(span: float) -> float:
     return next(step for step in steps if span / step >= 3)
 
 
-def _radar(s: _Sheets, sheet: Worksheet, n: int, results: ReportResults) -> None:
-    """A native (editable) radar chart of the dimension scores beside the table, on the
-    model's scale (a dimension without a score is a blank cell: no point)."""
+def _radar(s: SheetBook, sheet: Worksheet, dims: pd.DataFrame, results: ReportResults) -> None:
+    """A native (editable) radar chart of the dimension scores below the table, on the
+    model's scale (a dimension without a score is a blank cell: no point), starting a
+    printed page of its own so that it is never cut."""
     lang = results.lang
     scale = results.assessment.model.score_scale
+    n = len(dims)
+    ids = [key for key in dims.columns if key.endswith("_id")]
+    columns = ids + [key for key in dims.columns if key not in ids]  # as _table lays them out
+    name_col, score_col = (xl_col_to_name(columns.index(key)) for key in ("name", "score"))
     chart = s.book.add_chart({"type": "radar", "subtype": "filled"})
-    name = sheet.get_name().replace("'", "''")
+    sheet_name = sheet.get_name().replace("'", "''")
     chart.add_series({
         "name": text("chart.radar.current", lang),
-        "categories": f"='{name}'!$B$2:$B${n + 1}",
-        "values": f"='{name}'!$E$2:$E${n + 1}",
-        "fill": {"color": "#0173B2", "transparency": 70},
-        "line": {"color": "#0173B2", "width": 2},
+        "categories": f"='{sheet_name}'!${name_col}$2:${name_col}${n + 1}",
+        "values": f"='{sheet_name}'!${score_col}$2:${score_col}${n + 1}",
+        "fill": {"color": s.branding.colors.accent, "transparency": 70},
+        "line": {"color": s.branding.colors.accent, "width": 2},
     })
-    chart.set_y_axis({"min": scale.min, "max": scale.max, "major_unit": _grid_step(scale.span)})
+    font = {"name": sheet_font(lang), "size": 9}
+    chart.set_x_axis({"num_font": font})
+    chart.set_y_axis({"min": scale.min, "max": scale.max, "major_unit": _grid_step(scale.span), "num_font": font})
     chart.set_legend({"none": True})
-    chart.set_size({"width": 560, "height": 420})
-    sheet.insert_chart(n + 3, 1, chart)
+    chart.set_title({"none": True})
+    chart.set_size({"width": 640, "height": 460})
+    top = n + 3
+    sheet.insert_chart(top, len(ids), chart, {"x_offset": 10, "y_offset": 10})
+    sheet.set_h_pagebreaks([top])
+    # The print area reaches down and across to the chart's far corner (about 25 default
+    # rows; a column unit is about 7 pixels), so that no part of it is left off the page.
+    widths = s.widths[sheet.get_name()]
+    last, reach = len(ids), 0.0
+    while reach < 660:
+        reach += 7 * (widths[last] if last < len(widths) else 8.43) + 5
+        last += 1
+    s.print_layout(sheet, top + 25, max(len(columns), last) - 1, 0, first_col=len(ids))
 
 
-def write_excel(results: ReportResults, path: str | Path) -> Path:
+def write_excel(results: ReportResults, path: str | Path, *, branding: Branding = DEFAULT_BRANDING) -> Path:
     """Write the workbook atomically to ``path`` (a failure leaves any old file intact)."""
     lang = results.lang
     sheets = labels(lang)["excel"]["sheets"]
     with atomic_path(path) as tmp:
-        book = xlsxwriter.Workbook(str(tmp), {**XLSX_OPTIONS, "nan_inf_to_errors": True})
-        book.set_properties({"title": text("report.title", lang),
+        book = xlsxwriter.Workbook(str(tmp), {**workbook_options(lang), "nan_inf_to_errors": True})
+        book.set_properties({"title": text("report.title", lang), "author": branding.byline(),
+                             "company": branding.firm or "",
                              "comments": f"csmaturity {results.assessment.kit_version}"})
-        s = _Sheets(book)
+        s = SheetBook(book, lang, branding, results.assessment.answers.client.name)
         context = report_context(results, charts={})
         _summary(s, results, context)
         score_formats = dict.fromkeys(SCORES, _score_format(results))
         dims = tables.dimension_rows(results)
-        sheet = _table(s, sheets["dimensions"], dims, lang, widths={"name": 24, "description": 60, "dimension_id": 14},
-                       formats=score_formats)
-        _radar(s, sheet, len(dims), results)
+        sheet = write_table(s, sheets["dimensions"], dims, lang,
+                            widths={"name": 24, "description": 60, "dimension_id": 14}, formats=score_formats)
+        _radar(s, sheet, dims, results)
         write_respondent_sheets(s, results)
-        _table(s, sheets["answers"], tables.answer_rows(results), lang,
+        write_table(s, sheets["answers"], tables.answer_rows(results), lang,
                widths={"question": 60, "answer": 40, "evidence": 50, "dimension": 20, "insight": 50, "next_step": 50})
         for k, (bench, section) in enumerate(zip(results.assessment.model.benchmarks, context["benchmarks"],
                                                  strict=True)):
@@ -283,31 +394,36 @@ def write_excel(results: ReportResults, path: str | Path) -> Path:
             rows["client"] = rows["client"].map(labels(lang)["match"])
             cohorts = {c["column"]: c["name"] for c in section["cohorts"]}
             name = sheets["benchmark"] if k == 0 else f"{sheets['benchmark']} {k + 1}"
-            _table(s, name, rows, lang, widths={"label": 44, "note": 50, "dimension": 20, "client": 18,
+            write_table(s, name, rows, lang, widths={"label": 44, "note": 50, "dimension": 20, "client": 18,
                                                 **dict.fromkeys(cohorts, 16)},
                    headers=cohorts, formats=dict.fromkeys(cohorts, "0%"))
         recs = tables.recommendation_rows(results)
+        recs["effort"] = recs["effort"].map(labels(lang)["plan"]["effort"])
+        by_id = results.assessment.model.questions_by_id
+        recs["triggered_by"] = ["\n".join(by_id[q].text.get(lang) for q in ids if q in by_id)
+                                for ids in results.assessment.plan["triggered_by"]]  # the table's (plan's) order
         recs["quadrant"] = recs["quadrant"].map(lambda q: text(f"plan.quadrant.{q}", lang))
         if (recs["source"] == "answer").any():
             recs["source"] = recs["source"].map(labels(lang)["recommendations"]["source"])
         else:  # only the model's recommendations: nothing to tell apart
             recs = recs.drop(columns=["source", "question"])
-        _table(s, sheets["recommendations"], recs, lang,
-               widths={"title": 32, "action": 70, "question": 40, "depends_on": 30, "triggered_by": 30, "kpi": 40,
-                       "owner": 18, "quadrant": 16})
-        _table(s, sheets["roadmap"], tables.roadmap_rows(results), lang, widths={"title": 40, "phase": 20})
+        write_table(s, sheets["recommendations"], recs, lang,
+                    widths={"title": 32, "action": 70, "question": 40, "depends_on": 30, "triggered_by": 30, "kpi": 40,
+                            "owner": 18, "quadrant": 16})
+        write_table(s, sheets["roadmap"], tables.roadmap_rows(results), lang, widths={"title": 40, "phase": 20})
         if results.metrics is not None:
             rows = tables.metric_rows(results)
             units = rows["unit"].tolist()
             # an amount names its currency
             rows["unit"] = [labels(lang)["unit"][u] + (f" ({results.assessment.currency})" if u == "amount" else "")
                             for u in units]
-            _table(s, sheets["metrics"], rows, lang, widths={"section": 28, "metric": 40}, row_formats=units)
+            write_table(s, sheets["metrics"], rows, lang, widths={"section": 28, "metric": 40}, row_formats=units)
         if results.change is not None:
-            _table(s, sheets["change"], tables.change_rows(results), lang, widths={"name": 28}, formats=score_formats)
+            write_table(s, sheets["change"], tables.change_rows(results), lang, widths={"name": 28},
+                        formats=score_formats)
             survey = _directions(tables.survey_change_rows(results), lang)
             if len(survey):
-                _table(s, sheets["survey_change"], survey, lang, widths={"metric": 16})
+                write_table(s, sheets["survey_change"], survey, lang, widths={"metric": 16})
         if results.history is not None:
             _history(s, results, sheets["history"], score_formats)
         book.close()

@@ -26,7 +26,8 @@ from .formatting import fmt_compact, fmt_indicative, fmt_number, fmt_percent, fm
 if TYPE_CHECKING:
     from ..model import MaturityModel
 
-__all__ = ["templates_dir", "environment", "render_html", "shared_wording", "FONT_CSS_MARKER"]
+__all__ = ["templates_dir", "environment", "render_page", "embed_font", "render_html", "shared_wording",
+           "FONT_CSS_MARKER"]
 
 #: Replaced by the embedded font once the page text is known.
 FONT_CSS_MARKER = "/* csmaturity:font-face */"
@@ -95,11 +96,24 @@ def shared_wording(model: MaturityModel, lang: str) -> str:
     return _kit_wording(lang) + "".join(_strings(model.model_dump(mode="json"), lang))
 
 
-def render_html(context: dict[str, Any], template: str = "report.html.j2", *, common: Sequence[str] = ()) -> str:
-    """The report page for a context from :func:`csmaturity.report.report_context`.
+def render_page(context: dict[str, Any], template: str = "report.html.j2") -> str:
+    """The page for a context, with :data:`FONT_CSS_MARKER` where its font goes (see
+    :func:`embed_font`): rendered once, it becomes the HTML file and the PDF."""
+    return environment().get_template(template).render(**context)
+
+
+def embed_font(page: str, *, common: Sequence[str] = ()) -> str:
+    """``page`` with the Japanese font it uses embedded at :data:`FONT_CSS_MARKER`.
 
     ``common`` (usually ``[shared_wording(model, lang)]``) lets a batch reuse the embedded
-    font of the wording its reports share.
+    font of the wording its reports share: the browser then takes each character from
+    the face that has it. Without it the page gets one face holding every character it
+    uses, which is what the PDF engine needs (it does not combine faces of a family).
     """
-    page = environment().get_template(template).render(**context)
     return page.replace(FONT_CSS_MARKER, font_face_css(page, common=common))
+
+
+def render_html(context: dict[str, Any], template: str = "report.html.j2", *, common: Sequence[str] = ()) -> str:
+    """The report page for a context from :func:`csmaturity.report.report_context`,
+    its font embedded (see :func:`embed_font` for ``common``)."""
+    return embed_font(render_page(context, template), common=common)

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from ..respondents import Respondents
-    from .excel import _Sheets
+    from .excel import SheetBook
     from .results import ReportResults
 
 __all__ = ["team", "people_rows", "spread_rows", "score_matrix", "contested_rows", "role_gap_sentences",
@@ -357,12 +357,12 @@ def _alpha(value: float) -> str:
 # --------------------------------------------------------------------------- workbook
 
 
-def write_respondent_sheets(s: _Sheets, results: ReportResults) -> None:
+def write_respondent_sheets(s: SheetBook, results: ReportResults) -> None:
     """The workbook's sheets on the respondents (none for a single one): who answered
     with the verdict on how firm the level is and the role gaps; the consensus, spread
     and agreement per dimension with each shown respondent's own score; the most
     contested questions with each shown answer and its evidence."""
-    from .excel import _score_format, _table  # the workbook's own helpers (it imports this module)
+    from .excel import _score_format, write_table  # the workbook's own helpers (it imports this module)
 
     found = team(results)
     if found is None:
@@ -372,7 +372,7 @@ def write_respondent_sheets(s: _Sheets, results: ReportResults) -> None:
     headers = R["columns"]
     score = _score_format(results)
     people = people_rows(results)
-    sheet = _table(s, R["sheets"]["respondents"], people, lang, headers=headers,
+    sheet = write_table(s, R["sheets"]["respondents"], people, lang, headers=headers,
                    widths={"who": 30, "role": 18, "department": 22, "coverage": 14, "own_score": 16, "own_level": 14},
                    formats={"coverage": "0%", "own_score": score})
     row = len(people) + 3
@@ -391,7 +391,7 @@ def write_respondent_sheets(s: _Sheets, results: ReportResults) -> None:
     matrix = score_matrix(results)
     for who in matrix.columns:
         spread[who] = matrix[who].to_numpy()
-    _table(s, R["sheets"]["disagreement"], spread, lang, headers=headers,
+    write_table(s, R["sheets"]["disagreement"], spread, lang, headers=headers,
            widths={"dimension": 26, **dict.fromkeys(matrix.columns, 16)},
            formats={**dict.fromkeys(["consensus", "lowest", "highest", "sd", *matrix.columns], score),
                     "agreement": "0.00"})
@@ -402,7 +402,7 @@ def write_respondent_sheets(s: _Sheets, results: ReportResults) -> None:
                  for c in contested_rows(results) for answer in c["answers"]]
     frame = pd.DataFrame(contested, columns=["rank", "question_id", "question", "dimension", "lowest", "highest",
                                              "who", "answer", "evidence"])
-    _table(s, R["sheets"]["contested"], frame.replace({np.nan: None}), lang, headers=headers,
+    write_table(s, R["sheets"]["contested"], frame.replace({np.nan: None}), lang, headers=headers,
            widths={"rank": 8, "question_id": 18, "question": 50, "dimension": 20, "who": 26, "answer": 36,
                    "evidence": 50},
            formats={"lowest": "0%", "highest": "0%"})
