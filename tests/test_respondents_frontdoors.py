@@ -25,7 +25,7 @@ from csmaturity.intake import TICK, answers_data, choice_labels, read_intake, wr
 from csmaturity.model import DONT_KNOW
 from csmaturity.respondents import load_responses
 
-from conftest import CLIENTS
+from conftest import CLIENTS, require_module
 
 KAEDE = CLIENTS / "kaede-works"
 #: A name the support lead gives without allowing it to be shown (anonymous by default).
@@ -184,6 +184,34 @@ def test_the_workbook_has_the_respondents_sheets(report):
     question = contested[0].index("質問ID")
     assert [r[question] for r in contested[1::3]] == CONTESTED and len(contested) == 1 + 5 * 3
 
+
+
+def test_the_deck_has_a_slide_on_where_the_team_disagrees(kaede, tmp_path):
+    require_module("pptx", "pip install 'csmaturity[deck]'")
+    import pptx
+
+    from csmaturity.plotting.style import COLORS
+    from csmaturity.report import build_report
+    from csmaturity.report.deck import slide_titles
+
+    deck = build_report(kaede, out_dir=tmp_path, lang="en", formats=["pptx"]).pptx
+    titles = slide_titles(deck)
+    assert titles[titles.index("Maturity by dimension") + 1] == "Where your team disagrees"
+    slide = pptx.Presentation(str(deck)).slides[titles.index("Where your team disagrees")]
+    table = next(shape.table for shape in slide.shapes if shape.has_table)
+    header = [table.cell(0, j).text for j in range(len(table.columns))]
+    assert header[-1] == "Consensus" and len(header) == 1 + 3 + 1  # the hidden support lead has no column
+    health = next(i for i in range(len(table.rows)) if table.cell(i, 0).text == "Health score")
+    cs_head = header.index(next(h for h in header if h.startswith("CS責任者")))  # the roles as the files write them
+    assert [table.cell(health, j).text for j in range(1, 5)] == ["67", "33", "100", "67"]
+    # Below the consensus: vermilion; above: blue; the consensus itself grey (as the heat map).
+    fill = table.cell(health, cs_head).fill.fore_color.rgb
+    assert fill[0] > fill[2], fill
+    sales = header.index(next(h for h in header if h.startswith("営業責任者")))
+    assert table.cell(health, sales).fill.fore_color.rgb[2] > table.cell(health, sales).fill.fore_color.rgb[0]
+    assert str(table.cell(health, 4).fill.fore_color.rgb) == COLORS["grid"][1:]
+    words = " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+    assert "How firm the level is" in words and "Health score:" in words
 
 def test_the_results_json_carries_the_respondents(report):
     summary = json.loads(report["ja"].with_suffix("").with_suffix(".results.json").read_text(encoding="utf-8"))

@@ -27,6 +27,8 @@ __all__ = [
     "JA_FONT_FAMILY",
     "PALETTE",
     "COLORS",
+    "blend",
+    "disagreement_color",
     "japanese_font_path",
     "register_japanese_font",
     "theme_rc",
@@ -130,6 +132,22 @@ def _base_rc() -> dict[str, Any]:
     )
     return rc
 
+
+
+def blend(low: str, high: str, share: float) -> str:
+    """The colour ``share`` (0-1) of the way from ``low`` to ``high`` (both ``#RRGGBB``),
+    for tables coloured like the charts without a plotting library (the deck)."""
+    share = min(max(share, 0.0), 1.0)
+    a, b = (tuple(int(c[k:k + 2], 16) for k in (1, 3, 5)) for c in (low, high))
+    return "#" + "".join(f"{round(x + (y - x) * share):02X}" for x, y in zip(a, b, strict=True))
+
+
+def disagreement_color(deviation: float, limit: float) -> str:
+    """A respondent's cell in the disagreement heat map: white at the consensus, blue
+    above it, vermilion below, saturated ``limit`` away (as :func:`charts.respondent_heatmap`)."""
+    if deviation != deviation:  # NaN: nothing known
+        return "#FFFFFF"
+    return blend("#FFFFFF", COLORS["client"] if deviation > 0 else COLORS["bad"], abs(deviation) / limit)
 
 def theme_rc() -> dict[str, Any]:
     """The rc settings of the report style (a copy: safe to modify)."""

@@ -2,11 +2,12 @@
 
 Slides, all from the computed results: cover, the executive page (the report's own:
 :func:`csmaturity.report.executive.executive_summary`), maturity ladder, dimension
-scores, benchmark (one per benchmark of the model, none without), top actions,
-roadmap, what the next level (and a target level) takes, customer metrics (with data)
-and an appendix of every answer. Text stays text; the score, benchmark and NPS charts are
-native PowerPoint charts (their data editable in PowerPoint); the ladder and the
-roadmap are shapes.
+scores, where the team disagrees (several respondents only: the report's heat map as a
+coloured table, how firm the level is, the widest role gaps), benchmark (one per
+benchmark of the model, none without), top actions, roadmap, what the next level (and a
+target level) takes, customer metrics (with data) and an appendix of every answer. Text
+stays text; the score, benchmark and NPS charts are native PowerPoint charts (their data
+editable in PowerPoint); the ladder and the roadmap are shapes.
 
 Japanese needs its own font slot: a PowerPoint run names a Latin typeface
 (``a:latin``) and an East-Asian one (``a:ea``), and python-pptx's ``font.name`` sets
@@ -34,11 +35,12 @@ from ..i18n import join_list, labels, text
 from ..io.files import atomic_path
 from ..io.sheets import JA_FONT
 from ..plotting.charts import benchmark_name, has_timeline
-from ..plotting.style import COLORS, PALETTE
+from ..plotting.style import COLORS, PALETTE, disagreement_color
 from . import tables
 from .branding import DEFAULT_BRANDING, Branding
 from .executive import executive_summary, plan_actions
 from .formatting import fmt_bound, fmt_money, fmt_percent, fmt_score, fmt_signed
+from .respondents import robustness_sentence, role_gap_sentences, score_matrix, team
 
 if TYPE_CHECKING:
     from ..model import Benchmark
@@ -482,6 +484,40 @@ def _dimensions(d: _Deck) -> None:
                size=14, spacing=12)
 
 
+def _team(d: _Deck) -> None:
+    """Where the respondents disagree (several respondents only): each shown one's own
+    score per dimension, coloured by its distance from the consensus as in the report's
+    heat map, beside how firm the level is and the widest role gaps for the read-out."""
+    from pptx.dml.color import RGBColor
+
+    found = team(d.results)
+    if found is None:
+        return
+    R = d.L["respondents"]
+    a = d.a
+    scale = a.model.score_scale
+    matrix = score_matrix(d.results)
+    consensus = found.dimensions["consensus"].reindex(matrix.index)
+    slide = d.slide(R["heatmap_title"], R["heatmap_intro"])
+    names = {dim.id: dim.name.get(d.lang) for dim in a.model.dimensions}
+    people = list(matrix.columns)
+    cell = min(1.5, 5.6 / (len(people) + 1))  # the table takes about two thirds of the slide
+    widths = [2.4, *[cell] * len(people), cell]
+    rows = [[names[dim], *[fmt_score(v, scale) for v in matrix.loc[dim]], fmt_score(consensus[dim], scale)]
+            for dim in matrix.index]
+    table = d.table(slide, MARGIN, BODY_TOP + 0.25, widths, ["", *people, R["chart"]["consensus"]], rows, size=11,
+                    align=["left", *["center"] * (len(people) + 1)])
+    for i, dim in enumerate(matrix.index, start=1):
+        for j, who in enumerate(people, start=1):
+            fill = disagreement_color(matrix.loc[dim, who] - consensus[dim], scale.span / 2)
+            table.cell(i, j).fill.fore_color.rgb = RGBColor.from_string(fill[1:])
+        table.cell(i, len(people) + 1).fill.fore_color.rgb = RGBColor.from_string(COLORS["grid"][1:])
+    x = MARGIN + sum(widths) + 0.35
+    lines = [line for line in [robustness_sentence(d.results)] if line]
+    lines += [gap["text"] for gap in role_gap_sentences(d.results)[:2]]
+    d.text(slide, x, BODY_TOP + 0.25, WIDTH - MARGIN - x, BODY_HEIGHT - 0.3, lines, size=12, spacing=10)
+
+
 def _benchmark(d: _Deck, bench: Benchmark, limit: int = 10) -> None:
     rows = tables.benchmark_rows(d.results, bench)
     columns = {c.id: tables.share_column(c.id) for c in bench.cohorts}
@@ -727,6 +763,7 @@ def write_deck(results: ReportResults, path: str | Path, *, branding: Branding =
     _executive(d)
     _ladder(d)
     _dimensions(d)
+    _team(d)
     for bench in d.a.model.benchmarks:
         _benchmark(d, bench)
     _actions(d)
