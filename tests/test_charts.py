@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -48,6 +50,27 @@ def test_the_theme_puts_the_japanese_font_first_after_seaborn():
         assert [c.lower() for c in cycle] == [c.lower() for c in PALETTE]
     apply_theme()
     assert matplotlib.rcParams["font.family"][0] == JA_FONT_FAMILY
+
+
+def test_the_written_out_seaborn_style_is_seaborns():
+    import seaborn as sns
+
+    from csmaturity.plotting.style import SEABORN_WHITEGRID_PAPER
+
+    theirs = {**sns.axes_style("whitegrid"), **sns.plotting_context("paper")}
+    theirs.pop("image.cmap")  # seaborn's own colour map: no chart uses the default
+    assert SEABORN_WHITEGRID_PAPER.keys() == theirs.keys()
+    for key, value in theirs.items():
+        assert SEABORN_WHITEGRID_PAPER[key] == (pytest.approx(value) if isinstance(value, float) else value), key
+
+
+def test_drawing_a_report_chart_does_not_import_seaborn():
+    code = ("import sys; from pathlib import Path; from csmaturity.report.results import compute_results; "
+            "from csmaturity.report.context import render_charts; "
+            f"render_charts(compute_results(Path({str(CLIENTS / 'midori-fintech.yaml')!r}))); "
+            "print('seaborn' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip() == "False"
 
 
 def test_japanese_labels_are_drawn_with_the_japanese_font(hikari):

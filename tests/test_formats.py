@@ -191,6 +191,16 @@ def test_a_missing_pdf_engine_says_how_to_install_it_and_writes_nothing(tmp_path
     assert not (tmp_path / "cli").exists() or not list((tmp_path / "cli").iterdir())
 
 
+def test_report_formats_choose_what_is_written(tmp_path, capsys):
+    out = tmp_path / "html"
+    assert main(["report", str(CLIENTS / "midori-fintech.yaml"), "--formats", "html", "--out", str(out)]) == 0
+    written = sorted(p.name.split(".", 2)[2] for p in out.iterdir())
+    assert written == ["plan.csv", "plan.xlsx", "report.html", "results.json"]  # no workbook
+    with pytest.raises(SystemExit) as stop:
+        main(["report", str(CLIENTS / "midori-fintech.yaml"), "--formats", "html,docx", "--out", str(out)])
+    assert stop.value.code == 2 and "html, pdf, pptx, xlsx" in capsys.readouterr().err
+
+
 def test_a_missing_deck_engine_says_how_to_install_it(tmp_path, monkeypatch, capsys):
     monkeypatch.setitem(__import__("sys").modules, "pptx", None)
     assert main(["batch", str(QUICK_CLIENT), "--model", str(QUICK), "--out", str(tmp_path), "--workers", "1",

@@ -7,11 +7,13 @@ import json
 import sys
 from pathlib import Path
 
-from ..authoring import model_json_schema, model_yaml, read_model_workbook, write_model_workbook
 from ..errors import ModelError
 from ..i18n import LANGUAGES
 from ..io.files import atomic_write
 from ..model import load_model
+
+# The authoring package (openpyxl) is imported by the commands that use it: every
+# command of the CLI loads this module.
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -45,6 +47,8 @@ def _refuse_overwrite(path: Path, force: bool) -> bool:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from ..authoring import write_model_workbook
+
     if _refuse_overwrite(args.xlsx, args.force):
         return 1
     model = load_model(args.model)
@@ -55,6 +59,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from ..authoring import model_yaml, read_model_workbook
+
     if _refuse_overwrite(args.out, args.force):
         return 1
     try:
@@ -70,6 +76,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from ..authoring import model_json_schema
+
     text = json.dumps(model_json_schema(), ensure_ascii=False, indent=2) + "\n"
     if args.out is None:
         sys.stdout.write(text)

@@ -13,7 +13,12 @@ from ..model import load_model
 from ..portfolio import DEFAULT_MIN_GROUP, find_results, load_results
 from ..portfolio.report import PortfolioOutputs, portfolio_language, summarise_portfolio, write_portfolio
 from ..synth import write_synthetic_clients
-from .report import add_branding_option, add_ranking_options, segment_option  # the options of `csmaturity report`
+from .report import (  # the options of `csmaturity report`
+    add_branding_option,
+    add_ranking_options,
+    report_formats,
+    segment_option,
+)
 
 SAMPLE_CLIENTS = Path("data/sample/clients")
 
@@ -73,17 +78,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="also write portfolio.pdf (needs WeasyPrint: pip install 'csmaturity[pdf]')")
     add_branding_option(p)
     p.set_defaults(handler=cmd_portfolio)
-
-
-def report_formats(value: str) -> tuple[str, ...]:
-    """argparse type of --formats: comma-separated report formats, each known."""
-    from ..report.build import FORMATS
-
-    asked = tuple(part.strip() for part in value.split(",") if part.strip())
-    unknown = [f for f in asked if f not in FORMATS]
-    if unknown or not asked:
-        raise argparse.ArgumentTypeError(f"expected some of {', '.join(FORMATS)}, comma-separated; got {value!r}")
-    return asked
 
 
 def print_outcomes(result: BatchResult) -> None:

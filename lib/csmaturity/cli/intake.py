@@ -10,10 +10,12 @@ from pathlib import Path
 from ..answers import ClientAnswers, RespondentInfo, load_answers
 from ..errors import AnswersError, Problem, check_argument
 from ..i18n import LANGUAGES
-from ..intake import read_intake, write_answers, write_intake_template
 from ..io.files import safe_name
 from ..model import MaturityModel, load_model
 from ..respondents import client_files, gather_responses
+
+# The intake package (openpyxl) is imported by the commands that use it: every command
+# of the CLI loads this module.
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -67,6 +69,8 @@ def _respondent(args: argparse.Namespace) -> RespondentInfo | None:
 
 
 def cmd_intake_template(args: argparse.Namespace) -> int:
+    from ..intake import write_intake_template
+
     if _refuse_overwrite(args.out, args.force):
         return 1
     model = load_model(args.model)
@@ -79,6 +83,8 @@ def cmd_intake_template(args: argparse.Namespace) -> int:
 
 
 def cmd_import_intake(args: argparse.Namespace) -> int:
+    from ..intake import read_intake, write_answers
+
     out = Path(args.out)
     folder = len(args.files) > 1 or out.is_dir() or args.out.endswith(("/", os.sep))
     if not folder and _refuse_overwrite(out, args.force):
@@ -107,6 +113,8 @@ def cmd_import_intake(args: argparse.Namespace) -> int:
 
 
 def _import_into_folder(model: MaturityModel, loaded: list[ClientAnswers], folder: Path, force: bool) -> int:
+    from ..intake import write_answers
+
     """Write each respondent's answers as ``<folder>/<respondent id>.yaml`` once they
     and the respondents already in the folder agree as one client (nothing is written
     otherwise)."""

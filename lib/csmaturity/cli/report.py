@@ -28,6 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--target", metavar="LEVEL",
                    help="the level the client aims for (a level id of the model; default: the answers file's target)")
     deliver = p.add_argument_group("deliverables")
+    deliver.add_argument("--formats", type=report_formats, default=("html", "xlsx"), metavar="LIST",
+                         help="report formats, comma-separated: html, pdf, pptx, xlsx (default html,xlsx; the results "
+                              "JSON and the action plan for trackers are always written)")
     deliver.add_argument("--pdf", action="store_true",
                          help="also write the report as an A4 PDF (needs WeasyPrint: pip install 'csmaturity[pdf]')")
     deliver.add_argument("--pptx", action="store_true",
@@ -100,6 +103,17 @@ def segment_option(model: MaturityModel, segment: str | None) -> str:
         raise ArgumentError("--segment", f"--segment: {exc}") from None
 
 
+def report_formats(value: str) -> tuple[str, ...]:
+    """argparse type of --formats: comma-separated report formats, each known."""
+    from ..report.build import FORMATS
+
+    asked = tuple(part.strip() for part in value.split(",") if part.strip())
+    unknown = [f for f in asked if f not in FORMATS]
+    if unknown or not asked:
+        raise argparse.ArgumentTypeError(f"expected some of {', '.join(FORMATS)}, comma-separated; got {value!r}")
+    return asked
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from ..notebook import run_diagnosis_notebook  # heavy: only when a report is made
     from ..report import build_report
@@ -112,7 +126,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     earlier = {"previous_other_client": args.previous_other_client}
     ranking = {"portfolio_segment": args.segment, "portfolio_min_group": args.min_group}
     client = args.files[0] if len(args.files) == 1 else args.files
-    formats = ["html", "xlsx", *(["pdf"] if args.pdf else []), *(["pptx"] if args.pptx else [])]
+    formats = list(dict.fromkeys([*args.formats, *(["pdf"] if args.pdf else []), *(["pptx"] if args.pptx else [])]))
     if args.notebook:
         if args.period:
             print("error: --period is not a notebook parameter; leave it out with --notebook", file=sys.stderr)

@@ -4,8 +4,8 @@ The Japanese font is IPAexGothic, shipped by the ``matplotlib-fontja`` wheel, so
 labels render as real glyphs on a fresh machine after ``pip install`` (matplotlib draws
 a "missing glyph" box, without failing, when no font covers a character). The font
 file is registered with matplotlib once per process; :func:`theme` then yields a
-``matplotlib.rc_context`` built from a seaborn style with that font put back as the
-family, because ``sns.set_theme()`` resets ``font.family`` to its own default.
+``matplotlib.rc_context`` built from seaborn's "whitegrid" style (its values written
+out, :data:`SEABORN_WHITEGRID_PAPER`) with that font put back as the family.
 
 Charts use the rc context rather than global state, so a batch worker or a notebook
 that restyles matplotlib does not change a report. :func:`apply_theme` sets the same
@@ -27,6 +27,7 @@ __all__ = [
     "JA_FONT_FAMILY",
     "PALETTE",
     "COLORS",
+    "SEABORN_WHITEGRID_PAPER",
     "blend",
     "disagreement_color",
     "japanese_font_path",
@@ -87,15 +88,33 @@ def register_japanese_font() -> str:
     return font_manager.FontProperties(fname=str(path)).get_name()
 
 
+#: seaborn's ``axes_style("whitegrid")`` with ``plotting_context("paper")`` (seaborn 0.13),
+#: written out: importing seaborn for two dictionaries would cost a report 0.4 s (it
+#: imports pyplot and ipywidgets). A test keeps them equal to seaborn's. Its default
+#: colour map ("rocket", registered by importing seaborn) is left out: no chart uses it.
+SEABORN_WHITEGRID_PAPER: dict[str, Any] = {
+    "figure.facecolor": "white", "axes.labelcolor": ".15", "xtick.direction": "out", "ytick.direction": "out",
+    "xtick.color": ".15", "ytick.color": ".15", "axes.axisbelow": True, "grid.linestyle": "-", "text.color": ".15",
+    "font.family": ["sans-serif"],
+    "font.sans-serif": ["Arial", "DejaVu Sans", "Liberation Sans", "Bitstream Vera Sans", "sans-serif"],
+    "lines.solid_capstyle": "round", "patch.edgecolor": "w", "patch.force_edgecolor": True,
+    "xtick.top": False, "ytick.right": False, "axes.grid": True, "axes.facecolor": "white", "axes.edgecolor": ".8",
+    "grid.color": ".8", "axes.spines.left": True, "axes.spines.bottom": True, "axes.spines.right": True,
+    "axes.spines.top": True, "xtick.bottom": False, "ytick.left": False,
+    "axes.linewidth": 1.0, "grid.linewidth": 0.8, "lines.linewidth": 1.2, "lines.markersize": 4.8,
+    "patch.linewidth": 0.8, "xtick.major.width": 1.0, "ytick.major.width": 1.0, "xtick.minor.width": 0.8,
+    "ytick.minor.width": 0.8, "xtick.major.size": 4.8, "ytick.major.size": 4.8, "xtick.minor.size": 3.2,
+    "ytick.minor.size": 3.2, "font.size": 9.6, "axes.labelsize": 9.6, "axes.titlesize": 9.6,
+    "xtick.labelsize": 8.8, "ytick.labelsize": 8.8, "legend.fontsize": 8.8, "legend.title_fontsize": 9.6,
+}
+
+
 @lru_cache(maxsize=1)
 def _base_rc() -> dict[str, Any]:
-    import seaborn as sns
     from cycler import cycler
 
     family = register_japanese_font()
-    rc: dict[str, Any] = {}
-    rc.update(sns.axes_style("whitegrid"))
-    rc.update(sns.plotting_context("paper"))
+    rc: dict[str, Any] = dict(SEABORN_WHITEGRID_PAPER)
     rc.update(
         {
             # After the seaborn style, which would put its own sans-serif list first.
@@ -134,21 +153,6 @@ def _base_rc() -> dict[str, Any]:
 
 
 
-def blend(low: str, high: str, share: float) -> str:
-    """The colour ``share`` (0-1) of the way from ``low`` to ``high`` (both ``#RRGGBB``),
-    for tables coloured like the charts without a plotting library (the deck)."""
-    share = min(max(share, 0.0), 1.0)
-    a, b = (tuple(int(c[k:k + 2], 16) for k in (1, 3, 5)) for c in (low, high))
-    return "#" + "".join(f"{round(x + (y - x) * share):02X}" for x, y in zip(a, b, strict=True))
-
-
-def disagreement_color(deviation: float, limit: float) -> str:
-    """A respondent's cell in the disagreement heat map: white at the consensus, blue
-    above it, vermilion below, saturated ``limit`` away (as :func:`charts.respondent_heatmap`)."""
-    if deviation != deviation:  # NaN: nothing known
-        return "#FFFFFF"
-    return blend("#FFFFFF", COLORS["client"] if deviation > 0 else COLORS["bad"], abs(deviation) / limit)
-
 def theme_rc() -> dict[str, Any]:
     """The rc settings of the report style (a copy: safe to modify)."""
     return dict(_base_rc())
@@ -175,3 +179,19 @@ def apply_theme() -> None:
     import matplotlib as mpl
 
     mpl.rcParams.update(_base_rc())
+
+
+def blend(low: str, high: str, share: float) -> str:
+    """The colour ``share`` (0-1) of the way from ``low`` to ``high`` (both ``#RRGGBB``),
+    for tables coloured like the charts without a plotting library (the deck)."""
+    share = min(max(share, 0.0), 1.0)
+    a, b = (tuple(int(c[k:k + 2], 16) for k in (1, 3, 5)) for c in (low, high))
+    return "#" + "".join(f"{round(x + (y - x) * share):02X}" for x, y in zip(a, b, strict=True))
+
+
+def disagreement_color(deviation: float, limit: float) -> str:
+    """A respondent's cell in the disagreement heat map: white at the consensus, blue
+    above it, vermilion below, saturated ``limit`` away (as :func:`charts.respondent_heatmap`)."""
+    if deviation != deviation:  # NaN: nothing known
+        return "#FFFFFF"
+    return blend("#FFFFFF", COLORS["client"] if deviation > 0 else COLORS["bad"], abs(deviation) / limit)
