@@ -226,6 +226,7 @@ def test_batch_writes_every_format_per_client_and_a_portfolio_pdf(tmp_path, bran
         written = {p.name.split(".report.")[-1] for p in (tmp_path / client.stem).glob("*.report.*")}
         assert written == {"html", "pdf", "pptx", "xlsx"}
     assert (tmp_path / "portfolio.pdf").read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "portfolio.pptx").is_file()  # pptx among the formats: a portfolio deck too
     # Resuming with the same formats skips; asking for fewer formats makes the reports again.
     assert main(["batch", *map(str, clients), "--model", str(QUICK), "--out", str(tmp_path), "--workers", "1",
                  "--no-progress", "--resume", "--formats", "html,pdf,pptx,xlsx",
@@ -262,6 +263,39 @@ def test_the_deck_has_the_slides_of_the_report_in_order(decks):
     quick = slide_titles(decks["quick"])
     assert not [t for t in quick if t.startswith("Comparison with")]  # the instrument has no benchmark
     assert L["sections"]["roadmap_unphased"] in quick
+
+
+def test_the_portfolio_deck_shows_the_clients_side_by_side(tmp_path, branding_file):
+    need_deck()
+    from pptx.oxml.ns import qn
+
+    from csmaturity.model import load_model
+    from csmaturity.portfolio.deck import write_portfolio_deck
+    from csmaturity.portfolio.report import summarise_portfolio
+    from csmaturity.report.deck import EAST_ASIAN_FONT, slide_titles
+
+    model = load_model()
+    paths = [*sorted(CLIENTS.glob("*.yaml")), CLIENTS / "kaede-works"]
+    summary = summarise_portfolio([compute_results(path).to_dict() for path in paths], model, "ja")
+    deck = write_portfolio_deck(summary, model, tmp_path / "portfolio.pptx", "ja",
+                                branding=load_branding(branding_file))
+    P = labels("ja")["portfolio"]
+    assert slide_titles(deck) == [P["title"], P["levels"], P["clients"], P["heatmap"], P["gaps"], P["cohorts"]]
+    slides = _slides(deck)
+    clients = next(shape.table for shape in slides[2].shapes if shape.has_table)
+    rows = [[clients.cell(i, j).text for j in range(len(clients.columns))] for i in range(len(clients.rows))]
+    assert len(rows) == 1 + 7 and rows[0][-2:] == ["回答者数", "一致度（α）"]  # a client answered as a team
+    assert [r[2] for r in rows[1:]] == sorted((r[2] for r in rows[1:]), key=float, reverse=True)
+    kaede = next(r for r in rows if r[0] == "かえでワークス株式会社")
+    assert kaede[-2:] == ["4", "0.23"]
+    scores = next(shape.table for shape in slides[3].shapes if shape.has_table)
+    assert len(scores.columns) == 1 + len(model.dimensions) and len(scores.rows) == 1 + 7
+    words = " ".join(shape.text_frame.text for shape in slides[1].shapes if shape.has_text_frame)
+    assert "Example Advisory" in words and "社外秘" not in words  # the firm's footer, no one client's line
+    for slide in slides:
+        for run in slide.shapes._spTree.iter(qn("a:r")):
+            if JAPANESE.search(run.find(qn("a:t")).text or ""):
+                assert run.find(qn("a:rPr")).find(qn("a:ea")).get("typeface") == EAST_ASIAN_FONT
 
 
 def test_every_japanese_run_of_the_deck_names_an_east_asian_font(hikari_deck):

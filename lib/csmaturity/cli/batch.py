@@ -47,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"stop and fail a client still running after this long (default {DEFAULT_CLIENT_TIMEOUT:g})")
     p.add_argument("--formats", type=report_formats, default=("html", "xlsx"), metavar="LIST",
                    help="report formats per client, comma-separated: html, pdf, pptx, xlsx (default html,xlsx; the "
-                        "results JSON is always written); with pdf the portfolio summary gets a PDF too")
+                        "results JSON is always written); with pdf and pptx the portfolio gets a PDF and a deck too")
     add_branding_option(p)
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_batch)
@@ -76,6 +76,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_ranking_options(p, "percentiles are taken among clients with the same value of this")
     p.add_argument("--pdf", action="store_true",
                    help="also write portfolio.pdf (needs WeasyPrint: pip install 'csmaturity[pdf]')")
+    p.add_argument("--pptx", action="store_true",
+                   help="also write portfolio.pptx (needs python-pptx: pip install 'csmaturity[deck]')")
     add_branding_option(p)
     p.set_defaults(handler=cmd_portfolio)
 
@@ -92,10 +94,11 @@ def print_outcomes(result: BatchResult) -> None:
 
 
 def build_portfolio(batch_dir: Path, model_file: Path | None, lang: str | None, segment: str | None, smallest: int,
-                    batch: BatchResult | None = None, *, pdf: bool = False,
+                    batch: BatchResult | None = None, *, pdf: bool = False, deck: bool = False,
                     branding: Path | None = None) -> PortfolioOutputs | None:
     """Summarise the results JSON of ``batch``'s clients (of every client under
-    ``batch_dir`` without one), with ``pdf`` also as a PDF; None when there are none.
+    ``batch_dir`` without one), with ``pdf`` also as a PDF, with ``deck`` also as a
+    PowerPoint deck; None when there are none.
     Results in the folder from clients not in this batch (renamed or removed since)
     are left out, and said so."""
     paths = find_results([batch_dir])
@@ -113,11 +116,11 @@ def build_portfolio(batch_dir: Path, model_file: Path | None, lang: str | None, 
     summary = summarise_portfolio(load_results(paths), model, lang, segment, smallest)
     from ..report.branding import load_branding
 
-    return write_portfolio(summary, model, batch_dir, lang, pdf=pdf, branding=load_branding(branding))
+    return write_portfolio(summary, model, batch_dir, lang, pdf=pdf, deck=deck, branding=load_branding(branding))
 
 
 def print_portfolio(outputs: PortfolioOutputs) -> None:
-    print(f"portfolio: {outputs.html}" + (f"\n           {outputs.pdf}" if outputs.pdf else ""))
+    print("portfolio: " + "\n           ".join(str(p) for p in (outputs.html, outputs.pdf, outputs.pptx) if p))
 
 
 
@@ -142,7 +145,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         return 130
     print_outcomes(result)
     outputs = build_portfolio(args.out, args.model, args.lang, args.segment, args.min_group, result,
-                              pdf="pdf" in args.formats, branding=args.branding)
+                              pdf="pdf" in args.formats, deck="pptx" in args.formats, branding=args.branding)
     if outputs:
         print_portfolio(outputs)
     return 1 if result.failed else 0
@@ -170,7 +173,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 def cmd_portfolio(args: argparse.Namespace) -> int:
     segment_option(load_model(args.model), args.segment)
     outputs = build_portfolio(args.batch_dir, args.model, args.lang, args.segment, args.min_group, pdf=args.pdf,
-                              branding=args.branding)
+                              deck=args.pptx, branding=args.branding)
     if outputs is None:
         print(f"error: no results JSON under {args.batch_dir}", file=sys.stderr)
         return 1

@@ -42,6 +42,7 @@ class PortfolioOutputs:
     xlsx: Path
     html: Path
     pdf: Path | None = None
+    pptx: Path | None = None
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -185,11 +186,13 @@ def write_portfolio_workbook(summary: PortfolioSummary, model: MaturityModel, pa
 
 def write_portfolio(
     summary: PortfolioSummary, model: MaturityModel, out_dir: str | Path, lang: str = "en", *,
-    pdf: bool = False, branding: Branding | None = None,
+    pdf: bool = False, deck: bool = False, branding: Branding | None = None,
 ) -> PortfolioOutputs:
     """Write ``portfolio.csv``, ``portfolio_percentiles.csv``, ``portfolio.xlsx`` and
     ``portfolio.html``, with ``pdf`` also ``portfolio.pdf`` (see
-    :mod:`csmaturity.report.pdf`); ``branding`` is the firm's look of the workbook."""
+    :mod:`csmaturity.report.pdf`), with ``deck`` also ``portfolio.pptx`` (see
+    :mod:`csmaturity.portfolio.deck`); ``branding`` is the firm's look of the workbook
+    and the deck."""
     from ..plotting.export import figure_svg
     from ..report.context import svg_data_uri
     from ..report.html import render_html, shared_wording
@@ -219,4 +222,9 @@ def write_portfolio(
         from ..report.pdf import write_pdf
 
         printed = write_pdf(embed_font(render_page(context, "portfolio.html.j2")), out / "portfolio.pdf")
-    return PortfolioOutputs(csv=csv, percentiles_csv=pct_csv, xlsx=xlsx, html=page, pdf=printed)
+    slides = None
+    if deck:
+        from .deck import write_portfolio_deck
+
+        slides = write_portfolio_deck(summary, model, out / "portfolio.pptx", lang, branding=branding)
+    return PortfolioOutputs(csv=csv, percentiles_csv=pct_csv, xlsx=xlsx, html=page, pdf=printed, pptx=slides)

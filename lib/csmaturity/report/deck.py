@@ -46,7 +46,8 @@ if TYPE_CHECKING:
     from ..model import Benchmark
     from .results import ReportResults
 
-__all__ = ["DECK_INSTALL", "LATIN_FONT", "EAST_ASIAN_FONT", "deck_engine", "write_deck", "slide_titles"]
+__all__ = ["DECK_INSTALL", "LATIN_FONT", "EAST_ASIAN_FONT", "SlideDeck", "cover", "deck_engine", "write_deck",
+           "slide_titles"]
 
 DECK_INSTALL = "pip install 'csmaturity[deck]'"
 #: The deck's Latin typeface (Liberation Sans, metric-compatible, stands in for it elsewhere).
@@ -86,28 +87,27 @@ def _lines(value: str, width_in: float, size_pt: float) -> int:
     return sum(max(1, math.ceil(_width(part) / per_line)) for part in str(value).split("\n"))
 
 
-class _Deck:
-    """One presentation being built: its slide helpers, in the report language."""
+class SlideDeck:
+    """A presentation being built in one language and the firm's look: its slide
+    helpers (text, shapes, tables, native charts) and the fonts named on every run.
+    ``client`` is whom the deck is prepared for, for the branding's confidentiality
+    line in the footer; None (a portfolio of many clients) leaves that line out."""
 
-    def __init__(self, results: ReportResults, branding: Branding):
+    def __init__(self, lang: str, branding: Branding, client: str | None):
         self.pptx = deck_engine()
         from pptx import Presentation
         from pptx.util import Inches
 
-        self.results = results
-        self.a = results.assessment
-        self.lang = self.a.lang
-        self.L = labels(self.lang)
+        self.lang = lang
+        self.L = labels(lang)
         self.branding = branding
         self.primary = _hex(branding.colors.primary)
         self.accent = _hex(branding.colors.accent)
         self.prs = Presentation()
         self.prs.slide_width, self.prs.slide_height = Inches(WIDTH), Inches(HEIGHT)
-        self.client = self.a.answers.client.name
-        self.executive = executive_summary(results)
-        self.footer = text("deliver.footer_separator", self.lang).join(
-            filter(None, (branding.wording("confidentiality", self.lang, self.client),
-                          branding.wording("footer", self.lang, self.client))))
+        self.footer = text("deliver.footer_separator", lang).join(
+            filter(None, (branding.wording("confidentiality", lang, client) if client is not None else "",
+                          branding.wording("footer", lang, client or ""))))
 
     # ------------------------------------------------------------------ primitives
 
@@ -297,6 +297,29 @@ class _Deck:
         _theme_fonts(self.prs)
 
 
+    def save(self, path: str | Path, title: str) -> Path:
+        """Name the fonts, set the document's properties and write it atomically."""
+        self.set_fonts()
+        props = self.prs.core_properties
+        props.title = title
+        props.author = self.branding.byline() or "csmaturity"
+        props.language = "ja-JP" if self.lang == "ja" else "en-US"
+        with atomic_path(path) as tmp:
+            self.prs.save(str(tmp))
+        return Path(path)
+
+
+class _Deck(SlideDeck):
+    """The client's deck: the slide helpers with the report's results."""
+
+    def __init__(self, results: ReportResults, branding: Branding):
+        self.results = results
+        self.a = results.assessment
+        self.client = self.a.answers.client.name
+        super().__init__(self.a.lang, branding, self.client)
+        self.executive = executive_summary(results)
+
+
 _PROPERTIES = ("rPr", "defRPr", "endParaRPr")
 #: Children of a run's properties that come after the typefaces (schema order).
 _AFTER_FONTS = ("sym", "hlinkClick", "hlinkMouseOver", "rtl", "extLst")
@@ -342,7 +365,14 @@ def _theme_fonts(prs: Any) -> None:
 
 
 def _cover(d: _Deck) -> None:
-    a, b = d.a, d.branding
+    cover(d, d.L["report"]["kicker"], d.client, d.L["report"]["title"],
+          f"{d.L['report']['assessed_on']} {d.a.answers.client.assessment_date.isoformat()}")
+
+
+def cover(d: SlideDeck, kicker: str, name: str, title: str, when: str) -> None:
+    """The cover: the firm's logo, ``kicker`` above ``name`` in large type, ``title``
+    under it, then ``when``, the consultant and the firm."""
+    b = d.branding
     slide = d.prs.slides.add_slide(d.prs.slide_layouts[6])
     d.rect(slide, 0, 0, WIDTH, 0.35, d.primary)
     if b.logo_bytes is not None:
@@ -352,10 +382,10 @@ def _cover(d: _Deck) -> None:
         if picture.width > Inches(3.5):  # a wide logo: held to the width instead
             ratio = Inches(3.5) / picture.width
             picture.width, picture.height = Inches(3.5), int(picture.height * ratio)
-    d.text(slide, MARGIN, 2.2, WIDTH - 2 * MARGIN, 0.4, d.L["report"]["kicker"], size=16, color=d.accent)
-    d.text(slide, MARGIN, 2.65, WIDTH - 2 * MARGIN, 1.2, d.client, size=40, bold=True, color=INK)
-    d.text(slide, MARGIN, 3.85, WIDTH - 2 * MARGIN, 0.5, d.L["report"]["title"], size=20, color=MUTED)
-    meta = [f"{d.L['report']['assessed_on']} {a.answers.client.assessment_date.isoformat()}"]
+    d.text(slide, MARGIN, 2.2, WIDTH - 2 * MARGIN, 0.4, kicker, size=16, color=d.accent)
+    d.text(slide, MARGIN, 2.65, WIDTH - 2 * MARGIN, 1.2, name, size=40, bold=True, color=INK)
+    d.text(slide, MARGIN, 3.85, WIDTH - 2 * MARGIN, 0.5, title, size=20, color=MUTED)
+    meta = [when]
     if b.consultant:
         meta.append(text("deliver.prepared_by", d.lang, name=b.consultant))
     if b.firm:
@@ -771,14 +801,7 @@ def write_deck(results: ReportResults, path: str | Path, *, branding: Branding =
     _level_boxes(d)
     _metrics(d)
     _appendix(d)
-    d.set_fonts()
-    props = d.prs.core_properties
-    props.title = f"{d.L['report']['title']} — {d.client}"
-    props.author = branding.byline() or "csmaturity"
-    props.language = "ja-JP" if d.lang == "ja" else "en-US"
-    with atomic_path(path) as tmp:
-        d.prs.save(str(tmp))
-    return Path(path)
+    return d.save(path, f"{d.L['report']['title']} — {d.client}")
 
 
 def slide_titles(path: str | Path) -> list[str]:
