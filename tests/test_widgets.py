@@ -347,7 +347,8 @@ def test_health_explorer_weights(sample_tables):
         slider.value = 50 if name == "feature_adoption" else 0
     only = explorer.result
     assert only != default and explorer.error is None
-    assert "1.00·feature_adoption" in explorer.formula.value
+    # named in words, not by the configuration's id
+    assert "1.00·Feature adoption" in explorer.formula.value and "feature_adoption" not in explorer.formula.value
 
 
 def test_exercise_box_uses_check():
