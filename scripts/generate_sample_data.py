@@ -1,4 +1,4 @@
-"""Generate the sample accounts table and relational NPS survey in data/sample/.
+"""Generate the sample accounts table and relational NPS survey in lib/csmaturity/samples/.
 
     python scripts/generate_sample_data.py [--out DIR]
 
@@ -401,8 +401,8 @@ def generate(out: Path) -> list[Path]:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "data" / "sample",
-                        help="directory to write into (default: data/sample)")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "lib/csmaturity/samples",
+                        help="directory to write into (default: lib/csmaturity/samples)")
     args = parser.parse_args(argv)
     for path in generate(args.out):
         print(f"wrote {path} ({path.stat().st_size:,} bytes)")

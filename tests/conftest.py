@@ -12,7 +12,7 @@ import pytest
 os.environ.setdefault("MPLBACKEND", "Agg")  # charts render without a display
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "data" / "sample"
+SAMPLE = ROOT / "lib" / "csmaturity" / "samples"
 CLIENTS = SAMPLE / "clients"
 
 

@@ -39,7 +39,7 @@ from csmaturity.metrics import HealthConfig, compare, crm_roi, load_health_confi
 from tiny_model import answers_dict, tiny_model_dict
 
 ROOT = Path(__file__).resolve().parents[1]
-CLIENTS = ROOT / "data" / "sample" / "clients"
+CLIENTS = ROOT / "lib" / "csmaturity" / "samples" / "clients"
 HIKARI = CLIENTS / "hikari-cloud.yaml"  # names its accounts and survey tables
 NORTHWIND = CLIENTS / "northwind-analytics.yaml"  # names no data files
 
@@ -109,7 +109,7 @@ def test_missing_data_file(tmp_path, capsys):
 
 
 def test_bad_csv_column(tmp_path, capsys):
-    accounts = pd.read_csv(ROOT / "data" / "sample" / "accounts.csv").drop(columns=["start_date"])
+    accounts = pd.read_csv(ROOT / "lib" / "csmaturity" / "samples" / "accounts.csv").drop(columns=["start_date"])
     accounts.to_csv(tmp_path / "accounts.csv", index=False)
     code, text = run(capsys, "report", NORTHWIND, "--out", tmp_path / "out", "--accounts", tmp_path / "accounts.csv")
     assert code == 1

@@ -20,7 +20,7 @@ from csmaturity.errors import CsMaturityError, ValidationFailed
 from csmaturity.io.readers import ACCOUNTS_SCHEMA, SURVEY_SCHEMA, read_table
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_ANSWERS = (ROOT / "data/sample/clients/hikari-cloud.yaml").read_text(encoding="utf-8")
+SAMPLE_ANSWERS = (ROOT / "lib/csmaturity/samples/clients/hikari-cloud.yaml").read_text(encoding="utf-8")
 FUZZ = settings(max_examples=60, deadline=3000, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                          HealthCheck.too_slow], derandomize=True)
 

@@ -207,7 +207,7 @@ def _drop_subsets(groups: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
 def _render(tmp_path, root, accounts=None, survey=None):
     from csmaturity.report import compute_results, render_html, report_context
 
-    results = compute_results(root / "data/sample/clients/hikari-cloud.yaml", accounts_file=accounts,
+    results = compute_results(root / "lib/csmaturity/samples/clients/hikari-cloud.yaml", accounts_file=accounts,
                               survey_file=survey)
     html = render_html(report_context(results))
     text = " ".join(re.findall(r">([^<]+)<", re.sub(r"<style.*?</style>", "", html, flags=re.S)))
@@ -219,7 +219,7 @@ def _render(tmp_path, root, accounts=None, survey=None):
 @pytest.mark.parametrize("case, dropped", _drop_subsets(SURVEY_GROUPS),
                          ids=[c for c, _ in _drop_subsets(SURVEY_GROUPS)])
 def test_report_with_any_subset_of_optional_survey_columns(tmp_path, root, case, dropped):
-    survey = pd.read_csv(root / "data/sample/survey_ja_cp932.csv", encoding="cp932", dtype=str)
+    survey = pd.read_csv(root / "lib/csmaturity/samples/survey_ja_cp932.csv", encoding="cp932", dtype=str)
     path = tmp_path / "survey.csv"
     survey.drop(columns=dropped).to_csv(path, index=False)
     results, html = _render(tmp_path, root, survey=path)
@@ -231,14 +231,14 @@ def test_report_with_any_subset_of_optional_survey_columns(tmp_path, root, case,
 @pytest.mark.parametrize("case, dropped", _drop_subsets(ACCOUNT_GROUPS),
                          ids=[c for c, _ in _drop_subsets(ACCOUNT_GROUPS)])
 def test_report_with_any_subset_of_optional_account_columns(tmp_path, root, case, dropped):
-    accounts = pd.read_csv(root / "data/sample/accounts.csv", dtype=str)
+    accounts = pd.read_csv(root / "lib/csmaturity/samples/accounts.csv", dtype=str)
     path = tmp_path / "accounts.csv"
     accounts.drop(columns=dropped).to_csv(path, index=False)
     _render(tmp_path, root, accounts=path)
 
 
 def test_all_accounts_churned_is_said_as_such(tmp_path, root):
-    accounts = pd.read_csv(root / "data/sample/accounts.csv", dtype=str)
+    accounts = pd.read_csv(root / "lib/csmaturity/samples/accounts.csv", dtype=str)
     accounts["churned"] = "true"
     # After the last start (2025-03-10): a churn before the start is refused since issue 17.
     accounts["churn_date"] = accounts["churn_date"].fillna("2025-03-15")
@@ -251,7 +251,7 @@ def test_all_accounts_churned_is_said_as_such(tmp_path, root):
 
 
 def test_churn_dates_alone_mark_accounts_as_gone(tmp_path, root):
-    accounts = pd.read_csv(root / "data/sample/accounts.csv", dtype=str).drop(columns=["churned"])
+    accounts = pd.read_csv(root / "lib/csmaturity/samples/accounts.csv", dtype=str).drop(columns=["churned"])
     path = tmp_path / "accounts.csv"
     accounts.to_csv(path, index=False)
     results, _ = _render(tmp_path, root, accounts=path)
@@ -283,7 +283,7 @@ def test_a_damaged_intake_meta_sheet_is_named(tmp_path, model, cell, value, expe
 # --- answers: ids and names --------------------------------------------------------------------------
 
 def _client_yaml(root, **client) -> str:
-    data = yaml.safe_load((root / "data/sample/clients/hikari-cloud.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((root / "lib/csmaturity/samples/clients/hikari-cloud.yaml").read_text(encoding="utf-8"))
     data["client"].update(client)
     data.pop("data", None)
     return yaml.safe_dump(data, allow_unicode=True)
@@ -335,7 +335,7 @@ def test_characters_outside_the_font_and_the_bmp_render_everywhere(tmp_path, roo
 
     from csmaturity.report import build_report
 
-    data = yaml.safe_load((root / f"data/sample/clients/{client}.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((root / f"lib/csmaturity/samples/clients/{client}.yaml").read_text(encoding="utf-8"))
     data["client"]["name"] = name
     for qid in list(data["answers"])[:3]:
         answer = data["answers"][qid]

@@ -16,7 +16,7 @@ from csmaturity.model import default_model_path
 from tiny_model import answers_dict, tiny_model_dict
 
 EXAMPLE = Path(default_model_path()).parent / "examples" / "cs_quick_check.yaml"
-CLIENTS = Path(__file__).resolve().parents[1] / "data" / "sample" / "quick_check"
+CLIENTS = Path(__file__).resolve().parents[1] / "lib" / "csmaturity" / "samples" / "quick_check"
 
 
 @pytest.fixture(scope="module")

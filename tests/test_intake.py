@@ -16,7 +16,7 @@ from csmaturity.cli import main
 from csmaturity.intake import TICK, choice_labels, read_intake, write_answers, write_intake_template
 from csmaturity.model import DONT_KNOW
 
-CLIENTS = Path(__file__).resolve().parents[1] / "data" / "sample" / "clients"
+CLIENTS = Path(__file__).resolve().parents[1] / "lib" / "csmaturity" / "samples" / "clients"
 FORM = {"ja": "回答", "en": "Questionnaire"}
 ASSESSED = dt.date(2026, 11, 3)  # bluepeak-hr.yaml
 

@@ -73,7 +73,7 @@ def test_wheel_ships_model_and_templates(root, tmp_path):
     assert "csmaturity/notebooks/diagnosis.ipynb" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "csmaturity = csmaturity.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
-    samples = {n.removeprefix("csmaturity/data/sample/") for n in names if n.startswith("csmaturity/data/sample/")}
+    samples = {n.removeprefix("csmaturity/samples/") for n in names if n.startswith("csmaturity/samples/")}
     assert {"accounts.csv", "survey_ja_cp932.csv", "clients/hikari-cloud.yaml"} <= samples
 
     # Installed from the wheel (unpacked, first on the path), the kit finds its shipped
@@ -87,8 +87,13 @@ def test_wheel_ships_model_and_templates(root, tmp_path):
                           check=True)
     client, notebook = proc.stdout.split()
     package = site / "csmaturity"
-    assert (client, notebook) == (str(package / "data/sample/clients/hikari-cloud.yaml"),
+    assert (client, notebook) == (str(package / "samples/clients/hikari-cloud.yaml"),
                                   str(package / "notebooks/diagnosis.ipynb"))
+    # ... and its sample data load by name there, as in a notebook copied anywhere.
+    code = "import csmaturity as cm; print(len(cm.load_sample_accounts()), cm.load_sample_client('kaede-works').source)"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          check=True)
+    assert proc.stdout.split() == ["2400", str(package / "samples/clients/kaede-works")]
 
 
 def test_every_package_of_the_kit_imports_first(root):

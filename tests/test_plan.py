@@ -19,7 +19,8 @@ from csmaturity.scoring import score
 from tiny_model import answers_dict, tiny_model_dict
 
 ROOT = Path(__file__).resolve().parents[1]
-CLIENTS = sorted((ROOT / "data" / "sample" / "clients").glob("*.yaml"))
+SAMPLE = ROOT / "lib" / "csmaturity" / "samples"
+CLIENTS = sorted((ROOT / "lib" / "csmaturity" / "samples" / "clients").glob("*.yaml"))
 QUICK = ROOT / "lib" / "csmaturity" / "models" / "examples" / "cs_quick_check.yaml"
 
 
@@ -77,7 +78,7 @@ def test_no_change_can_be_left_out_of_the_path(shipped, client):
 
 def test_midori_is_held_back_by_its_health_score_only(shipped):
     """The issue's case: 69 overall but health score 21 of the 40 that CS 1.0 needs."""
-    result = assess(shipped, load_answers(ROOT / "data/sample/clients/midori-fintech.yaml", shipped))
+    result = assess(shipped, load_answers(SAMPLE / "clients/midori-fintech.yaml", shipped))
     path = result.next_path
     short = [r for r in path.requirements if not r.met_now]
     assert [r.dimension for r in short] == ["health_score"]
@@ -114,7 +115,7 @@ def test_one_order_for_plan_priorities_and_roadmap(shipped, client):
 
 
 def test_plan_rows_carry_owner_kpi_and_quarter(shipped):
-    result = assess(shipped, load_answers(ROOT / "data/sample/clients/hikari-cloud.yaml", shipped), lang="en")
+    result = assess(shipped, load_answers(SAMPLE / "clients/hikari-cloud.yaml", shipped), lang="en")
     row = result.plan.set_index("recommendation").loc["define_kpis"] if "define_kpis" in set(
         result.plan["recommendation"]) else result.plan.iloc[0]
     assert row["owner"] and row["kpi"] and row["quarter"].startswith("20")
@@ -123,7 +124,7 @@ def test_plan_rows_carry_owner_kpi_and_quarter(shipped):
 
 
 def test_a_target_level_from_the_answers_file(shipped):
-    data = load_answers(ROOT / "data/sample/clients/northwind-analytics.yaml", shipped).raw
+    data = load_answers(SAMPLE / "clients/northwind-analytics.yaml", shipped).raw
     data = {**data, "target": {"level": "cs2", "by": "2027-12-31"}}
     data.pop("data", None)
     answers = parse_answers(data, shipped)

@@ -16,12 +16,13 @@ from csmaturity.report.plan_export import TRACKER_COLUMNS, tracker_table, write_
 from tiny_model import answers_dict, tiny_model_dict
 
 ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "lib" / "csmaturity" / "samples"
 
 
 @pytest.fixture(scope="module", params=["ja", "en"])
 def hikari(request):
     model = load_model()
-    return assess(model, load_answers(ROOT / "data/sample/clients/hikari-cloud.yaml", model), lang=request.param)
+    return assess(model, load_answers(SAMPLE / "clients/hikari-cloud.yaml", model), lang=request.param)
 
 
 def test_headers_are_what_trackers_map(hikari):

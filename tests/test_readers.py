@@ -12,7 +12,7 @@ from csmaturity.errors import DataError
 from csmaturity.io.readers import ACCOUNTS_SCHEMA, read_accounts, read_survey, read_table
 from csmaturity.metrics import nps
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE = Path(__file__).resolve().parents[1] / "lib" / "csmaturity" / "samples"
 
 ACCOUNTS_JA = "顧客ID,会社名,ARR（円）,契約開始日\nC1,さくら物流,1200000,2023/4/1\nC2,ひかり食品,800000,2024-01-15\n"
 SURVEY_EN = "account_id,nps,nrs\n"

@@ -15,7 +15,7 @@ def test_sample_path_finds_the_sample_data_of_the_checkout():
     assert sample_path() == SAMPLE
     assert sample_path("clients") == CLIENTS
     assert sample_path("clients/hikari-cloud.yaml").read_bytes() == (CLIENTS / "hikari-cloud.yaml").read_bytes()
-    with pytest.raises(FileNotFoundError, match="data/sample/nothing.csv is not shipped"):
+    with pytest.raises(FileNotFoundError, match="samples/nothing.csv is not shipped"):
         sample_path("nothing.csv")
 
 

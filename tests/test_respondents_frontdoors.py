@@ -1,5 +1,5 @@
 """Several respondents at every front door, with the four-respondent sample client
-(data/sample/clients/kaede-works: CEO, CS head and sales head named, the support lead
+(the sample client folder kaede-works: CEO, CS head and sales head named, the support lead
 anonymous): the CLI's validate, score and report, the report's section (HTML, workbook,
 results JSON) and the verdict's sentence, the intake per person into a client folder,
 the widget form, the batch and the portfolio, and the diagnosis notebook."""

@@ -14,7 +14,7 @@ from csmaturity import metrics
 from csmaturity.io.readers import SURVEY_ITEMS, read_accounts, read_survey
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "data" / "sample"
+SAMPLE = ROOT / "lib" / "csmaturity" / "samples"
 PERIOD = ("2024-04-01", "2025-03-31")
 
 

@@ -219,7 +219,7 @@ def test_the_shipped_similarity_cannot_claim_near_certainty(model):
     """Eight correlated practices all pointing one way no longer give > 99 %."""
     from pathlib import Path
 
-    clients = Path(__file__).resolve().parents[1] / "data" / "sample" / "clients"
+    clients = Path(__file__).resolve().parents[1] / "lib" / "csmaturity" / "samples" / "clients"
     for path in clients.glob("*.yaml"):
         sim = assess(model, load_answers(path, model)).similarity
         assert 0.03 < sim.posterior_leading < 0.97, path.stem

@@ -483,7 +483,7 @@ class TestSurvival:
 # --------------------------------------------------------------------------- report and teaching
 
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE = Path(__file__).resolve().parents[1] / "lib" / "csmaturity" / "samples"
 
 
 @pytest.fixture(scope="module")

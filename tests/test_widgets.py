@@ -11,7 +11,7 @@ from csmaturity import AnswersError, load_answers, score
 from csmaturity.model import DONT_KNOW
 from csmaturity.widgets import QuestionnaireForm, WhatIfPanel, single_change_lifts, with_answer, with_weights
 
-CLIENTS = Path(__file__).resolve().parents[1] / "data" / "sample" / "clients"
+CLIENTS = Path(__file__).resolve().parents[1] / "lib" / "csmaturity" / "samples" / "clients"
 
 
 @pytest.fixture(scope="module")
@@ -293,7 +293,7 @@ def test_ltv_and_roi_explorers():
 def sample_tables():
     from csmaturity.io.readers import read_accounts, read_survey
 
-    root = Path(__file__).resolve().parents[1] / "data" / "sample"
+    root = Path(__file__).resolve().parents[1] / "lib" / "csmaturity" / "samples"
     return read_accounts(root / "accounts.csv"), read_survey(root / "survey_ja_cp932.csv")
 
 
@@ -347,7 +347,8 @@ def test_health_explorer_weights(sample_tables):
         slider.value = 50 if name == "feature_adoption" else 0
     only = explorer.result
     assert only != default and explorer.error is None
-    assert "1.00·feature_adoption" in explorer.formula.value
+    # named in words, not by the configuration's id
+    assert "1.00·Feature adoption" in explorer.formula.value and "feature_adoption" not in explorer.formula.value
 
 
 def test_exercise_box_uses_check():

@@ -16,11 +16,17 @@ are one assessment of their consensus, with where they disagree::
     team = cm.load_client("clients/acme/", model)  # a file: one respondent, as above
     result = cm.assess(model, team)
     result.respondents.contested(), result.respondents.robustness.movers
+
+The sample data ship inside the package and load by name, wherever a notebook runs::
+
+    cm.load_sample_client("hikari-cloud"), cm.load_sample_accounts(), cm.load_sample_survey()
+    cm.sample_path("clients/hikari-cloud.yaml")    # the file, for the CLI or a report
 """
 
 from ._version import __version__
 from .answers import ClientAnswers, load_answers, parse_answers
 from .assessment import Assessment, assess
+from .datasets import load_sample_accounts, load_sample_client, load_sample_survey, sample_clients, sample_path
 from .errors import (
     AnswersError,
     ArgumentError,
@@ -60,7 +66,12 @@ __all__ = [
     "load_clients",
     "load_model",
     "load_responses",
+    "load_sample_accounts",
+    "load_sample_client",
+    "load_sample_survey",
     "parse_answers",
     "parse_model",
+    "sample_clients",
+    "sample_path",
     "score",
 ]

@@ -10,9 +10,16 @@ why (the formula with the case's numbers), in Japanese and English::
 
 The wording (prompts, workings, feedback) is in the text store under ``exercises.``
 (:mod:`csmaturity.i18n`); this module computes the numbers. Numeric answers may be
-typed as ``8``, ``8%``, ``８``, ``1,000`` or ``525 %``, with a unit in either language;
-a percentage typed as a fraction (``0.08`` for 8 %) gets a hint rather than a silent
-fail. Tolerances are stated per exercise (half of the last digit asked for).
+typed as people write them (:func:`csmaturity.io.columns.parse_amount`): ``8``, ``8%``,
+``８``, ``７％``, ``1,000``, ``2.1M`` (or 210 with the Japanese ten-thousand sign),
+``¥2,100,000`` or ``525 %``, with a unit in either language; a percentage typed as a
+fraction (``0.08`` for 8 %) gets a hint rather than a silent fail. Tolerances are
+stated per exercise (half of the last digit asked for).
+
+A wrong answer can be told with a hint instead of the working
+(``feedback.message(lang, reveal=False)``, the store's ``exercises.cases.<id>.hint``):
+the teaching widget gives the hint first and the worked answer after a second wrong try
+or on request.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ import pandas as pd
 from . import metrics as M
 from .errors import check_argument
 from .i18n import labels, text, variants
+from .io.columns import parse_amount
 
 __all__ = ["Exercise", "Feedback", "EXERCISES", "exercise", "check", "cohort_table"]
 
@@ -78,10 +86,18 @@ class Feedback:
     working: Working = field(default_factory=dict)
     values: Mapping[str, Any] = field(default_factory=dict)
 
-    def message(self, lang: str = "ja") -> str:
-        """The verdict and the working in ``lang``."""
-        working = text(f"exercises.cases.{self.exercise_id}.working", lang, **self.working)
+    def message(self, lang: str = "ja", *, reveal: bool = True) -> str:
+        """The verdict in ``lang`` with the working, or with only the exercise's hint when
+        ``reveal`` is False and the answer is not right."""
+        if reveal or self.correct:
+            working = self.answer(lang)
+        else:
+            working = text("exercises.hint", lang, hint=text(f"exercises.cases.{self.exercise_id}.hint", lang))
         return text(f"exercises.feedback.{self.verdict}", lang, working=working, **self.values)
+
+    def answer(self, lang: str = "ja") -> str:
+        """The worked answer: the formula with the case's numbers."""
+        return text(f"exercises.cases.{self.exercise_id}.working", lang, **self.working)
 
 
 @dataclass(frozen=True)
@@ -244,13 +260,9 @@ def _number(answer: Any) -> float | None:
         return None
     if isinstance(answer, (int, float)):
         return float(answer) if math.isfinite(answer) else None
-    typed = unicodedata.normalize("NFKC", str(answer)).strip().replace(",", "").replace("−", "-")
-    typed = _unit_suffix().sub("", typed)
-    typed = typed.removeprefix("$").removeprefix("¥").removeprefix("+").strip()
-    try:
-        return float(typed)
-    except ValueError:
-        return None
+    typed = _unit_suffix().sub("", unicodedata.normalize("NFKC", str(answer)).strip())
+    parsed = parse_amount(typed)
+    return None if parsed is None else parsed.value
 
 
 def check(exercise_id: str, answer: Any) -> Feedback:

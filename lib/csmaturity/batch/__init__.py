@@ -8,10 +8,11 @@ from .run import (
     ClientJob,
     ClientOutcome,
     Engine,
+    demo_batch,
     expand_client_paths,
     run_batch,
     run_client,
 )
 
 __all__ = ["BATCH_NAMES", "DEFAULT_CLIENT_TIMEOUT", "NOTEBOOK", "BatchResult", "ClientJob", "ClientOutcome", "Engine",
-           "expand_client_paths", "run_batch", "run_client"]
+           "demo_batch", "expand_client_paths", "run_batch", "run_client"]

@@ -35,6 +35,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import tempfile
 import threading
 import time
 import traceback
@@ -51,7 +52,7 @@ from .._version import __version__
 from ..assessment import input_hash
 from ..errors import AnswersError, CsMaturityError, ValidationFailed, require_module
 from ..io.files import atomic_write, no_link_out, output_name_problems, safe_name
-from ..io.resources import shipped_path
+from ..io.resources import default_output_dir, sample_path, shipped_path
 from ..io.sheets import csv_text
 from ..io.yamlfile import read_yaml_file
 from ..model import load_model
@@ -63,7 +64,7 @@ if TYPE_CHECKING:
     from ..notebook.kernel import KeptKernel
 
 __all__ = ["Engine", "ClientJob", "ClientOutcome", "BatchResult", "run_client", "run_batch", "expand_client_paths",
-           "NOTEBOOK"]
+           "demo_batch", "NOTEBOOK"]
 
 Engine = Literal["papermill", "direct"]
 NOTEBOOK = shipped_path("notebooks/diagnosis.ipynb")
@@ -607,3 +608,21 @@ def _run_on_dask(jobs: list[ClientJob], scheduler: str, engine: Engine, model_fi
         futures = client.map(run_client, jobs, pure=False)
         for future in distributed.as_completed(futures):
             done(future.result())
+
+
+def demo_batch(out_dir: str | Path | None = None, *, workers: int | None = None) -> Path:
+    """A batch folder of the sample clients, for the portfolio notebook and lessons.
+
+    The folder ``make demo`` (``csmaturity demo``) writes, ``out/demo``
+    (:func:`~csmaturity.io.resources.default_output_dir`), when it holds results;
+    otherwise the sample clients diagnosed now with the direct engine into ``out_dir``,
+    or into a new temporary folder (a notebook copied anywhere runs as it is).
+    """
+    made = default_output_dir("demo")
+    if out_dir is None and any(made.glob("*/*.results.json")):
+        return made
+    out = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="csmaturity-demo-"))
+    result = run_batch(expand_client_paths([sample_path("clients")]), out, workers=workers, progress=False)
+    if result.failed:
+        raise RuntimeError(f"sample clients failed: {[o.key for o in result.failed]}")  # a bug in the kit
+    return out

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..batch import DEFAULT_CLIENT_TIMEOUT, BatchResult, expand_client_paths, run_batch
 from ..i18n import LANGUAGES
+from ..io.resources import sample_path
 from ..model import load_model
 from ..portfolio import DEFAULT_MIN_GROUP, find_results, load_results
 from ..portfolio.report import PortfolioOutputs, portfolio_language, summarise_portfolio, write_portfolio
@@ -19,8 +20,6 @@ from .report import (  # the options of `csmaturity report`
     report_formats,
     segment_option,
 )
-
-SAMPLE_CLIENTS = Path("data/sample/clients")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -54,8 +53,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("demo",
                        help="diagnose every sample client (reports + portfolio) and print where the outputs are")
-    p.add_argument("--clients", type=Path, default=SAMPLE_CLIENTS,
-                   help=f"folder of clients: answers files and client folders (default {SAMPLE_CLIENTS})")
+    p.add_argument("--clients", type=Path,
+                   help="folder of clients: answers files and client folders (default: the kit's sample clients)")
     p.add_argument("--out", type=Path, default=Path("out/demo"))
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     p.add_argument("--model", type=Path)
@@ -152,10 +151,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    if not args.clients.is_dir():
-        print(f"error: {args.clients} is not a folder of answers files (run from the repository root)", file=sys.stderr)
+    clients = args.clients or sample_path("clients")
+    if not clients.is_dir():
+        print(f"error: {clients} is not a folder of answers files", file=sys.stderr)
         return 1
-    result = run_batch(expand_client_paths([args.clients]), args.out, workers=args.workers, model_file=args.model)
+    result = run_batch(expand_client_paths([clients]), args.out, workers=args.workers, model_file=args.model)
     print_outcomes(result)
     outputs = build_portfolio(args.out, args.model, None, None, DEFAULT_MIN_GROUP, result)
     print(f"\nreports (open the .report.html files in a browser; .report.xlsx to edit; .plan.csv/.plan.xlsx for "

@@ -37,7 +37,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from csmaturity.errors import DataError, Problem, check_argument, display_path
-from csmaturity.i18n import variants
+from csmaturity.i18n import LANGUAGES, labels, variants
 
 __all__ = [
     "DateOrder",
@@ -45,6 +45,8 @@ __all__ = [
     "coerce_scale",
     "parse_scale",
     "parse_numbers",
+    "TypedNumber",
+    "parse_amount",
     "numeric_column",
     "date_column",
     "parse_dates",
@@ -78,6 +80,71 @@ def _plain_number(text: str) -> float | None:
     if "," in text and THOUSANDS.match(text):
         text = text.replace(",", "")
     return float(text) if PLAIN_NUMBER.match(text) else None
+
+
+@dataclass(frozen=True)
+class TypedNumber:
+    """A number as a person typed it: its ``value`` (``7`` for ``"7%"``) and whether it
+    was written as a percentage."""
+
+    value: float
+    percent: bool = False
+
+
+@lru_cache(maxsize=1)
+def _amount_words() -> tuple[tuple[str, ...], tuple[str, ...], re.Pattern[str], dict[str, float]]:
+    """Currency signs typed before an amount and words after it (both taken from the
+    store's ``format.currency`` templates: ``¥``, ``$`` and the Japanese yen and dollar
+    words ...), and the multiplier units of ``format.band_units`` (the Japanese 10^8 and
+    10^4 signs, ``M``, ``K`` ...) with a
+    pattern of one ``number unit`` pair."""
+    templates = [t for lang in LANGUAGES for t in labels(lang)["format"]["currency"].values()]
+    before = {t.split("{amount}")[0].strip() for t in templates} - {""}
+    after = {t.split("{amount}")[1].strip() for t in templates} - {""}
+    units = {unit: float(size) for lang in LANGUAGES for unit, size in labels(lang)["format"]["band_units"]}
+    longest = lambda words: tuple(sorted(words, key=len, reverse=True))  # noqa: E731
+    alternatives = "|".join(map(re.escape, longest(units)))
+    return longest(before), longest(after), re.compile(rf"([0-9.,]+)({alternatives})"), units
+
+
+def parse_amount(typed: Any) -> TypedNumber | None:
+    """A number typed into a box the way people write it, or None when it is not one.
+
+    Accepts full-width digits and signs (``７％``), thousands separators (``2,100,000``),
+    a currency sign or word of the text store (``¥2,100,000``, ``$12,000``, the Japanese
+    yen sign after the number), the multiplier units of ``format.band_units`` alone or in
+    sequence (210 with the Japanese ten-thousand sign is 2,100,000; ``2.5M``; 10^8 then
+    10^4 units in one number) and a trailing ``%`` (value as typed, flagged
+    :attr:`TypedNumber.percent`). Exponents (``1e6``), other scripts' digits and words
+    are refused.
+    """
+    if isinstance(typed, (bool, np.bool_)):
+        return None
+    if isinstance(typed, (int, float, np.integer, np.floating)):
+        return TypedNumber(float(typed)) if math.isfinite(typed) else None
+    text = normalize_text(str(typed)).replace(" ", "").replace("\u2212", "-")
+    sign = -1.0 if text.startswith("-") else 1.0
+    text = text.removeprefix("-") if sign < 0 else text.removeprefix("+")
+    before, after, pair, units = _amount_words()
+    text = next((text[len(w):] for w in before if text.startswith(w)), text)
+    percent = text.endswith("%")
+    text = text.removesuffix("%")
+    text = next((text[: -len(w)] for w in after if text.endswith(w)), text)
+    total, pos, last_size = 0.0, 0, math.inf
+    while (found := pair.match(text, pos)) is not None:
+        number, size = _plain_number(found.group(1)), units[found.group(2)]
+        if number is None or size >= last_size:  # units from the largest down
+            return None
+        total, pos, last_size = total + number * size, found.end(), size
+    rest = text[pos:]
+    if rest:
+        number = _plain_number(rest)
+        if number is None or (pos and number >= last_size):
+            return None
+        total += number
+    elif not pos:
+        return None
+    return TypedNumber(sign * total, percent)
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)

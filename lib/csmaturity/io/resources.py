@@ -1,8 +1,9 @@
 """Where the files shipped beside the code are: templates, notebooks and sample data.
 
-In a wheel they sit inside the package (``csmaturity/templates``,
-``csmaturity/data/sample``); in an editable checkout they stay at the top of the
-repository (``templates/``, ``data/sample/``), where consultants find and adapt them.
+The sample data live inside the package (``csmaturity/samples/``), in a checkout as in
+a wheel, so a notebook finds them wherever it runs. Templates and notebooks stay at the
+top of a checkout (``templates/``, ``notebooks/``), where consultants find and adapt
+them; a wheel carries them inside the package.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 __all__ = ["shipped_path", "sample_path", "default_output_dir"]
 
 _REPO = Path(__file__).resolve().parents[3]
+_SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
 
 def shipped_path(name: str) -> Path:
@@ -25,12 +27,20 @@ def shipped_path(name: str) -> Path:
 
 def sample_path(name: str = "") -> Path:
     """A file or folder of the shipped sample data, e.g. ``"clients/hikari-cloud.yaml"``,
-    ``"accounts.csv"``; ``""`` is the sample folder itself.
+    ``"accounts.csv"``; ``""`` is the sample folder itself (``csmaturity/samples``).
 
     The sample clients name their data tables by paths relative to themselves
-    (``../accounts.csv``), which hold in a wheel as in a checkout.
+    (``../accounts.csv``), which hold wherever the package is installed.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the sample data have no such file or folder.
     """
-    return shipped_path(f"data/sample/{name}".rstrip("/"))
+    path = _SAMPLES / name if name else _SAMPLES
+    if not path.exists():
+        raise FileNotFoundError(f"samples/{name} is not shipped with this installation of csmaturity")
+    return path
 
 
 def default_output_dir(name: str) -> Path:

@@ -10,7 +10,11 @@ from .style import theme
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["figure_svg", "figure_png"]
+__all__ = ["SCREEN_DPI", "figure_svg", "figure_png", "png_size"]
+
+#: Pixels per inch of a figure shown at its own size on a screen; PNGs for widgets are
+#: drawn at twice this, shown at this size, so they stay sharp on high-density screens.
+SCREEN_DPI = 80
 
 
 def figure_svg(fig: Figure) -> bytes:
@@ -24,10 +28,16 @@ def figure_svg(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def figure_png(fig: Figure, dpi: int = 80) -> bytes:
+def figure_png(fig: Figure, dpi: int = 2 * SCREEN_DPI) -> bytes:
     """PNG bytes of a figure, cropped to what is drawn: for live widgets (an
-    ipywidgets ``Image`` shows PNG), redrawn on every change, where SVG would be slow."""
+    ipywidgets ``Image`` shows PNG), redrawn on every change, where SVG would be slow.
+    Drawn at twice :data:`SCREEN_DPI` by default: show it at half its pixel width."""
     buffer = io.BytesIO()
     with theme():
         fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
     return buffer.getvalue()
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """Width and height in pixels of PNG bytes (from the header)."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")

@@ -10,12 +10,23 @@ Every explorer has ``controls`` (name -> widget; set ``.value`` from Python),
 (an Image widget with the PNG) and ``summary()`` (one line of plain text). In a
 notebook the text representation is that summary, so stored outputs stay short
 and meaningful for nbval while the live view is the widget.
+
+Every slider has a text box beside it instead of the slider's own readout: it shows
+the value formatted for reading (``1,200,000``, Japanese units, ``60%``) and takes a
+number typed the way people write it (:func:`csmaturity.io.columns.parse_amount`:
+``600,000``, ``¥2,100,000``, ``７％``, Japanese units) on Enter; a value it cannot read, or one outside
+the slider's range, is answered with a message and leaves the value as it was
+(``inputs`` holds the boxes, ``messages`` what each said last).
+
+Exercise boxes check on Enter or with the button; a wrong answer first gets a hint,
+the worked answer after a second wrong try or with the "show the answer" button.
 """
 
 from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -27,11 +38,13 @@ from matplotlib.figure import Figure
 from .. import metrics as M
 from ..errors import ValidationFailed
 from ..exercises import check, cohort_table, exercise
-from ..i18n import check_language, text
+from ..i18n import check_language, labels, text
+from ..io.columns import parse_amount
 from ..io.readers import SURVEY_ITEMS
 from ..plotting.charts import driver_quadrant, health_chart, loyalty_chart, survival_chart
-from ..plotting.export import figure_png
+from ..plotting.export import SCREEN_DPI, figure_png, png_size
 from ..plotting.style import COLORS, theme
+from ..report.formatting import fmt_compact
 
 __all__ = [
     "driver_survey",
@@ -47,6 +60,7 @@ __all__ = [
     "ExerciseBox",
 ]
 
+
 def _t(lang: str, key: str) -> str:
     """The name of a control or chart label (``teaching.controls.<key>``)."""
     return text(f"teaching.controls.{key}", lang)
@@ -55,6 +69,99 @@ def _t(lang: str, key: str) -> str:
 def _f(lang: str, key: str, **fields: Any) -> str:
     """A word of a formula (``teaching.formula.<key>``)."""
     return text(f"teaching.formula.{key}", lang, **fields)
+
+
+def _w(lang: str, key: str, **fields: Any) -> str:
+    """A formula in words, HTML-escaped (``teaching.words.<key>``)."""
+    return html.escape(text(f"teaching.words.{key}", lang, **fields))
+
+
+def money(value: float, lang: str, currency: str = "JPY") -> str:
+    """An amount for a reader, never cut short: in Japanese units (2 oku-en, 120 man-en),
+    ``¥2,000,000,000`` in English (the store's ``format.currency`` templates)."""
+    amount = fmt_compact(value, lang) if lang == "ja" else f"{value:,.0f}"
+    known = labels(lang)["format"]["currency"]
+    template = known.get(currency) or labels(lang)["format"]["currency_other"]
+    return template.format(amount=amount, code=currency)
+
+
+def money_axis(axis: Any, lang: str, currency: str = "JPY") -> None:
+    """Tick labels of an amount axis in words (Japanese units, ``¥10M``), never a bare
+    ``1e6`` offset."""
+    from matplotlib.ticker import FuncFormatter
+
+    short = lambda v: (money(v, lang, currency) if lang == "ja"  # noqa: E731
+                       else money(v, "en", currency).replace(f"{v:,.0f}", fmt_compact(v, "en")))
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: short(v) if v else "0"))
+
+
+#: How a slider's value reads in its box: a count, a number, a fraction shown in %, or
+#: an amount of money (``("money", currency)``).
+Kind = str | tuple[str, str]
+
+
+class NumberBox:
+    """The text box beside a slider: shows the slider's value for reading and sets it
+    from what is typed (Enter or leaving the box), with a message for what it cannot
+    take. ``box`` is the Text widget, ``message`` an HTML line under it."""
+
+    def __init__(self, slider: W.IntSlider | W.FloatSlider, kind: Kind, lang: str):
+        self.slider, self.kind, self.lang = slider, kind, lang
+        slider.readout = False
+        self.box = W.Text(value=self.show(slider.value), continuous_update=False,
+                          layout=W.Layout(width="130px"))
+        self.message = W.HTML(layout=W.Layout(margin="0 0 0 8px"))
+        self.box.observe(lambda change: self.typed(change["new"]), names="value")
+        slider.observe(lambda change: self._set_text(self.show(change["new"])), names="value")
+        self.widget = W.VBox([W.HBox([slider, self.box]), self.message])
+        self._writing = False
+
+    def show(self, value: float) -> str:
+        if isinstance(self.kind, tuple):
+            return money(value, self.lang, self.kind[1])
+        if self.kind == "fraction":
+            return f"{value:.0%}"
+        if self.kind == "count":
+            return f"{value:,.0f}"
+        return f"{value:,.{self._decimals()}f}"
+
+    def _decimals(self) -> int:
+        step = float(self.slider.step)
+        return 0 if step >= 1 else len(f"{step:g}".split(".")[-1])
+
+    def _set_text(self, value: str) -> None:
+        self._writing = True
+        try:
+            self.box.value = value
+        finally:
+            self._writing = False
+
+    def read(self, typed: str) -> float | None:
+        """The value ``typed`` means for this slider (a fraction for ``60%`` or ``60`` in a
+        percentage box), or None."""
+        parsed = parse_amount(typed)
+        if parsed is None:
+            return None
+        if self.kind == "fraction" and (parsed.percent or parsed.value > 1):
+            return parsed.value / 100
+        return parsed.value
+
+    def typed(self, typed: str) -> None:
+        """Set the slider from the box; say why not when the text is not a number in range."""
+        if self._writing:
+            return
+        value, lo, hi = self.read(typed), self.slider.min, self.slider.max
+        if value is None:
+            self.say("teaching.number.unreadable", typed=typed)
+        elif not lo <= value <= hi:
+            self.say("teaching.number.range", typed=typed, low=self.show(lo), high=self.show(hi))
+        else:
+            self.message.value = ""
+            self.slider.value = round(value) if isinstance(self.slider, W.IntSlider) else value
+        self._set_text(self.show(self.slider.value))
+
+    def say(self, key: str, **fields: Any) -> None:
+        self.message.value = f"<span style='color:#B00020'>{html.escape(text(key, self.lang, **fields))}</span>"
 
 
 def driver_survey(survey: pd.DataFrame, accounts: pd.DataFrame, *, year: int | None = None) -> pd.DataFrame:
@@ -76,19 +183,33 @@ class _Explorer:
     #: Key of the title under ``teaching.titles``.
     title = ""
 
-    def __init__(self, lang: str, controls: dict[str, W.ValueWidget]):
+    def __init__(self, lang: str, controls: dict[str, W.ValueWidget], kinds: dict[str, Kind] | None = None,
+                 extra: Sequence[W.Widget] = ()):
         self.lang = check_language(lang)
         self.controls = controls
         self.result: Any = None
         self.error: str | None = None
-        self.formula = W.HTML()
-        self.chart = W.Image(format="png", layout=W.Layout(max_width="640px"))
+        self.formula = W.HTML(layout=W.Layout(flex="1 1 320px", min_width="280px"))
+        self.chart = W.Image(format="png", layout=W.Layout(max_width="100%"))
+        kinds = kinds or {}
+        self.inputs = {k: NumberBox(c, kinds.get(k, "count"), self.lang) for k, c in controls.items()
+                       if isinstance(c, (W.IntSlider, W.FloatSlider))}
         for control in controls.values():
             control.observe(lambda _change: self.update(), names="value")
-        box = W.VBox(list(controls.values()), layout=W.Layout(width="360px"))
+        rows = [self.inputs[k].widget if k in self.inputs else c for k, c in controls.items()]
+        # The controls keep their natural width and the formula wraps under them on a
+        # narrow page, rather than either being clipped behind a scrollbar.
+        box = W.VBox([*rows, *extra], layout=W.Layout(flex="0 0 auto", overflow="visible"))
         self.widget = W.VBox([W.HTML(f"<b>{html.escape(text(f'teaching.titles.{self.title}', lang))}</b>"),
-                              W.HBox([box, W.VBox([self.formula])]), self.chart])
+                              W.HBox([box, self.formula], layout=W.Layout(flex_flow="row wrap", overflow="visible",
+                                                                          align_items="flex-start")),
+                              self.chart])
         self.update()
+
+    @property
+    def messages(self) -> dict[str, str]:
+        """What each number box said last (plain text; empty when it took the value)."""
+        return {k: html.unescape(re_tags(b.message.value)) for k, b in self.inputs.items()}
 
     def values(self) -> dict[str, Any]:
         return {k: c.value for k, c in self.controls.items()}
@@ -117,7 +238,10 @@ class _Explorer:
             return
         self.error = None
         self.formula.value = self.explain()
-        self.chart.value = figure_png(self.draw())
+        png = figure_png(self.draw())
+        # Drawn at twice the screen's density and shown at its screen size: sharp on
+        # high-density displays and projectors.
+        self.chart.value, self.chart.width = png, str(png_size(png)[0] * SCREEN_DPI // CHART_DPI)
 
     def summary(self) -> str:
         return f"{type(self).__name__}: " + (self.describe() if self.result is not None
@@ -129,14 +253,22 @@ class _Explorer:
         return bundle
 
 
+CHART_DPI = 2 * SCREEN_DPI
+
+
+def re_tags(value: str) -> str:
+    """HTML without its tags."""
+    return re.sub(r"<[^>]+>", "", value)
+
+
 def _int_slider(label: str, value: int, lo: int, hi: int, step: int = 1) -> W.IntSlider:
     return W.IntSlider(value=value, min=lo, max=hi, step=step, description=label, continuous_update=False,
-                       style={"description_width": "150px"}, layout=W.Layout(width="350px"))
+                       style={"description_width": "170px"}, layout=W.Layout(width="360px"))
 
 
 def _float_slider(label: str, value: float, lo: float, hi: float, step: float, fmt: str = ".2f") -> W.FloatSlider:
     return W.FloatSlider(value=value, min=lo, max=hi, step=step, description=label, continuous_update=False,
-                         readout_format=fmt, style={"description_width": "150px"}, layout=W.Layout(width="350px"))
+                         readout_format=fmt, style={"description_width": "170px"}, layout=W.Layout(width="360px"))
 
 
 def _shares_chart(counts: Sequence[int], labels: Sequence[str], highlight: Callable[[int], str], title: str,
@@ -172,9 +304,10 @@ class NpsExplorer(_Explorer):
         r = self.result
         method = html.escape(text(f"metrics.interval_method.{r.interval_method}", self.lang))
         centred = f"; {html.escape(_f(self.lang, 'interval_note'))}" if r.interval_method == "adjusted_wald" else ""
+        confidence = _w(self.lang, "confidence", level=f"{r.confidence:.0%}")
         return (f"NPS = %{_t(self.lang, 'promoters')} − %{_t(self.lang, 'detractors')}<br>"
                 f"= {r.share_promoters:.1%} − {r.share_detractors:.1%} = <b>{r.score:+.1f}</b><br>"
-                f"± {r.margin_of_error:.1f} ({r.confidence:.0%}, n = {r.n_valid}, {method}{centred}) "
+                f"± {r.margin_of_error:.1f} ({confidence}, {_w(self.lang, 'n', n=r.n_valid)}, {method}{centred}) "
                 f"→ [{r.ci_low:+.1f}, {r.ci_high:+.1f}]")
 
     def draw(self) -> Figure:
@@ -244,10 +377,10 @@ class ScaleExplorer(_Explorer):
     def explain(self) -> str:
         r = self.result
         _, top = self._SPEC[self.metric]
-        counted = "+".join(str(p) for p in top)
         share, low, high = self._share()
-        formula = (f"{self.metric.upper()} = #({counted}) / n = {share * r.n_valid:.0f} / {r.n_valid} = "
-                f"<b>{share:.1%}</b> [{low:.1%}, {high:.1%}]")
+        counted = text("teaching.words.points_sep", self.lang).join(str(p) for p in top)
+        formula = (f"{_w(self.lang, 'share_of', metric=self.metric.upper(), counted=counted)}<br>"
+                   f"= {share * r.n_valid:.0f} ÷ {r.n_valid} = <b>{share:.1%}</b> [{low:.1%}, {high:.1%}]")
         if self.metric == "ces":
             formula += f"<br>{_f(self.lang, 'mean')} = {r.mean:.2f} (1 = {_f(self.lang, 'little_effort')})"
         return formula
@@ -300,9 +433,10 @@ class RetentionExplorer(_Explorer):
         return (f"{name['churn_rate']} = {r.customers_lost} / {r.customers_at_start} = <b>{r.churn_rate:.1%}</b>; "
                 f"{name['retention_rate']} = 1 − {name['churn_rate']} = <b>{r.retention_rate:.1%}</b><br>"
                 f"{name['upsell_rate']} = {upsell}; {name['cross_sell_rate']} = {cross}<br>"
-                f"GRR = ({r.starting_arr:,.0f} − {r.churned_arr:,.0f} − {r.contraction_arr:,.0f}) "
-                f"/ {r.starting_arr:,.0f} = <b>{r.grr:.1%}</b><br>"
-                f"NRR = (… + {r.expansion_arr:,.0f}) / {r.starting_arr:,.0f} = <b>{r.nrr:.1%}</b>")
+                f"{_w(self.lang, 'grr')}<br>= ({r.starting_arr:,.0f} − {r.churned_arr:,.0f} − "
+                f"{r.contraction_arr:,.0f}) ÷ {r.starting_arr:,.0f} = <b>{r.grr:.1%}</b><br>"
+                f"{_w(self.lang, 'nrr')}<br>= ({r.starting_arr:,.0f} − {r.churned_arr:,.0f} − "
+                f"{r.contraction_arr:,.0f} + {r.expansion_arr:,.0f}) ÷ {r.starting_arr:,.0f} = <b>{r.nrr:.1%}</b>")
 
     def draw(self) -> Figure:
         r, t = self.result, (lambda k: _t(self.lang, k))
@@ -339,7 +473,11 @@ class LtvExplorer(_Explorer):
                  purchase_value: int = 300_000, purchase_count: float = 12.0, revenue: int = 2_000_000_000,
                  cost_of_sales: int = 1_100_000_000, purchasers: int = 500):
         t = lambda k: _t(lang, k)  # noqa: E731
-        super().__init__(lang, {
+        yen = ("money", "JPY")
+        kinds: dict[str, Kind] = {"annual_revenue": yen, "margin": "fraction", "years": "number",
+                                  "purchase_value": yen, "purchase_count": "number", "revenue": yen,
+                                  "cost_of_sales": yen, "purchasers": "count"}
+        super().__init__(lang, kinds=kinds, controls={
             "annual_revenue": _int_slider(t("annual_revenue"), annual_revenue, 100_000, 10_000_000, 100_000),
             "margin": _float_slider(t("margin"), margin, 0.0, 1.0, 0.05),
             "years": _float_slider(t("years"), years, 0.5, 15.0, 0.5, ".1f"),
@@ -358,10 +496,14 @@ class LtvExplorer(_Explorer):
         }
 
     def explain(self) -> str:
-        v, r = self.values(), self.result
-        return (f"① {v['annual_revenue']:,} × {v['margin']:.2f} × {v['years']:g} = <b>{r['estimate1']:,.0f}</b><br>"
-                f"② {v['purchase_value']:,} × {v['purchase_count']:g} = <b>{r['estimate2']:,.0f}</b><br>"
-                f"③ ({v['revenue']:,} − {v['cost_of_sales']:,}) ÷ {v['purchasers']:,} = <b>{r['estimate3']:,.0f}</b>")
+        v, r, lang = self.values(), self.result, self.lang
+        yen = lambda x: html.escape(money(x, lang))  # noqa: E731
+        return (f"{_w(lang, 'ltv1')}<br>= {yen(v['annual_revenue'])} × {v['margin']:.0%} × {v['years']:g} "
+                f"= <b>{yen(r['estimate1'])}</b><br>"
+                f"{_w(lang, 'ltv2')}<br>= {yen(v['purchase_value'])} × {v['purchase_count']:g} "
+                f"= <b>{yen(r['estimate2'])}</b><br>"
+                f"{_w(lang, 'ltv3')}<br>= ({yen(v['revenue'])} − {yen(v['cost_of_sales'])}) ÷ {v['purchasers']:,} "
+                f"= <b>{yen(r['estimate3'])}</b>")
 
     def draw(self) -> Figure:
         with theme():
@@ -373,8 +515,10 @@ class LtvExplorer(_Explorer):
             ax.set_yticks(range(3), names, fontsize=8)
             ax.invert_yaxis()
             for i, value in enumerate(values):
-                ax.text(value, i, f" {value:,.0f}", va="center", fontsize=8)
-            ax.set_xlim(0, max(max(values), 1) * 1.35)
+                ax.text(value, i, f" {money(value, self.lang)}", va="center", fontsize=8)
+            ax.set_xlim(0, max(max(values), 1) * 1.45)
+            money_axis(ax.xaxis, self.lang)
+            ax.tick_params(axis="x", labelsize=7.5)
         return fig
 
     def describe(self) -> str:
@@ -385,12 +529,16 @@ class RoiExplorer(_Explorer):
     """CRM ROI, break-even and payback (``metrics.crm_roi``)."""
 
     title = "roi"
+    #: The lesson's case is in dollars (the source article's).
+    currency = "USD"
 
     def __init__(self, lang: str = "ja", cost: int = 12_000, gain: int = 75_000, months: int = 12):
         t = lambda k: _t(lang, k)  # noqa: E731
-        super().__init__(lang, {"cost": _int_slider(t("cost"), cost, 1_000, 200_000, 1_000),
-                                "gain": _int_slider(t("gain"), gain, 0, 400_000, 1_000),
-                                "months": _int_slider(t("months"), months, 1, 36)})
+        dollars = ("money", self.currency)
+        super().__init__(lang, kinds={"cost": dollars, "gain": dollars}, controls={
+            "cost": _int_slider(t("cost"), cost, 1_000, 200_000, 1_000),
+            "gain": _int_slider(t("gain"), gain, 0, 400_000, 1_000),
+            "months": _int_slider(t("months"), months, 1, 36)})
 
     def compute(self, cost: int, gain: int, months: int) -> M.RoiResult:
         return M.crm_roi(gain, cost, months=months)
@@ -399,10 +547,12 @@ class RoiExplorer(_Explorer):
         r = self.result
         lang = self.lang
         payback = _f(lang, "months", months=f"{r.payback_months:.1f}") if r.payback_months is not None else "—"
-        return (f"ROI = ({r.gain:,.0f} − {r.cost:,.0f}) / {r.cost:,.0f} × 100 = <b>{r.roi_pct:,.1f}%</b><br>"
-                f"{html.escape(_t(lang, 'break_even'))}: {html.escape(_t(lang, 'gain'))} = {r.break_even_gain:,.0f}<br>"
-                f"{html.escape(_f(lang, 'payback'))} = {r.cost:,.0f} / {r.monthly_gain:,.0f} "
-                f"= <b>{html.escape(payback)}</b>"
+        cash = lambda x: html.escape(money(x, lang, self.currency))  # noqa: E731
+        return (f"{_w(lang, 'roi')}<br>= ({cash(r.gain)} − {cash(r.cost)}) ÷ {cash(r.cost)} × 100 "
+                f"= <b>{r.roi_pct:,.1f}%</b><br>"
+                f"{html.escape(_t(lang, 'break_even'))}: {html.escape(_t(lang, 'gain'))} "
+                f"= {cash(r.break_even_gain)}<br>"
+                f"{_w(lang, 'payback')}<br>= {cash(r.cost)} ÷ {cash(r.monthly_gain)} = <b>{html.escape(payback)}</b>"
                 f"<br><small>{html.escape(_f(lang, 'roi_note'))}</small>")
 
     def draw(self) -> Figure:
@@ -419,6 +569,7 @@ class RoiExplorer(_Explorer):
             ax.scatter([r.gain], [r.roi_pct], color=COLORS["accent"], zorder=3)
             ax.set_xlabel(_t(self.lang, "gain"))
             ax.set_ylabel("ROI (%)")
+            money_axis(ax.xaxis, self.lang, self.currency)
         return fig
 
     def describe(self) -> str:
@@ -438,13 +589,20 @@ class HealthExplorer(_Explorer):
     def __init__(self, accounts: pd.DataFrame, lang: str = "ja", config: Any = None):
         self.accounts = accounts
         self.config = config if isinstance(config, M.HealthConfig) else M.load_health_config(config)
-        super().__init__(lang, {
-            s.name or s.column: _float_slider(s.name or s.column, s.weight, 0, 50, 1, ".0f")
+        super().__init__(lang, kinds={s.label: "number" for s in self.config.signals}, controls={
+            s.label: _float_slider(self.signal_name(s.label, lang), s.weight, 0, 50, 1, ".0f")
             for s in self.config.signals
         })
 
+    @staticmethod
+    def signal_name(signal: str, lang: str) -> str:
+        """A signal's name for people: the store's ``teaching.signals.<name>`` for the
+        shipped ones, else the name the configuration gives it."""
+        known = labels(lang)["teaching"]["signals"]
+        return known.get(signal, signal)
+
     def compute(self, **weights: float) -> Any:
-        signals = tuple(s.model_copy(update={"weight": weights[s.name or s.column]}) for s in self.config.signals)
+        signals = tuple(s.model_copy(update={"weight": weights[s.label]}) for s in self.config.signals)
         if not any(s.weight > 0 for s in signals):
             raise ValueError("at least one signal needs a weight above 0")
         config = self.config.model_copy(update={"signals": signals})
@@ -455,10 +613,11 @@ class HealthExplorer(_Explorer):
         r = self.result
         weights = self.values()
         total = sum(weights.values())
-        terms = " + ".join(f"{w / total:.2f}·{html.escape(k)}" for k, w in weights.items() if w > 0)
+        terms = " + ".join(f"{w / total:.2f}·{html.escape(self.signal_name(k, self.lang))}"
+                           for k, w in weights.items() if w > 0)
         at_risk = _f(self.lang, "at_risk", accounts=f"<b>{r.accounts['red']}</b>",
                      share=f"<b>{r.share_arr_at_risk:.1%}</b>")
-        return (f"{html.escape(_f(self.lang, 'score'))} = 100 × ({terms})<br>"
+        return (f"{_w(self.lang, 'health')}<br>= 100 × ({terms})<br>"
                 f"{html.escape(_t(self.lang, 'red'))} &lt; {r.red_below:g}: {at_risk}")
 
     def draw(self) -> Figure:
@@ -486,12 +645,18 @@ class DriverExplorer(_Explorer):
                             | (item_labels or {}))
         self._cache: dict[tuple[str, str], pd.DataFrame] = {}
         t = lambda k: _t(lang, k)  # noqa: E731
+        words = labels(lang)["teaching"]
+        # What the chosen methods mean, in words, under the dropdowns.
+        self.method_help = W.HTML(layout=W.Layout(max_width="420px"))
+        wide = {"description_width": "initial"}
         super().__init__(lang, {
             "segment": W.ToggleButtons(options=[(t(s), s) for s in ("all", "high_ltv", "low_ltv")], value="all",
                                        description=t("segment")),
-            "importance": W.Dropdown(options=list(M.IMPORTANCE), value="correlation", description=t("importance")),
-            "performance": W.Dropdown(options=["top2", "top1"], value="top2", description=t("performance")),
-        })
+            "importance": W.Dropdown(options=[(words["importance_methods"][m], m) for m in M.IMPORTANCE],
+                                     value="correlation", description=t("importance"), style=wide),
+            "performance": W.Dropdown(options=[(words["performance_methods"][m], m) for m in ("top2", "top1")],
+                                      value="top2", description=t("performance"), style=wide),
+        }, extra=[self.method_help])
 
     def drivers(self, importance: str, performance: str) -> pd.DataFrame:
         """The full :func:`metrics.key_drivers` table for one method (computed once)."""
@@ -511,6 +676,10 @@ class DriverExplorer(_Explorer):
         return rows["item"].tolist()
 
     def explain(self) -> str:
+        words = labels(self.lang)["teaching"]
+        self.method_help.value = (
+            f"<small>{html.escape(words['importance_help'][self.controls['importance'].value])}<br>"
+            f"{html.escape(words['performance_help'][self.controls['performance'].value])}</small>")
         label = lambda i: html.escape(self.item_labels.get(i, i))  # noqa: E731
         rows = "".join(f"<tr><td>{label(r.item)}</td><td>{r.importance:.2f}</td><td>{r.performance:.0%}</td>"
                        f"<td>{html.escape(text(f'drivers.quadrants.{r.quadrant}', self.lang))}</td></tr>"
@@ -563,7 +732,8 @@ class SurvivalExplorer(_Explorer):
         median = f("not_reached") if math.isnan(row["median_years"]) else years(row["median_years"])
         churn = (f("one_over_churn", churn=f"{self.churn:.1%}", years=years(1 / self.churn))
                  if self.churn > 0 else "")
-        return (f"S(t) = Π<sub>t<sub>i</sub> ≤ t</sub> (1 − d<sub>i</sub> / n<sub>i</sub>)<br>"
+        return (f"{_w(self.lang, 'survival')}<br>"
+                f"S(t) = Π<sub>t<sub>i</sub> ≤ t</sub> (1 − d<sub>i</sub> / n<sub>i</sub>)<br>"
                 f"{f('median')}: <b>{median}</b><br>"
                 f"{f('expected', horizon=years(r.horizon_years))} = ∫<sub>0</sub><sup>τ</sup> S(t) dt = "
                 f"<b>{years(row['expected_years'])}</b> [{row['expected_ci_low']:.1f}, {row['expected_ci_high']:.1f}]"
@@ -581,30 +751,61 @@ class SurvivalExplorer(_Explorer):
 
 
 class ExerciseBox:
-    """An exercise: its question, an answer box and a Check button whose verdict
-    comes from :func:`csmaturity.exercises.check` (``feedback`` holds the last one)."""
+    """An exercise: its question, an answer box checked on Enter or with the Check
+    button (:func:`csmaturity.exercises.check`; ``feedback`` holds the last verdict),
+    and a button that shows the worked answer.
+
+    A wrong answer first gets the exercise's hint; the working follows a second wrong
+    try (the same answer checked again is not a new try) or the "show the answer"
+    button. ``tries`` counts the wrong numbers or choices given.
+    """
 
     def __init__(self, exercise_id: str, lang: str = "ja"):
         self.exercise = exercise(exercise_id)
         self.lang = check_language(lang)
-        self.answer = W.Text(placeholder="?" if self.exercise.unit != "choice" else " / ".join(self.exercise.choices))
+        choices = " / ".join(self.exercise.choices)
+        self.answer = W.Text(placeholder=choices or text("teaching.enter_hint", lang), continuous_update=False,
+                             layout=W.Layout(width="260px"))
         self.check_button = W.Button(description=text("teaching.check", lang), button_style="info")
+        self.show_button = W.Button(description=text("teaching.show_answer", lang))
         self.verdict = W.HTML()
         self.feedback: Any = None
+        self.tries = 0
+        self._checked: str | None = None
+        # Enter (or leaving the box) sets the value: that is the check.
+        self.answer.observe(lambda _change: self.check(), names="value")
         self.check_button.on_click(lambda _: self.check())
-        self.widget = W.VBox([W.HTML(f"<b>{html.escape(self.exercise.id)}</b>: "
+        self.show_button.on_click(lambda _: self.show_answer())
+        self.widget = W.VBox([W.HTML(f"<b>{html.escape(text('teaching.exercise', lang))}</b>: "
                                      f"{html.escape(self.exercise.prompt(lang))}"),
-                              W.HBox([self.answer, self.check_button]), self.verdict])
+                              W.HBox([self.answer, self.check_button, self.show_button]), self.verdict])
 
     def check(self) -> Any:
-        self.feedback = check(self.exercise.id, self.answer.value)
-        color = "#029E73" if self.feedback.correct else "#B00020"
-        mark = "✓" if self.feedback.correct else "✗"
-        self.verdict.value = (f"<span style='color:{color}'>{mark} "
-                              f"{html.escape(self.feedback.message(self.lang))}</span>")
+        """Check the typed answer and show the verdict (hint or working)."""
+        typed = self.answer.value
+        if not typed.strip():
+            return self.feedback
+        again = typed == self._checked
+        self.feedback = check(self.exercise.id, typed)
+        self._checked = typed
+        counted = self.feedback.verdict in ("wrong", "fraction")
+        if counted and not again:
+            self.tries += 1
+        reveal = self.feedback.correct or self.tries >= 2
+        self._show(self.feedback.correct, self.feedback.message(self.lang, reveal=reveal))
         return self.feedback
+
+    def show_answer(self) -> None:
+        """The worked answer, on request."""
+        feedback = check(self.exercise.id, self.answer.value)
+        self._show(None, text("teaching.answer", self.lang, working=feedback.answer(self.lang)))
+
+    def _show(self, correct: bool | None, message: str) -> None:
+        color = "#333333" if correct is None else "#029E73" if correct else "#B00020"
+        mark = "" if correct is None else "✓ " if correct else "✗ "
+        self.verdict.value = f"<span style='color:{color}'>{mark}{html.escape(message)}</span>"
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         bundle = self.widget._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = f"Exercise {self.exercise.id}: {self.exercise.prompt(self.lang)}"
+        bundle["text/plain"] = f"{text('teaching.exercise', self.lang)}: {self.exercise.prompt(self.lang)}"
         return bundle
