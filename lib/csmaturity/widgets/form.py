@@ -41,7 +41,7 @@ from ..report.respondents import robustness_sentence
 from ..report.results import ReportResults
 from ..respondents import load_client
 
-__all__ = ["QuestionInput", "QuestionnaireForm"]
+__all__ = ["NumberText", "QuestionInput", "QuestionnaireForm", "problem_message", "problems_html"]
 
 _FULL = W.Layout(width="auto")
 #: Who the client is; the model's profile fields follow (see ``_client_widgets``).
@@ -120,7 +120,7 @@ def problem_message(problem: Problem, lang: str) -> str:
     return f"{general} ({problem.message})" if lang == "en" else general
 
 
-def _problem_html(lang: str, head_key: str, problems: list[Problem], names: dict[str, str],
+def problems_html(lang: str, head_key: str, problems: list[Problem], names: dict[str, str],
                   file: str | None = None) -> str:
     """A red list of problems, each located by the name a person sees on the form (and
     by ``file``, the name of the file it was read from, when there is one)."""
@@ -249,7 +249,8 @@ class QuestionnaireForm:
         self.client_inputs = self._client_widgets()
         self.client_status = W.HTML()
         self.respondent_inputs = self._respondent_widgets()
-        self._names = {**{f: text(f"client.{f}", lang) for f in _CLIENT_FIELDS},
+        #: The name a person sees for each field and question, by its key in the file.
+        self.field_names = {**{f: text(f"client.{f}", lang) for f in _CLIENT_FIELDS},
                        **{f.id: f.label.get(lang) for f in model.profile},
                        **{f"respondent.{f}": text(f"respondents.fields.{f}", lang) for f in _RESPONDENT_TEXT}}
         self.inputs: dict[str, QuestionInput] = {}
@@ -258,7 +259,7 @@ class QuestionnaireForm:
             qs = [q for q in model.questions if q.dimension == dim.id]
             for q in qs:
                 self.inputs[q.id] = QuestionInput(q, lang, len(self.inputs) + 1)
-                self._names[q.id] = f"Q{len(self.inputs)} ({q.id})"
+                self.field_names[q.id] = f"Q{len(self.inputs)} ({q.id})"
             groups.append(W.VBox([self.inputs[q.id].widget for q in qs]))
         self.sections = W.Accordion(children=groups)
         self.progress_bar = W.IntProgress(value=0, min=0, max=len(model.questions), description="")
@@ -506,23 +507,23 @@ class QuestionnaireForm:
         try:
             self.combined()
         except ValidationFailed as exc:
-            self.combined_panel.value = _problem_html(self.lang, "not_loaded",
-                                                      [p for p in exc.problems if p.severity == "error"], self._names)
+            self.combined_panel.value = problems_html(self.lang, "not_loaded",
+                                                      [p for p in exc.problems if p.severity == "error"], self.field_names)
 
     def _on_save(self) -> None:
         try:
             self.save()
         except ValidationFailed as exc:
             self._check_client(everything=True)
-            self.status.value = _problem_html(self.lang, "not_saved",
-                                              [p for p in exc.problems if p.severity == "error"], self._names)
+            self.status.value = problems_html(self.lang, "not_saved",
+                                              [p for p in exc.problems if p.severity == "error"], self.field_names)
 
     def _on_load(self) -> None:
         try:
             self.load()
         except ValidationFailed as exc:
-            self.status.value = _problem_html(self.lang, "not_loaded",
-                                              [p for p in exc.problems if p.severity == "error"], self._names,
+            self.status.value = problems_html(self.lang, "not_loaded",
+                                              [p for p in exc.problems if p.severity == "error"], self.field_names,
                                               file=Path(self.path.value).name)
 
     # ------------------------------------------------------------------ live feedback
@@ -549,7 +550,7 @@ class QuestionnaireForm:
                 return everything or key in self.touched or (key == "respondent" and bool(self.touched))
 
             problems = [p for p in exc.problems if p.severity == "error" and shown(p)]
-            self.client_status.value = _problem_html(self.lang, "check_fields", problems, self._names) \
+            self.client_status.value = problems_html(self.lang, "check_fields", problems, self.field_names) \
                 if problems else ""
             return
         self.client_status.value = "<span style='color:#029E73'>✓</span>"
