@@ -507,8 +507,8 @@ class QuestionnaireForm:
         try:
             self.combined()
         except ValidationFailed as exc:
-            self.combined_panel.value = problems_html(self.lang, "not_loaded",
-                                                      [p for p in exc.problems if p.severity == "error"], self.field_names)
+            errors = [p for p in exc.problems if p.severity == "error"]
+            self.combined_panel.value = problems_html(self.lang, "not_loaded", errors, self.field_names)
 
     def _on_save(self) -> None:
         try:
