@@ -319,7 +319,8 @@ class QuestionnaireForm:
             f: W.Text(description=text(f"client.{f}", self.lang), style=style, layout=lay) for f in _TEXT_FIELDS}
         fields["assessment_date"] = W.DatePicker(description=text("client.assessment_date", self.lang),
                                                  value=dt.date.today(), style=style, layout=lay)
-        fields["language"] = W.Dropdown(options=list(self.model.languages), value=self.lang,
+        fields["language"] = W.Dropdown(options=[(text("apps.language_name", code), code)
+                                                 for code in self.model.languages], value=self.lang,
                                         description=text("client.language", self.lang), style=style, layout=lay)
         for field in self.model.profile:
             fields[field.id] = _PROFILE_WIDGETS[field.type](field, self.lang, description=field.label.get(self.lang),
