@@ -11,11 +11,12 @@ from pathlib import Path
 
 import ipywidgets as W
 
-from ..answers import ClientAnswers, load_answers
-from ..errors import ValidationFailed
+from ..answers import ClientAnswers, load_answers, parse_answers
+from ..errors import AnswersError, ValidationFailed
 from ..i18n import text
 from ..intake import answers_yaml, read_intake
 from ..io.files import safe_name
+from ..io.yamlfile import read_yaml_file
 from ..model import MaturityModel, load_model
 from ..report.build import build_report
 from ..widgets import QuestionnaireForm, WhatIfPanel
@@ -103,7 +104,13 @@ class IntakeApp:
             if path.suffix.lower() == ".xlsx":
                 answers = read_intake(path, self.model, allow_blank=True)
             else:
-                answers = load_answers(path, self.model)
+                data, problems = read_yaml_file(path)
+                if problems:
+                    raise AnswersError(problems)
+                # the data tables it names stay behind on the machine it came from; the
+                # form neither shows nor saves them
+                data.pop("data", None) if isinstance(data, dict) else None
+                answers = parse_answers(data, self.model, file=Path(name).name)
         self.form.fill(answers)
         return answers
 
