@@ -113,8 +113,9 @@ class AppShell:
     def show(self, lang: str) -> None:
         """Build the app in ``lang`` (what the switch does)."""
         self.lang = check_language(lang)
+        body = self._build(lang)  # the title changes with the body, not a second before it
         self.title.value = f"<h2 style='margin:4px 0'>{html.escape(text(self._title_key, lang))}</h2>"
-        self.body.children = [self._build(lang)]
+        self.body.children = [body]
         if self.switch.value != lang:
             self.switch.value = lang
 

@@ -313,7 +313,7 @@ class QuestionnaireForm:
         return bundle
 
     def _client_widgets(self) -> dict[str, W.ValueWidget]:
-        style = {"description_width": "120px"}
+        style = {"description_width": "150px"}
         lay = W.Layout(width="95%")
         fields: dict[str, W.ValueWidget] = {
             f: W.Text(description=text(f"client.{f}", self.lang), style=style, layout=lay) for f in _TEXT_FIELDS}
@@ -329,7 +329,7 @@ class QuestionnaireForm:
         return fields
 
     def _respondent_widgets(self) -> dict[str, W.ValueWidget]:
-        style = {"description_width": "120px"}
+        style = {"description_width": "150px"}
         lay = W.Layout(width="95%")
         fields: dict[str, W.ValueWidget] = {
             f: W.Text(description=text(f"respondents.fields.{f}", self.lang), style=style, layout=lay)
