@@ -10,7 +10,7 @@ cell calling it, so every line of logic is here and tested from Python:
 - :func:`teaching_app`: the metric explorers and exercises, one section at a time;
 - :func:`portfolio_app`: a batch's clients side by side, the folder picked from a menu.
 
-Every app has a 日本語 / English switch and carries its Japanese font as a web font.
+Every app has a Japanese / English switch and carries its Japanese font as a web font.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What every app shares: the language switch, the Japanese web font, downloads, settings.
 
 An app is a function ``build(lang) -> widget``; :class:`AppShell` shows it under a
-header with the app's title and a 日本語 / English switch, and builds it again in the
+header with the app's title and a Japanese / English switch, and builds it again in the
 chosen language when the switch moves (the app carries its own state across).
 """
 
