@@ -13,7 +13,7 @@ $(BIN)/python:
 
 # Reinstall when the dependency list changes.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev,pdf,deck]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,pdf,deck,apps,browser]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 

@@ -1,7 +1,7 @@
 """How long a cold ``csmaturity report`` takes against the import floor (run:
 ``.venv/bin/python benchmarks/cold_report.py``).
 
-    python benchmarks/cold_report.py [--client data/sample/clients/hikari-cloud.yaml] [--rounds 3]
+    python benchmarks/cold_report.py [--client FILE] [--rounds 3]
 
 Each measurement is a fresh Python process, as a consultant's first report of the day:
 
@@ -25,7 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from csmaturity import sample_path
+
 FLOOR_IMPORTS = "import pandas, matplotlib, jinja2, yaml, pydantic"
 TARGET = 2.5
 
@@ -38,7 +39,8 @@ def timed(args: list[str]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--client", type=Path, default=ROOT / "data" / "sample" / "clients" / "hikari-cloud.yaml")
+    parser.add_argument("--client", type=Path, default=sample_path("clients/hikari-cloud.yaml"),
+                        help="answers file (default: the sample client hikari-cloud, with its data)")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     python = sys.executable

@@ -37,8 +37,9 @@ ALLOWED: dict[str, set[str]] = {
     "authoring": {"engine", "i18n", "io"},
     "batch": {"report", "notebook", "portfolio", "plotting", "engine", "i18n", "io"},
     "widgets": {"engine", "metrics", "plotting", "intake", "i18n", "io", "report"},
+    "apps": {"widgets", "report", "portfolio", "plotting", "intake", "engine", "metrics", "i18n", "io"},
     "cli": {"batch", "report", "notebook", "portfolio", "intake", "authoring", "engine", "metrics", "i18n", "io",
-            "plotting"},
+            "plotting", "apps"},
     "__init__": {"engine", "io"},
     "__main__": {"cli"},
 }

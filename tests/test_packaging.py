@@ -19,7 +19,7 @@ def _normalise(name: str) -> str:
 
 
 #: The extras the conda environment holds besides the dependencies (what `make test` installs).
-CONDA_EXTRAS = ("dev", "pdf", "deck")
+CONDA_EXTRAS = ("dev", "pdf", "deck", "apps", "browser")
 
 
 def _pip_requirements(root, *, dev: bool = False) -> dict[str, str]:
@@ -115,3 +115,17 @@ print(len(names))
     proc = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert int(proc.stdout) >= 10
+
+
+def test_make_installs_the_extras_the_conda_environment_holds(root):
+    makefile = (root / "Makefile").read_text(encoding="utf-8")
+    installed = re.search(r'pip install --quiet -e "\.\[([a-z,]+)\]"', makefile)
+    assert installed and set(installed.group(1).split(",")) == set(CONDA_EXTRAS)
+
+
+def test_workshop_command_knows_every_app():
+    from csmaturity.apps import APPS, SETTINGS, app_notebook
+    from csmaturity.cli import workshop
+
+    assert workshop.APPS == APPS and all(app_notebook(name).is_file() for name in APPS)
+    assert workshop.ENV == {name: variable for name, (variable, _default) in SETTINGS.items()}

@@ -45,9 +45,9 @@ def test_progress_and_validation_as_you_go(model):
     assert form.progress == (2, 26) and form.progress_bar.value == 2
     assert form.sections.get_title(0) == "Outcome KPIs  (2/3)"
     assert "✓" in form.inputs["kpi_defined"].status.value
-    # the exclusive option is refused with the shared validator's words
+    # the exclusive option is refused, named by its label (not its id)
     boxes["none"].value = True
-    assert form.inputs["kpi_defined"].message == "'none' cannot be combined with other options"
+    assert form.inputs["kpi_defined"].message == "\"None defined\" cannot be combined with other options"
     assert "⚠" in form.inputs["kpi_defined"].status.value and form.progress == (1, 26)
     boxes["churn"].value = False
     assert form.inputs["kpi_defined"].message is None and form.progress == (2, 26)
@@ -61,8 +61,13 @@ def test_progress_and_validation_as_you_go(model):
 
 def test_client_block_is_checked_live(model):
     form = QuestionnaireForm(model, lang="en")
-    assert "Client id" in form.client_status.value and "Company name" in form.client_status.value
-    for field, value in {"id": "acme", "name": "ACME", "industry": "SaaS", "arr_band": "1-10M USD"}.items():
+    assert form.client_status.value == "", "no error before the person has typed anything"
+    form.client_inputs["id"].value = "x"
+    form.client_inputs["id"].value = ""
+    assert "Client id: Please fill this in" in form.client_status.value
+    assert "Company name" not in form.client_status.value, "fields not yet touched are not blamed"
+    for field, value in {"id": "acme", "name": "ACME", "industry": "SaaS", "arr_band": "1-10M USD",
+                         "customers": 1200, "cs_headcount": 8}.items():
         form.client_inputs[field].value = value
     assert form.client_status.value.endswith("✓</span>")
 

@@ -20,11 +20,11 @@ from collections.abc import Sequence
 
 from .._version import __version__
 from ..errors import ArgumentError, CsMaturityError
-from . import authoring, batch, core, intake, report
+from . import authoring, batch, core, intake, report, workshop
 
 __all__ = ["main", "build_parser"]
 
-_COMMAND_GROUPS = (core, intake, batch, report, authoring)
+_COMMAND_GROUPS = (core, intake, batch, report, authoring, workshop)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -22,13 +22,15 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as W
+import traitlets
 
-from ..answers import ClientAnswers, load_answers, parse_answers
+from ..answers import ClientAnswers, ClientInfo, load_answers, parse_answers
 from ..assessment import Assessment, assess
 from ..errors import AnswersError, Problem, ValidationFailed
 from ..i18n import text
@@ -39,7 +41,7 @@ from ..report.respondents import robustness_sentence
 from ..report.results import ReportResults
 from ..respondents import load_client
 
-__all__ = ["QuestionInput", "QuestionnaireForm"]
+__all__ = ["NumberText", "QuestionInput", "QuestionnaireForm", "problem_message", "problems_html"]
 
 _FULL = W.Layout(width="auto")
 #: Who the client is; the model's profile fields follow (see ``_client_widgets``).
@@ -58,15 +60,21 @@ def _choice_widget(field: ProfileField, lang: str, **kw: Any) -> W.Dropdown:
     return W.Dropdown(options=blank + [(o.label.get(lang), o.id) for o in field.options], **kw)
 
 
+class NumberText(W.Text):
+    """A text box for a number: it can stay blank (a number box shows 0, which would be
+    saved as an answer nobody gave), and a number set from Python shows as its text."""
+
+    value = traitlets.CUnicode(help="The number as typed").tag(sync=True)
+
+
 #: The control of each profile field type: (field, language, widget options) -> widget.
+#: Numbers are typed as text, so a field left blank stays blank.
 _PROFILE_WIDGETS: dict[str, Callable[..., W.ValueWidget]] = {
     "choice": _choice_widget,
     "text": lambda field, lang, **kw: W.Text(**kw),
-    "whole": lambda field, lang, **kw: W.BoundedIntText(min=0, max=10**9, **kw),
-    "number": lambda field, lang, **kw: W.BoundedFloatText(min=0, max=1e15, **kw),
+    "whole": lambda field, lang, **kw: NumberText(**kw),
+    "number": lambda field, lang, **kw: NumberText(**kw),
 }
-#: A number box cannot be left empty: an optional number is typed as text.
-_OPTIONAL_WIDGETS = {**_PROFILE_WIDGETS, "whole": _PROFILE_WIDGETS["text"], "number": _PROFILE_WIDGETS["text"]}
 
 
 def _typed(kind: str, value: Any) -> Any:
@@ -81,13 +89,51 @@ def _typed(kind: str, value: Any) -> Any:
     return int(number) if kind == "whole" and number.is_integer() else number
 
 
-def _problem_html(lang: str, head_key: str, problems: list[Problem], names: dict[str, str]) -> str:
-    """A red list of problems, each located by the name a person sees on the form."""
+#: The kinds of problem a person can cause on a form or in a file they upload, told
+#: apart by the words of the kit's validators: (pattern of the message, key under
+#: ``widgets.errors``). The first match wins.
+_PROBLEM_KINDS = (
+    (r"^file not found", "file_not_found"),
+    (r"at least 1 character|required key is missing|^expected text, got (''|None|nothing)", "required"),
+    (r"bytes in UTF-8", "too_long"),
+    (r"valid date|date_from_datetime|date_parsing", "date"),
+    (r"expected a (whole )?number|valid (integer|number)", "number"),
+    (r"is not one of|is not an option|not an option of", "choice"),
+    (r"cannot be combined", "exclusive"),
+    (r"unknown key|unknown question|unknown profile field", "unknown_key"),
+    (r"answers were made for model|model \S+ version", "other_model"),
+    (r"not YAML|cannot be read|not a mapping|not valid UTF-8", "unreadable"),
+)
+
+
+def problem_message(problem: Problem, lang: str) -> str:
+    """What went wrong in words of ``lang`` from the text store, for the forms.
+
+    The kit's validators say it in English for people editing YAML files; the forms
+    speak the person's language. A problem of a kind not in :data:`_PROBLEM_KINDS`
+    gets a general sentence, with the validator's words in English only.
+    """
+    for pattern, key in _PROBLEM_KINDS:
+        if re.search(pattern, problem.message):
+            return text(f"widgets.errors.{key}", lang, file=Path(problem.file).name)
+    general = text("widgets.errors.other", lang)
+    return f"{general} ({problem.message})" if lang == "en" else general
+
+
+def problems_html(lang: str, head_key: str, problems: list[Problem], names: dict[str, str],
+                  file: str | None = None) -> str:
+    """A red list of problems, each located by the name a person sees on the form (and
+    by ``file``, the name of the file it was read from, when there is one)."""
     def where(location: str) -> str:
         key = location.removesuffix(".answer").removeprefix("answers.").removeprefix("client.").removeprefix("profile.")
         return names.get(key, location)
 
-    items = "".join(f"<li>{html.escape(where(p.location))}: {html.escape(p.message)}</li>" for p in problems)
+    def item(p: Problem) -> str:
+        place = ": ".join(filter(None, (file, where(p.location))))
+        return f"<li>{html.escape(place)}: {html.escape(problem_message(p, lang))}</li>" if place else \
+            f"<li>{html.escape(problem_message(p, lang))}</li>"
+
+    items = "".join(item(p) for p in problems)
     return f"<div style='color:#B00020'>{html.escape(text(f'widgets.{head_key}', lang))}<ul>{items}</ul></div>"
 
 
@@ -143,10 +189,14 @@ class QuestionInput:
             return None
         if self.mixes_dont_know:
             return text("widgets.mixes_dont_know", self.lang, dont_know=text("common.dont_know", self.lang))
+        if isinstance(value, list) and len(value) > 1:  # named by its label, not its id
+            alone = next((o for o in self.question.options if o.exclusive and o.id in value), None)
+            if alone is not None:
+                return text("widgets.errors.exclusive_option", self.lang, option=alone.label.get(self.lang))
         try:
             self.question.normalise(value)
         except ValueError as exc:
-            return str(exc)
+            return problem_message(Problem("", "", str(exc)), self.lang)
         return None
 
     @property
@@ -199,7 +249,8 @@ class QuestionnaireForm:
         self.client_inputs = self._client_widgets()
         self.client_status = W.HTML()
         self.respondent_inputs = self._respondent_widgets()
-        self._names = {**{f: text(f"client.{f}", lang) for f in _CLIENT_FIELDS},
+        #: The name a person sees for each field and question, by its key in the file.
+        self.field_names = {**{f: text(f"client.{f}", lang) for f in _CLIENT_FIELDS},
                        **{f.id: f.label.get(lang) for f in model.profile},
                        **{f"respondent.{f}": text(f"respondents.fields.{f}", lang) for f in _RESPONDENT_TEXT}}
         self.inputs: dict[str, QuestionInput] = {}
@@ -208,7 +259,7 @@ class QuestionnaireForm:
             qs = [q for q in model.questions if q.dimension == dim.id]
             for q in qs:
                 self.inputs[q.id] = QuestionInput(q, lang, len(self.inputs) + 1)
-                self._names[q.id] = f"Q{len(self.inputs)} ({q.id})"
+                self.field_names[q.id] = f"Q{len(self.inputs)} ({q.id})"
             groups.append(W.VBox([self.inputs[q.id].widget for q in qs]))
         self.sections = W.Accordion(children=groups)
         self.progress_bar = W.IntProgress(value=0, min=0, max=len(model.questions), description="")
@@ -219,14 +270,18 @@ class QuestionnaireForm:
         self.status = W.HTML()
         self.combine_button = W.Button(description=text("respondents.combined.button", lang), icon="users")
         self.combined_panel = W.HTML()
+        #: Client and respondent fields the person has changed: only their problems show
+        #: before the first Save (a blank form is not an error).
+        self.touched: set[str] = set()
         self.save_button.on_click(lambda _: self._on_save())
         self.load_button.on_click(lambda _: self._on_load())
         self.combine_button.on_click(lambda _: self._on_combine())
         for qi in self.inputs.values():
             for control in qi.controls():
                 control.observe(lambda _change, qi=qi: self._on_answer(qi), names="value")
-        for control in [*self.client_inputs.values(), *self.respondent_inputs.values()]:
-            control.observe(lambda _change: self._check_client(), names="value")
+        for key, control in [*self.client_inputs.items(),
+                             *((f"respondent.{f}", w) for f, w in self.respondent_inputs.items())]:
+            control.observe(lambda _change, key=key: self._on_client_change(key), names="value")
         client_box = W.VBox([W.HTML(f"<b>{html.escape(text('client.heading', lang))}</b>"),
                              W.GridBox(list(self.client_inputs.values()),
                                        layout=W.Layout(grid_template_columns="repeat(2, 50%)")),
@@ -258,22 +313,23 @@ class QuestionnaireForm:
         return bundle
 
     def _client_widgets(self) -> dict[str, W.ValueWidget]:
-        style = {"description_width": "120px"}
+        style = {"description_width": "150px"}
         lay = W.Layout(width="95%")
         fields: dict[str, W.ValueWidget] = {
             f: W.Text(description=text(f"client.{f}", self.lang), style=style, layout=lay) for f in _TEXT_FIELDS}
         fields["assessment_date"] = W.DatePicker(description=text("client.assessment_date", self.lang),
                                                  value=dt.date.today(), style=style, layout=lay)
-        fields["language"] = W.Dropdown(options=list(self.model.languages), value=self.lang,
+        fields["language"] = W.Dropdown(options=[(text("apps.language_name", code), code)
+                                                 for code in self.model.languages], value=self.lang,
                                         description=text("client.language", self.lang), style=style, layout=lay)
         for field in self.model.profile:
-            make = (_PROFILE_WIDGETS if field.required else _OPTIONAL_WIDGETS)[field.type]
-            fields[field.id] = make(field, self.lang, description=field.label.get(self.lang), style=style, layout=lay)
+            fields[field.id] = _PROFILE_WIDGETS[field.type](field, self.lang, description=field.label.get(self.lang),
+                                                            style=style, layout=lay)
             fields[field.id].tooltip = field.help.get(self.lang) if field.help else None  # the intake's hint
         return fields
 
     def _respondent_widgets(self) -> dict[str, W.ValueWidget]:
-        style = {"description_width": "120px"}
+        style = {"description_width": "150px"}
         lay = W.Layout(width="95%")
         fields: dict[str, W.ValueWidget] = {
             f: W.Text(description=text(f"respondents.fields.{f}", self.lang), style=style, layout=lay)
@@ -319,6 +375,38 @@ class QuestionnaireForm:
         respondent = self.respondent_data()
         return {"client": self.client_data(), "model": self.model.ref,
                 **({"respondent": respondent} if respondent else {}), "answers": answers}
+
+    def working_answers(self) -> ClientAnswers:
+        """The acceptable answers given so far, for scoring while the form is filled
+        (the what-if panel follows it): unanswered and refused questions are left out
+        and the client block is taken as typed, unchecked. Not for saving: see
+        :meth:`answers`."""
+        given = {qid: qi.question.normalise(qi.raw()) for qid, qi in self.inputs.items() if qi.answered}
+        client = self.client_data()
+        client["language"] = client["language"] or self.lang
+        return ClientAnswers(client=ClientInfo.model_construct(**client), answers=given, source="<form>")
+
+    def state(self) -> dict[str, Any]:
+        """Everything typed, ticked and chosen, valid or not: :meth:`restore` puts it
+        into another form of the same model (the same client in another language)."""
+        return {"client": {f: w.value for f, w in self.client_inputs.items()},
+                "respondent": {f: w.value for f, w in self.respondent_inputs.items()},
+                "answers": {qid: qi.raw() for qid, qi in self.inputs.items()},
+                "evidence": {qid: qi.evidence.value for qid, qi in self.inputs.items()},
+                "path": self.path.value, "touched": set(self.touched)}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """Show a :meth:`state` of a form of the same model."""
+        with self.widget.hold_sync():
+            for group, widgets in (("client", self.client_inputs), ("respondent", self.respondent_inputs)):
+                for f, value in state[group].items():
+                    widgets[f].value = value
+            for qid, qi in self.inputs.items():
+                qi.set(state["answers"].get(qid))
+                qi.evidence.value = state["evidence"].get(qid, "")
+            self.path.value = state["path"]
+        self.touched = set(state["touched"])
+        self._refresh_all()
 
     def answers(self) -> ClientAnswers:
         """Validate the whole form like an answers file.
@@ -420,22 +508,24 @@ class QuestionnaireForm:
         try:
             self.combined()
         except ValidationFailed as exc:
-            self.combined_panel.value = _problem_html(self.lang, "not_loaded",
-                                                      [p for p in exc.problems if p.severity == "error"], self._names)
+            errors = [p for p in exc.problems if p.severity == "error"]
+            self.combined_panel.value = problems_html(self.lang, "not_loaded", errors, self.field_names)
 
     def _on_save(self) -> None:
         try:
             self.save()
         except ValidationFailed as exc:
-            self.status.value = _problem_html(self.lang, "not_saved",
-                                              [p for p in exc.problems if p.severity == "error"], self._names)
+            self._check_client(everything=True)
+            self.status.value = problems_html(self.lang, "not_saved",
+                                              [p for p in exc.problems if p.severity == "error"], self.field_names)
 
     def _on_load(self) -> None:
         try:
             self.load()
         except ValidationFailed as exc:
-            self.status.value = _problem_html(self.lang, "not_loaded",
-                                              [p for p in exc.problems if p.severity == "error"], self._names)
+            self.status.value = problems_html(self.lang, "not_loaded",
+                                              [p for p in exc.problems if p.severity == "error"], self.field_names,
+                                              file=Path(self.path.value).name)
 
     # ------------------------------------------------------------------ live feedback
 
@@ -443,16 +533,26 @@ class QuestionnaireForm:
         qi.refresh()
         self._refresh_progress()
 
-    def _check_client(self) -> None:
-        """Validate the client block alone, as the answers file will."""
+    def _on_client_change(self, key: str) -> None:
+        self.touched.add(key)
+        self._check_client()
+
+    def _check_client(self, everything: bool = False) -> None:
+        """Validate the client block alone, as the answers file will, and show the
+        problems of the fields the person has touched (``everything``: of all fields)."""
         try:
             # with no answers only the client block can raise (unanswered is a warning)
             respondent = self.respondent_data()
             parse_answers({"client": self.client_data(), **({"respondent": respondent} if respondent else {}),
                            "answers": {}}, self.model, file="<form>")
         except AnswersError as exc:
-            self.client_status.value = _problem_html(self.lang, "not_saved",
-                                                     [p for p in exc.problems if p.severity == "error"], self._names)
+            def shown(p: Problem) -> bool:
+                key = p.location.removeprefix("client.").removeprefix("profile.")
+                return everything or key in self.touched or (key == "respondent" and bool(self.touched))
+
+            problems = [p for p in exc.problems if p.severity == "error" and shown(p)]
+            self.client_status.value = problems_html(self.lang, "check_fields", problems, self.field_names) \
+                if problems else ""
             return
         self.client_status.value = "<span style='color:#029E73'>✓</span>"
 

@@ -7,12 +7,15 @@ scores them with :func:`csmaturity.score`, the function every report uses.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import html
+from collections.abc import Iterator
 from typing import Any
 
 import ipywidgets as W
 import pandas as pd
+import traitlets
 
 from ..answers import ClientAnswers
 from ..errors import ModelError
@@ -20,7 +23,12 @@ from ..i18n import text
 from ..model import DONT_KNOW, AnswerValue, MaturityModel, Question, parse_model
 from ..scoring import Scorecard, score
 
-__all__ = ["with_weights", "with_answer", "single_change_lifts", "WhatIfPanel"]
+__all__ = ["with_weights", "with_answer", "single_change_lifts", "CheckboxGroup", "WhatIfPanel"]
+
+#: The tables of the panel: a row per line, columns apart, numbers to the right.
+TABLE_CSS = ("<style>.csm-table{border-collapse:collapse;margin:6px 0}"
+             ".csm-table th,.csm-table td{padding:3px 12px;border-bottom:1px solid #ddd;vertical-align:top}"
+             ".csm-table th{background:#f2f4f7;text-align:left}.csm-table td.num{text-align:right}</style>")
 
 
 def with_weights(model: MaturityModel, weights: dict[str, float]) -> MaturityModel:
@@ -64,8 +72,39 @@ def _label(question: Question, value: AnswerValue | None, lang: str) -> str:
     return " + ".join(question.answer_labels(value, lang))
 
 
+class CheckboxGroup(W.VBox):
+    """A multi-choice control of one checkbox per option (no Ctrl-click), with the
+    ``options`` and tuple ``value`` of a SelectMultiple."""
+
+    value = traitlets.Tuple(help="The values of the ticked options")
+
+    def __init__(self, options: list[tuple[str, Any]], value: tuple[Any, ...] = (), **kwargs: Any):
+        self.options = options
+        self.boxes = {v: W.Checkbox(value=v in value, description=label, indent=False, layout=W.Layout(width="auto"))
+                      for label, v in options}
+        super().__init__(children=list(self.boxes.values()), **kwargs)
+        self._syncing = False
+        self.value = tuple(value)
+        for box in self.boxes.values():
+            box.observe(lambda _change: self._from_boxes(), names="value")
+        self.observe(lambda _change: self._to_boxes(), names="value")
+
+    def _from_boxes(self) -> None:
+        ticked = tuple(v for v, box in self.boxes.items() if box.value)
+        if not self._syncing and ticked != self.value:
+            self.value = ticked
+
+    def _to_boxes(self) -> None:
+        self._syncing = True  # the boxes follow the value, not the other way round
+        try:
+            for v, box in self.boxes.items():
+                box.value = v in self.value
+        finally:
+            self._syncing = False
+
+
 def _as_selection(value: AnswerValue | None) -> tuple[str, ...]:
-    """A multi-choice answer as a SelectMultiple value."""
+    """A multi-choice answer as a CheckboxGroup value."""
     if value is None:
         return ()
     return tuple(value) if isinstance(value, list) else (str(value),)
@@ -81,11 +120,20 @@ def _better_answers(question: Question, current: AnswerValue | None) -> list[Ans
     return [v for v in question.option_values if question.fraction(v) > floor]
 
 
+def _change_label(question: Question, current: AnswerValue | None, new: AnswerValue, lang: str) -> str:
+    """The change in words: the new answer, or "+ option" for an option added to a
+    multi-choice answer (the options already ticked stay as they are)."""
+    if question.is_multi and isinstance(new, list) and isinstance(current, list):
+        return " ".join(f"+ {label}" for label in question.answer_labels([v for v in new if v not in current], lang))
+    return _label(question, new, lang)
+
+
 def single_change_lifts(model: MaturityModel, answers: ClientAnswers, lang: str = "en") -> pd.DataFrame:
     """Every one-answer improvement scored with :func:`score`, best first.
 
-    Columns: question, dimension, from, to (labels in ``lang``), overall, gain,
-    level (id) and level_up (the level is above the current one).
+    Columns: question, dimension, from, to (labels in ``lang``), change (what is
+    done: the new answer, or for multi choice the option added), overall, gain, level
+    (id) and level_up (the level is above the current one).
     """
     base = score(model, answers)
     order = [lv.id for lv in model.levels]
@@ -94,11 +142,14 @@ def single_change_lifts(model: MaturityModel, answers: ClientAnswers, lang: str 
         current = answers.answers.get(q.id)
         for value in _better_answers(q, current):
             card = score(model, with_answer(model, answers, q.id, value))
+            new = card.questions.loc[q.id, "answer"]
             rows.append({"question": q.id, "dimension": model.dimensions_by_id[q.dimension].name.get(lang),
-                         "from": _label(q, current, lang), "to": _label(q, card.questions.loc[q.id, "answer"], lang),
-                         "overall": card.overall, "gain": card.overall - base.overall, "level": card.level.id,
+                         "from": _label(q, current, lang), "to": _label(q, new, lang),
+                         "change": _change_label(q, current, new, lang), "overall": card.overall,
+                         "gain": card.overall - base.overall, "level": card.level.id,
                          "level_up": order.index(card.level.id) > order.index(base.level.id)})
-    table = pd.DataFrame(rows, columns=["question", "dimension", "from", "to", "overall", "gain", "level", "level_up"])
+    table = pd.DataFrame(rows, columns=["question", "dimension", "from", "to", "change", "overall", "gain", "level",
+                                        "level_up"])
     return table.sort_values(["level_up", "gain"], ascending=False, kind="stable").reset_index(drop=True)
 
 
@@ -106,7 +157,7 @@ class WhatIfPanel:
     """Weight sliders and answer controls for one client, with the live result.
 
     ``weights[dim_id]`` are FloatSliders, ``answer_inputs[qid]`` are Dropdowns
-    (single, yes/no, scale) or SelectMultiple (multi), offering "don't know" only where
+    (single, yes/no, scale) or :class:`CheckboxGroup` (multi), offering "don't know" only where
     the question accepts it. Scores are shown on the model's score scale. After any change
     ``result`` is the what-if :class:`Scorecard` (``baseline`` is the client as
     answered), ``error`` says why the model cannot be scored (e.g. all weights 0)
@@ -135,10 +186,11 @@ class WhatIfPanel:
         suggest = W.Button(description=text("widgets.suggest", self.lang), icon="lightbulb-o",
                            layout=W.Layout(width="auto"))
         suggest.on_click(lambda _: self.suggest())
+        self._paused = False
         for control in [*self.weights.values(), *self.answer_inputs.values()]:
-            control.observe(lambda _change: self.update(), names="value")
+            control.observe(lambda _change: None if self._paused else self.update(), names="value")
         answer_tabs = W.Accordion(children=[
-            W.VBox([self.answer_inputs[q.id] for q in model.questions if q.dimension == d.id]) for d in model.dimensions
+            W.VBox([self._question_box(q) for q in model.questions if q.dimension == d.id]) for d in model.dimensions
         ], titles=tuple(d.name.get(self.lang) for d in model.dimensions))
         controls = W.Tab(children=[W.VBox(list(self.weights.values())), answer_tabs],
                          titles=(text("widgets.weights", self.lang), text("widgets.answers", self.lang)))
@@ -159,23 +211,23 @@ class WhatIfPanel:
 
     def _answer_widget(self, q: Question) -> W.ValueWidget:
         value = self.base_answers.answers.get(q.id)
-        short = q.text.get(self.lang)
-        short = short if len(short) <= 60 else short[:59] + "…"
-        layout, style = W.Layout(width="95%"), {"description_width": "45%"}
-        # "don't know" only where accepted
+        layout = W.Layout(width="95%")
+        # "don't know" only where accepted; a blank choice too, as the form starts blank
         options: list[tuple[str, Any]] = q.choices(self.lang, text("common.dont_know", self.lang))
         if q.is_multi:
-            return W.SelectMultiple(options=options, value=_as_selection(value), rows=min(len(options), 8),
-                                    description=short, style=style, layout=layout)
-        if value is None:
-            options.insert(0, ("—", None))
-        return W.Dropdown(options=options, value=value, description=short, style=style, layout=layout)
+            return CheckboxGroup(options, _as_selection(value), layout=layout)
+        return W.Dropdown(options=[("—", None), *options], value=value, layout=layout)
+
+    def _question_box(self, q: Question) -> W.VBox:
+        """A question's whole text (wrapped, never cut) above its control."""
+        return W.VBox([W.HTML(f"<div style='line-height:1.4'>{html.escape(q.text.get(self.lang))}</div>"),
+                       self.answer_inputs[q.id]], layout=W.Layout(padding="2px 0 6px 0"))
 
     def _answers_now(self) -> ClientAnswers:
         answers = self.base_answers
         for qid, control in self.answer_inputs.items():
             value = control.value
-            if isinstance(control, W.SelectMultiple):  # () = unanswered, (dont_know,) = don't know
+            if isinstance(control, CheckboxGroup):  # () = unanswered, (dont_know,) = don't know
                 value = None if not value else DONT_KNOW if value == (DONT_KNOW,) else list(value)
             if value != answers.answers.get(qid):
                 answers = with_answer(self.model, answers, qid, value)
@@ -204,24 +256,65 @@ class WhatIfPanel:
             for q in self.model.questions:
                 control = self.answer_inputs[q.id]
                 value = self.base_answers.answers.get(q.id)
-                control.value = _as_selection(value) if isinstance(control, W.SelectMultiple) else value
+                control.value = _as_selection(value) if isinstance(control, CheckboxGroup) else value
         self.update()
+
+    def rebase(self, answers: ClientAnswers) -> None:
+        """Take ``answers`` as the client as answered (e.g. the form being filled, not yet
+        saved): the baseline is rescored, the answer controls show them, the weights
+        moved so far stay."""
+        self.base_answers = answers
+        self.baseline = score(self.model, answers)
+        with self.widget.hold_sync(), self._quiet():
+            for q in self.model.questions:
+                control = self.answer_inputs[q.id]
+                value = answers.answers.get(q.id)
+                control.value = _as_selection(value) if isinstance(control, CheckboxGroup) else value
+        self.update()
+
+    def follow(self, form: Any) -> None:
+        """Rebase on ``form`` (a :class:`~csmaturity.widgets.QuestionnaireForm`) now and
+        on every answer given in it, so the panel shows the client being entered."""
+        def on_change(_change: Any) -> None:
+            self.rebase(form.working_answers())
+
+        for qi in form.inputs.values():
+            for control in qi.controls():
+                control.observe(on_change, names="value")
+        self.rebase(form.working_answers())
+
+    @contextlib.contextmanager
+    def _quiet(self) -> Iterator[None]:
+        """Moving the answer controls inside does not rescore at each one."""
+        self._paused = True
+        try:
+            yield
+        finally:
+            self._paused = False
 
     def suggest(self, top: int = 8) -> pd.DataFrame:
         """Show (and return) the single answer changes that lift the what-if score most."""
         table = single_change_lifts(self.current_model, self.current_answers, self.lang)
-        best = table[table["gain"] > 1e-9].head(top)
+        # the best change of each question: adding any one of several practices to the
+        # same question would fill the list with near-identical rows
+        best = table[table["gain"] > 1e-9].drop_duplicates("question").head(top)
         if best.empty:
             self.lifts.value = html.escape(text("widgets.no_lift", self.lang))
             return best
-        names = {lv.id: lv.name.get(self.lang) for lv in self.model.levels}
+        lang = self.lang
+        names = {lv.id: lv.name.get(lang) for lv in self.model.levels}
         rows = "".join(
-            f"<tr><td>{html.escape(r.question)}</td><td>{html.escape(r['from'])} → <b>{html.escape(r.to)}</b></td>"
-            f"<td>{self._fine(r.gain, '+')}</td><td>{'⬆ ' if r.level_up else ''}{html.escape(names[r.level])}</td></tr>"
+            f"<tr><td title='{html.escape(r.question)}'>{html.escape(self.model.question(r.question).text.get(lang))}"
+            f"<br><small>{html.escape(r.dimension)}</small></td>"
+            f"<td>{html.escape(r['from'])} → <b>{html.escape(r.change)}</b></td>"
+            f"<td class='num'>{self._fine(r.overall)}</td><td class='num'>{self._fine(r.gain, '+')}</td>"
+            f"<td>{html.escape(text('widgets.reaches', lang)) + ' ' if r.level_up else ''}"
+            f"{html.escape(names[r.level])}</td></tr>"
             for _, r in best.iterrows())
-        self.lifts.value = (f"<b>{html.escape(text('widgets.lifts_title', self.lang))}</b><table><tr><th>ID</th>"
-                            f"<th>{html.escape(text('widgets.change', self.lang))}</th><th>Δ</th>"
-                            f"<th>{html.escape(text('widgets.level', self.lang))}</th></tr>{rows}</table>")
+        heads = "".join(f"<th>{html.escape(text(f'widgets.{key}', lang))}</th>"
+                        for key in ("question", "change", "score_after", "gain", "level"))
+        self.lifts.value = (f"{TABLE_CSS}<b>{html.escape(text('widgets.lifts_title', lang))}</b>"
+                            f"<table class='csm-table'><tr>{heads}</tr>{rows}</table>")
         return best
 
     def _fine(self, value: float, sign: str = "") -> str:
@@ -256,7 +349,7 @@ class WhatIfPanel:
                 f"{self._fine(base.overall)} → <b>{self._fine(now.overall)}</b> ({arrow} {self._fine(delta, '+')})　"
                 f"{html.escape(text('widgets.level', lang))}: {level_change}</div>"
                 + (f"<ul>{held}</ul>" if held else "")
-                + f"<table><tr><th>{html.escape(text('widgets.dimension', lang))}</th>"
+                + f"{TABLE_CSS}<table class='csm-table'><tr><th>{html.escape(text('widgets.dimension', lang))}</th>"
                 f"<th>{html.escape(text('widgets.weight', lang))}</th>"
                 f"<th>{html.escape(text('widgets.baseline', lang))}</th>"
                 f"<th>{html.escape(text('widgets.what_if', lang))}</th><th></th></tr>"
