@@ -6,7 +6,7 @@ import base64
 import datetime as dt
 import re
 
-from csmaturity import load_answers
+from csmaturity import load_answers, load_model
 from csmaturity.apps import IntakeApp, batch_folders, intake_app, teaching_app
 from csmaturity.apps.shell import app_font_css
 from csmaturity.widgets import QuestionnaireForm, WhatIfPanel
@@ -94,6 +94,25 @@ def test_apps_carry_the_japanese_font(model):
 
 
 def test_batch_folders_finds_results(tmp_path):
-    (tmp_path / "demo").mkdir()
-    (tmp_path / "demo" / "a.en.results.json").write_text("{}")
-    assert batch_folders(tmp_path) == [tmp_path / "demo"]
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "a.en.results.json").write_text("{}")
+    for client in ("acme", "kaede-works"):  # a batch: a folder per client, its summary on top
+        (tmp_path / "demo" / client).mkdir(parents=True)
+        (tmp_path / "demo" / client / f"{client}.ja.results.json").write_text("{}")
+    (tmp_path / "demo" / "batch_summary.csv").write_text("key\n")
+    assert batch_folders(tmp_path) == [tmp_path / "demo", tmp_path / "reports"]
+    assert batch_folders(tmp_path / "demo") == [tmp_path / "demo"]
+
+
+def test_the_portfolio_view_says_its_gaps_in_words(tmp_path):
+    from csmaturity.apps.portfolio import PortfolioApp
+    from csmaturity.batch import run_batch
+
+    run_batch([CLIENTS / "hikari-cloud.yaml", CLIENTS / "midori-fintech.yaml"], tmp_path / "demo", workers=1,
+              progress=False, formats=("html",))
+    app = PortfolioApp(load_model(), tmp_path)
+    app.build("ja")
+    assert app.menu.options == (("demo", tmp_path / "demo"),) and app.folder == tmp_path / "demo"
+    page = app.view.value
+    assert "2 社" in page and "<th>設問</th>" in page and "<th>領域</th>" in page
+    assert "remote_touch" not in page and "%</td>" in page

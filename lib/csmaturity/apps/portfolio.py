@@ -6,25 +6,41 @@ import html
 from pathlib import Path
 
 import ipywidgets as W
+import pandas as pd
 
 from ..errors import ValidationFailed
 from ..i18n import labels, text
 from ..model import MaturityModel, load_model
 from ..plotting.export import figure_svg
 from ..portfolio import read_portfolio
-from ..portfolio.report import portfolio_figures, summarise_portfolio
+from ..portfolio.report import PortfolioSummary, portfolio_figures, summarise_portfolio
 from ..report.context import svg_data_uri
+from ..report.formatting import fmt_percent
 from ..widgets.whatif import TABLE_CSS
 from .shell import AppShell, setting
 
 __all__ = ["batch_folders", "PortfolioApp", "portfolio_app"]
 
+#: What ``csmaturity batch`` writes at the top of its output folder.
+BATCH_MARKERS = ("batch_summary.csv", "portfolio.csv")
+
+
 def batch_folders(root: str | Path, depth: int = 3) -> list[Path]:
     """Folders under ``root`` (``root`` itself included, ``depth`` levels down) that
-    hold clients' results files, as ``csmaturity batch`` or ``demo`` writes them."""
+    hold clients' results files: a batch's output folder (its clients' results sit in
+    a folder each) counts once, as the batch; a folder of results files elsewhere
+    (reports written one by one into a folder) counts as itself."""
     base = Path(root)
-    found = {p.parent for level in range(depth + 1)
-             for p in base.glob("/".join(["*"] * level + ["*.results.json"]))} if base.is_dir() else set()
+    if not base.is_dir():
+        return []
+    results = {p.parent for level in range(depth + 2)
+               for p in base.glob("/".join(["*"] * level + ["*.results.json"]))}
+    found = set()
+    for folder in results:
+        batch = next((f for f in (folder, *folder.parents)
+                      if any((f / marker).is_file() for marker in BATCH_MARKERS)
+                      and (f == base or base in f.parents)), None)
+        found.add(batch or folder)
     return sorted(found)
 
 
@@ -66,10 +82,21 @@ class PortfolioApp:
                         for name, title in (("levels", L["levels"]),
                                             ("heatmap", L["heatmap_segments"] if summary.scores_by_segment
                                              else L["heatmap"])))
-        gaps = summary.gaps.head(10).to_html(classes="csm-table", index=False, border=0)
+        gaps = _gaps_table(summary, self.model, lang).to_html(classes="csm-table", index=False, border=0)
         count = text("apps.portfolio.clients", lang, n=len(summary.table))
         self.view.value = (f"{TABLE_CSS}<p><b>{html.escape(count)}</b></p>{chart}"
                            f"<h4>{html.escape(L['gaps_note'])}</h4>{gaps}")
+
+
+def _gaps_table(summary: PortfolioSummary, model: MaturityModel, lang: str) -> pd.DataFrame:
+    """The ten most common gaps in words: question, dimension, clients, share."""
+    L = labels(lang)
+    names = {d.id: d.name.get(lang) for d in model.dimensions}
+    gaps = summary.gaps.head(10)
+    return pd.DataFrame({L["portfolio"]["question"]: gaps["question"].to_numpy(),
+                         L["columns"]["dimension"]: gaps["dimension"].map(names).to_numpy(),
+                         L["portfolio"]["count"]: gaps["clients"].to_numpy(),
+                         L["portfolio"]["share"]: [fmt_percent(v) for v in gaps["share"]]})
 
 
 def portfolio_app(lang: str | None = None, root: str | Path | None = None,
