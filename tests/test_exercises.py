@@ -81,7 +81,7 @@ def test_break_even_corrects_the_article():
 
 def test_not_a_number_or_not_a_choice():
     assert "Please answer with a number" in check("nps", "high").message("en")
-    assert check("ces", "C").message("en") == "Answer with one of A, B."
+    assert check("ces", "C").message("en") == "Answer with one of A / B."
     assert not check("nps", True).correct
 
 
@@ -97,3 +97,15 @@ def test_cohort_table_has_the_asked_totals():
     assert (r.churned_arr, r.contraction_arr, r.expansion_arr) == (1_000, 200, 650)
     with pytest.raises(ValueError, match="within those retained"):
         cohort_table(10, 5, upsold=6)
+
+
+def test_choices_are_offered_and_refused_in_the_readers_words():
+    from csmaturity.exercises import EXERCISES
+
+    band = EXERCISES["health_band"]
+    assert band.choice_labels("ja") == ("赤", "黄", "緑") and band.choice_labels("en") == ("red", "yellow", "green")
+    refused = check("health_band", "紫")
+    assert refused.verdict == "choose"
+    assert "赤 / 黄 / 緑" in refused.message("ja") and "red" not in refused.message("ja")
+    assert "red / yellow / green" in refused.message("en")
+    assert check("health_band", "赤").correct and check("health_band", "Red").correct

@@ -93,7 +93,10 @@ class Feedback:
             working = self.answer(lang)
         else:
             working = text("exercises.hint", lang, hint=text(f"exercises.cases.{self.exercise_id}.hint", lang))
-        return text(f"exercises.feedback.{self.verdict}", lang, working=working, **self.values)
+        values = dict(self.values)
+        if self.verdict == "choose":  # the choices in the reader's words
+            values["choices"] = " / ".join(_choice_label(c, lang) for c in values["choices"])
+        return text(f"exercises.feedback.{self.verdict}", lang, working=working, **values)
 
     def answer(self, lang: str = "ja") -> str:
         """The worked answer: the formula with the case's numbers."""
@@ -121,6 +124,11 @@ class Exercise:
     def prompt(self, lang: str) -> str:
         """The question in ``lang``."""
         return text(f"exercises.cases.{self.id}.prompt", lang)
+
+    def choice_labels(self, lang: str) -> tuple[str, ...]:
+        """The choices as a person answers them in ``lang``: the first word of
+        ``exercises.choice_words`` for the choice in that language, else the choice."""
+        return tuple(_choice_label(choice, lang) for choice in self.choices)
 
 
 def _churn() -> tuple[float, Working]:
@@ -234,6 +242,11 @@ EXERCISES: dict[str, Exercise] = {e.id: e for e in [
 
 
 @lru_cache(maxsize=1)
+def _choice_label(choice: str, lang: str) -> str:
+    words = labels(lang)["exercises"]["choice_words"].get(choice)
+    return words[0] if words else choice
+
+
 def _choice_words() -> dict[str, str]:
     """Words accepted for a choice, case-folded (``exercises.choice_words``), to the choice."""
     return {word.casefold(): choice for choice in labels("en")["exercises"]["choice_words"]
@@ -279,7 +292,7 @@ def check(exercise_id: str, answer: Any) -> Feedback:
         given = _choice_words().get(given.casefold(), given)
         matches = [c for c in ex.choices if c.casefold() == given.casefold()]
         if not matches:
-            return verdict(False, "choose", choices=", ".join(ex.choices))
+            return verdict(False, "choose", choices=ex.choices)
         ok = matches[0] == expected
     else:
         value = _number(answer)

@@ -263,12 +263,12 @@ def re_tags(value: str) -> str:
 
 def _int_slider(label: str, value: int, lo: int, hi: int, step: int = 1) -> W.IntSlider:
     return W.IntSlider(value=value, min=lo, max=hi, step=step, description=label, continuous_update=False,
-                       style={"description_width": "170px"}, layout=W.Layout(width="360px"))
+                       style={"description_width": "210px"}, layout=W.Layout(width="400px"))
 
 
 def _float_slider(label: str, value: float, lo: float, hi: float, step: float, fmt: str = ".2f") -> W.FloatSlider:
     return W.FloatSlider(value=value, min=lo, max=hi, step=step, description=label, continuous_update=False,
-                         readout_format=fmt, style={"description_width": "170px"}, layout=W.Layout(width="360px"))
+                         readout_format=fmt, style={"description_width": "210px"}, layout=W.Layout(width="400px"))
 
 
 def _shares_chart(counts: Sequence[int], labels: Sequence[str], highlight: Callable[[int], str], title: str,
@@ -763,7 +763,7 @@ class ExerciseBox:
     def __init__(self, exercise_id: str, lang: str = "ja"):
         self.exercise = exercise(exercise_id)
         self.lang = check_language(lang)
-        choices = " / ".join(self.exercise.choices)
+        choices = " / ".join(self.exercise.choice_labels(lang))
         self.answer = W.Text(placeholder=choices or text("teaching.enter_hint", lang), continuous_update=False,
                              layout=W.Layout(width="260px"))
         self.check_button = W.Button(description=text("teaching.check", lang), button_style="info")
