@@ -175,6 +175,8 @@ def test_the_workbook_has_the_respondents_sheets(report):
     labels = {r[0]: r[1] for r in people[5:] if r[0]}
     assert labels["この段階の確かさ"].startswith("この段階の確かさ：回答者を入れ替えて1,000回")
     assert labels["一致度（α、全体）"] == "0.23"
+    last_line = max(i for i, r in enumerate(people, start=1) if r[0])
+    assert book["回答者"].print_area.endswith(f"$F${last_line}")  # the verdict and role gaps are printed too
     spread = list(book["見解の相違"].iter_rows(values_only=True))
     assert spread[0] == ("領域", "合意スコア", "最低", "最高", "標準偏差", "一致度（α）",
                          "経営者（楓 健一）", "CS責任者（佐藤 美咲）", "営業責任者（高橋 拓也）")

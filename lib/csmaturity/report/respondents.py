@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import join_list, labels, text
+from ..io.sheets import row_height
 from ..plotting import charts
 from .formatting import fmt_number, fmt_percent, fmt_score
 from .tables import answer_text
@@ -49,6 +50,8 @@ CONTESTED = 5
 ROLE_GAPS = 3
 #: A role gap narrower than this share of the scale is not worth a workshop's time.
 MIN_ROLE_GAP = 0.1
+#: Widest columns of the workbook's respondents sheet.
+PEOPLE_WIDTHS = {"who": 30, "role": 18, "department": 22, "coverage": 14, "own_score": 16, "own_level": 18}
 
 
 _T = TypeVar("_T")
@@ -372,9 +375,8 @@ def write_respondent_sheets(s: SheetBook, results: ReportResults) -> None:
     headers = R["columns"]
     score = _score_format(results)
     people = people_rows(results)
-    sheet = write_table(s, R["sheets"]["respondents"], people, lang, headers=headers,
-                   widths={"who": 30, "role": 18, "department": 22, "coverage": 14, "own_score": 16, "own_level": 14},
-                   formats={"coverage": "0%", "own_score": score})
+    sheet = write_table(s, R["sheets"]["respondents"], people, lang, headers=headers, widths=PEOPLE_WIDTHS,
+                        formats={"coverage": "0%", "own_score": score})
     row = len(people) + 3
     lines = [(R["excel"]["robustness"], robustness_sentence(results)),
              (R["excel"]["agreement"], _alpha(found.agreement)),
@@ -382,10 +384,16 @@ def write_respondent_sheets(s: SheetBook, results: ReportResults) -> None:
     note = _hidden_roles_note(found, lang)
     if note:
         lines.append((R["excel"]["notes"], note))
+    # Each line's text spans the table's other columns, its row as tall as the wrapped
+    # text, and the print area runs down to the last line.
+    last = len(people.columns) - 1
+    span = sum(PEOPLE_WIDTHS.get(key, 14) for key in list(people.columns)[1:])
     for label, value in lines:
         sheet.write_string(row, 0, label, s.bold)
-        sheet.write_string(row, 1, str(value), s.wrap)
+        sheet.merge_range(row, 1, row, last, str(value), s.wrap)
+        sheet.set_row(row, row_height([str(value)], [span], lang))
         row += 1
+    sheet.print_area(0, 0, row - 1, last)
 
     spread = spread_rows(results).copy()
     matrix = score_matrix(results)
