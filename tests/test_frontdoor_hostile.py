@@ -24,7 +24,7 @@ def no_server(monkeypatch):
 
 
 @pytest.mark.parametrize("port", ["70000", "-1", "0", "eighty"])
-def test_workshop_refuses_a_port_out_of_range(port, capsys):
+def test_workshop_refuses_a_port_out_of_range(port, capsys, no_server):
     with pytest.raises(SystemExit) as stop:
         main(["workshop", "intake", "--port", port, "--no-browser"])
     assert stop.value.code == 2 and "expected a port number (1-65535)" in capsys.readouterr().err
