@@ -147,3 +147,19 @@ def test_a_foreign_yaml_in_a_client_folder_is_named_once(tmp_path, model, capsys
     shown = err.out + err.err
     assert "branding.yaml: not an answers file: it has neither a 'client' nor an 'answers' block" in shown
     assert "unknown key" not in shown
+
+
+def test_a_logo_that_is_no_picture_or_too_big_is_named_before_any_output(tmp_path, capsys):
+    from conftest import CLIENTS
+
+    (tmp_path / "logo.png").write_text("firm: not a picture\n")
+    with (tmp_path / "huge.jpg").open("wb") as huge:
+        huge.write(b"\xff\xd8\xff" + b"\0" * (6 * 2**20))
+    for logo, said in (("logo.png", "is not a PNG or JPEG picture"), ("huge.jpg", "is 6.0 MB; a logo may be 5 MB")):
+        branding = tmp_path / f"{logo}.branding.yaml"
+        branding.write_text(f"firm: X\nlogo: {logo}\n")
+        out = tmp_path / f"out-{logo}"
+        assert main(["report", str(CLIENTS / "midori-fintech.yaml"), "--out", str(out), "--formats", "html,xlsx",
+                     "--branding", str(branding)]) == 1
+        assert f"{branding}: logo: {tmp_path / logo} {said}" in capsys.readouterr().err
+        assert not out.exists()
