@@ -177,8 +177,29 @@ def load_answers(path: str | Path, model: MaturityModel) -> ClientAnswers:
     return parse_answers(data, model, file=str(path))
 
 
+def _foreign_file(data: Any, model: MaturityModel, file: str) -> Problem | None:
+    """The one problem of a file that is not this model's answers at all: another
+    model's answers, or another kind of file (a model, a branding file) dropped where
+    answers are read. None for anything that could be answers of ``model``."""
+    if not isinstance(data, dict):
+        return None
+    if "client" not in data and "answers" not in data:
+        keys = ", ".join(map(str, list(data)[:5]))
+        return Problem(file, "", f"not an answers file: it has neither a 'client' nor an 'answers' block "
+                                 f"(its keys: {keys}); give a client's answers file, or move this file elsewhere")
+    ref = data.get("model")
+    other = ref.get("id") if isinstance(ref, dict) else None
+    if isinstance(other, str) and other != model.id:
+        return Problem(file, "model.id", f"answers were made for model '{other}', but the model in use is "
+                                         f"'{model.id}'; score them with that model")
+    return None
+
+
 def parse_answers(data: dict[str, Any], model: MaturityModel, file: str = "<memory>") -> ClientAnswers:
     """Validate already-loaded answers data; see :func:`load_answers`."""
+    foreign = _foreign_file(data, model, file)
+    if foreign is not None:  # every other problem would follow from this one
+        raise AnswersError([foreign])
     problems: list[Problem] = []
     try:
         parsed = _AnswersFile.model_validate(data)
@@ -199,11 +220,8 @@ def parse_answers(data: dict[str, Any], model: MaturityModel, file: str = "<memo
     if isinstance(raw_answers, dict):
         for qid, entry in raw_answers.items():
             _parse_one(model, file, str(qid), entry, values, evidence, problems)
-    if parsed is not None and parsed.model is not None:
-        if parsed.model.id != model.id:
-            problems.append(Problem(file, "model.id", f"answers were made for model '{parsed.model.id}', "
-                                    f"but the model in use is '{model.id}'"))
-        elif parsed.model.version != model.version:
+    if parsed is not None and parsed.model is not None:  # another model's id: _foreign_file
+        if parsed.model.version != model.version:
             problems.append(Problem(file, "model.version",
                                     f"answered against version {parsed.model.version}; scoring with {model.version}",
                                     severity="warning"))

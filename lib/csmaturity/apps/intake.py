@@ -12,7 +12,7 @@ from pathlib import Path
 import ipywidgets as W
 
 from ..answers import ClientAnswers, load_answers, parse_answers
-from ..errors import AnswersError, ValidationFailed
+from ..errors import AnswersError, CsMaturityError, Problem, ValidationFailed
 from ..i18n import text
 from ..intake import answers_yaml, read_intake
 from ..io.files import safe_name
@@ -27,6 +27,20 @@ __all__ = ["IntakeApp", "intake_app"]
 
 #: What the upload accepts: answers files and filled intake workbooks.
 _ACCEPT = ".yaml,.yml,.xlsx"
+#: The largest upload read, in MB: an answers file is a few KB, a filled workbook
+#: some 100 KB; reading a bigger file would only keep the app busy.
+MAX_UPLOAD_MB = 5
+
+
+def _refusal(name: str, size: int, lang: str) -> str | None:
+    """Why an upload is not even read, in ``lang`` (None when it may be): not a
+    ``.yaml``, ``.yml`` or ``.xlsx`` file, or larger than :data:`MAX_UPLOAD_MB`."""
+    shown = Path(name).name
+    if Path(name).suffix.lower() not in _ACCEPT.split(","):
+        return text("apps.intake.upload_type", lang, file=shown)
+    if size > MAX_UPLOAD_MB * 2**20:
+        return text("apps.intake.upload_too_big", lang, file=shown, size=f"{size / 2**20:.1f}", limit=MAX_UPLOAD_MB)
+    return None
 
 
 class IntakeApp:
@@ -48,7 +62,8 @@ class IntakeApp:
     def build(self, lang: str) -> W.Widget:
         """The app's body in ``lang``: the same client as before the switch."""
         state = self.form.state() if self.form is not None else None
-        form = QuestionnaireForm(self.model, lang, answers=self._first, path=self.folder / "client.yaml")
+        form = QuestionnaireForm(self.model, lang, answers=self._first, path=self.folder / "client.yaml",
+                                 folder=self.folder)
         if state is not None:
             form.restore(state)
         self.form, self._first = form, None
@@ -61,7 +76,7 @@ class IntakeApp:
         self.downloads = W.HTML()
         self.report_button = W.Button(description=text("apps.intake.make_report", lang), icon="file-text",
                                       disabled=self.saved is None, layout=W.Layout(width="auto"))
-        self.report_button.on_click(lambda _: self.make_report())
+        self.report_button.on_click(lambda _: self._on_report())
         form.save_button.on_click(lambda _: self._after_save())  # runs after the form's own save
         for control in (form.client_inputs["id"], form.respondent_inputs["id"]):
             control.observe(lambda _change: self._name_file(), names="value")
@@ -96,8 +111,13 @@ class IntakeApp:
         Raises
         ------
         AnswersError
-            When the file is not a valid answers file or intake workbook.
+            When the file is not a valid answers file or intake workbook, or is not
+            a ``.yaml``, ``.yml`` or ``.xlsx`` file, or is larger than
+            :data:`MAX_UPLOAD_MB`.
         """
+        refused = _refusal(name, len(content), "en")
+        if refused:
+            raise AnswersError([Problem(Path(name).name, "", refused)])
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / safe_name(Path(name).name, "upload")
             path.write_bytes(content)
@@ -119,7 +139,11 @@ class IntakeApp:
         if not self.upload.value:
             return
         item = self.upload.value[0]
+        refused = _refusal(item["name"], len(item["content"]), lang)
         try:
+            if refused:
+                self.upload_status.value = f"<div style='color:#B00020'>{html.escape(refused)}</div>"
+                return
             self.load_file(item["name"], bytes(item["content"]))
         except ValidationFailed as exc:
             errors = [p for p in exc.problems if p.severity == "error"]
@@ -140,7 +164,13 @@ class IntakeApp:
 
     def _offer_downloads(self, report: Path | None = None) -> None:
         lang = self.form.lang
-        answers = load_answers(self.saved, self.model)
+        try:
+            answers = load_answers(self.saved, self.model)
+        except ValidationFailed as exc:  # changed or removed on the server since it was saved
+            self.report_button.disabled = True
+            self.downloads.value = problems_html(lang, "not_loaded", [p for p in exc.problems if p.severity == "error"],
+                                                 self.form.field_names, file=self.saved.name)
+            return
         links = [download_link(answers_yaml(self.model, answers).encode("utf-8"), self.saved.name,
                                text("apps.intake.download_answers", lang, file=self.saved.name),
                                "application/x-yaml")]
@@ -149,9 +179,23 @@ class IntakeApp:
                                        text("apps.intake.download_report", lang, file=report.name), "text/html"))
         self.downloads.value = "".join(links)
 
+    def _on_report(self) -> None:
+        """What the report button does: the report, or why it could not be made."""
+        lang = self.form.lang
+        try:
+            self.make_report()
+        except ValidationFailed as exc:
+            self.downloads.value = problems_html(lang, "not_reported",
+                                                 [p for p in exc.problems if p.severity == "error"],
+                                                 self.form.field_names, file=self.saved.name)
+        except (CsMaturityError, OSError) as exc:
+            words = text("widgets.not_reported", lang)
+            self.downloads.value = f"<div style='color:#B00020'>{html.escape(words)} {html.escape(str(exc))}</div>"
+
     def make_report(self) -> Path | None:
         """Write the HTML report of the saved answers (beside them, in ``reports/``) and
-        offer it for download; the time it took is shown."""
+        offer it for download; the time it took is shown. Errors are raised (the
+        button shows them: :meth:`_on_report`)."""
         lang = self.form.lang
         if self.saved is None:
             return None

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
-from ..errors import require_module
+from ..errors import OutputError, check_argument, require_module
 from ..i18n import LANGUAGES
 from ..io.resources import default_output_dir
 
@@ -27,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("app", nargs="?", choices=[*APPS, "all"], default="all",
                    help="the app to open: intake (questionnaire + what-if), teaching (metrics and exercises), "
                         "portfolio (a batch side by side); all: a page listing the three (default)")
-    p.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
+    p.add_argument("--port", type=_port, default=8866, help="port on 127.0.0.1 (default 8866)")
     p.add_argument("--lang", choices=LANGUAGES, default="ja", help="the apps' first language (switch inside)")
     p.add_argument("--answers-dir", type=Path, default=default_output_dir("workshop"),
                    help="folder the intake app saves answers and reports into (default: out/workshop)")
@@ -39,6 +41,36 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_workshop)
 
 
+def _port(value: str) -> int:
+    """A TCP port number from the command line (1-65535)."""
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number (1-65535), got {value!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number (1-65535), got {port}")
+    return port
+
+
+def check_port_free(port: int) -> None:
+    """Refuse a port another program listens on: the server would move to another port
+    and the addresses printed would lead nowhere (or to that other program)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as exc:
+            reason = "is in use by another program" if exc.errno == errno.EADDRINUSE else f"cannot be used ({exc})"
+            check_argument(False, "port", f"--port {port}: the port {reason} on 127.0.0.1; choose another one, "
+                                          "e.g. --port 8870")
+
+
+def check_folder(option: str, folder: Path) -> None:
+    """A folder option must name a folder (or nothing yet): a file there would make
+    every save of the apps fail."""
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{option} {folder}: this is a file, not a folder; give a folder (created if missing)")
+
+
 def voila_command(app: str, port: int, *, browser: bool = True) -> list[str]:
     """The Voilà command line serving ``app`` (or ``all``: the apps' folder) on
     127.0.0.1 without a token (the server listens on this machine only), each app's
@@ -47,7 +79,8 @@ def voila_command(app: str, port: int, *, browser: bool = True) -> list[str]:
 
     target = app_notebook(app) if app != "all" else app_notebook(APPS[0]).parent
     return [sys.executable, "-m", "voila", str(target), f"--port={port}", "--Voila.ip=127.0.0.1",
-            "--ServerApp.token=", "--token=", "--show_tracebacks=True", "--preheat_kernel=True", "--pool_size=1",
+            "--ServerApp.token=", "--token=", "--Voila.port_retries=0", "--show_tracebacks=True",
+            "--preheat_kernel=True", "--pool_size=1",
             *([] if browser else ["--no-browser"])]
 
 
@@ -60,6 +93,13 @@ def workshop_env(lang: str, answers_dir: Path, batch_root: Path, model: Path | N
 
 def cmd_workshop(args: argparse.Namespace) -> int:
     require_module("voila", "Voilà (it serves the apps)", APPS_INSTALL)
+    # everything the apps would stumble on is refused here, named, before a server starts
+    from ..model import load_model
+
+    load_model(args.model)
+    check_folder("--answers-dir", args.answers_dir)
+    check_folder("--batch-root", args.batch_root)
+    check_port_free(args.port)
     command = voila_command(args.app, args.port, browser=not args.no_browser)
     base = f"http://127.0.0.1:{args.port}"
     urls = [base] if args.app != "all" else [f"{base}/voila/render/{name}.ipynb" for name in APPS]

@@ -32,9 +32,10 @@ import traitlets
 
 from ..answers import ClientAnswers, ClientInfo, load_answers, parse_answers
 from ..assessment import Assessment, assess
-from ..errors import AnswersError, Problem, ValidationFailed
+from ..errors import AnswersError, OutputError, Problem, ValidationFailed
 from ..i18n import text
 from ..intake import write_answers
+from ..io.files import no_link_out
 from ..model import DONT_KNOW, MaturityModel, ProfileField, Question
 from ..report.formatting import fmt_number, fmt_percent, fmt_score
 from ..report.respondents import robustness_sentence
@@ -94,6 +95,9 @@ def _typed(kind: str, value: Any) -> Any:
 #: ``widgets.errors``). The first match wins.
 _PROBLEM_KINDS = (
     (r"^file not found", "file_not_found"),
+    (r"^not an answers file", "not_answers"),
+    (r"^(not UTF-8 text|malformed YAML|cannot open as an Excel|expected a YAML mapping|file is empty|"
+     r"not a regular file|cannot read file)|was not made by `csmaturity intake-template`", "unreadable"),
     (r"at least 1 character|required key is missing|^expected text, got (''|None|nothing)", "required"),
     (r"bytes in UTF-8", "too_long"),
     (r"valid date|date_from_datetime|date_parsing", "date"),
@@ -101,8 +105,7 @@ _PROBLEM_KINDS = (
     (r"is not one of|is not an option|not an option of", "choice"),
     (r"cannot be combined", "exclusive"),
     (r"unknown key|unknown question|unknown profile field", "unknown_key"),
-    (r"answers were made for model|model \S+ version", "other_model"),
-    (r"not YAML|cannot be read|not a mapping|not valid UTF-8", "unreadable"),
+    (r"answers were made for model|generated from model|model \S+ version", "other_model"),
 )
 
 
@@ -135,6 +138,12 @@ def problems_html(lang: str, head_key: str, problems: list[Problem], names: dict
 
     items = "".join(item(p) for p in problems)
     return f"<div style='color:#B00020'>{html.escape(text(f'widgets.{head_key}', lang))}<ul>{items}</ul></div>"
+
+
+def _stamped(path: Path) -> tuple[Path, int]:
+    """``path`` resolved, with its modification time (ns)."""
+    path = path.resolve()
+    return path, path.stat().st_mtime_ns
 
 
 class QuestionInput:
@@ -240,11 +249,20 @@ class QuestionnaireForm:
         Optional answers to show (e.g. a file loaded to be edited).
     path
         Default file for the save / load buttons.
+    folder
+        When given, the file box names files inside this folder only (a relative name
+        is taken inside it; a path leading out, or through a link out, is refused):
+        what a form served to others needs.
     """
 
     def __init__(self, model: MaturityModel, lang: str | None = None, answers: ClientAnswers | None = None,
-                 path: str | Path = "client.yaml"):
+                 path: str | Path = "client.yaml", folder: str | Path | None = None):
         self.model = model
+        self.folder = Path(folder).resolve() if folder is not None else None
+        #: The file this form last saved or loaded, and its modification time then: saving
+        #: onto it again needs no confirmation unless something else has written it since.
+        self.written: tuple[Path, int] | None = None
+        self._replace: Path | None = None
         self.lang = lang = model.check_language(lang or model.languages[0])
         self.client_inputs = self._client_widgets()
         self.client_status = W.HTML()
@@ -393,7 +411,8 @@ class QuestionnaireForm:
                 "respondent": {f: w.value for f, w in self.respondent_inputs.items()},
                 "answers": {qid: qi.raw() for qid, qi in self.inputs.items()},
                 "evidence": {qid: qi.evidence.value for qid, qi in self.inputs.items()},
-                "path": self.path.value, "touched": set(self.touched)}
+                "path": self.path.value, "touched": set(self.touched), "written": self.written,
+                "replace": self._replace}
 
     def restore(self, state: dict[str, Any]) -> None:
         """Show a :meth:`state` of a form of the same model."""
@@ -406,6 +425,7 @@ class QuestionnaireForm:
                 qi.evidence.value = state["evidence"].get(qid, "")
             self.path.value = state["path"]
         self.touched = set(state["touched"])
+        self.written, self._replace = state.get("written"), state.get("replace")
         self._refresh_all()
 
     def answers(self) -> ClientAnswers:
@@ -450,11 +470,30 @@ class QuestionnaireForm:
             qi.evidence.value = answers.evidence.get(qid, "")
         self._refresh_all()
 
+    def target(self) -> Path:
+        """The file named in the file box; inside :attr:`folder` when the form has one.
+
+        Raises
+        ------
+        OutputError
+            When the form has a folder and the file would be outside it (or reached
+            through a symbolic link leading out of it).
+        """
+        typed = Path(self.path.value.strip()).expanduser()
+        if self.folder is None:
+            return typed
+        full = (self.folder / typed).resolve()
+        if self.folder not in full.parents:
+            raise OutputError(f"{self.path.value} is outside the form's folder {self.folder}")
+        no_link_out(self.folder, self.folder / typed)
+        return full
+
     def save(self, path: str | Path | None = None) -> Path:
         """Validate and write the answers file; raises :class:`AnswersError` if invalid."""
-        target = Path(path or self.path.value)
+        target = Path(path) if path else self.target()
         answers = self.answers()
         write_answers(self.model, answers, target)
+        self.written = _stamped(target)
         done, total = self.progress
         saved = text("widgets.saved", self.lang, path=target, done=done, total=total)
         self.status.value = f"<span style='color:#029E73'>{html.escape(saved)}</span>"
@@ -462,10 +501,11 @@ class QuestionnaireForm:
 
     def load(self, path: str | Path | None = None) -> ClientAnswers:
         """Read an answers file into the form (to continue or correct it)."""
-        target = Path(path or self.path.value)
+        target = Path(path) if path else self.target()
         answers = load_answers(target, self.model)
         self.fill(answers)
         self.path.value = str(target)
+        self.written = _stamped(target)
         self.status.value = html.escape(text("widgets.loaded", self.lang, path=target))
         return answers
 
@@ -475,7 +515,7 @@ class QuestionnaireForm:
         consensus score and level, the agreement, how firm the level is and the
         questions where they disagree most. Raises :class:`AnswersError` when the files
         do not make one client."""
-        where = Path(folder) if folder is not None else Path(self.path.value).parent
+        where = Path(folder) if folder is not None else self.target().parent
         result = assess(self.model, load_client(where, self.model), lang=self.lang)
         self.combined_panel.value = self._combined_html(result)
         return result
@@ -510,14 +550,39 @@ class QuestionnaireForm:
         except ValidationFailed as exc:
             errors = [p for p in exc.problems if p.severity == "error"]
             self.combined_panel.value = problems_html(self.lang, "not_loaded", errors, self.field_names)
+        except OutputError:
+            self.combined_panel.value = self._outside_html()
+
+    def _outside_html(self) -> str:
+        words = text("widgets.outside_folder", self.lang, path=self.path.value, folder=self.folder)
+        return f"<span style='color:#B00020'>{html.escape(words)}</span>"
+
+    def _asks_to_replace(self, target: Path) -> bool:
+        """Whether Save must first ask: ``target`` is a file this form neither wrote nor
+        opened (another client's answers, saved before). A second Save replaces it."""
+        target = target.resolve()
+        if not target.exists() or _stamped(target) == self.written or target == self._replace:
+            self._replace = None
+            return False
+        self._replace = target
+        words = text("widgets.overwrite", self.lang, file=target.name)
+        self.status.value = f"<span style='color:#B35900'>⚠ {html.escape(words)}</span>"
+        return True
 
     def _on_save(self) -> None:
         try:
-            self.save()
+            target = self.target()
+            if not self._asks_to_replace(target):
+                self.save(target)
         except ValidationFailed as exc:
             self._check_client(everything=True)
             self.status.value = problems_html(self.lang, "not_saved",
                                               [p for p in exc.problems if p.severity == "error"], self.field_names)
+        except OutputError:
+            self.status.value = self._outside_html()
+        except OSError as exc:  # a folder where the file should be, a full disk, no permission
+            words = text("widgets.not_written", self.lang, file=self.path.value, reason=exc.strerror or exc)
+            self.status.value = f"<span style='color:#B00020'>{html.escape(words)}</span>"
 
     def _on_load(self) -> None:
         try:
@@ -526,6 +591,8 @@ class QuestionnaireForm:
             self.status.value = problems_html(self.lang, "not_loaded",
                                               [p for p in exc.problems if p.severity == "error"], self.field_names,
                                               file=Path(self.path.value).name)
+        except OutputError:
+            self.status.value = self._outside_html()
 
     # ------------------------------------------------------------------ live feedback
 
