@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import OutputError, Problem, check_argument
+from ..errors import OutputError, Problem
 
 __all__ = ["atomic_write", "atomic_path", "safe_name", "output_name_problems", "no_link_out", "inside",
            "MAX_NAME_BYTES"]
@@ -116,9 +116,12 @@ def no_link_out(root: str | Path, path: str | Path) -> Path:
     return path
 
 
-def inside(folder: str | Path, name: str) -> Path:
-    """``folder / name`` after checking the result cannot escape ``folder``."""
+def inside(folder: str | Path, name: str | Path) -> Path:
+    """``folder / name`` resolved, after checking it names something inside ``folder``
+    (not the folder itself, nor a place an absolute ``name``, ``..`` or a link leads
+    out to); OutputError otherwise."""
     base = Path(folder).resolve()
     path = (base / name).resolve()
-    check_argument(base == path or base in path.parents, "name", f"{name!r} would write outside {base}")
+    if base not in path.parents:
+        raise OutputError(f"{name} would be outside the folder {base}")
     return path

@@ -35,7 +35,7 @@ from ..assessment import Assessment, assess
 from ..errors import AnswersError, OutputError, Problem, ValidationFailed
 from ..i18n import text
 from ..intake import write_answers
-from ..io.files import no_link_out
+from ..io.files import inside, no_link_out
 from ..model import DONT_KNOW, MaturityModel, ProfileField, Question
 from ..report.formatting import fmt_number, fmt_percent, fmt_score
 from ..report.respondents import robustness_sentence
@@ -482,9 +482,7 @@ class QuestionnaireForm:
         typed = Path(self.path.value.strip()).expanduser()
         if self.folder is None:
             return typed
-        full = (self.folder / typed).resolve()
-        if self.folder not in full.parents:
-            raise OutputError(f"{self.path.value} is outside the form's folder {self.folder}")
+        full = inside(self.folder, typed)
         no_link_out(self.folder, self.folder / typed)
         return full
 
