@@ -49,16 +49,18 @@ def fmt_compact(value: Any, lang: str = "en") -> str:
     return f"{value:,.0f}"
 
 
-def fmt_money(value: Any, currency: str, lang: str = "en") -> str:
+def fmt_money(value: Any, currency: str, lang: str = "en", *, digits: bool = False) -> str:
     """An amount for reading with its currency: ``¥1.06B`` or ``$1.06M`` in English, the
     Japanese units with the currency's name after the amount in Japanese
     (``format.currency.<code>`` of the text store, else the code beside the amount);
-    '—' when missing."""
+    '—' when missing. ``digits`` writes English amounts in full (``¥2,000,000,000``),
+    as a box a person edits shows them."""
     if missing(value):
         return "—"
     known = labels(lang)["format"]["currency"]
     template = known.get(currency) or labels(lang)["format"]["currency_other"]
-    return template.format(amount=fmt_compact(value, lang), code=currency)
+    amount = f"{value:,.0f}" if digits and lang != "ja" else fmt_compact(value, lang)
+    return template.format(amount=amount, code=currency)
 
 
 def fmt_indicative(value: Any) -> str:

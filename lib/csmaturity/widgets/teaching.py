@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import html
 import math
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -44,7 +43,7 @@ from ..io.readers import SURVEY_ITEMS
 from ..plotting.charts import driver_quadrant, health_chart, loyalty_chart, survival_chart
 from ..plotting.export import SCREEN_DPI, figure_png, png_size
 from ..plotting.style import COLORS, theme
-from ..report.formatting import fmt_compact
+from ..report.formatting import fmt_money
 
 __all__ = [
     "driver_survey",
@@ -59,6 +58,10 @@ __all__ = [
     "SurvivalExplorer",
     "ExerciseBox",
 ]
+
+
+#: The density the explorers' charts are drawn at: twice the screen's.
+CHART_DPI = 2 * SCREEN_DPI
 
 
 def _t(lang: str, key: str) -> str:
@@ -78,11 +81,8 @@ def _w(lang: str, key: str, **fields: Any) -> str:
 
 def money(value: float, lang: str, currency: str = "JPY") -> str:
     """An amount for a reader, never cut short: in Japanese units (2 oku-en, 120 man-en),
-    ``¥2,000,000,000`` in English (the store's ``format.currency`` templates)."""
-    amount = fmt_compact(value, lang) if lang == "ja" else f"{value:,.0f}"
-    known = labels(lang)["format"]["currency"]
-    template = known.get(currency) or labels(lang)["format"]["currency_other"]
-    return template.format(amount=amount, code=currency)
+    ``¥2,000,000,000`` in English (:func:`~csmaturity.report.formatting.fmt_money`)."""
+    return fmt_money(value, currency, lang, digits=True)
 
 
 def money_axis(axis: Any, lang: str, currency: str = "JPY") -> None:
@@ -90,9 +90,7 @@ def money_axis(axis: Any, lang: str, currency: str = "JPY") -> None:
     ``1e6`` offset."""
     from matplotlib.ticker import FuncFormatter
 
-    short = lambda v: (money(v, lang, currency) if lang == "ja"  # noqa: E731
-                       else money(v, "en", currency).replace(f"{v:,.0f}", fmt_compact(v, "en")))
-    axis.set_major_formatter(FuncFormatter(lambda v, _pos: short(v) if v else "0"))
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_money(v, currency, lang) if v else "0"))
 
 
 #: How a slider's value reads in its box: a count, a number, a fraction shown in %, or
@@ -111,6 +109,7 @@ class NumberBox:
         self.box = W.Text(value=self.show(slider.value), continuous_update=False,
                           layout=W.Layout(width="130px"))
         self.message = W.HTML(layout=W.Layout(margin="0 0 0 8px"))
+        self.said = ""  # the message's words, plain
         self.box.observe(lambda change: self.typed(change["new"]), names="value")
         slider.observe(lambda change: self._set_text(self.show(change["new"])), names="value")
         self.widget = W.VBox([W.HBox([slider, self.box]), self.message])
@@ -156,12 +155,13 @@ class NumberBox:
         elif not lo <= value <= hi:
             self.say("teaching.number.range", typed=typed, low=self.show(lo), high=self.show(hi))
         else:
-            self.message.value = ""
+            self.said = self.message.value = ""
             self.slider.value = round(value) if isinstance(self.slider, W.IntSlider) else value
         self._set_text(self.show(self.slider.value))
 
     def say(self, key: str, **fields: Any) -> None:
-        self.message.value = f"<span style='color:#B00020'>{html.escape(text(key, self.lang, **fields))}</span>"
+        self.said = text(key, self.lang, **fields)
+        self.message.value = f"<span style='color:#B00020'>{html.escape(self.said)}</span>"
 
 
 def driver_survey(survey: pd.DataFrame, accounts: pd.DataFrame, *, year: int | None = None) -> pd.DataFrame:
@@ -209,7 +209,7 @@ class _Explorer:
     @property
     def messages(self) -> dict[str, str]:
         """What each number box said last (plain text; empty when it took the value)."""
-        return {k: html.unescape(re_tags(b.message.value)) for k, b in self.inputs.items()}
+        return {k: b.said for k, b in self.inputs.items()}
 
     def values(self) -> dict[str, Any]:
         return {k: c.value for k, c in self.controls.items()}
@@ -238,7 +238,7 @@ class _Explorer:
             return
         self.error = None
         self.formula.value = self.explain()
-        png = figure_png(self.draw())
+        png = figure_png(self.draw(), dpi=CHART_DPI)
         # Drawn at twice the screen's density and shown at its screen size: sharp on
         # high-density displays and projectors.
         self.chart.value, self.chart.width = png, str(png_size(png)[0] * SCREEN_DPI // CHART_DPI)
@@ -251,14 +251,6 @@ class _Explorer:
         bundle = self.widget._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = self.summary()
         return bundle
-
-
-CHART_DPI = 2 * SCREEN_DPI
-
-
-def re_tags(value: str) -> str:
-    """HTML without its tags."""
-    return re.sub(r"<[^>]+>", "", value)
 
 
 def _int_slider(label: str, value: int, lo: int, hi: int, step: int = 1) -> W.IntSlider:
