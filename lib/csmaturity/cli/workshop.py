@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..errors import OutputError, check_argument, require_module
+from ..errors import ArgumentError, OutputError, require_module
 from ..i18n import LANGUAGES
 from ..io.resources import default_output_dir
 
@@ -60,8 +60,8 @@ def check_port_free(port: int) -> None:
             probe.bind(("127.0.0.1", port))
         except OSError as exc:
             reason = "is in use by another program" if exc.errno == errno.EADDRINUSE else f"cannot be used ({exc})"
-            check_argument(False, "port", f"--port {port}: the port {reason} on 127.0.0.1; choose another one, "
-                                          "e.g. --port 8870")
+            raise ArgumentError("port", f"--port {port}: the port {reason} on 127.0.0.1; choose another one, "
+                                        "e.g. --port 8870") from None
 
 
 def check_folder(option: str, folder: Path) -> None:

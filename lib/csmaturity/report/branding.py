@@ -34,7 +34,7 @@ _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 #: Picture types every deliverable can carry (the deck and the workbook take rasters only).
 LOGO_TYPES = (".png", ".jpg", ".jpeg")
 #: How PNG and JPEG files begin: a logo is checked by its bytes, not only its name.
-_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
+_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 #: The largest logo, in MB: every deliverable embeds it (the HTML as base64).
 MAX_LOGO_MB = 5
 
@@ -131,7 +131,7 @@ def load_branding(path: str | Path | None) -> Branding:
                                                       f"{MAX_LOGO_MB} MB at most (every deliverable embeds it)")])
     with logo.open("rb") as head:
         start = head.read(8)
-    if not any(start.startswith(signature) for signature in _SIGNATURES):
+    if not start.startswith(_SIGNATURES):
         raise ConfigError([Problem(str(path), "logo", f"{logo} is not a PNG or JPEG picture (its bytes say "
                                                       "otherwise, whatever its name); export the logo as PNG")])
     return branding.model_copy(update={"logo": logo})
