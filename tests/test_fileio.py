@@ -7,6 +7,7 @@ import stat
 
 import pytest
 
+from csmaturity.errors import OutputError
 from csmaturity.io.files import atomic_path, atomic_write, inside, safe_name
 
 
@@ -46,5 +47,6 @@ def test_safe_name(text, expected):
 
 def test_inside_refuses_escapes(tmp_path):
     assert inside(tmp_path, "a.html") == tmp_path.resolve() / "a.html"
-    with pytest.raises(ValueError):
-        inside(tmp_path, "../outside.html")
+    for escape in ("../outside.html", "/etc/passwd", ".", "sub/../../x"):
+        with pytest.raises(OutputError, match="outside the folder"):
+            inside(tmp_path, escape)
