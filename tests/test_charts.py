@@ -82,6 +82,24 @@ def test_japanese_labels_are_drawn_with_the_japanese_font(hikari):
     assert used == {"ipaexg.ttf"}
 
 
+def test_the_theme_is_matplotlibs_defaults_with_the_style_and_leaves_how_matplotlib_runs():
+    from csmaturity.plotting.style import theme, theme_rc
+
+    with matplotlib.rc_context({"figure.max_open_warning": 3, "interactive": True, "font.size": 20}):
+        backend = matplotlib.get_backend()
+        with matplotlib.rc_context():
+            matplotlib.rcdefaults()
+            matplotlib.rcParams.update(theme_rc())
+            running = ("figure.max_open_warning", "interactive")
+            expected = {k: v for k, v in matplotlib.rcParams.items() if k not in running}
+        with theme():
+            inside = dict(matplotlib.rcParams)
+            assert inside["figure.max_open_warning"] == 3 and inside["interactive"] is True
+            assert matplotlib.get_backend() == backend
+        assert {k: inside[k] for k in expected} == expected
+        assert matplotlib.rcParams["font.size"] == 20
+
+
 def test_charts_are_the_same_bytes_whatever_the_global_style(hikari):
     first = figure_svg(charts.benchmark_chart(hikari.assessment))
     with matplotlib.rc_context({"figure.facecolor": "black", "font.size": 20, "figure.dpi": 72}):
@@ -101,6 +119,31 @@ def test_every_report_chart_is_a_figure(hikari):
         assert svg.startswith(b"<?xml")
         # Text is drawn as outlines (readable without the font) and nothing is fetched.
         assert b"<text" not in svg and b'href="http' not in svg
+
+
+def test_the_caching_svg_canvas_writes_matplotlibs_own_bytes(hikari):
+    """Every report chart saved through the caching canvas (twice, the second time
+    from the caches) is the SVG matplotlib's own backend writes, but for the clip
+    path ids, which matplotlib itself does not keep from one save to the next."""
+    import re
+
+    from csmaturity.plotting.style import theme
+    from csmaturity.report import report_figures
+
+    def plain(fig):
+        buffer = io.BytesIO()
+        with theme():
+            fig.savefig(buffer, format="svg", metadata={"Date": None})
+        return buffer.getvalue()
+
+    def ids_out(svg):
+        return re.sub(rb"#?p[0-9a-f]{10}\b", b"P", svg)
+
+    for _ in range(2):
+        cached = {name: figure_svg(fig) for name, fig in report_figures(hikari).items()}
+        own = {name: plain(fig) for name, fig in report_figures(hikari).items()}
+        for name, svg in cached.items():
+            assert ids_out(svg) == ids_out(own[name]), name
 
 
 def test_charts_draw_on_a_given_axes(hikari):

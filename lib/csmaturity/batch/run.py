@@ -173,7 +173,6 @@ def warm_up(engine: Engine = "direct", model_file: str | None = None) -> None:
     environment()
     if engine == "direct":
         import matplotlib.figure  # noqa: F401
-        import seaborn  # noqa: F401
 
         from ..plotting import charts  # noqa: F401
         from ..plotting.style import theme_rc

@@ -21,10 +21,13 @@ def figure_svg(fig: Figure) -> bytes:
     """SVG bytes of a figure in the report style: vector shapes and text drawn as
     outlines of the bundled font, so a chart is sharp on screen and in print at any
     size and needs no font where it is opened. Identical inputs give identical bytes
-    (no date, fixed id salt)."""
+    (no date, fixed id salt). Saved through :mod:`.svgcanvas`, which measures and
+    outlines a label once per process."""
+    from .svgcanvas import BACKEND
+
     buffer = io.BytesIO()
     with theme():
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
+        fig.savefig(buffer, format="svg", metadata={"Date": None}, backend=BACKEND)
     return buffer.getvalue()
 
 
