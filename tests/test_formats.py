@@ -143,6 +143,17 @@ def test_the_pdf_is_a4_with_its_fonts_embedded(hikari, northwind_pdf):
 
 
 @pytest.mark.slow
+def test_pdf_charts_keep_their_words_as_text_in_the_charts_face(hikari, northwind_pdf):
+    """The charts of a PDF are laid out with their text as text, in the bundled font
+    they were measured with (Latin letters too): it can be searched and copied."""
+    for pdf, lang in ((hikari["pdf"], "ja"), (northwind_pdf, "en")):
+        fonts = run("pdffonts", str(pdf))
+        assert "csmaturity-charts" in fonts
+        words = run("pdftotext", "-layout", str(pdf), "-")
+        assert text("chart.roadmap.xlabel", lang) in words  # the roadmap chart's axis
+
+
+@pytest.mark.slow
 def test_no_pdf_page_is_nearly_empty_but_the_end_of_a_section(hikari, northwind_pdf, tmp_path):
     """Every page is at least 30 % inked down its body, except the summary page (the
     first section, followed by a page break) and the document's last page."""

@@ -203,7 +203,8 @@ def write_portfolio(
     csv = atomic_write(out / "portfolio.csv", csv_text(summary.table))
     pct_csv = atomic_write(out / "portfolio_percentiles.csv", csv_text(summary.percentiles))
     xlsx = write_portfolio_workbook(summary, model, out / "portfolio.xlsx", lang, branding)
-    charts = {name: svg_data_uri(figure_svg(fig)) for name, fig in portfolio_figures(summary, model, lang).items()}
+    figures = portfolio_figures(summary, model, lang)
+    charts = {name: svg_data_uri(figure_svg(fig)) for name, fig in figures.items()}
     # Rendered like a client report: autoescaped, charts as SVG, the Japanese font embedded.
     context = dict(
         L=L, R=labels(lang)["respondents"]["portfolio"], lang=lang, s=summary, charts=charts, dims=dim_names,
@@ -218,10 +219,11 @@ def write_portfolio(
     page = atomic_write(out / "portfolio.html", html)
     printed = None
     if pdf:
-        from ..report.html import embed_font, render_page
-        from ..report.pdf import write_pdf
+        from ..report.html import render_page
+        from ..report.pdf import pdf_charts, pdf_page, write_pdf
 
-        printed = write_pdf(embed_font(render_page(context, "portfolio.html.j2")), out / "portfolio.pdf")
+        page = pdf_page(lambda uris: render_page({**context, "charts": uris}, "portfolio.html.j2"), pdf_charts(figures))
+        printed = write_pdf(page, out / "portfolio.pdf")
     slides = None
     if deck:
         from .deck import write_portfolio_deck

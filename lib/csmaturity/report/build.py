@@ -16,7 +16,7 @@ from ..errors import check_argument
 from ..io.files import atomic_path, inside, safe_name
 from ..portfolio.ranking import DEFAULT_MIN_GROUP
 from .branding import DEFAULT_BRANDING, Branding, load_branding
-from .context import render_charts, report_context
+from .context import render_charts, report_context, report_figures
 from .excel import write_excel
 from .html import embed_font, render_page, shared_wording
 from .plan_export import write_plan_csv, write_plan_xlsx
@@ -105,14 +105,16 @@ def results_json_path(out_dir: str | Path, client_id: str, lang: str | None = No
 
 
 def write_report(results: ReportResults, out_dir: str | Path, *, charts: dict[str, bytes] | None = None,
-                 formats: Sequence[str] = DEFAULT_FORMATS, branding: Branding = DEFAULT_BRANDING) -> ReportOutputs:
+                 formats: Sequence[str] = DEFAULT_FORMATS, branding: Branding = DEFAULT_BRANDING,
+                 pdf_charts: dict[str, bytes] | None = None) -> ReportOutputs:
     """Write the report in each of ``formats`` (:data:`FORMATS`), the results JSON and
     the plan's task list (CSV and workbook).
 
     The files are rendered into temporary files and moved into place together once
     all are whole, so a failure (a full disk, a missing PDF engine) leaves the earlier
     report set untouched and no partial file behind. ``charts`` reuses charts already
-    rendered (see :func:`csmaturity.report.render_charts`); ``branding`` puts the
+    rendered (see :func:`csmaturity.report.render_charts`), ``pdf_charts`` those of
+    the PDF (see :func:`csmaturity.report.pdf.pdf_charts`); ``branding`` puts the
     firm's look on every format.
 
     Raises
@@ -129,7 +131,19 @@ def write_report(results: ReportResults, out_dir: str | Path, *, charts: dict[st
     written = paths.written()
     outputs = {kind: str(path) for kind, path in written.items()}
     summary = json.dumps({**results.to_dict(), "outputs": outputs}, ensure_ascii=False, indent=2, default=str)
-    page = render_page(report_context(results, charts, branding=branding)) if {"html", "pdf"} & set(kinds) else ""
+    pages: dict[str, str] = {}
+    if "pdf" in kinds:
+        from .pdf import pdf_charts as charts_for_pdf
+        from .pdf import pdf_page
+
+        if pdf_charts is None:
+            pdf_charts = charts_for_pdf(report_figures(results))
+    if {"html", "pdf"} & set(kinds):
+        context = report_context(results, charts if "html" in kinds else pdf_charts, branding=branding)
+        if "html" in kinds:
+            pages["html"] = render_page(context)
+        if pdf_charts is not None:
+            pages["pdf"] = pdf_page(lambda uris: render_page({**context, "charts": uris}), pdf_charts)
     # Every file is written to a temporary file first and moved into place only when
     # every one is whole: a full disk leaves the earlier set, not a mix of two runs.
     with ExitStack() as stack:
@@ -143,10 +157,10 @@ def write_report(results: ReportResults, out_dir: str | Path, *, charts: dict[st
         if "pdf" in tmp:
             from .pdf import write_pdf
 
-            write_pdf(embed_font(page), tmp["pdf"])
+            write_pdf(pages["pdf"], tmp["pdf"])
         if "html" in tmp:
             common = [shared_wording(results.assessment.model, results.lang)]
-            tmp["html"].write_text(embed_font(page, common=common), encoding="utf-8")
+            tmp["html"].write_text(embed_font(pages["html"], common=common), encoding="utf-8")
         tmp["results_json"].write_text(summary + "\n", encoding="utf-8")
         write_plan_csv(results.assessment, tmp["plan_csv"])
         write_plan_xlsx(results.assessment, tmp["plan_xlsx"])
@@ -195,5 +209,11 @@ def build_report(
         previous_other_client=previous_other_client, target=target, portfolio=portfolio,
         portfolio_segment=portfolio_segment, portfolio_min_group=portfolio_min_group, period=period,
     )
-    charts = render_charts(results) if {"html", "pdf"} & set(kinds) else None
-    return write_report(results, out_dir, charts=charts, formats=kinds, branding=branding)
+    figures = report_figures(results) if {"html", "pdf"} & set(kinds) else None
+    charts = render_charts(results, figures=figures) if "html" in kinds else None
+    pdf_charts = None
+    if "pdf" in kinds:
+        from .pdf import pdf_charts as charts_for_pdf
+
+        pdf_charts = charts_for_pdf(figures)
+    return write_report(results, out_dir, charts=charts, pdf_charts=pdf_charts, formats=kinds, branding=branding)

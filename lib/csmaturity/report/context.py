@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -77,9 +78,12 @@ def report_figures(results: ReportResults) -> dict[str, Figure]:
     return figs
 
 
-def render_charts(results: ReportResults) -> dict[str, bytes]:
-    """Every chart of the report as SVG bytes, by name (what the notebook displays)."""
-    return {name: figure_svg(fig) for name, fig in report_figures(results).items()}
+def render_charts(results: ReportResults, *, figures: Mapping[str, Figure] | None = None) -> dict[str, bytes]:
+    """Every chart of the report as SVG bytes, by name (what the notebook displays);
+    ``figures`` reuses figures already drawn by :func:`report_figures`."""
+    if figures is None:
+        figures = report_figures(results)
+    return {name: figure_svg(fig) for name, fig in figures.items()}
 
 
 def chart_titles(results: ReportResults) -> dict[str, str]:

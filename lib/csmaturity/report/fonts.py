@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from ..plotting.style import japanese_font_path
 
-__all__ = ["font_face_css", "EMBEDDED_FAMILY"]
+__all__ = ["font_face_css", "EMBEDDED_FAMILY", "CHART_FAMILY"]
 
 
 @lru_cache(maxsize=1)
@@ -22,17 +22,24 @@ def _font_bytes() -> bytes:
 
 #: CSS family name of the embedded font subset (first in the report's font stack).
 EMBEDDED_FAMILY = "csmaturity-ja"
+#: CSS family of the charts' text where a chart keeps its text as text (the PDF): the
+#: same font the charts were measured with, Latin letters included.
+CHART_FAMILY = "csmaturity-charts"
+#: The first code point the page's face carries: punctuation, symbols, kana, kanji;
+#: Latin text keeps the system fonts.
+PAGE_FROM = 0x2000
 
 
-def _embeddable(text: str) -> frozenset[str]:
-    """The characters of ``text`` that the embedded font carries: U+2000 and up
-    (punctuation, symbols, kana, kanji); Latin text keeps the system fonts."""
-    return frozenset(c for c in set(text) if ord(c) >= 0x2000 and c.isprintable())
+def _embeddable(text: str, start: int = PAGE_FROM) -> frozenset[str]:
+    """The printable characters of ``text`` from code point ``start`` up."""
+    return frozenset(c for c in set(text) if ord(c) >= start and c.isprintable())
 
 
-def font_face_css(used_text: str, *, common: Sequence[str] = (), family: str = EMBEDDED_FAMILY) -> str:
+def font_face_css(used_text: str, *, common: Sequence[str] = (), family: str = EMBEDDED_FAMILY,
+                  start: int = PAGE_FROM) -> str:
     """``@font-face`` rules embedding the bundled Japanese font, cut down to the
-    characters of ``used_text`` from U+2000 up; "" when there are none.
+    characters of ``used_text`` from code point ``start`` up (default U+2000; 0 for a
+    face that also sets Latin text, as the charts' own); "" when there are none.
 
     A Japanese report then shows the same typeface as its charts on any machine,
     offline, with no font installed, for about 100 KB. The family must come first in
@@ -49,13 +56,13 @@ def font_face_css(used_text: str, *, common: Sequence[str] = (), family: str = E
     Each face declares its ``unicode-range``, so the browser takes every character
     from the face that has it.
     """
-    used = _embeddable(used_text)
+    used = _embeddable(used_text, start)
     if not used:
         return ""
     faces: list[frozenset[str]] = []
     covered: frozenset[str] = frozenset()
     for wording in common:
-        faces.append(_embeddable(wording) - covered)
+        faces.append(_embeddable(wording, start) - covered)
         covered |= faces[-1]
     faces.append(used - covered)
     return "\n".join(filter(None, (_face_css(chars, family) for chars in faces if chars)))

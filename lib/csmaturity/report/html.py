@@ -102,15 +102,16 @@ def render_page(context: dict[str, Any], template: str = "report.html.j2") -> st
     return environment().get_template(template).render(**context)
 
 
-def embed_font(page: str, *, common: Sequence[str] = ()) -> str:
-    """``page`` with the Japanese font it uses embedded at :data:`FONT_CSS_MARKER`.
+def embed_font(page: str, *, common: Sequence[str] = (), also: str = "") -> str:
+    """``page`` with the Japanese font it uses embedded at :data:`FONT_CSS_MARKER`,
+    followed by the ``@font-face`` rules ``also`` (the charts' face of a PDF page).
 
     ``common`` (usually ``[shared_wording(model, lang)]``) lets a batch reuse the embedded
     font of the wording its reports share: the browser then takes each character from
     the face that has it. Without it the page gets one face holding every character it
     uses, which is what the PDF engine needs (it does not combine faces of a family).
     """
-    return page.replace(FONT_CSS_MARKER, font_face_css(page, common=common))
+    return page.replace(FONT_CSS_MARKER, "\n".join(filter(None, [font_face_css(page, common=common), also])))
 
 
 def render_html(context: dict[str, Any], template: str = "report.html.j2", *, common: Sequence[str] = ()) -> str:
