@@ -8,8 +8,8 @@ Measures, on N synthetic clients:
 - *direct engine*: ``run_batch(engine="direct", workers=2)``, and on a few clients also
   writing every format (HTML, PDF, deck, workbook) against HTML and workbook alone;
 - *floor*: starting a kernel and importing the libraries the notebook needs, per
-  client: its own import lines and matplotlib and seaborn, which the kit imports for
-  it when it draws the charts.
+  client: its own import lines and matplotlib's figure module, which the kit imports
+  for it when it draws the charts.
 
 Targets: papermill engine within 1.3x of floor/2 per client; direct engine at least 25x
 faster per client than the CLI loop; every format at most 2x HTML and workbook alone;
@@ -36,7 +36,7 @@ BIN = Path(sys.executable).parent
 
 
 #: Imported by the kit on the notebook's behalf (lazily, when it draws the charts).
-PLOTTING_IMPORTS = "import matplotlib.figure\nimport seaborn"
+PLOTTING_IMPORTS = "import matplotlib.figure"
 
 
 #: Every report format: the PDF and the deck on top of the default HTML and workbook.

@@ -122,9 +122,9 @@ def test_every_report_chart_is_a_figure(hikari):
 
 
 def test_the_caching_svg_canvas_writes_matplotlibs_own_bytes(hikari):
-    """Every report chart saved through the caching canvas (twice, the second time
-    from the caches) is the SVG matplotlib's own backend writes, but for the clip
-    path ids, which matplotlib itself does not keep from one save to the next."""
+    """Every report chart saved through the caching canvas (whose caches the module's
+    earlier charts filled) is the SVG matplotlib's own backend writes, but for the
+    clip path ids, which matplotlib itself does not keep from one save to the next."""
     import re
 
     from csmaturity.plotting.style import theme
@@ -139,11 +139,11 @@ def test_the_caching_svg_canvas_writes_matplotlibs_own_bytes(hikari):
     def ids_out(svg):
         return re.sub(rb"#?p[0-9a-f]{10}\b", b"P", svg)
 
-    for _ in range(2):
-        cached = {name: figure_svg(fig) for name, fig in report_figures(hikari).items()}
-        own = {name: plain(fig) for name, fig in report_figures(hikari).items()}
-        for name, svg in cached.items():
-            assert ids_out(svg) == ids_out(own[name]), name
+    figure_svg(charts.radar_chart(hikari.assessment))  # the caches hold the dimension names
+    cached = {name: figure_svg(fig) for name, fig in report_figures(hikari).items()}
+    own = {name: plain(fig) for name, fig in report_figures(hikari).items()}
+    for name, svg in cached.items():
+        assert ids_out(svg) == ids_out(own[name]), name
 
 
 def test_charts_draw_on_a_given_axes(hikari):
