@@ -221,6 +221,19 @@ def test_a_single_file_stays_one_respondent(model):
     assert cm.assess(model, named).to_dict()["overall"] == result.to_dict()["overall"]
 
 
+def test_a_respondent_file_ending_in_yml_is_one_of_the_folder(tmp_path):
+    from csmaturity.batch.run import expand_client_paths
+
+    model = tiny()
+    folder = tmp_path / "clients" / "acme"
+    for a, rid, role in ABC:
+        write(folder, f"{rid}.{'yml' if rid == 'b' else 'yaml'}", respondent(a, rid, role))
+    write(folder, "notes.txt", "not an answers file")
+    assert load_client(folder, model).ids == ["a", "b", "c"]
+    solo = write(tmp_path / "clients", "solo.yml", answers_dict(A, id="solo"))
+    assert expand_client_paths([tmp_path / "clients"]) == [folder, solo]
+
+
 def test_a_folder_and_files_given_together_are_one_client(tmp_path):
     model = tiny()
     folder = tmp_path / "acme"

@@ -147,9 +147,13 @@ class ClientResponses:
         return found
 
 
+#: The endings of an answers file (YAML written either way).
+ANSWERS_SUFFIXES = (".yaml", ".yml")
+
+
 def client_files(folder: str | Path) -> list[Path]:
-    """The answers files of a client folder: its ``*.yaml`` files, by name."""
-    return sorted(Path(folder).glob("*.yaml"))
+    """The answers files of a client folder: its ``*.yaml`` and ``*.yml`` files, by name."""
+    return sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in ANSWERS_SUFFIXES and p.is_file())
 
 
 def gather_responses(answers: Sequence[ClientAnswers], source: str | None = None) -> ClientResponses:
@@ -238,7 +242,7 @@ def load_responses(sources: str | Path | Iterable[str | Path], model: MaturityMo
     if isinstance(sources, (str, Path)) and Path(sources).is_dir():
         paths, source = client_files(sources), str(sources)
         if not paths:
-            raise AnswersError([Problem(source, "", "no answers files (*.yaml) in this folder")])
+            raise AnswersError([Problem(source, "", "no answers files (*.yaml, *.yml) in this folder")])
     else:
         paths = [Path(sources)] if isinstance(sources, (str, Path)) else [Path(p) for p in sources]
         source = ", ".join(str(p) for p in paths)

@@ -133,9 +133,10 @@ class BatchResult:
 
 def expand_client_paths(items: Iterable[str | Path]) -> list[Path]:
     """The clients named on the command line, each once: a file is a client (one
-    respondent); a client folder -- every ``*.yaml`` in it names its respondent --
-    is one client (several respondents); any other folder holds clients: its
-    ``*.yaml`` files and its sub-folders that hold ``*.yaml`` files, each one client."""
+    respondent); a client folder -- every answers file (``*.yaml``, ``*.yml``) in it
+    names its respondent -- is one client (several respondents); any other folder
+    holds clients: its answers files and its sub-folders that hold some, each one
+    client."""
     paths: list[Path] = []
     for item in map(Path, items):
         if not item.is_dir():
@@ -144,12 +145,12 @@ def expand_client_paths(items: Iterable[str | Path]) -> list[Path]:
             paths.append(item)
         else:
             folders = [d for d in item.iterdir() if d.is_dir() and answers_in_folder(d)]
-            paths.extend(sorted([*item.glob("*.yaml"), *folders]))
+            paths.extend(sorted([*answers_in_folder(item), *folders]))
     return paths
 
 
 def is_client_folder(folder: str | Path) -> bool:
-    """Whether a folder is one client's (its ``*.yaml`` files, at least one, all with a
+    """Whether a folder is one client's (its answers files, at least one, all with a
     ``respondent`` block) rather than a folder of clients. Reads files until one has no
     respondent block: a folder of clients costs one read."""
     files = answers_in_folder(folder)

@@ -124,7 +124,7 @@ def run_diagnosis_notebook(
     # A client folder (several respondents) is named by its files' client block.
     first = next(iter(client_files(client_file)), None) if Path(client_file).is_dir() else client_file
     if first is None:
-        raise AnswersError([Problem(str(client_file), "", "no answers files (*.yaml) in this folder")])
+        raise AnswersError([Problem(str(client_file), "", "no answers files (*.yaml, *.yml) in this folder")])
     data, problems = read_yaml_file(first)
     if problems:
         raise AnswersError(problems)
