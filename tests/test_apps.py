@@ -116,3 +116,12 @@ def test_the_portfolio_view_says_its_gaps_in_words(tmp_path):
     page = app.view.value
     assert "2 社" in page and "<th>設問</th>" in page and "<th>領域</th>" in page
     assert "remote_touch" not in page and "%</td>" in page
+    # A damaged results file is named in the page's language; the rest is still shown.
+    damaged = next((tmp_path / "demo").rglob("midori-fintech.*.results.json"))
+    damaged.write_text('{"client": ', encoding="utf-8")
+    app.show(tmp_path / "demo", "ja")
+    page = app.view.value
+    assert "1 社" in page and "読めない結果ファイル" in page and damaged.name in page
+    damaged.write_text("[1, 2]", encoding="utf-8")  # JSON, but not results
+    app.show(tmp_path / "demo", "en")
+    assert "Clients: 1" in app.view.value and "not a readable results file" in app.view.value

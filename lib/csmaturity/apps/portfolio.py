@@ -8,7 +8,7 @@ from pathlib import Path
 import ipywidgets as W
 import pandas as pd
 
-from ..errors import ValidationFailed
+from ..errors import Problem, ValidationFailed
 from ..i18n import labels, text
 from ..model import MaturityModel, load_model
 from ..plotting.export import figure_svg
@@ -70,10 +70,18 @@ class PortfolioApp:
     def show(self, folder: Path, lang: str) -> None:
         """Summarise the batch in ``folder`` into the view."""
         self.folder = folder
+        skipped: list[Problem] = []
         try:
-            summary = summarise_portfolio(read_portfolio([folder]), self.model, lang)
+            results = read_portfolio([folder], skipped=skipped)
+            summary = summarise_portfolio(results, self.model, lang) if results else None
         except ValidationFailed as exc:
             self.view.value = f"<pre style='color:#B00020'>{html.escape(str(exc))}</pre>"
+            return
+        # A damaged results file is named and left out; the rest of the batch is shown.
+        note = "".join(f"<p style='color:#B00020'>{html.escape(text('apps.portfolio.skipped', lang, file=p.file))}"
+                       f"</p>" for p in skipped)
+        if summary is None:
+            self.view.value = note
             return
         L = labels(lang)["portfolio"]
         figures = portfolio_figures(summary, self.model, lang)
@@ -84,7 +92,7 @@ class PortfolioApp:
                                              else L["heatmap"])))
         gaps = _gaps_table(summary, self.model, lang).to_html(classes="csm-table", index=False, border=0)
         count = text("apps.portfolio.clients", lang, n=len(summary.table))
-        self.view.value = (f"{TABLE_CSS}<p><b>{html.escape(count)}</b></p>{chart}"
+        self.view.value = (f"{TABLE_CSS}{note}<p><b>{html.escape(count)}</b></p>{chart}"
                            f"<h4>{html.escape(L['gaps_note'])}</h4>{gaps}")
 
 

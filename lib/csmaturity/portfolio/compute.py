@@ -54,28 +54,37 @@ def find_results(paths: Iterable[str | Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def load_results(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
+def load_results(paths: Iterable[str | Path], *, skipped: list[Problem] | None = None) -> list[dict[str, Any]]:
     """Read results JSON files, each one client's results or a list of them (a batch's
-    portfolio snapshot); a damaged one is an error naming the file."""
+    portfolio snapshot); a damaged one (unreadable, not JSON, not results) is an error
+    naming the file, or, given a ``skipped`` list, is named there and left out."""
     out: list[dict[str, Any]] = []
     for path in paths:
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise DataError([Problem(str(path), "", f"cannot read results JSON: {exc}")]) from None
-        out.extend(data if isinstance(data, list) else [data])
+            entries = data if isinstance(data, list) else [data]
+            if not all(isinstance(e, dict) and isinstance(e.get("client"), dict) for e in entries):
+                raise ValueError("not a client's results (no 'client' block)")
+        except (OSError, ValueError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+            problem = Problem(str(path), "", f"cannot read results JSON: {exc}")
+            if skipped is None:
+                raise DataError([problem]) from None
+            skipped.append(problem)
+            continue
+        out.extend(entries)
     return out
 
 
-def read_portfolio(paths: str | Iterable[str | Path]) -> list[dict[str, Any]]:
+def read_portfolio(paths: str | Iterable[str | Path], *, skipped: list[Problem] | None = None) -> list[dict[str, Any]]:
     """The results of the clients a report is ranked among: folders and results files
     as :func:`find_results` takes them, or one string of them joined by ``os.pathsep``
-    (as a notebook parameter holds them). DataError naming the paths when none is found."""
+    (as a notebook parameter holds them). DataError naming the paths when none is found;
+    ``skipped`` as in :func:`load_results`."""
     items = [p for p in paths.split(os.pathsep) if p] if isinstance(paths, str) else list(paths)
     found = find_results(items)
     if not found:
         raise DataError([Problem(", ".join(map(str, items)), "", "no *.results.json found for the portfolio")])
-    return load_results(found)
+    return load_results(found, skipped=skipped)
 
 
 def portfolio_table(results: list[dict[str, Any]], model: MaturityModel, lang: str = "en") -> pd.DataFrame:
