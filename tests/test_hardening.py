@@ -299,6 +299,20 @@ def test_a_long_japanese_id_is_refused_by_validate(tmp_path, root, model):
         load_answers(path, model)
 
 
+@pytest.mark.parametrize("client_id", ["CON", "aux.x", "Com1", "ｎｕｌ"])
+def test_a_windows_device_name_as_client_id_is_refused_at_every_front_door(tmp_path, root, model, client_id):
+    """Not only in a batch: ``csmaturity report`` would write ``CON.ja.report.html``."""
+    from csmaturity import load_answers
+    from csmaturity.errors import AnswersError
+
+    path = tmp_path / "client.yaml"
+    path.write_text(_client_yaml(root, id=client_id), encoding="utf-8")
+    with pytest.raises(AnswersError, match=r"client\.id: .*device name on Windows"):
+        load_answers(path, model)
+    path.write_text(_client_yaml(root, id="console"), encoding="utf-8")
+    assert load_answers(path, model).client.id == "console"  # a longer word is fine
+
+
 @pytest.mark.parametrize("field", ["name", "industry", "id"])
 def test_a_client_field_of_only_spaces_is_refused(tmp_path, root, model, field):
     from csmaturity import load_answers
