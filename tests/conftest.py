@@ -66,3 +66,9 @@ def _close_figures():
 
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The slow tests first (in their collected order): the two test processes of
+    `make test` then end together, instead of one waiting on a notebook collected last."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
