@@ -145,24 +145,6 @@ def test_in_process_and_on_a_process_pool_the_batch_is_the_same(clients, tmp_pat
 
 
 @pytest.mark.slow
-@pytest.mark.pool
-def test_both_engines_give_the_same_scores_and_report(clients, tmp_path):
-    good = [p for p in clients if p.stem in ("midori-fintech", "sakura-logistics")]
-    direct = run_batch(good, tmp_path / "direct", engine="direct", workers=1, progress=False)
-    papermill = run_batch(good, tmp_path / "pm", engine="papermill", workers=2, progress=False)
-    assert not direct.failed and not papermill.failed
-    for client in ("midori-fintech", "sakura-logistics"):
-        a, b = _results(tmp_path / "direct", client), _results(tmp_path / "pm", client)
-        a.pop("outputs"), b.pop("outputs")
-        assert a == b
-        html_a = next((tmp_path / "direct" / client).glob("*.report.html")).read_bytes()
-        html_b = next((tmp_path / "pm" / client).glob("*.report.html")).read_bytes()
-        assert html_a == html_b
-        audit = next((tmp_path / "pm" / client).glob("*.audit.html")).read_text(encoding="utf-8")
-        assert "<script src=" not in audit
-
-
-@pytest.mark.slow
 def test_papermill_failure_keeps_the_partial_notebook(clients, tmp_path):
     psutil = pytest.importorskip("psutil")
     # Valid answers, but the accounts table they name lacks every required column:
@@ -295,7 +277,7 @@ def test_a_killed_worker_costs_a_retry_not_a_report(tmp_path, model):
 
 
 @pytest.mark.slow
-def test_batch_ranks_clients_among_a_portfolio_in_both_engines(clients, tmp_path):
+def test_both_engines_give_the_same_results_report_and_ranking(clients, tmp_path):
     good = [p for p in clients if p.stem != "broken-co"]
     last_quarter = tmp_path / "q3"
     run_batch(good, last_quarter, workers=1, progress=False)
@@ -304,8 +286,15 @@ def test_batch_ranks_clients_among_a_portfolio_in_both_engines(clients, tmp_path
     papermill = run_batch(good, tmp_path / "pm", engine="papermill", workers=1, progress=False, **ranking)
     assert not direct.failed and not papermill.failed
     for client in ("midori-fintech", "northwind-analytics", "sakura-logistics"):
-        a, b = _results(tmp_path / "direct", client)["portfolio"], _results(tmp_path / "pm", client)["portfolio"]
-        assert a == b and a["portfolio_size"] == 3 and a["segment"]["name"] == "industry"
+        a, b = _results(tmp_path / "direct", client), _results(tmp_path / "pm", client)
+        a.pop("outputs"), b.pop("outputs")
+        assert a == b  # every score, the plan and the ranking
+        assert a["portfolio"]["portfolio_size"] == 3 and a["portfolio"]["segment"]["name"] == "industry"
+        html_a = next((tmp_path / "direct" / client).glob("*.report.html")).read_bytes()
+        html_b = next((tmp_path / "pm" / client).glob("*.report.html")).read_bytes()
+        assert html_a == html_b
+        audit = next((tmp_path / "pm" / client).glob("*.audit.html")).read_text(encoding="utf-8")
+        assert "<script src=" not in audit
     # Resume: an unchanged portfolio skips everyone, a changed one reranks everyone.
     again = run_batch(good, tmp_path / "direct", workers=1, progress=False, resume=True, **ranking)
     assert {o.status for o in again.outcomes} == {"skipped"}
