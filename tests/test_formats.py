@@ -227,12 +227,16 @@ def test_an_unknown_format_is_a_usage_error(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_batch_writes_every_format_per_client_and_a_portfolio_pdf(tmp_path, branding_file):
+def test_batch_writes_every_format_per_client_and_a_portfolio_pdf(tmp_path, branding_file, capsys):
     need_pdf()
     need_deck()
     clients = sorted((SAMPLE / "quick_check").glob("*.yaml"))[:2]
     assert main(["batch", *map(str, clients), "--model", str(QUICK), "--out", str(tmp_path), "--workers", "1",
                  "--no-progress", "--formats", "html,pdf,pptx,xlsx", "--branding", str(branding_file)]) == 0
+    printed = capsys.readouterr().out
+    # The portfolio's three files are named, not the page the PDF was laid out from.
+    assert all(str(tmp_path / f"portfolio.{kind}") in printed for kind in ("html", "pdf", "pptx"))
+    assert "</html>" not in printed
     for client in clients:
         written = {p.name.split(".report.")[-1] for p in (tmp_path / client.stem).glob("*.report.*")}
         assert written == {"html", "pdf", "pptx", "xlsx"}

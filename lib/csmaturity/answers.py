@@ -49,7 +49,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints, ValidationError, field_validator
 
 from .errors import AnswersError, Problem
-from .io.files import MAX_NAME_BYTES, WINDOWS_DEVICES, output_name_problems, safe_name
+from .io.files import MAX_NAME_BYTES, is_device_name, output_name_problems
 from .io.schema import StrictModel, schema_problems
 from .io.yamlfile import dump_yaml, read_yaml_file
 from .model import DONT_KNOW, AnswerValue, MaturityModel
@@ -93,7 +93,7 @@ class ClientInfo(StrictModel):
         if size > MAX_NAME_BYTES:
             raise ValueError(f"is {size} bytes in UTF-8; at most {MAX_NAME_BYTES} (it names the report files: "
                              f"about {MAX_NAME_BYTES // 3} Japanese characters)")
-        if safe_name(value).casefold().split(".")[0] in WINDOWS_DEVICES:
+        if is_device_name(value):
             raise ValueError(f"{value!r} is a device name on Windows: the report files it names could not be "
                              "copied there; choose another id")
         return value

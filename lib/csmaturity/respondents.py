@@ -149,6 +149,8 @@ class ClientResponses:
 
 #: The endings of an answers file (YAML written either way).
 ANSWERS_SUFFIXES = (".yaml", ".yml")
+#: What a folder without any answers file is told.
+NO_ANSWERS_FILES = f"no answers files ({', '.join('*' + s for s in ANSWERS_SUFFIXES)}) in this folder"
 
 
 def client_files(folder: str | Path) -> list[Path]:
@@ -242,7 +244,7 @@ def load_responses(sources: str | Path | Iterable[str | Path], model: MaturityMo
     if isinstance(sources, (str, Path)) and Path(sources).is_dir():
         paths, source = client_files(sources), str(sources)
         if not paths:
-            raise AnswersError([Problem(source, "", "no answers files (*.yaml, *.yml) in this folder")])
+            raise AnswersError([Problem(source, "", NO_ANSWERS_FILES)])
     else:
         paths = [Path(sources)] if isinstance(sources, (str, Path)) else [Path(p) for p in sources]
         source = ", ".join(str(p) for p in paths)

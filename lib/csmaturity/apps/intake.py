@@ -19,6 +19,7 @@ from ..io.files import safe_name
 from ..io.yamlfile import read_yaml_file
 from ..model import MaturityModel, load_model
 from ..report.build import build_report
+from ..respondents import ANSWERS_SUFFIXES
 from ..widgets import QuestionnaireForm, WhatIfPanel
 from ..widgets.form import problems_html
 from .shell import AppShell, answers_folder, download_link, setting
@@ -26,7 +27,7 @@ from .shell import AppShell, answers_folder, download_link, setting
 __all__ = ["IntakeApp", "intake_app"]
 
 #: What the upload accepts: answers files and filled intake workbooks.
-_ACCEPT = ".yaml,.yml,.xlsx"
+_ACCEPT = ",".join([*ANSWERS_SUFFIXES, ".xlsx"])
 #: The largest upload read, in MB: an answers file is a few KB, a filled workbook
 #: some 100 KB; reading a bigger file would only keep the app busy.
 MAX_UPLOAD_MB = 5

@@ -58,6 +58,12 @@ WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in ra
                              *(f"lpt{i}" for i in range(1, 10))})
 
 
+def is_device_name(text: str) -> bool:
+    """Whether the file name :func:`safe_name` makes of ``text`` is a Windows device
+    name (``CON``, ``aux.x``, full-width ``ｎｕｌ``)."""
+    return safe_name(text).casefold().split(".")[0] in WINDOWS_DEVICES
+
+
 def safe_name(text: str, fallback: str = "client") -> str:
     """A file-name component from free text (client ids, names): no separators, no
     leading or trailing dots, no '..', Japanese letters kept, at most
@@ -83,7 +89,7 @@ def output_name_problems(named: Iterable[tuple[str, str]], reserved: Iterable[st
         if key in taken:
             out.append(Problem(source, what, f"{value!r} would write its outputs as {name!r}, a name the kit "
                                              f"uses itself ({', '.join(sorted(reserved))}); choose another id"))
-        elif key.split(".")[0] in WINDOWS_DEVICES:
+        elif is_device_name(value):
             out.append(Problem(source, what, f"{value!r} is a device name on Windows: its outputs could not be "
                                              "copied there; choose another id"))
         elif key in first and first[key][0] == value:

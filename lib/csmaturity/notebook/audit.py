@@ -117,14 +117,14 @@ def run_diagnosis_notebook(
     from ..report.build import DEFAULT_FORMATS, check_engines, check_formats, report_paths
     from ..report.html import shared_wording
     from ..report.results import cached_model
-    from ..respondents import client_files
+    from ..respondents import NO_ANSWERS_FILES, client_files
 
     kinds = check_formats(str(parameters["formats"]).split(",") if parameters.get("formats") else DEFAULT_FORMATS)
     check_engines(kinds)  # here, not in a notebook cell
     # A client folder (several respondents) is named by its files' client block.
     first = next(iter(client_files(client_file)), None) if Path(client_file).is_dir() else client_file
     if first is None:
-        raise AnswersError([Problem(str(client_file), "", "no answers files (*.yaml, *.yml) in this folder")])
+        raise AnswersError([Problem(str(client_file), "", NO_ANSWERS_FILES)])
     data, problems = read_yaml_file(first)
     if problems:
         raise AnswersError(problems)

@@ -220,10 +220,11 @@ def write_portfolio(
     printed = None
     if pdf:
         from ..report.html import render_page
-        from ..report.pdf import pdf_charts, pdf_page, write_pdf
+        from ..report.pdf import pdf_chart_svgs, pdf_page, write_pdf
 
-        page = pdf_page(lambda uris: render_page({**context, "charts": uris}, "portfolio.html.j2"), pdf_charts(figures))
-        printed = write_pdf(page, out / "portfolio.pdf")
+        printable = pdf_page(lambda uris: render_page({**context, "charts": uris}, "portfolio.html.j2"),
+                             pdf_chart_svgs(figures))
+        printed = write_pdf(printable, out / "portfolio.pdf")
     slides = None
     if deck:
         from .deck import write_portfolio_deck

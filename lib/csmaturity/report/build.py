@@ -114,7 +114,7 @@ def write_report(results: ReportResults, out_dir: str | Path, *, charts: dict[st
     all are whole, so a failure (a full disk, a missing PDF engine) leaves the earlier
     report set untouched and no partial file behind. ``charts`` reuses charts already
     rendered (see :func:`csmaturity.report.render_charts`), ``pdf_charts`` those of
-    the PDF (see :func:`csmaturity.report.pdf.pdf_charts`); ``branding`` puts the
+    the PDF (see :func:`csmaturity.report.pdf.pdf_chart_svgs`); ``branding`` puts the
     firm's look on every format.
 
     Raises
@@ -133,11 +133,10 @@ def write_report(results: ReportResults, out_dir: str | Path, *, charts: dict[st
     summary = json.dumps({**results.to_dict(), "outputs": outputs}, ensure_ascii=False, indent=2, default=str)
     pages: dict[str, str] = {}
     if "pdf" in kinds:
-        from .pdf import pdf_charts as charts_for_pdf
-        from .pdf import pdf_page
+        from .pdf import pdf_chart_svgs, pdf_page
 
         if pdf_charts is None:
-            pdf_charts = charts_for_pdf(report_figures(results))
+            pdf_charts = pdf_chart_svgs(report_figures(results))
     if {"html", "pdf"} & set(kinds):
         context = report_context(results, charts if "html" in kinds else pdf_charts, branding=branding)
         if "html" in kinds:
@@ -213,7 +212,7 @@ def build_report(
     charts = render_charts(results, figures=figures) if "html" in kinds else None
     pdf_charts = None
     if "pdf" in kinds:
-        from .pdf import pdf_charts as charts_for_pdf
+        from .pdf import pdf_chart_svgs
 
-        pdf_charts = charts_for_pdf(figures)
+        pdf_charts = pdf_chart_svgs(figures)
     return write_report(results, out_dir, charts=charts, pdf_charts=pdf_charts, formats=kinds, branding=branding)

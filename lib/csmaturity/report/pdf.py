@@ -31,7 +31,7 @@ from .fonts import CHART_FAMILY, font_face_css
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["PDF_INSTALL", "pdf_engine", "pdf_charts", "pdf_page", "write_pdf"]
+__all__ = ["PDF_INSTALL", "pdf_engine", "pdf_chart_svgs", "pdf_page", "write_pdf"]
 
 #: How to install the PDF engine, as the error message says it.
 PDF_INSTALL = "pip install 'csmaturity[pdf]'"
@@ -52,7 +52,7 @@ def pdf_engine() -> ModuleType:
     return weasyprint
 
 
-def pdf_charts(figures: Mapping[str, Figure]) -> dict[str, bytes]:
+def pdf_chart_svgs(figures: Mapping[str, Figure]) -> dict[str, bytes]:
     """The figures as SVG for the PDF: their text as text in the charts' face."""
     from ..plotting.export import figure_svg
 
@@ -61,7 +61,7 @@ def pdf_charts(figures: Mapping[str, Figure]) -> dict[str, bytes]:
 
 def pdf_page(render: Callable[[dict[str, str]], str], charts: Mapping[str, bytes]) -> str:
     """The page to lay out as a PDF: ``render`` (the page's template, given the charts
-    as ``<img>`` sources by name) with ``charts`` from :func:`pdf_charts`, its own
+    as ``<img>`` sources by name) with ``charts`` from :func:`pdf_chart_svgs`, its own
     font embedded and the charts' face beside it."""
     from .context import svg_data_uri
     from .html import embed_font
@@ -72,8 +72,8 @@ def pdf_page(render: Callable[[dict[str, str]], str], charts: Mapping[str, bytes
 
 
 def write_pdf(page: str, path: str | Path) -> Path:
-    """Lay out an HTML page (with its fonts embedded, see :func:`pdf_page`) as an A4 PDF, written atomically to
-    ``path``.
+    """Lay out an HTML page (with its fonts embedded, see :func:`pdf_page`) as an A4
+    PDF, written atomically to ``path``.
 
     Raises
     ------

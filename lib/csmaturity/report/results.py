@@ -20,7 +20,7 @@ from ..assessment import Assessment, assess, file_digest
 from ..errors import AnswersError, DataError, Problem
 from ..model import MaturityModel, default_model_path, load_model
 from ..portfolio.ranking import DEFAULT_MIN_GROUP, Ranking, rank_portfolio
-from ..respondents import ClientResponses, client_files, load_client
+from ..respondents import NO_ANSWERS_FILES, ClientResponses, client_files, load_client
 from .change import AssessmentChange, AssessmentHistory, SurveyPoint, assessment_history, compare_assessments
 from .metrics_summary import MetricsSummary, compute_metrics, read_survey_scores, survey_changes
 
@@ -139,8 +139,7 @@ def history_files(paths: Iterable[str | Path]) -> list[Path]:
         if path.is_dir():
             found = client_files(path)
             if not found:
-                raise DataError([Problem(str(path), "", "no answers files (*.yaml, *.yml) in this folder of earlier "
-                                                        "assessments")])
+                raise DataError([Problem(str(path), "", f"{NO_ANSWERS_FILES} of earlier assessments")])
             out.extend(found)
         elif path.is_file():
             out.append(path)
