@@ -64,13 +64,40 @@ def test_the_written_out_seaborn_style_is_seaborns():
         assert SEABORN_WHITEGRID_PAPER[key] == (pytest.approx(value) if isinstance(value, float) else value), key
 
 
-def test_drawing_a_report_chart_does_not_import_seaborn():
-    code = ("import sys; from pathlib import Path; from csmaturity.report.results import compute_results; "
+def test_drawing_a_report_or_portfolio_chart_imports_neither_seaborn_nor_scipys_statistics():
+    # Each costs a second of every report or portfolio page (seaborn imports scipy.stats).
+    three = sorted(map(str, CLIENTS.glob("*.yaml")))[:3]
+    code = ("import sys; from pathlib import Path; import csmaturity as cm; "
+            "from csmaturity.report.results import compute_results; "
             "from csmaturity.report.context import render_charts; "
-            f"render_charts(compute_results(Path({str(CLIENTS / 'midori-fintech.yaml')!r}))); "
-            "print('seaborn' in sys.modules)")
+            "from csmaturity.portfolio.report import portfolio_figures, summarise_portfolio; "
+            "from csmaturity.plotting.export import figure_svg; "
+            f"results = compute_results(Path({str(CLIENTS / 'midori-fintech.yaml')!r})); render_charts(results); "
+            "model = results.assessment.model; "
+            f"clients = [cm.assess(model, cm.load_answers(p, model)).to_dict() for p in {three!r}]; "
+            "summary = summarise_portfolio(clients, model, 'en', min_group=2); "
+            "[figure_svg(f) for f in portfolio_figures(summary, model, 'en').values()]; "
+            "print(sorted(m for m in ('seaborn', 'scipy.stats') if m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True).stdout.strip() == "False"
+                          check=True).stdout.strip() == "[]"
+
+
+def test_the_portfolio_heatmap_writes_each_score_legibly_and_leaves_an_excluded_cell_blank():
+    from matplotlib.colors import to_rgb
+
+    from csmaturity.model import ScoreScale
+    from csmaturity.plotting.portfolio import dimension_heatmap
+
+    scores = pd.DataFrame({"a": [0.0, 100.0], "b": [55.0, np.nan]}, index=["Low Co", "High Co"])
+    fig = dimension_heatmap(scores, {"a": "Alpha", "b": "Beta"}, ScoreScale(), lang="en")
+    ax = fig.axes[0]
+    written = {t.get_text(): to_rgb(t.get_color()) for t in ax.texts}
+    assert set(written) == {"0", "100", "55"}  # nothing written in the blank cell
+    assert written["0"] == (1.0, 1.0, 1.0)  # white on the darkest colour
+    assert written["100"] != (1.0, 1.0, 1.0)  # dark on the lightest
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Low Co", "High Co"]  # first row at the top
+    assert ax.get_ylim() == (2, 0)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Alpha", "Beta"]
 
 
 def test_japanese_labels_are_drawn_with_the_japanese_font(hikari):

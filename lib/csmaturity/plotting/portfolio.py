@@ -54,26 +54,51 @@ def dimension_heatmap(scores: pd.DataFrame, dimension_names: dict[str, str], sca
     """Scores as a heatmap coloured over the model's score ``scale``: the rows of
     :func:`~csmaturity.portfolio.dimension_scores` (clients or segments) by dimension,
     annotated up to 30 rows with the scale's decimals; a dimension the model left out
-    of a client's score is a blank cell."""
-    import seaborn as sns
+    of a client's score is a blank cell.
+
+    Drawn with matplotlib alone (seaborn's heatmap would import scipy's statistics, a
+    second of every portfolio page): cells as one mesh, numbers dark on light cells and
+    white on dark ones.
+    """
+    from matplotlib.colors import Normalize, to_rgb
 
     data = scores.rename(columns=dimension_names, index=literal)
-    data.columns = [literal(c) for c in data.columns]
+    values = data.to_numpy(dtype=float)
+    n_rows, n_cols = values.shape
     label = text("portfolio.score_axis", lang, min=f"{scale.min:g}", max=f"{scale.max:g}")
     with theme():
-        fig, ax = _new_axes(ax, (PAGE_WIDTH, 1.6 + 0.28 * len(data)))
-        sns.heatmap(data, ax=ax, vmin=scale.min, vmax=scale.max, cmap="cividis", annot=len(data) <= 30,
-                    fmt=f".{scale.decimals}f", annot_kws={"fontsize": 7.5}, linewidths=0.5, linecolor="white",
-                    cbar_kws={"shrink": 0.6, "label": label})
-        ax.set_ylabel("")
+        fig, ax = _new_axes(ax, (PAGE_WIDTH, 1.6 + 0.28 * n_rows))
+        mesh = ax.pcolormesh(np.ma.masked_invalid(values), cmap="cividis", norm=Normalize(scale.min, scale.max),
+                             edgecolors="white", linewidth=0.5)
+        if n_rows <= 30:
+            for (i, j), value in np.ndenumerate(values):
+                if not np.isnan(value):
+                    ax.text(j + 0.5, i + 0.5, f"{value:.{scale.decimals}f}", ha="center", va="center",
+                            fontsize=7.5, color=COLORS["ink"] if _luminance(to_rgb(mesh.to_rgba(value))) > 0.408
+                            else "white")
+        bar = fig.colorbar(mesh, ax=ax, shrink=0.6)
+        bar.set_label(label)
+        bar.outline.set_visible(False)
+        ax.set_xlim(0, n_cols)
+        ax.set_ylim(n_rows, 0)  # first row at the top
+        ax.set_xticks(np.arange(n_cols) + 0.5, [literal(c) for c in data.columns])
+        ax.set_yticks(np.arange(n_rows) + 0.5, list(data.index))
         ax.grid(False)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
         ax.set_facecolor(COLORS["grid"])  # a blank cell: the dimension was left out of that client's score
         ax.tick_params(axis="both", length=0, labelsize=8)
-        ax.tick_params(axis="y", rotation=0)
         # Slanted, each ending under its column: many dimension names do not fit side by side.
-        for label in ax.get_xticklabels():
-            label.set(rotation=30, ha="right", rotation_mode="anchor")
+        for tick in ax.get_xticklabels():
+            tick.set(rotation=30, ha="right", rotation_mode="anchor")
     return fig
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    """Relative luminance of an sRGB colour (WCAG 2): above about 0.408, dark text on
+    it contrasts more than white."""
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
 def cohort_comparison_chart(comparison: pd.DataFrame, bench: Benchmark, *, lang: str,
