@@ -158,7 +158,7 @@ def test_papermill_failure_keeps_the_partial_notebook(clients, tmp_path):
     client.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     out = tmp_path / "out"
     before = {p.pid for p in psutil.Process().children()}
-    result = run_batch([client, source], out, engine="papermill", workers=1, progress=False)
+    result = run_batch([client, source], out, engine="papermill", workers=1, progress=False, formats=("html",))
     assert {p.pid for p in psutil.Process().children()} <= before  # the batch's kept kernels went with it
     (outcome,) = result.failed
     assert outcome.client_id == "bad-data-co" and "bad_accounts.csv" in outcome.error
@@ -176,7 +176,7 @@ def test_batch_on_a_dask_local_cluster(clients, tmp_path):
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         result = run_batch(good, tmp_path / "out", scheduler=cluster.scheduler_address, progress=False)
     assert [o.status for o in result.outcomes] == ["ok", "ok"]
-    local = run_batch(good, tmp_path / "local", workers=1, progress=False)
+    local = run_batch(good, tmp_path / "local", workers=1, progress=False, formats=())
     assert [o.overall for o in result.outcomes] == [o.overall for o in local.outcomes]
 
 
@@ -186,7 +186,7 @@ def test_portfolio_notebook_summarises_a_batch(clients, tmp_path, root):
 
     good = [p for p in clients if p.stem != "broken-co"]
     out = tmp_path / "out"
-    run_batch(good, out, workers=1, progress=False)
+    run_batch(good, out, workers=1, progress=False, formats=())  # the notebook reads the results alone
     pm.execute_notebook(str(root / "notebooks" / "portfolio.ipynb"), str(tmp_path / "portfolio.ipynb"),
                         parameters={"batch_dir": str(out), "lang": "ja", "min_group": 2},
                         kernel_name="python3", progress_bar=False, cwd=str(tmp_path))
@@ -217,7 +217,7 @@ def test_ctrl_c_stops_soon_leaves_whole_reports_and_resume_finishes(tmp_path, mo
 
     from csmaturity.synth import write_synthetic_clients
 
-    clients = write_synthetic_clients(model, 10, tmp_path / "clients", seed=3)
+    clients = write_synthetic_clients(model, 8, tmp_path / "clients", seed=3)
     out = tmp_path / "out"
     command = [sys.executable, "-m", "csmaturity", "batch", str(tmp_path / "clients"), "--out", str(out),
                "--workers", "2", "--no-progress", "--formats", "html"]  # the page alone: the stop is what counts
@@ -238,7 +238,7 @@ def test_ctrl_c_stops_soon_leaves_whole_reports_and_resume_finishes(tmp_path, mo
     for key in finished:
         results = json.loads(next((out / key).glob("*.results.json")).read_text(encoding="utf-8"))
         assert results["client"]["id"] == key
-    resumed = run_batch(clients, out, workers=2, resume=True, progress=False, formats=("html",))
+    resumed = run_batch(clients, out, workers=1, resume=True, progress=False, formats=("html",))
     statuses = {o.key: o.status for o in resumed.outcomes}
     assert sorted(k for k, s in statuses.items() if s == "skipped") == finished
     assert sum(s == "ok" for s in statuses.values()) == len(clients) - len(finished)
@@ -255,7 +255,7 @@ def test_a_killed_worker_costs_a_retry_not_a_report(tmp_path, model):
     psutil = pytest.importorskip("psutil")
     from csmaturity.synth import write_synthetic_clients
 
-    clients = write_synthetic_clients(model, 5, tmp_path / "clients", seed=4)
+    clients = write_synthetic_clients(model, 4, tmp_path / "clients", seed=4)
     out = tmp_path / "out"
     stale = out / clients[-1].stem / f".{clients[-1].stem}.en.report.0123456789ab.part.html"
     stale.parent.mkdir(parents=True)
@@ -280,8 +280,9 @@ def test_a_killed_worker_costs_a_retry_not_a_report(tmp_path, model):
 def test_both_engines_give_the_same_results_report_and_ranking(clients, tmp_path):
     good = [p for p in clients if p.stem != "broken-co"]
     last_quarter = tmp_path / "q3"
-    run_batch(good, last_quarter, workers=1, progress=False)
-    ranking = {"portfolio": [last_quarter], "portfolio_segment": "industry", "portfolio_min_group": 2}
+    run_batch(good, last_quarter, workers=1, progress=False, formats=())  # the results alone: a ranking reads them
+    ranking = {"portfolio": [last_quarter], "portfolio_segment": "industry", "portfolio_min_group": 2,
+               "formats": ("html",)}
     direct = run_batch(good, tmp_path / "direct", workers=1, progress=False, **ranking)
     papermill = run_batch(good, tmp_path / "pm", engine="papermill", workers=1, progress=False, **ranking)
     assert not direct.failed and not papermill.failed
@@ -323,11 +324,21 @@ def test_papermill_engine_on_dask_threads_keeps_a_kernel_per_thread(clients, tmp
     # One worker process running two clients at a time: each thread needs its own kernel.
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as cluster:
         result = run_batch(good, tmp_path / "out", engine="papermill", scheduler=cluster.scheduler_address,
-                           progress=False)
+                           progress=False, formats=("html",))
     assert [o.status for o in result.outcomes] == ["ok"] * len(good)
-    local = run_batch(good, tmp_path / "local", workers=1, progress=False)
+    local = run_batch(good, tmp_path / "local", workers=1, progress=False, formats=())
     assert [o.overall for o in result.outcomes] == [o.overall for o in local.outcomes]
     for client in ("midori-fintech", "northwind-analytics", "sakura-logistics"):
         notebook = json.loads(next((tmp_path / "out" / client).glob("*.diagnosis.ipynb")).read_text(encoding="utf-8"))
         counts = [c["execution_count"] for c in notebook["cells"] if c["cell_type"] == "code"]
         assert counts == list(range(1, len(counts) + 1))  # a fresh namespace for every client
+
+
+def test_the_demo_batch_diagnoses_the_samples_into_results_without_reports(tmp_path):
+    from csmaturity import sample_path
+    from csmaturity.batch import demo_batch, expand_client_paths
+
+    out = demo_batch(tmp_path / "demo")
+    samples = {p.stem for p in expand_client_paths([sample_path("clients")])}
+    assert {p.parent.name for p in out.glob("*/*.results.json")} == samples
+    assert not list(out.rglob("*.report.*"))  # a portfolio reads the results alone

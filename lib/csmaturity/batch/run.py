@@ -610,19 +610,23 @@ def _run_on_dask(jobs: list[ClientJob], scheduler: str, engine: Engine, model_fi
             done(future.result())
 
 
-def demo_batch(out_dir: str | Path | None = None, *, workers: int | None = None) -> Path:
+def demo_batch(out_dir: str | Path | None = None, *, workers: int = 1) -> Path:
     """A batch folder of the sample clients, for the portfolio notebook and lessons.
 
     The folder ``make demo`` (``csmaturity demo``) writes, ``out/demo``
     (:func:`~csmaturity.io.resources.default_output_dir`), when it holds results;
     otherwise the sample clients diagnosed now with the direct engine into ``out_dir``,
-    or into a new temporary folder (a notebook copied anywhere runs as it is).
+    or into a new temporary folder (a notebook copied anywhere runs as it is). Diagnosed
+    now, each client gets its results and plan but no report (a portfolio reads only
+    the results), in this process by default: a few seconds, where starting workers
+    and writing seven reports would take ten times that.
     """
     made = default_output_dir("demo")
     if out_dir is None and any(made.glob("*/*.results.json")):
         return made
     out = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="csmaturity-demo-"))
-    result = run_batch(expand_client_paths([sample_path("clients")]), out, workers=workers, progress=False)
+    result = run_batch(expand_client_paths([sample_path("clients")]), out, workers=workers, progress=False,
+                       formats=())
     if result.failed:
         raise RuntimeError(f"sample clients failed: {[o.key for o in result.failed]}")  # a bug in the kit
     return out
