@@ -90,3 +90,14 @@ def test_each_shared_wording_gets_its_face_without_overlap(model):
     assert found[0][0] == embeddable(notebook)
     assert found[1][0] == (embeddable(labels) - embeddable(notebook)) & found[1][1]  # no character twice
     assert found[2][0] == {ord("鷗")}
+
+
+def test_each_character_keeps_the_fonts_own_outline():
+    # The subset is cut from a lazily read font: its glyphs must still be the full font's.
+    page = "顧客成功の成熟度 カスタマーサクセス"
+    ((_family, data, _ranges),) = FACE.findall(font_face_css(page))
+    subset, full = TTFont(io.BytesIO(base64.b64decode(data))), TTFont(japanese_font_path())
+    for char in set(page) - {" "}:
+        theirs, ours = full["glyf"][full.getBestCmap()[ord(char)]], subset["glyf"][subset.getBestCmap()[ord(char)]]
+        assert ours.numberOfContours > 0 and ours.numberOfContours == theirs.numberOfContours, char
+        assert list(ours.getCoordinates(subset["glyf"])[0]) == list(theirs.getCoordinates(full["glyf"])[0]), char
