@@ -126,6 +126,13 @@ def decks(tmp_path_factory) -> dict[str, Path]:
             "quick": build_report(QUICK_CLIENT, out_dir=out, model_file=QUICK, formats=["pptx", "xlsx"]).pptx}
 
 
+def test_the_module_runs_as_one_group_on_one_test_process(request):
+    # Its deliverables are made once only if the test runner keeps the group together.
+    if not getattr(request.config.option, "loadgroup", False):  # what pytest-xdist sets in a test process
+        pytest.skip("not run on test processes with --dist loadgroup")
+    assert request.node.nodeid.endswith("@formats")
+
+
 # --------------------------------------------------------------------------- PDF
 
 
