@@ -6,6 +6,8 @@
 Each measurement is a fresh Python process, as a consultant's first report of the day:
 
 * *floor*: importing pandas, matplotlib, jinja2, yaml and pydantic, nothing else;
+* *floor and lifelines*: the same and lifelines, which a report with accounts data fits
+  its retention curve with (it brings scipy): what no report with data can do without;
 * *HTML only*: ``csmaturity report CLIENT --formats html`` (the client's accounts and
   survey data included, as its answers file names them);
 * *default*: the same with the default formats (HTML and the workbook, with the action
@@ -28,6 +30,7 @@ from pathlib import Path
 from csmaturity import sample_path
 
 FLOOR_IMPORTS = "import pandas, matplotlib, jinja2, yaml, pydantic"
+LIFELINES_IMPORTS = FLOOR_IMPORTS + ", lifelines"
 TARGET = 2.5
 
 
@@ -45,21 +48,25 @@ def main() -> None:
     args = parser.parse_args()
     python = sys.executable
     report = [python, "-m", "csmaturity", "report", str(args.client)]
-    runs: dict[str, list[float]] = {"floor": [], "html": [], "default": []}
+    runs: dict[str, list[float]] = {"floor": [], "lifelines": [], "html": [], "default": []}
     with tempfile.TemporaryDirectory() as tmp:
         timed([*report, "--out", tmp])  # once, so that every round finds the files in the disk cache
         for k in range(args.rounds):
             runs["floor"].append(timed([python, "-c", FLOOR_IMPORTS]))
+            runs["lifelines"].append(timed([python, "-c", LIFELINES_IMPORTS]))
             runs["html"].append(timed([*report, "--formats", "html", "--out", f"{tmp}/html{k}"]))
             runs["default"].append(timed([*report, "--out", f"{tmp}/default{k}"]))
     best = {name: min(values) for name, values in runs.items()}
     print(f"client: {args.client.name}; best of {args.rounds} interleaved rounds (all rounds in brackets)")
     for name, label in [("floor", "floor (import pandas, matplotlib, jinja2, yaml, pydantic)"),
+                        ("lifelines", "floor and lifelines"),
                         ("html", "cold report, HTML only"), ("default", "cold report, HTML + workbook + plan")]:
         rounds = ", ".join(f"{v:.2f}" for v in runs[name])
         print(f"{label:58s} {best[name]:6.2f} s  [{rounds}]")
     print(f"ratio HTML only / floor: {best['html'] / best['floor']:.2f}   (target <= {TARGET})")
     print(f"ratio default / floor:   {best['default'] / best['floor']:.2f}")
+    print(f"ratio floor and lifelines / floor: {best['lifelines'] / best['floor']:.2f}   "
+          "(what a report with data cannot go below)")
 
 
 if __name__ == "__main__":
