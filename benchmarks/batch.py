@@ -6,7 +6,9 @@ Measures, on N synthetic clients:
   ``jupyter nbconvert --no-input`` per client, one after the other;
 - *papermill engine*: ``run_batch(engine="papermill", workers=2)``;
 - *direct engine*: ``run_batch(engine="direct", workers=2)``, and on a few clients also
-  writing every format (HTML, PDF, deck, workbook) against HTML and workbook alone;
+  writing every format (HTML, PDF, deck, workbook) against HTML and workbook alone, the
+  PDF printed by WeasyPrint and by Chromium (``pdf_engine="chromium"``, when Playwright
+  and a Chromium are installed);
 - *floor*: starting a kernel and importing the libraries the notebook needs, per
   client: its own import lines and matplotlib's figure module, which the kit imports
   for it when it draws the charts.
@@ -86,12 +88,25 @@ def cli_loop_per_client(clients: list[Path], out: Path) -> float:
 
 
 def batch_per_client(clients: list[Path], out: Path, engine: str, workers: int,
-                     formats: tuple[str, ...] = ("html", "xlsx")) -> float:
+                     formats: tuple[str, ...] = ("html", "xlsx"), pdf_engine: str = "weasyprint") -> float:
     from csmaturity.batch import run_batch
 
-    result = run_batch(clients, out, engine=engine, workers=workers, progress=False, formats=formats)
+    result = run_batch(clients, out, engine=engine, workers=workers, progress=False, formats=formats,
+                       pdf_engine=pdf_engine)
     assert not result.failed, [o.error for o in result.failed]
     return result.seconds / len(clients)
+
+
+def _has_chromium() -> bool:
+    """Whether the Chromium PDF engine can run here (Playwright and a Chromium program)."""
+    from csmaturity.errors import MissingDependencyError
+    from csmaturity.report.pdf import pdf_engine
+
+    try:
+        pdf_engine("chromium")
+    except MissingDependencyError:
+        return False
+    return True
 
 
 def direct_memory(n: int, tmp: Path) -> tuple[float, float, float]:
@@ -134,7 +149,8 @@ def main() -> None:
         # Rounds interleave the paths so that a busy spell of a shared machine slows all of
         # them; each path's best round is its cost (what `timeit` does).
         runs: dict[str, list[float]] = {"floor": [], "cli": [], "papermill": [], "direct": [], "direct_small": [],
-                                        "formats": []}
+                                        "formats": [], "formats_chromium": []}
+        chromium = _has_chromium()
         for r in range(args.rounds):
             runs["floor"].append(floor_per_client(args.n, imports))
             runs["cli"].append(cli_loop_per_client(clients[: args.n], tmp / f"cli{r}"))
@@ -144,6 +160,9 @@ def main() -> None:
                 few = clients[: args.n_formats]
                 runs["direct_small"].append(batch_per_client(few, tmp / f"small{r}", "direct", 2))
                 runs["formats"].append(batch_per_client(few, tmp / f"formats{r}", "direct", 2, ALL_FORMATS))
+                if chromium:
+                    runs["formats_chromium"].append(batch_per_client(few, tmp / f"chromium{r}", "direct", 2,
+                                                                     ALL_FORMATS, "chromium"))
         best = {k: min(v) for k, v in runs.items() if v}
         floor, cli, papermill, direct = best["floor"], best["cli"], best["papermill"], best["direct"]
         print(f"clients: {args.n} (floor, CLI loop), {args.n_papermill} (papermill engine), {args.n_direct} (direct); "
@@ -160,6 +179,10 @@ def main() -> None:
             print(f"direct, HTML + PDF + PPTX + XLSX:       {best['formats']:6.3f} s/client")
             ratio = best["formats"] / best["direct_small"]
             print(f"ratio every format / HTML + XLSX:       {ratio:6.2f}   (target <= 2)")
+            if chromium:
+                print(f"the same, PDF printed by Chromium:      {best['formats_chromium']:6.3f} s/client")
+                ratio = best["formats_chromium"] / best["direct_small"]
+                print(f"ratio every format (Chromium) / HTML + XLSX: {ratio:6.2f}   (target <= 2)")
         for n in args.memory:
             seconds, parent, worker = direct_memory(n, tmp)
             print(f"direct N={n:4d}: {seconds:.3f} s/client, "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import time
 import zipfile
 from pathlib import Path
 
@@ -40,6 +41,12 @@ def need_pdf() -> None:
     require_module("weasyprint", PDF_INSTALL)
     for tool in ("pdfinfo", "pdffonts", "pdftotext", "pdftoppm"):
         require_tool(tool, POPPLER)
+
+
+def need_chromium() -> None:
+    need_pdf()  # the PDF tools
+    require_module("playwright", "pip install 'csmaturity[browser]'")
+    require_tool("chromium", "apt-get install chromium")
 
 
 def need_deck() -> None:
@@ -103,6 +110,20 @@ def hikari(tmp_path_factory, branding_file) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
+def chromium_pdfs(tmp_path_factory, branding_file) -> dict[str, Path]:
+    """The Japanese sample client with data (branded, through the command line) and the
+    English one, printed by Chromium."""
+    need_chromium()
+    out = tmp_path_factory.mktemp("chromium")
+    assert main(["report", str(CLIENTS / "hikari-cloud.yaml"), "--out", str(out), "--formats", "html,pdf",
+                 "--pdf-engine", "chromium", "--branding", str(branding_file)]) == 0
+    northwind = build_report(CLIENTS / "northwind-analytics.yaml", out_dir=out, formats=["pdf"],
+                             pdf_engine="chromium").pdf
+    return {"hikari": out / "hikari-cloud.ja.report.pdf", "hikari_html": out / "hikari-cloud.ja.report.html",
+            "northwind": northwind}
+
+
+@pytest.fixture(scope="module")
 def hikari_deck(tmp_path_factory, branding_file) -> Path:
     """The branded deck of the Japanese sample client with data (no PDF engine needed)."""
     need_deck()
@@ -138,15 +159,9 @@ def test_the_module_runs_as_one_group_on_one_test_process(request):
 
 @pytest.mark.slow
 def test_the_pdf_is_a4_with_its_fonts_embedded(hikari, northwind_pdf):
-    for pdf in (hikari["pdf"], northwind_pdf):
-        sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", run("pdfinfo", "-f", "1", "-l", "99",
-                                                                                   str(pdf)))
-        assert sizes and {(round(float(w)), round(float(h))) for w, h in sizes} == {(595, 842)}  # A4 portrait
-    fonts = run("pdffonts", str(hikari["pdf"])).splitlines()[2:]
-    assert fonts and all(" yes " in line for line in fonts)  # every font embedded (emb column)
+    assert_a4_with_every_font_embedded_and_no_serif(northwind_pdf)
+    fonts = assert_a4_with_every_font_embedded_and_no_serif(hikari["pdf"])
     assert any("csmaturity-ja" in line for line in fonts)  # the Japanese face of the report
-    # The page numbers are set in the report's font, not a serif default of the engine.
-    assert not [line for line in fonts if "Serif" in line]
 
 
 @pytest.mark.slow
@@ -166,18 +181,12 @@ def test_no_pdf_page_is_nearly_empty_but_the_end_of_a_section(hikari, northwind_
     first section, followed by a page break) and the document's last page."""
     quick = build_report(QUICK_CLIENT, out_dir=tmp_path / "quick", model_file=QUICK, formats=["pdf"]).pdf
     for k, pdf in enumerate((hikari["pdf"], northwind_pdf, quick)):
-        folder = tmp_path / f"pages{k}"
-        folder.mkdir()
-        fills = page_fill(pdf, folder)
-        assert len(fills) >= 5
-        middle = {page + 2: round(f, 2) for page, f in enumerate(fills[1:-1])}
-        assert all(f >= 0.3 for f in middle.values()), (pdf.name, middle)
+        assert_no_page_nearly_empty(pdf, tmp_path / f"pages{k}")
 
 
-@pytest.mark.slow
-def test_pdf_tables_repeat_their_header_row_on_every_page(hikari):
+def assert_answers_table_repeats_its_header_row(pdf: Path) -> None:
     L = labels("ja")
-    pages = page_texts(hikari["pdf"])
+    pages = page_texts(pdf)
     first = next(i for i, page in enumerate(pages) if L["sections"]["answers"] in page)
     last = next(i for i, page in enumerate(pages) if L["sections"]["method"] in page)
     heads = [next(line for line in page.splitlines() if line.strip()) for page in pages[first + 1:last + 1]]
@@ -187,14 +196,48 @@ def test_pdf_tables_repeat_their_header_row_on_every_page(hikari):
         assert L["columns"]["question"] in head and L["columns"]["answer"] in head, head
 
 
+def assert_branded_footer_and_page_numbers(pdf: Path) -> None:
+    pages = page_texts(pdf)
+    for number, page in enumerate(pages, start=1):
+        assert "社外秘：ひかりクラウド株式会社様向け" in page.replace(" ", "")  # extraction drops the space
+        assert "Example Advisory Ltd." in page
+        assert f"{number} / {len(pages)}" in page
+    assert "Hanako Sato" in pages[0] and "Example Advisory" in pages[0]
+
+
+def assert_a4_with_every_font_embedded_and_no_serif(pdf: Path) -> list[str]:
+    sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", run("pdfinfo", "-f", "1", "-l", "99", str(pdf)))
+    assert sizes and {(round(float(w)), round(float(h))) for w, h in sizes} == {(595, 842)}  # A4 portrait
+    fonts = run("pdffonts", str(pdf)).splitlines()[2:]
+    assert fonts and all(" yes " in line for line in fonts)  # every font embedded (emb column)
+    # The page numbers are set in the report's font, not a serif default of the engine.
+    assert not [line for line in fonts if "Serif" in line]
+    return fonts
+
+
+def assert_no_page_nearly_empty(pdf: Path, folder: Path, *, lang: str | None = None) -> None:
+    """No page between the first and the last is under 30 % inked; with ``lang``, a
+    section's last page may be (the next page opens with a section heading)."""
+    folder.mkdir()
+    fills = page_fill(pdf, folder)
+    assert len(fills) >= 5
+    middle = {page + 2: round(f, 2) for page, f in enumerate(fills[1:-1])}
+    if lang is not None:
+        titles = [t for t in labels(lang)["sections"].values() if isinstance(t, str)]
+        opening = [next((line for line in page.splitlines() if line.strip()), "") for page in page_texts(pdf)]
+        middle = {page: f for page, f in middle.items() if not any(t in opening[page] for t in titles)}
+    assert all(f >= 0.3 for f in middle.values()), (pdf.name, middle)
+
+
+@pytest.mark.slow
+def test_pdf_tables_repeat_their_header_row_on_every_page(hikari):
+    assert_answers_table_repeats_its_header_row(hikari["pdf"])
+
+
 @pytest.mark.slow
 def test_pdf_pages_carry_the_branding_footer_and_page_numbers(hikari):
     assert hikari["pptx"].is_file() and hikari["xlsx"].is_file()  # --pdf --pptx add to the default formats
-    pages = page_texts(hikari["pdf"])
-    for number, page in enumerate(pages, start=1):
-        assert "社外秘：ひかりクラウド株式会社様向け" in page.replace(" ", "")  # extraction drops the space
-        assert f"{number} / {len(pages)}" in page
-    assert "Hanako Sato" in pages[0] and "Example Advisory" in pages[0]
+    assert_branded_footer_and_page_numbers(hikari["pdf"])
     assert "担当: Hanako Sato" in hikari["html"].read_text(encoding="utf-8")  # the same cover in the HTML
     assert "--brand: #7A1E3C" in hikari["html"].read_text(encoding="utf-8")
 
@@ -234,12 +277,105 @@ def test_an_unknown_format_is_a_usage_error(tmp_path, capsys):
 
 
 @pytest.mark.slow
+def test_chromium_prints_the_same_report_to_the_same_rules(chromium_pdfs, tmp_path):
+    hikari, northwind = chromium_pdfs["hikari"], chromium_pdfs["northwind"]
+    for pdf in (hikari, northwind):
+        assert_a4_with_every_font_embedded_and_no_serif(pdf)
+    assert_branded_footer_and_page_numbers(hikari)
+    assert_answers_table_repeats_its_header_row(hikari)
+    for k, (pdf, lang) in enumerate(((hikari, "ja"), (northwind, "en"))):
+        assert_no_page_nearly_empty(pdf, tmp_path / f"pages{k}", lang=lang)
+    # The Japanese text is text in the embedded face (a browser renames the face it embeds).
+    words = run("pdftotext", "-layout", str(hikari), "-")
+    assert "ひかりクラウド株式会社" in words and labels("ja")["sections"]["method"] in words
+    # It printed the HTML file's own page: the same title and the same charts.
+    html = chromium_pdfs["hikari_html"].read_text(encoding="utf-8")
+    assert run("pdfinfo", str(hikari)).split("Title:")[1].splitlines()[0].strip() in html
+
+
+def test_chromium_loads_nothing_but_the_page(tmp_path):
+    need_chromium()
+    import functools
+    import http.server
+    import threading
+
+    from PIL import Image
+
+    from csmaturity.report.pdf import write_pdf
+
+    Image.new("RGB", (40, 40), (200, 0, 0)).save(tmp_path / "pixel.png")
+    asked: list[str] = []
+
+    class Recording(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            asked.append(self.path)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(Recording, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/pixel.png"
+        page = f'<html><body><p>Outside</p><img src="{url}"><link rel="stylesheet" href="{url}"></body></html>'
+        pdf = write_pdf(page, tmp_path / "out.pdf", engine="chromium")
+    finally:
+        server.shutdown()
+    assert "Outside" in run("pdftotext", str(pdf), "-")
+    assert asked == []  # nothing reached the server
+    sizes = {tuple(line.split()[3:5]) for line in run("pdfimages", "-list", str(pdf)).splitlines()[2:]}
+    assert ("40", "40") not in sizes  # (the browser may draw its broken-image mark)
+
+
+def test_an_unknown_pdf_engine_is_refused(tmp_path, capsys):
+    from csmaturity.errors import ArgumentError
+
+    with pytest.raises(ArgumentError, match="weasyprint, chromium"):
+        build_report(CLIENTS / "northwind-analytics.yaml", out_dir=tmp_path, formats=["pdf"], pdf_engine="prince")
+    with pytest.raises(SystemExit) as stop:
+        main(["report", str(CLIENTS / "northwind-analytics.yaml"), "--out", str(tmp_path), "--pdf",
+              "--pdf-engine", "prince"])
+    assert stop.value.code == 2 and "chromium" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.slow
+def test_the_notebook_engine_prints_with_chromium_inside_its_kernel(tmp_path):
+    # A kernel runs an asyncio loop, where Playwright's synchronous API refuses to run:
+    # the engine drives the browser from a thread of its own.
+    need_chromium()
+    from csmaturity.batch import run_batch
+
+    result = run_batch([QUICK_CLIENT], tmp_path, model_file=QUICK, engine="papermill", workers=1, progress=False,
+                       formats=("html", "pdf"), pdf_engine="chromium")
+    assert not result.failed, [o.error for o in result.failed]
+    (pdf,) = tmp_path.glob("*/*.report.pdf")
+    assert_a4_with_every_font_embedded_and_no_serif(pdf)
+    (notebook,) = tmp_path.glob("*/*.diagnosis.ipynb")
+    assert '"chromium"' in notebook.read_text(encoding="utf-8")  # the parameter the kernel was given
+
+
+@pytest.mark.slow
+@pytest.mark.pool
 def test_batch_writes_every_format_per_client_and_a_portfolio_pdf(tmp_path, branding_file, capsys):
-    need_pdf()
+    # On two worker processes, each printing with its own Chromium (the batch's fast PDF
+    # engine; the single-report tests above cover WeasyPrint's and Chromium's pages).
+    need_chromium()
     need_deck()
+    psutil = pytest.importorskip("psutil")
     clients = sorted((SAMPLE / "quick_check").glob("*.yaml"))[:2]
-    assert main(["batch", *map(str, clients), "--model", str(QUICK), "--out", str(tmp_path), "--workers", "1",
-                 "--no-progress", "--formats", "html,pdf,pptx,xlsx", "--branding", str(branding_file)]) == 0
+    command = ["batch", *map(str, clients), "--model", str(QUICK), "--out", str(tmp_path), "--no-progress",
+               "--pdf-engine", "chromium", "--branding", str(branding_file)]
+    before = {p.pid for p in psutil.process_iter()}
+    assert main([*command, "--workers", "2", "--formats", "html,pdf,pptx,xlsx"]) == 0
+    # The workers closed their browsers (this process keeps its own, for the portfolio's PDF):
+    # one left open would outlive its worker, no longer a child of this process. (Chromium's
+    # crash handlers leave the process tree by design and end with their browser.)
+    ours = {p.pid for p in psutil.Process().children(recursive=True)}
+    left = [p for p in psutil.process_iter(["name"]) if p.pid not in before and p.pid not in ours
+            and "chrom" in (p.info["name"] or "").lower() and "crashpad" not in p.info["name"]]
+    deadline = time.monotonic() + 15  # a closing browser takes a moment to end
+    while (running := [p for p in left if _running(p)]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not running
     printed = capsys.readouterr().out
     # The portfolio's three files are named, not the page the PDF was laid out from.
     assert all(str(tmp_path / f"portfolio.{kind}") in printed for kind in ("html", "pdf", "pptx"))
@@ -247,17 +383,25 @@ def test_batch_writes_every_format_per_client_and_a_portfolio_pdf(tmp_path, bran
     for client in clients:
         written = {p.name.split(".report.")[-1] for p in (tmp_path / client.stem).glob("*.report.*")}
         assert written == {"html", "pdf", "pptx", "xlsx"}
-    assert (tmp_path / "portfolio.pdf").read_bytes().startswith(b"%PDF")
+        assert_a4_with_every_font_embedded_and_no_serif(next((tmp_path / client.stem).glob("*.report.pdf")))
+    assert_a4_with_every_font_embedded_and_no_serif(tmp_path / "portfolio.pdf")
     assert (tmp_path / "portfolio.pptx").is_file()  # pptx among the formats: a portfolio deck too
     # Resuming with the same formats skips; asking for fewer formats makes the reports again.
-    assert main(["batch", *map(str, clients), "--model", str(QUICK), "--out", str(tmp_path), "--workers", "1",
-                 "--no-progress", "--resume", "--formats", "html,pdf,pptx,xlsx",
-                 "--branding", str(branding_file)]) == 0
+    assert main([*command, "--workers", "1", "--resume", "--formats", "html,pdf,pptx,xlsx"]) == 0
     summary = (tmp_path / "batch_summary.csv").read_text(encoding="utf-8")
     assert summary.count("skipped") == 2
-    assert main(["batch", *map(str, clients), "--model", str(QUICK), "--out", str(tmp_path), "--workers", "1",
-                 "--no-progress", "--resume", "--branding", str(branding_file)]) == 0
+    assert main([*command, "--workers", "1", "--resume"]) == 0
     assert "skipped" not in (tmp_path / "batch_summary.csv").read_text(encoding="utf-8")
+
+
+def _running(process) -> bool:
+    """Whether a process still runs (an ended one whose parent has not reaped it is a zombie)."""
+    import psutil
+
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 # --------------------------------------------------------------------------- deck

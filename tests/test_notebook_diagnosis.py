@@ -56,7 +56,7 @@ def test_parameters_are_documented():
     assert set(params) == {"client_file", "output_dir", "lang", "model_file", "accounts_file", "survey_file",
                            "previous_file", "previous_survey_file", "history_paths", "previous_other_client",
                            "target", "portfolio_paths", "portfolio_segment", "portfolio_min_group", "formats",
-                           "branding_file"}
+                           "branding_file", "pdf_engine"}
     assert all(p["help"] for p in params.values())
     min_group = params["portfolio_min_group"]
     assert min_group["inferred_type_name"] == "int" and min_group["default"] == "5"

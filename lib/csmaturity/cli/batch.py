@@ -16,6 +16,7 @@ from ..portfolio.report import PortfolioOutputs, portfolio_language, summarise_p
 from ..synth import write_synthetic_clients
 from .report import (  # the options of `csmaturity report`
     add_branding_option,
+    add_pdf_engine_option,
     add_ranking_options,
     report_formats,
     segment_option,
@@ -48,6 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="report formats per client, comma-separated: html, pdf, pptx, xlsx (default html,xlsx; the "
                         "results JSON is always written); with pdf and pptx the portfolio gets a PDF and a deck too")
     add_branding_option(p)
+    add_pdf_engine_option(p)
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_batch)
 
@@ -78,6 +80,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--pptx", action="store_true",
                    help="also write portfolio.pptx (needs python-pptx: pip install 'csmaturity[deck]')")
     add_branding_option(p)
+    add_pdf_engine_option(p)
     p.set_defaults(handler=cmd_portfolio)
 
 
@@ -94,9 +97,9 @@ def print_outcomes(result: BatchResult) -> None:
 
 def build_portfolio(batch_dir: Path, model_file: Path | None, lang: str | None, segment: str | None, smallest: int,
                     batch: BatchResult | None = None, *, pdf: bool = False, deck: bool = False,
-                    branding: Path | None = None) -> PortfolioOutputs | None:
+                    branding: Path | None = None, pdf_engine: str = "weasyprint") -> PortfolioOutputs | None:
     """Summarise the results JSON of ``batch``'s clients (of every client under
-    ``batch_dir`` without one), with ``pdf`` also as a PDF, with ``deck`` also as a
+    ``batch_dir`` without one), with ``pdf`` also as a PDF (printed by ``pdf_engine``), with ``deck`` also as a
     PowerPoint deck; None when there are none.
     Results in the folder from clients not in this batch (renamed or removed since)
     are left out, and said so."""
@@ -115,7 +118,8 @@ def build_portfolio(batch_dir: Path, model_file: Path | None, lang: str | None, 
     summary = summarise_portfolio(load_results(paths), model, lang, segment, smallest)
     from ..report.branding import load_branding
 
-    return write_portfolio(summary, model, batch_dir, lang, pdf=pdf, deck=deck, branding=load_branding(branding))
+    return write_portfolio(summary, model, batch_dir, lang, pdf=pdf, deck=deck, branding=load_branding(branding),
+                           pdf_engine=pdf_engine)
 
 
 def print_portfolio(outputs: PortfolioOutputs) -> None:
@@ -138,13 +142,15 @@ def cmd_batch(args: argparse.Namespace) -> int:
                            lang=args.lang, model_file=args.model, scheduler=args.scheduler,
                            progress=not args.no_progress,
                            portfolio=args.portfolio, portfolio_segment=args.segment, portfolio_min_group=args.min_group,
-                           client_timeout=args.client_timeout, formats=args.formats, branding=args.branding)
+                           client_timeout=args.client_timeout, formats=args.formats, branding=args.branding,
+                           pdf_engine=args.pdf_engine)
     except KeyboardInterrupt:
         print("\ninterrupted: finished reports are complete; rerun with --resume to do the rest", file=sys.stderr)
         return 130
     print_outcomes(result)
     outputs = build_portfolio(args.out, args.model, args.lang, args.segment, args.min_group, result,
-                              pdf="pdf" in args.formats, deck="pptx" in args.formats, branding=args.branding)
+                              pdf="pdf" in args.formats, deck="pptx" in args.formats, branding=args.branding,
+                              pdf_engine=args.pdf_engine)
     if outputs:
         print_portfolio(outputs)
     return 1 if result.failed else 0
@@ -173,7 +179,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 def cmd_portfolio(args: argparse.Namespace) -> int:
     segment_option(load_model(args.model), args.segment)
     outputs = build_portfolio(args.batch_dir, args.model, args.lang, args.segment, args.min_group, pdf=args.pdf,
-                              deck=args.pptx, branding=args.branding)
+                              deck=args.pptx, branding=args.branding, pdf_engine=args.pdf_engine)
     if outputs is None:
         print(f"error: no results JSON under {args.batch_dir}", file=sys.stderr)
         return 1

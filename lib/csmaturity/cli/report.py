@@ -12,6 +12,7 @@ from ..errors import ArgumentError, CsMaturityError
 from ..i18n import LANGUAGES
 from ..model import MaturityModel, load_model
 from ..portfolio import DEFAULT_MIN_GROUP, check_min_group, check_segment, rank_portfolio, read_portfolio
+from ..report.pdf import PDF_ENGINES
 from ..respondents import load_client
 
 
@@ -36,6 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     deliver.add_argument("--pptx", action="store_true",
                          help="also write a PowerPoint deck (needs python-pptx: pip install 'csmaturity[deck]')")
     add_branding_option(deliver)
+    add_pdf_engine_option(deliver)
     data = p.add_argument_group("data",
                                 "the client's tables; by default those named in the answers file's data: section")
     data.add_argument("--accounts", type=Path, help="accounts table (CSV or Excel)")
@@ -70,6 +72,14 @@ def add_branding_option(group: argparse._ActionsContainer) -> None:
     group.add_argument("--branding", type=Path, metavar="FILE",
                        help="branding YAML: firm name, logo, colours, consultant, footer, confidentiality line "
                             "(applied to the HTML, PDF, deck and workbook)")
+
+
+def add_pdf_engine_option(group: argparse._ActionsContainer) -> None:
+    """``--pdf-engine``, the same in every command that writes a PDF."""
+    group.add_argument("--pdf-engine", choices=PDF_ENGINES, default=PDF_ENGINES[0],
+                       help="what prints the PDF: weasyprint (default; pip install 'csmaturity[pdf]') or chromium "
+                            "(a Chromium or Chrome on the machine, about ten times faster; pip install "
+                            "'csmaturity[browser]')")
 
 
 def add_ranking_options(group: argparse._ActionsContainer, segment_help: str) -> None:
@@ -148,6 +158,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             written = run_diagnosis_notebook(client, args.out, lang=args.lang, model_file=args.model,
                                              portfolio_paths=paths, history_paths=history, target=args.target or "",
                                              formats=",".join(formats), branding_file=args.branding,
+                                             pdf_engine=args.pdf_engine,
                                              **ranking, **files, **earlier)
         except CsMaturityError:
             raise
@@ -165,7 +176,8 @@ def cmd_report(args: argparse.Namespace) -> int:
                                period=tuple(args.period) if args.period else None, history=args.history,
                                target=args.target,
                                portfolio=read_portfolio(args.portfolio) if args.portfolio else None,
-                               formats=formats, branding=load_branding(args.branding), **ranking, **files, **earlier)
+                               formats=formats, branding=load_branding(args.branding), pdf_engine=args.pdf_engine,
+                               **ranking, **files, **earlier)
         written = outputs.written()
     for kind, path in written.items():
         print(f"{kind:>12}: {path}")

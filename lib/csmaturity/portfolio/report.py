@@ -186,11 +186,11 @@ def write_portfolio_workbook(summary: PortfolioSummary, model: MaturityModel, pa
 
 def write_portfolio(
     summary: PortfolioSummary, model: MaturityModel, out_dir: str | Path, lang: str = "en", *,
-    pdf: bool = False, deck: bool = False, branding: Branding | None = None,
+    pdf: bool = False, deck: bool = False, branding: Branding | None = None, pdf_engine: str = "weasyprint",
 ) -> PortfolioOutputs:
     """Write ``portfolio.csv``, ``portfolio_percentiles.csv``, ``portfolio.xlsx`` and
-    ``portfolio.html``, with ``pdf`` also ``portfolio.pdf`` (see
-    :mod:`csmaturity.report.pdf`), with ``deck`` also ``portfolio.pptx`` (see
+    ``portfolio.html``, with ``pdf`` also ``portfolio.pdf`` printed by ``pdf_engine``
+    (see :mod:`csmaturity.report.pdf`), with ``deck`` also ``portfolio.pptx`` (see
     :mod:`csmaturity.portfolio.deck`); ``branding`` is the firm's look of the workbook
     and the deck."""
     from ..plotting.export import figure_svg
@@ -219,12 +219,13 @@ def write_portfolio(
     page = atomic_write(out / "portfolio.html", html)
     printed = None
     if pdf:
+        from ..report import pdf as printing
         from ..report.html import render_page
-        from ..report.pdf import pdf_chart_svgs, pdf_page, write_pdf
 
-        printable = pdf_page(lambda uris: render_page({**context, "charts": uris}, "portfolio.html.j2"),
-                             pdf_chart_svgs(figures))
-        printed = write_pdf(printable, out / "portfolio.pdf")
+        printer = printing.pdf_engine(pdf_engine)
+        printable = html if printer.prints_html_charts else printer.page(
+            lambda uris: render_page({**context, "charts": uris}, "portfolio.html.j2"), printer.chart_svgs(figures))
+        printed = printer.write(printable, out / "portfolio.pdf")
     slides = None
     if deck:
         from .deck import write_portfolio_deck

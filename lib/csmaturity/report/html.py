@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+from markupsafe import Markup
 
 from ..i18n import labels
 from ..io.resources import shipped_path
@@ -47,6 +48,14 @@ def fill(label: str, **values: Any) -> str:
 
 
 @lru_cache(maxsize=4)
+def css_string(text: str) -> Markup:
+    """``text`` as a CSS string literal for a ``<style>`` element, where HTML entities
+    are not decoded: quotes, backslashes, ``<``, ``>``, ``&`` and unprintable
+    characters are written as CSS escapes (no ``</style>`` can close the element)."""
+    escaped = "".join(c if c.isprintable() and c not in '\\"<>&' else f"\\{ord(c):X} " for c in str(text))
+    return Markup(f'"{escaped}"')
+
+
 def environment(folder: str | None = None) -> jinja2.Environment:
     """The report's Jinja2 environment (autoescape on, strict undefined), cached."""
     env = jinja2.Environment(
@@ -57,7 +66,7 @@ def environment(folder: str | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(num=fmt_number, pct=fmt_percent, signed=fmt_signed, compact=fmt_compact,
-                       indicative=fmt_indicative, ratio=fmt_ratio, fill=fill)
+                       indicative=fmt_indicative, ratio=fmt_ratio, fill=fill, css_string=css_string)
     env.tests["missing"] = missing
     return env
 

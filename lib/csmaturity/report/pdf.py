@@ -1,93 +1,237 @@
-"""The report as a PDF: the HTML page laid out on A4 by WeasyPrint.
+"""The report as a PDF: the HTML page laid out on A4 by one of two engines.
 
-WeasyPrint is an optional dependency (``pip install 'csmaturity[pdf]'``): a Python
-package that lays out HTML with the CSS paged-media rules the report's stylesheet
-uses (A4 pages, page numbers and the firm's footer in the margin, table headers
-repeated on every page, headings kept with what follows). It needs the Pango text
-library, present on most Linux desktops and installed with it by Homebrew and
-conda; it downloads nothing and runs offline.
+* ``weasyprint`` (the default): a Python package (``pip install 'csmaturity[pdf]'``)
+  that lays out HTML with the CSS paged-media rules the report's stylesheet uses (A4
+  pages, page numbers and the firm's footer in the margin, table headers repeated on
+  every page, headings kept with what follows). It needs the Pango text library,
+  present on most Linux desktops and installed with it by Homebrew and conda; it
+  downloads nothing and runs offline. The page it lays out carries the Japanese font
+  as one face holding every character the page uses (WeasyPrint does not combine
+  several faces of one family the way browsers do). Charts stay vector; their words
+  stay text, in a face of their own (:data:`~csmaturity.report.fonts.CHART_FAMILY`,
+  the font they were measured with): searchable in the PDF, and laid out in a third
+  of the time WeasyPrint takes to draw the same words as glyph outlines.
+* ``chromium``: a headless Chromium or Google Chrome already on the machine, driven
+  through Playwright (``pip install 'csmaturity[browser]'``), kept open for the
+  process and printing every PDF into one tab: about ten times faster than
+  WeasyPrint, for batches. It prints the HTML report's own page (its charts with
+  their words as outlines: an SVG shown as an image cannot use the page's fonts).
 
-The PDF is made from the page the HTML file holds, with the Japanese font embedded
-as one face holding every character the page uses (WeasyPrint does not combine
-several faces of one family the way browsers do). Charts stay vector; their words
-stay text, in a face of their own (:data:`~csmaturity.report.fonts.CHART_FAMILY`,
-the font they were measured with): searchable in the PDF, and laid out in a third
-of the time WeasyPrint takes to draw the same words as glyph outlines. The page may
-load nothing but ``data:`` URIs: a report never reaches the network or the disk
-while it is laid out.
+Either way the page may load nothing but ``data:`` URIs: a report never reaches the
+network or the disk while it is laid out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import atexit
+import queue
+import shutil
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING
 
-from ..errors import MissingDependencyError
+from ..errors import MissingDependencyError, check_argument
 from ..io.files import atomic_path
 from .fonts import CHART_FAMILY, font_face_css
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["PDF_INSTALL", "pdf_engine", "pdf_chart_svgs", "pdf_page", "write_pdf"]
+__all__ = ["PDF_INSTALL", "PDF_ENGINES", "PdfEngine", "pdf_engine", "chromium_program", "write_pdf"]
 
-#: How to install the PDF engine, as the error message says it.
+#: How to install the default PDF engine, as the error message says it.
 PDF_INSTALL = "pip install 'csmaturity[pdf]'"
+#: The PDF engines, the default first.
+PDF_ENGINES = ("weasyprint", "chromium")
+#: The names a Chromium or Chrome program goes by on PATH.
+CHROMIUM_PROGRAMS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
 
-def pdf_engine() -> ModuleType:
-    """The ``weasyprint`` module; :class:`MissingDependencyError` saying how to install
-    it when it, or the Pango library it loads, is missing."""
-    try:
-        import weasyprint
-    except ImportError as exc:
-        raise MissingDependencyError("WeasyPrint (it writes the PDF)", PDF_INSTALL, str(exc)) from exc
-    except OSError as exc:  # the package is there, a system library it loads is not
-        raise MissingDependencyError(
-            "the Pango text library (WeasyPrint lays out the PDF with it)",
-            "apt-get install libpango-1.0-0 libpangoft2-1.0-0 (Debian/Ubuntu), brew install pango (macOS)",
-            str(exc).splitlines()[0]) from exc
-    return weasyprint
+class PdfEngine:
+    """One way to make the PDF: the charts it prints, the page it lays out, the file."""
+
+    name: str = ""
+
+    def chart_svgs(self, figures: Mapping[str, Figure]) -> dict[str, bytes]:
+        """The figures as SVG for this engine's page."""
+        raise NotImplementedError
+
+    #: Whether it prints the HTML page's own charts (then a report draws them once).
+    prints_html_charts = False
+
+    def page(self, render: Callable[[dict[str, str]], str], charts: Mapping[str, bytes], *,
+             common: Sequence[str] = ()) -> str:
+        """The page to print: ``render`` (the page's template, given the charts as
+        ``<img>`` sources by name) with ``charts`` from :meth:`chart_svgs`, its fonts
+        embedded (``common``: wordings shared with other pages, see
+        :func:`~csmaturity.report.html.embed_font`, where the engine combines faces)."""
+        raise NotImplementedError
+
+    def write(self, page: str, path: str | Path) -> Path:
+        """Print ``page`` as an A4 PDF, written atomically to ``path``."""
+        raise NotImplementedError
 
 
-def pdf_chart_svgs(figures: Mapping[str, Figure]) -> dict[str, bytes]:
-    """The figures as SVG for the PDF: their text as text in the charts' face."""
-    from ..plotting.export import figure_svg
+class _WeasyPrint(PdfEngine):
+    name = "weasyprint"
 
-    return {name: figure_svg(fig, text_font=CHART_FAMILY) for name, fig in figures.items()}
+    def __init__(self) -> None:
+        try:
+            import weasyprint
+        except ImportError as exc:
+            raise MissingDependencyError("WeasyPrint (it writes the PDF)", PDF_INSTALL, str(exc)) from exc
+        except OSError as exc:  # the package is there, a system library it loads is not
+            raise MissingDependencyError(
+                "the Pango text library (WeasyPrint lays out the PDF with it)",
+                "apt-get install libpango-1.0-0 libpangoft2-1.0-0 (Debian/Ubuntu), brew install pango (macOS)",
+                str(exc).splitlines()[0]) from exc
+        self.module = weasyprint
+
+    def chart_svgs(self, figures: Mapping[str, Figure]) -> dict[str, bytes]:
+        from ..plotting.export import figure_svg
+
+        return {name: figure_svg(fig, text_font=CHART_FAMILY) for name, fig in figures.items()}
+
+    def page(self, render: Callable[[dict[str, str]], str], charts: Mapping[str, bytes], *,
+             common: Sequence[str] = ()) -> str:
+        from .context import svg_data_uri
+        from .html import embed_font
+
+        # One face for the page: WeasyPrint does not combine faces of a family.
+        page = render({name: svg_data_uri(svg) for name, svg in charts.items()})
+        words = b"".join(charts.values()).decode("utf-8")
+        return embed_font(page, also=font_face_css(words, family=CHART_FAMILY, start=0))
+
+    def write(self, page: str, path: str | Path) -> Path:
+        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.urls import URLFetcher
+
+        # The page's @font-face rules are read with this configuration; the same object
+        # must lay out and write the document, or the embedded font is not found.
+        fonts = FontConfiguration()
+        html = self.module.HTML(string=page, url_fetcher=URLFetcher(allowed_protocols={"data"}))
+        with atomic_path(path) as tmp:
+            html.write_pdf(str(tmp), font_config=fonts)
+        return Path(path)
 
 
-def pdf_page(render: Callable[[dict[str, str]], str], charts: Mapping[str, bytes]) -> str:
-    """The page to lay out as a PDF: ``render`` (the page's template, given the charts
-    as ``<img>`` sources by name) with ``charts`` from :func:`pdf_chart_svgs`, its own
-    font embedded and the charts' face beside it."""
-    from .context import svg_data_uri
-    from .html import embed_font
+def chromium_program() -> str:
+    """The path of the Chromium or Chrome program on PATH; MissingDependencyError
+    saying how to install one when there is none."""
+    for name in CHROMIUM_PROGRAMS:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise MissingDependencyError("Chromium or Google Chrome (it prints the PDF with the chromium engine)",
+                                 "apt-get install chromium (Debian/Ubuntu), brew install --cask chromium (macOS)",
+                                 f"none of {', '.join(CHROMIUM_PROGRAMS)} is on PATH")
 
-    page = render({name: svg_data_uri(svg) for name, svg in charts.items()})
-    words = b"".join(charts.values()).decode("utf-8")
-    return embed_font(page, also=font_face_css(words, family=CHART_FAMILY, start=0))
+
+class _Chromium(PdfEngine):
+    """Chromium kept open for the process, driven from a thread of its own: Playwright's
+    objects belong to the thread that made them, and its synchronous API refuses to
+    run where an asyncio loop runs (a Jupyter kernel). The browser starts with the
+    first PDF and closes when the process exits."""
+
+    name = "chromium"
+
+    def __init__(self) -> None:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError as exc:
+            raise MissingDependencyError("Playwright (it drives Chromium to print the PDF)",
+                                         "pip install 'csmaturity[browser]'", str(exc)) from exc
+        self.program = chromium_program()
+        self._jobs: queue.Queue[tuple[str, Path, Future[None]] | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._serve, name="csmaturity-pdf", daemon=True)
+        self._thread.start()
+
+    def chart_svgs(self, figures: Mapping[str, Figure]) -> dict[str, bytes]:
+        from ..plotting.export import figure_svg
+
+        return {name: figure_svg(fig) for name, fig in figures.items()}
+
+    prints_html_charts = True
+
+    def page(self, render: Callable[[dict[str, str]], str], charts: Mapping[str, bytes], *,
+             common: Sequence[str] = ()) -> str:
+        from .context import svg_data_uri
+        from .html import embed_font
+
+        return embed_font(render({name: svg_data_uri(svg) for name, svg in charts.items()}), common=common)
+
+    def write(self, page: str, path: str | Path) -> Path:
+        with atomic_path(path) as tmp:
+            done: Future[None] = Future()
+            self._jobs.put((page, Path(tmp), done))
+            done.result()
+        return Path(path)
+
+    def close(self) -> None:
+        """Close the browser and end the thread."""
+        self._jobs.put(None)
+        self._thread.join(timeout=30)
+
+    def _serve(self) -> None:
+        from playwright.sync_api import sync_playwright
+
+        playwright = browser = tab = None
+        try:
+            while (job := self._jobs.get()) is not None:
+                page, path, done = job
+                try:
+                    if tab is None:
+                        playwright = sync_playwright().start()
+                        browser = playwright.chromium.launch(executable_path=self.program)
+                        tab = browser.new_page()
+                        tab.route("**/*", lambda route: route.abort())  # nothing from the network or the disk
+                    tab.set_content(page, wait_until="load")
+                    tab.pdf(path=str(path), prefer_css_page_size=True, print_background=True)
+                    done.set_result(None)
+                except BaseException as exc:  # handed to the caller, who raises it
+                    done.set_exception(exc)
+        finally:
+            if browser is not None:
+                browser.close()
+            if playwright is not None:
+                playwright.stop()
 
 
-def write_pdf(page: str, path: str | Path) -> Path:
-    """Lay out an HTML page (with its fonts embedded, see :func:`pdf_page`) as an A4
-    PDF, written atomically to ``path``.
+_chromium: list[_Chromium] = []  # the process's browser, once it is asked for
+_lock = threading.Lock()
+
+
+def pdf_engine(name: str = "weasyprint") -> PdfEngine:
+    """The PDF engine ``name`` (one of :data:`PDF_ENGINES`); Chromium is started once
+    per process and kept.
+
+    Raises
+    ------
+    ArgumentError
+        An unknown engine.
+    MissingDependencyError
+        The engine is not installed (the message says how).
+    """
+    check_argument(name in PDF_ENGINES, "pdf_engine", f"unknown PDF engine {name!r}; expected one of "
+                                                      f"{', '.join(PDF_ENGINES)}")
+    if name == "weasyprint":
+        return _WeasyPrint()
+    with _lock:
+        if not _chromium:
+            _chromium.append(_Chromium())
+            atexit.register(_chromium[0].close)
+        return _chromium[0]
+
+
+def write_pdf(page: str, path: str | Path, engine: str = "weasyprint") -> Path:
+    """Print an HTML page (from :meth:`PdfEngine.page`, or any page carrying its fonts) as
+    an A4 PDF with ``engine``, written atomically to ``path``.
 
     Raises
     ------
     MissingDependencyError
-        WeasyPrint or the Pango library is not installed (the message says how).
+        The engine is not installed (the message says how).
     """
-    weasyprint = pdf_engine()
-    from weasyprint.text.fonts import FontConfiguration
-    from weasyprint.urls import URLFetcher
-
-    # The page's @font-face rules are read with this configuration; the same object
-    # must lay out and write the document, or the embedded font is not found.
-    fonts = FontConfiguration()
-    html = weasyprint.HTML(string=page, url_fetcher=URLFetcher(allowed_protocols={"data"}))
-    with atomic_path(path) as tmp:
-        html.write_pdf(str(tmp), font_config=fonts)
-    return Path(path)
+    return pdf_engine(engine).write(page, path)
