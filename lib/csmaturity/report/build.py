@@ -148,7 +148,8 @@ def write_report(results: ReportResults, out_dir: str | Path, *, charts: dict[st
         if "html" in kinds:
             pages["html"] = embed_font(render_page(context), common=common)
         if printer is not None and pdf_charts is not None:
-            pages["pdf"] = (pages["html"] if printer.prints_html_charts and charts is pdf_charts and "html" in pages
+            # An engine that prints the HTML page's charts prints the HTML page itself.
+            pages["pdf"] = (pages["html"] if printer.prints_html_charts and "html" in pages
                             else printer.page(lambda uris: render_page({**context, "charts": uris}), pdf_charts,
                                               common=common))
     # Every file is written to a temporary file first and moved into place only when
