@@ -515,6 +515,39 @@ def test_the_deck_carries_the_branding(hikari_deck):
     assert deck.core_properties.author == "Hanako Sato, Example Advisory"
 
 
+def test_deck_text_keeps_markup_spaces_and_control_characters_as_python_pptx_writes_them(tmp_path):
+    """The deck's text boxes, shapes and tables are written as XML: a client's or an
+    answer's text with markup characters, only spaces or a control character reads back
+    as python-pptx's own run writes and reads it."""
+    need_deck()
+    import pptx
+    from pptx.util import Inches
+
+    from csmaturity.report.branding import DEFAULT_BRANDING
+    from csmaturity.report.deck import SlideDeck
+
+    hostile = ["R&D <Team> \"x\" 'y'", "   ", "bell\x07tab\tend", "]]> &amp;"]
+    deck = SlideDeck("en", DEFAULT_BRANDING, "A & B <Co>")
+    slide = deck.slide("Title <&>")
+    deck.text(slide, 1, 1, 4, 1, hostile)
+    deck.rect(slide, 1, 2.5, 3, 1, "EEEEEE", label=hostile[0])
+    deck.table(slide, 1, 4, [2, 2, 2, 2], hostile, [hostile[::-1]])
+    reference = slide.shapes.add_textbox(0, 0, Inches(1), Inches(1)).text_frame
+    for k, value in enumerate(hostile):  # python-pptx's own writing of each text
+        (reference.paragraphs[0] if k == 0 else reference.add_paragraph()).add_run().text = value
+    path = deck.save(tmp_path / "hostile.pptx", "hostile")
+
+    shapes = pptx.Presentation(str(path)).slides[0].shapes
+    expected = [p.runs[0].text for p in shapes[-1].text_frame.paragraphs]
+    assert expected[1] == "   " and "&" in expected[0]  # the reference keeps them
+    box, shape, table = shapes[-4], shapes[-3], shapes[-2]  # as added, before the reference
+    assert [p.runs[0].text for p in box.text_frame.paragraphs] == expected
+    assert shape.text_frame.text == expected[0]
+    cells = table.table
+    assert [cells.cell(0, j).text_frame.paragraphs[0].runs[0].text for j in range(4)] == expected
+    assert [cells.cell(1, j).text_frame.paragraphs[0].runs[0].text for j in range(4)] == expected[::-1]
+    assert cells.rows[1].height > 0 and table.height == sum(row.height for row in cells.rows)
+
 def test_branding_files_are_validated(tmp_path):
     bad = tmp_path / "branding.yaml"
     bad.write_text("firm: X\ncolors: {primary: blue}\nlogo: missing.png\nslogan: hi\n", encoding="utf-8")

@@ -87,6 +87,46 @@ def _lines(value: str, width_in: float, size_pt: float) -> int:
     return sum(max(1, math.ceil(_width(part) / per_line)) for part in str(value).split("\n"))
 
 
+_ALIGN = {"left": "l", "center": "ctr", "right": "r"}
+_ANCHOR = {"top": "t", "middle": "ctr", "bottom": "b"}
+
+
+def _paragraph(value: str, *, align: str, size: float, bold: bool, color: str, spacing: float = 0) -> str:
+    """One ``a:p`` of one run as XML; ``spacing`` points after it."""
+    after = f'<a:spcAft><a:spcPts val="{round(spacing * 100)}"/></a:spcAft>' if spacing else ""
+    props = f'<a:pPr algn="{_ALIGN[align]}">{after}</a:pPr>' if after else f'<a:pPr algn="{_ALIGN[align]}"/>'
+    return f'<a:p>{props}<a:r>{_run_properties(size, bold=bold, color=color)}<a:t>{_xml_text(value)}</a:t></a:r></a:p>'
+
+
+def _replace_text_body(shape: Any, body_properties: str, paragraphs: str) -> None:
+    """Give ``shape`` a text body of ``paragraphs`` (XML), its ``a:bodyPr`` opened with
+    ``body_properties`` (its attributes and the rest of the element). Written as XML in
+    one go: python-pptx's frame, paragraph and font properties took most of a deck's time."""
+    from pptx.oxml import parse_xml
+    from pptx.oxml.ns import nsdecls
+
+    body = parse_xml(f'<p:txBody {nsdecls("a", "p")}><a:bodyPr {body_properties}<a:lstStyle/>{paragraphs}</p:txBody>')
+    old = shape._element.txBody
+    old.getparent().replace(old, body)
+
+
+
+def _run_properties(size: float, *, bold: bool, color: str) -> str:
+    """A run's ``a:rPr`` as XML: size, weight and colour (the typefaces are named at save)."""
+    return (f'<a:rPr sz="{round(size * 100)}" b="{int(bold)}"><a:solidFill><a:srgbClr val="{color}"/>'
+            '</a:solidFill></a:rPr>')
+
+
+def _xml_text(value: object) -> str:
+    """``value`` as the text of an ``a:t`` element: XML-escaped, and control characters
+    written as PowerPoint's ``_xHHHH_`` escapes (as python-pptx writes a run's text)."""
+    from xml.sax.saxutils import escape
+
+    from pptx.oxml.text import CT_RegularTextRun
+
+    return escape(CT_RegularTextRun._escape_ctrl_chars(str(value)))
+
+
 class SlideDeck:
     """A presentation being built in one language and the firm's look: its slide
     helpers (text, shapes, tables, native charts) and the fonts named on every run.
@@ -133,24 +173,12 @@ class SlideDeck:
              size: float = 14, bold: bool = False, color: str = INK, align: str = "left",
              bullets: bool = False, anchor: str = "top", spacing: float = 0) -> Any:
         """A text box: one paragraph per item of ``content`` (a string is one)."""
-        from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-        from pptx.util import Pt
-
         box = slide.shapes.add_textbox(self.emu(x), self.emu(y), self.emu(w), self.emu(h))
-        frame = box.text_frame
-        frame.word_wrap = True
-        frame.vertical_anchor = getattr(MSO_ANCHOR, anchor.upper())
-        for margin in ("margin_left", "margin_right"):
-            setattr(frame, margin, self.emu(0.05))
         paragraphs = [content] if isinstance(content, str) else list(content)
-        for k, item in enumerate(paragraphs):
-            paragraph = frame.paragraphs[0] if k == 0 else frame.add_paragraph()
-            paragraph.alignment = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}[align]
-            if spacing:
-                paragraph.space_after = Pt(spacing)
-            run = paragraph.add_run()
-            run.text = ("• " if bullets else "") + str(item)
-            self.style(run.font, size, bold, color)
+        _replace_text_body(box, f'wrap="square" anchor="{_ANCHOR[anchor]}" lIns="{self.emu(0.05)}" '
+                                f'rIns="{self.emu(0.05)}"><a:spAutoFit/></a:bodyPr>',
+                           "".join(_paragraph(("• " if bullets else "") + str(item), align=align, size=size,
+                                              bold=bold, color=color, spacing=spacing) for item in paragraphs))
         return box
 
     def style(self, font: Any, size: float, bold: bool = False, color: str = INK) -> None:
@@ -167,7 +195,6 @@ class SlideDeck:
         """A filled shape, optionally with centred text."""
         from pptx.dml.color import RGBColor
         from pptx.enum.shapes import MSO_SHAPE
-        from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
         from pptx.oxml.ns import qn
 
         box = slide.shapes.add_shape(getattr(MSO_SHAPE, shape), self.emu(x), self.emu(y), self.emu(w), self.emu(h))
@@ -182,49 +209,46 @@ class SlideDeck:
             box.line.color.rgb = RGBColor.from_string(line)
         else:
             box.line.fill.background()
-        frame = box.text_frame
-        frame.word_wrap = True
-        frame.vertical_anchor = MSO_ANCHOR.MIDDLE
-        for margin in ("margin_left", "margin_right", "margin_top", "margin_bottom"):
-            setattr(frame, margin, self.emu(0.04))
-        paragraph = frame.paragraphs[0]
-        paragraph.alignment = PP_ALIGN.CENTER
-        if label:
-            run = paragraph.add_run()
-            run.text = label
-            self.style(run.font, size, bold, color)
+        inset = self.emu(0.04)
+        _replace_text_body(box, f'rtlCol="0" anchor="ctr" wrap="square" lIns="{inset}" rIns="{inset}" '
+                                f'tIns="{inset}" bIns="{inset}"/>',
+                           _paragraph(label, align="center", size=size, bold=bold, color=color) if label
+                           else '<a:p><a:pPr algn="ctr"/></a:p>')
         return box
 
     def table(self, slide: Any, x: float, y: float, widths: Sequence[float], header: Sequence[str],
               rows: Sequence[Sequence[str]], *, size: float = 11, align: Sequence[str] | None = None) -> Any:
-        """A table with a header row in the firm's colour; row heights follow the text."""
-        from pptx.dml.color import RGBColor
-        from pptx.enum.text import PP_ALIGN
-        from pptx.util import Pt
+        """A table with a header row in the firm's colour; row heights follow the text.
 
+        The rows are written as one piece of XML: setting each cell's margins, fill,
+        alignment and run through python-pptx's properties took most of a deck's time."""
+        from pptx.oxml import parse_xml
+        from pptx.oxml.ns import nsdecls
+
+        aligns = [_ALIGN[a] for a in (align or ["left"] * len(widths))]
+        margins = f'marL="{self.emu(0.06)}" marR="{self.emu(0.06)}" marT="{self.emu(0.03)}" marB="{self.emu(0.03)}"'
+        xml_rows, height = [], 0
+        for i, values in enumerate([header, *rows]):
+            lines = max(_lines(v, w - 0.12, size) for v, w in zip(values, widths, strict=True))
+            fill = self.primary if i == 0 else ("FFFFFF" if i % 2 else "F4F6F9")
+            run = _run_properties(size, bold=i == 0, color="FFFFFF" if i == 0 else INK)
+            cells = "".join(
+                f'<a:tc><a:txBody><a:bodyPr/><a:lstStyle/><a:p><a:pPr algn="{aligns[j]}"><a:spcAft>'
+                f'<a:spcPts val="0"/></a:spcAft></a:pPr><a:r>{run}<a:t>{_xml_text(value)}</a:t></a:r></a:p>'
+                f'</a:txBody><a:tcPr {margins}><a:solidFill><a:srgbClr val="{fill}"/></a:solidFill></a:tcPr></a:tc>'
+                for j, value in enumerate(values))
+            row_height = self.emu(0.12 + lines * size * 1.25 / 72)
+            height += row_height
+            xml_rows.append(f'<a:tr h="{row_height}">{cells}</a:tr>')
         frame = slide.shapes.add_table(len(rows) + 1, len(widths), self.emu(x), self.emu(y),
-                                       self.emu(sum(widths)), self.emu(0.4 * (len(rows) + 1)))
+                                       self.emu(sum(widths)), height)
         table = frame.table
         for j, width in enumerate(widths):
             table.columns[j].width = self.emu(width)
-        aligns = align or ["left"] * len(widths)
-        for i, values in enumerate([header, *rows]):
-            lines = max(_lines(v, w - 0.12, size) for v, w in zip(values, widths, strict=True))
-            table.rows[i].height = self.emu(0.12 + lines * size * 1.25 / 72)
-            for j, value in enumerate(values):
-                cell = table.cell(i, j)
-                cell.margin_left = cell.margin_right = self.emu(0.06)
-                cell.margin_top = cell.margin_bottom = self.emu(0.03)
-                cell.fill.solid()
-                cell.fill.fore_color.rgb = RGBColor.from_string(self.primary if i == 0 else
-                                                                ("FFFFFF" if i % 2 else "F4F6F9"))
-                paragraph = cell.text_frame.paragraphs[0]
-                paragraph.alignment = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER,
-                                       "right": PP_ALIGN.RIGHT}[aligns[j]]
-                run = paragraph.add_run()
-                run.text = str(value)
-                self.style(run.font, size, bold=i == 0, color="FFFFFF" if i == 0 else INK)
-                paragraph.space_after = Pt(0)
+        tbl = table._tbl
+        for tr in tbl.tr_lst:
+            tbl.remove(tr)
+        tbl.extend(list(parse_xml(f'<a:tbl {nsdecls("a")}>{"".join(xml_rows)}</a:tbl>')))
         return table
 
     def chart(self, slide: Any, kind: str, x: float, y: float, w: float, h: float, categories: Sequence[str],
