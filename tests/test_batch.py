@@ -130,8 +130,8 @@ def _batch_record(out: Path) -> dict:
 
 @pytest.mark.pool
 def test_in_process_and_on_a_process_pool_the_batch_is_the_same(clients, tmp_path):
-    inline = run_batch(clients, tmp_path / "inline", workers=1, progress=False)
-    pooled = run_batch(clients, tmp_path / "pool", workers=2, progress=False)
+    inline = run_batch(clients, tmp_path / "inline", workers=1, progress=False, formats=("html",))
+    pooled = run_batch(clients, tmp_path / "pool", workers=2, progress=False, formats=("html",))
 
     def outcomes(result):
         return [{k: v for k, v in asdict(o).items() if k not in ("seconds", "outputs", "results_json")}

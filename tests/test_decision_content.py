@@ -7,9 +7,11 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import functools
 import html as html_lib
 import json
 import re
+import tempfile
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -32,6 +34,19 @@ from conftest import CLIENTS, SAMPLE
 
 HISTORY = SAMPLE / "history" / "hikari-cloud"
 SAMPLE_CLIENTS = sorted(CLIENTS.glob("*.yaml"))
+
+
+@functools.cache
+def hikari_results(lang: str):
+    """The sample client with data, computed once per test process: these tests only read it."""
+    return compute_results(CLIENTS / "hikari-cloud.yaml", lang=lang)
+
+
+@functools.cache
+def hikari_page() -> str:
+    """Its Japanese report page as ``csmaturity report`` writes it by default, made once."""
+    with tempfile.TemporaryDirectory() as out:
+        return build_report(CLIENTS / "hikari-cloud.yaml", out_dir=out).html.read_text(encoding="utf-8")
 
 
 def section(page: str, section_id: str) -> str:
@@ -150,7 +165,7 @@ def test_midori_is_held_back_only_by_its_health_score():
 
 
 def test_hikari_needs_75_overall_and_kpis_at_70(tmp_path):
-    results = compute_results(CLIENTS / "hikari-cloud.yaml")
+    results = hikari_results("ja")
     page = executive_summary(results)
     box = page.next_level
     assert box.level == "cs2" and box.reachable and not box.already_there
@@ -166,11 +181,11 @@ def test_hikari_needs_75_overall_and_kpis_at_70(tmp_path):
     # current vs target per dimension: KPIs short of 70 now, met after the path's changes
     kpis = next(d for d in box.dimensions if d.dimension == "kpis")
     assert kpis.short and kpis.needed == 70 and kpis.after >= 70
-    html = build_report(CLIENTS / "hikari-cloud.yaml", out_dir=tmp_path).html.read_text(encoding="utf-8")
+    html = hikari_page()
     summary = section(html, "summary")
     assert page.headline in visible(summary)
     assert "「CS 2.0 拡大」に進むには" in summary and 'class="dim-targets"' in summary
-    english = executive_summary(compute_results(CLIENTS / "hikari-cloud.yaml", lang="en"))
+    english = executive_summary(hikari_results("en"))
     assert "an overall score of 75 (now 63) and Outcome KPIs at 70 (now 67)" in english.headline
 
 
@@ -191,7 +206,7 @@ def test_a_target_level_gets_its_own_box_and_an_unreachable_one_says_so(tmp_path
     cli = (tmp_path / "cli" / "northwind-analytics.en.report.html").read_text(encoding="utf-8")
     assert "Target: CS 2.0 Expansion" in visible(section(cli, "summary"))
     # a level the questionnaire cannot reach (a valid model always can: the path as if it could not)
-    results = compute_results(CLIENTS / "hikari-cloud.yaml", lang="en")
+    results = hikari_results("en")
     path_ = dataclasses.replace(results.assessment.next_path, reachable=False)
     results = dataclasses.replace(results, assessment=dataclasses.replace(results.assessment, next_path=path_))
     out_of_reach = executive_summary(results)
@@ -298,7 +313,7 @@ def test_similarity_is_off_the_headline_and_stated_with_its_method(tmp_path):
     summary = section(page, "summary")
     assert "Similarity" not in summary and ">99%" not in summary and "similarity" not in visible(summary)
     assert len(re.findall(r'<div class="card[ "]', summary)) == 3  # score, level, answered
-    sim = compute_results(CLIENTS / "hikari-cloud.yaml", lang="en").assessment.similarity
+    sim = hikari_results("en").assessment.similarity
     bench = visible(section(page, "benchmark"))
     assert (f'You do what most of "Feel CS is effective" does on {sim.majority_agreement} of the '
             f"{sim.majority_items} practices") in bench
@@ -317,7 +332,7 @@ def test_money_carries_its_currency(tmp_path):
     assert fmt_money(1_063_923_000, "JPY", "en") == "¥1.06B"
     assert fmt_money(1_060_000, "USD", "en") == "$1.06M" and fmt_money(1_060_000, "USD", "ja") == "106万ドル"
     assert fmt_money(1_060_000, "CHF", "en") == "CHF 1.06M"
-    ja = build_report(CLIENTS / "hikari-cloud.yaml", out_dir=tmp_path).html.read_text(encoding="utf-8")
+    ja = hikari_page()
     metrics = visible(section(ja, "metrics"))
     assert "解約リスクのあるARR: 10.6億円" in metrics
     ltv = re.search(r"<th class=\"n\">LTV</th>.*?</tbody>", section(ja, "metrics"), re.S).group(0)
@@ -334,10 +349,10 @@ def test_money_carries_its_currency(tmp_path):
 
 
 def test_stale_data_is_flagged_and_fresh_data_is_not(tmp_path):
-    stale = executive_summary(compute_results(CLIENTS / "hikari-cloud.yaml"))
+    stale = executive_summary(hikari_results("ja"))
     assert stale.data.stale and stale.data.accounts.months == 18 and stale.data.survey.months == 23
     assert stale.data.accounts.end == dt.date(2025, 3, 31)
-    page = build_report(CLIENTS / "hikari-cloud.yaml", out_dir=tmp_path).html.read_text(encoding="utf-8")
+    page = hikari_page()
     summary = visible(section(page, "summary"))
     assert "古いデータ" in summary and "顧客データ：2024-04-01〜2025-03-31（診断日の18か月前まで）" in summary
     assert "12か月を超えています" in summary
@@ -347,13 +362,13 @@ def test_stale_data_is_flagged_and_fresh_data_is_not(tmp_path):
 
 
 def test_profile_and_data_are_reconciled(tmp_path):
-    page = executive_summary(compute_results(CLIENTS / "hikari-cloud.yaml"))
+    page = executive_summary(hikari_results("ja"))
     rec = {r.field: r for r in page.data.reconciliation}
     assert rec["customers"].agrees is False and rec["customers"].data == "1,634" and rec["customers"].profile == "2,600"
     assert rec["arr_band"].agrees is False and rec["arr_band"].data == "54.3億円"
     assert parse_band("10〜30億円") == (1e9, 3e9) and parse_band("5-20M USD") == (5e6, 2e7)
     assert parse_band("large") is None
-    html = build_report(CLIENTS / "hikari-cloud.yaml", out_dir=tmp_path).html.read_text(encoding="utf-8")
+    html = hikari_page()
     assert "プロフィールの顧客数は2,600社ですが、顧客データの契約中の顧客は1,634社（63%）です" in visible(
         section(html, "summary"))
     agreeing = executive_summary(compute_results(client_copy(
@@ -377,11 +392,11 @@ def test_a_section_without_data_says_so(tmp_path):
 
 
 def test_reference_ranges_are_us_figures_said_so(tmp_path):
-    page = build_report(CLIENTS / "hikari-cloud.yaml", out_dir=tmp_path).html.read_text(encoding="utf-8")
+    page = hikari_page()
     metrics = visible(section(page, "metrics"))
     assert "参考：米国SaaSの中央値 約100%" in metrics and "参考：米国SaaSの中央値 約90〜93%" in metrics
     assert "日本企業の数値でも、本レポートの調査比較の数値でもなく" in metrics
-    finding = next(f for f in executive_summary(compute_results(CLIENTS / "hikari-cloud.yaml")).findings
+    finding = next(f for f in executive_summary(hikari_results("ja")).findings
                    if f.kind == "retention")
     assert "米国SaaSの中央値（約100%）を下回っています" in finding.text
 
@@ -398,15 +413,15 @@ def test_red_accounts_are_a_concentration_only_when_they_hold_more_than_their_sh
     assert risk_spread(health(348, 1286, 0.196)) == "even"  # 21 % of accounts, 20 % of ARR
     assert risk_spread(health(100, 900, 0.30)) == "concentrated"
     assert risk_spread(health(300, 700, 0.10)) == "small"
-    results = compute_results(CLIENTS / "hikari-cloud.yaml")
+    results = hikari_results("ja")
     text_ = " ".join(verdict(results))
     assert "集中" not in text_ and "ヘルススコアが赤の348社（顧客の21%）が、ARRの20%を占めており" in text_
-    english = " ".join(verdict(compute_results(CLIENTS / "hikari-cloud.yaml", lang="en")))
+    english = " ".join(verdict(hikari_results("en")))
     assert "concentrated" not in english and "(21% of accounts) hold 20% of ARR" in english
 
 
 def test_key_driver_axis_says_what_importance_is():
-    results = compute_results(CLIENTS / "hikari-cloud.yaml", lang="en")
+    results = hikari_results("en")
     fig = report_figures(results)["drivers"]
     # the outcome the importance is measured against is named, whatever the method
     assert fig.axes[0].get_ylabel().endswith("likelihood to recommend, NPS)")
@@ -440,7 +455,7 @@ def test_a_state_to_avoid_is_good_when_absent(tmp_path):
     row = re.search(r"<tr><td>No outcome KPI defined</td>.*?</tr>", page, re.S).group(0)
     assert 'class="no good"' in row and "gap" not in row and "state to avoid" in row
     # an intermediate option the client is past is no gap either ("considering" once built)
-    hikari = compute_results(CLIENTS / "hikari-cloud.yaml")
+    hikari = hikari_results("ja")
     past = benchmark_rows(hikari, hikari.assessment.model.benchmarks[0]).set_index("item_id")
     assert past.at["touch_considering", "client"] == "no" and past.at["touch_considering", "good"]
     assert not past.at["phase_rules_operating", "good"]  # on trial only: still a gap
@@ -498,7 +513,7 @@ def test_the_plan_is_written_beside_the_report_by_the_cli_and_the_batch(tmp_path
 
 
 def test_quick_wins_chart_shows_each_action_in_its_quadrant():
-    results = compute_results(CLIENTS / "hikari-cloud.yaml", lang="en")
+    results = hikari_results("en")
     plan = results.assessment.plan
     fig = report_figures(results)["quadrant"]
     texts = [t.get_text() for t in fig.axes[0].texts]
