@@ -18,7 +18,8 @@ faster per client than the CLI loop; every format at most 2x HTML and workbook a
 peak memory flat from N=50 to N=500 (direct).
 Each path is measured in several interleaved rounds and its best round counts, so a
 busy spell of a shared machine does not decide a ratio. This is a benchmark, not a
-test: it prints figures and never fails on them.
+test: it prints figures and never fails on them. ``--parts formats`` measures the formats
+alone (``engines``, ``formats``, ``memory``: default all).
 """
 
 from __future__ import annotations
@@ -127,6 +128,9 @@ print(json.dumps([result.seconds / {n}, resource.getrusage(resource.RUSAGE_SELF)
     return tuple(json.loads(out.stdout.strip().splitlines()[-1]))  # type: ignore[return-value]
 
 
+PARTS = ("engines", "formats", "memory")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=6, help="clients for the floor and the CLI loop")
@@ -136,7 +140,14 @@ def main() -> None:
                         help="clients for the direct engine writing every format (needs the pdf and deck extras)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of all four measurements; the best counts")
     parser.add_argument("--memory", type=int, nargs="*", default=[50, 500], help="batch sizes for the memory check")
+    parser.add_argument("--parts", nargs="+", choices=PARTS, default=list(PARTS),
+                        help="what to measure (default all): the engines against the floor and the CLI loop, "
+                             "every format against HTML + XLSX, the memory check")
     args = parser.parse_args()
+    if "formats" not in args.parts:
+        args.n_formats = 0
+    if "memory" not in args.parts:
+        args.memory = []
 
     from csmaturity.model import load_model
     from csmaturity.synth import write_synthetic_clients
@@ -152,10 +163,11 @@ def main() -> None:
                                         "formats": [], "formats_chromium": []}
         chromium = _has_chromium()
         for r in range(args.rounds):
-            runs["floor"].append(floor_per_client(args.n, imports))
-            runs["cli"].append(cli_loop_per_client(clients[: args.n], tmp / f"cli{r}"))
-            runs["papermill"].append(batch_per_client(clients[: args.n_papermill], tmp / f"pm{r}", "papermill", 2))
-            runs["direct"].append(batch_per_client(clients[: args.n_direct], tmp / f"direct{r}", "direct", 2))
+            if "engines" in args.parts:
+                runs["floor"].append(floor_per_client(args.n, imports))
+                runs["cli"].append(cli_loop_per_client(clients[: args.n], tmp / f"cli{r}"))
+                runs["papermill"].append(batch_per_client(clients[: args.n_papermill], tmp / f"pm{r}", "papermill", 2))
+                runs["direct"].append(batch_per_client(clients[: args.n_direct], tmp / f"direct{r}", "direct", 2))
             if args.n_formats:  # the same clients with HTML + XLSX, then with every format
                 few = clients[: args.n_formats]
                 runs["direct_small"].append(batch_per_client(few, tmp / f"small{r}", "direct", 2))
@@ -164,16 +176,18 @@ def main() -> None:
                     runs["formats_chromium"].append(batch_per_client(few, tmp / f"chromium{r}", "direct", 2,
                                                                      ALL_FORMATS, "chromium"))
         best = {k: min(v) for k, v in runs.items() if v}
-        floor, cli, papermill, direct = best["floor"], best["cli"], best["papermill"], best["direct"]
         print(f"clients: {args.n} (floor, CLI loop), {args.n_papermill} (papermill engine), {args.n_direct} (direct); "
               f"2 workers; best of {args.rounds} rounds; {model.id} {model.version}")
-        print("all rounds, s/client: " + "; ".join(f"{k} " + " ".join(f"{x:.3f}" for x in v) for k, v in runs.items()))
-        print(f"floor (kernel start + imports):         {floor:6.2f} s/client; floor/2 = {floor / 2:.2f}")
-        print(f"CLI loop (papermill + nbconvert):       {cli:6.2f} s/client")
-        print(f"batch, papermill engine, 2 workers:     {papermill:6.2f} s/client")
-        print(f"batch, direct engine, 2 workers:        {direct:6.3f} s/client")
-        print(f"ratio papermill engine / (floor/2):     {papermill / (floor / 2):6.2f}   (target <= 1.3)")
-        print(f"ratio CLI loop / direct engine:         {cli / direct:6.1f}   (target >= 25)")
+        print("all rounds, s/client: " + "; ".join(f"{k} " + " ".join(f"{x:.3f}" for x in v)
+                                                  for k, v in runs.items() if v))
+        if "engines" in args.parts:
+            floor, cli, papermill, direct = best["floor"], best["cli"], best["papermill"], best["direct"]
+            print(f"floor (kernel start + imports):         {floor:6.2f} s/client; floor/2 = {floor / 2:.2f}")
+            print(f"CLI loop (papermill + nbconvert):       {cli:6.2f} s/client")
+            print(f"batch, papermill engine, 2 workers:     {papermill:6.2f} s/client")
+            print(f"batch, direct engine, 2 workers:        {direct:6.3f} s/client")
+            print(f"ratio papermill engine / (floor/2):     {papermill / (floor / 2):6.2f}   (target <= 1.3)")
+            print(f"ratio CLI loop / direct engine:         {cli / direct:6.1f}   (target >= 25)")
         if args.n_formats:
             print(f"direct, HTML + XLSX, {args.n_formats} clients:       {best['direct_small']:6.3f} s/client")
             print(f"direct, HTML + PDF + PPTX + XLSX:       {best['formats']:6.3f} s/client")
