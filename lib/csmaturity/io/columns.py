@@ -73,8 +73,9 @@ _TYPED_DIGITS = frozenset("0123456789０１２３４５６７８９")
 def _plain_number(text: str) -> float | None:
     """``text`` as a float when it is a plain decimal number (ASCII or full-width digits,
     optional sign and thousands separators), else None."""
-    if any(unicodedata.category(c) == "Nd" or unicodedata.numeric(c, None) is not None
-           for c in text if c not in _TYPED_DIGITS):
+    # ASCII holds no digits but 0-9: only other text is looked at character by character.
+    if not text.isascii() and any(unicodedata.category(c) == "Nd" or unicodedata.numeric(c, None) is not None
+                                  for c in text if c not in _TYPED_DIGITS):
         return None
     text = normalize_text(text)
     if "," in text and THOUSANDS.match(text):
@@ -188,7 +189,7 @@ class ScaleColumn:
 
 def normalize_text(text: str) -> str:
     """NFKC-normalise (full-width digits, letters and spaces become ASCII) and strip."""
-    return unicodedata.normalize("NFKC", text).strip()
+    return text.strip() if text.isascii() else unicodedata.normalize("NFKC", text).strip()  # ASCII is NFKC
 
 
 def is_blank(value: Any) -> bool:

@@ -282,7 +282,7 @@ def _normalise_cells(raw: pd.DataFrame) -> pd.DataFrame:
     frame = raw.copy()
     for column in frame.columns:
         frame[column] = frame[column].map(lambda v: (normalize_text(v) or None) if isinstance(v, str) else v)
-    filled = ~frame.map(is_blank).to_numpy(dtype=bool).all(axis=1)
+    filled = ~frame.isna().to_numpy(dtype=bool).all(axis=1)  # blank text is None by now
     last = np.flatnonzero(filled)
     return frame.iloc[: last[-1] + 1 if last.size else 0].reset_index(drop=True)
 
@@ -321,9 +321,10 @@ def _headers(raw: pd.DataFrame, file: str, schema: TableSchema | None) -> tuple[
 
 def _typed(series: pd.Series, spec: ColumnSpec, file: str,
            date_order: DateOrder | None = None) -> tuple[pd.Series, list[Problem]]:
-    """Convert one column to its kind, listing bad values, blanks and duplicates."""
+    """Convert one column of a normalised table (blank text is None) to its kind, listing
+    bad values, blanks and duplicates."""
     problems: list[Problem] = []
-    blank = series.map(is_blank).to_numpy(dtype=bool)
+    blank = series.isna().to_numpy(dtype=bool)
     if spec.kind in ("int", "float"):
         numbers, problems = parse_numbers(series, spec.name, file, lo=spec.lo, hi=spec.hi,
                                           integer=spec.kind == "int", allow_blank=spec.nullable)
