@@ -22,6 +22,7 @@ from matplotlib import cbook
 from matplotlib.backend_bases import FigureCanvasBase
 from matplotlib.backends.backend_mixed import MixedModeRenderer
 from matplotlib.backends.backend_svg import RendererSVG
+from matplotlib.font_manager import fontManager, get_font
 from matplotlib.textpath import TextToPath
 
 __all__ = ["BACKEND", "FigureCanvas", "CachedTextToPath"]
@@ -87,10 +88,38 @@ class CachedTextToPath(TextToPath):
 _TEXT_TO_PATH = CachedTextToPath()
 
 
+#: A font's ascent, descent and line gap at a size, in points, as matplotlib's text
+#: layout reads them from the font's tables for every line of every label it lays out.
+_HEIGHT_METRICS: dict[Any, tuple[float, float, float]] = {}
+
+
 class _Renderer(RendererSVG):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._text2path = _TEXT_TO_PATH
+
+    def _get_font_height_metrics(self, prop: Any) -> tuple[float | None, float | None, float | None]:
+        """matplotlib's own reading of the font's height tables (``Text._get_layout``,
+        at the 72 dpi a figure is drawn at here), remembered per font and size: finding
+        the font file and reading its tables was a seventh of saving a chart. matplotlib
+        asks a renderer for this when it has the method, and measures itself otherwise
+        (as it does here for a font without those tables)."""
+        metrics = _HEIGHT_METRICS.get(prop)
+        if metrics is None:
+            font = get_font(fontManager._find_fonts_by_props(prop))
+            for name, gap, ascent, descent in (("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+                                               ("hhea", "lineGap", "ascent", "descent")):
+                table = font.get_sfnt_table(name)
+                if table is not None:
+                    scale = prop.get_size_in_points() / font.get_sfnt_table("head")["unitsPerEm"]  # points
+                    metrics = (table[ascent] * scale, -table[descent] * scale, table[gap] * scale)
+                    break
+            else:
+                return None, None, None
+            if len(_HEIGHT_METRICS) >= CachedTextToPath.limit:
+                _HEIGHT_METRICS.clear()
+            _HEIGHT_METRICS[prop.copy()] = metrics
+        return metrics
 
 
 class FigureCanvas(FigureCanvasBase):
