@@ -128,6 +128,24 @@ def test_deep_nesting_is_refused_with_a_location(tmp_path):
     path.write_text("a: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
     with pytest.raises(ModelError, match=r"line 1, column \d+: .*nested more than 50 levels"):
         load_model(path)
+    # Past the kit's limit but within the YAML parser's own, in block style: the line of the too-deep level.
+    path.write_text("".join("  " * k + "a:\n" for k in range(60)) + "  " * 60 + "b: 1\n", encoding="utf-8")
+    with pytest.raises(ModelError, match=r"line 51, column 101: .*nested more than 50 levels"):
+        load_model(path)
+
+
+def test_libyaml_and_pyyaml_read_every_shipped_yaml_file_alike(root):
+    # The kit parses with libyaml where PyYAML has it, and with PyYAML's own parser where
+    # libyaml refuses a file (for its messages): both must read the same data.
+    from csmaturity.io import yamlfile
+
+    if yamlfile._FAST_LOADER is None:
+        pytest.skip("this PyYAML was built without libyaml")
+    files = sorted((root / "lib" / "csmaturity").rglob("*.yaml"))
+    assert len(files) > 10
+    for path in files:
+        text = path.read_text(encoding="utf-8-sig")
+        assert yamlfile._load(text, yamlfile._FAST_LOADER) == yamlfile._load(text, yamlfile._GuardedLoader), path
 
 
 def test_a_key_given_twice_is_an_error_naming_both_lines(tmp_path, model):

@@ -21,7 +21,28 @@ MAX_DEPTH = 50
 MAX_NODES = 200_000
 
 
-class _GuardedLoader(yaml.SafeLoader):
+class _Guards:
+    """What both loaders refuse beyond YAML itself: a mapping that gives a key twice
+    (YAML keeps the last one silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, yaml.Node] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = seen.setdefault(key, key_node)
+            except TypeError:  # an unhashable key: PyYAML reports it below
+                continue
+            if first is not key_node:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {_excerpt(key)} is given twice (lines {first.start_mark.line + 1} and "
+                    f"{key_node.start_mark.line + 1}); keep one", key_node.start_mark)
+        return super().construct_mapping(node, deep=deep)
+
+
+class _GuardedLoader(_Guards, yaml.SafeLoader):
     """PyYAML's safe loader that refuses what would hang or mislead a reader:
     nesting deeper than :data:`MAX_DEPTH` (checked while composing, before Python's
     recursion limit), a mapping that gives a key twice (YAML keeps the last one
@@ -43,22 +64,6 @@ class _GuardedLoader(yaml.SafeLoader):
             finally:
                 self._depth -= 1
         return super().compose_node(parent, index)
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[Any, yaml.Node] = {}
-        for key_node, _ in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                continue
-            key = self.construct_object(key_node, deep=True)
-            try:
-                first = seen.setdefault(key, key_node)
-            except TypeError:  # an unhashable key: PyYAML reports it below
-                continue
-            if first is not key_node:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"key {_excerpt(key)} is given twice (lines {first.start_mark.line + 1} and "
-                    f"{key_node.start_mark.line + 1}); keep one", key_node.start_mark)
-        return super().construct_mapping(node, deep=deep)
 
 
 def _excerpt(value: Any, limit: int = 60) -> str:
@@ -87,14 +92,38 @@ def _expanded_size(root: yaml.Node) -> int:
     return sizes[id(root)]
 
 
-def load_yaml_text(text: str) -> Any:
-    """Parse one YAML document with the guards of :class:`_GuardedLoader`; raises
-    ``yaml.YAMLError`` (with a line and column where known)."""
-    loader = _GuardedLoader(text)
+def _deeper_than_allowed(root: yaml.Node) -> bool:
+    """Whether a collection is nested deeper than :data:`MAX_DEPTH`, as the document
+    is written (an alias is not followed again)."""
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen or not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            continue
+        if depth > MAX_DEPTH:
+            return True
+        seen.add(id(node))
+        children = [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else node.value
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+#: libyaml's parser, where PyYAML was built with it (its wheels are): a model parses in
+#: a seventh of the time. It composes in C, so the depth is checked on the composed
+#: document; any failure is parsed again by :class:`_GuardedLoader` for its messages.
+_FAST_LOADER: type | None = (type("_FastGuardedLoader", (_Guards, yaml.CSafeLoader), {})
+                             if getattr(yaml, "__with_libyaml__", False) else None)
+
+
+def _load(text: str, loader_class: type) -> Any:
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
+        if loader_class is not _GuardedLoader and _deeper_than_allowed(node):
+            raise yaml.composer.ComposerError(None, None, "nested too deep", node.start_mark)
         if _expanded_size(node) > MAX_NODES:
             raise yaml.composer.ComposerError(
                 None, None, f"its aliases (*name) expand to more than {MAX_NODES:,} values; "
@@ -102,6 +131,19 @@ def load_yaml_text(text: str) -> Any:
         return loader.construct_document(node)
     finally:
         loader.dispose()
+
+
+def load_yaml_text(text: str) -> Any:
+    """Parse one YAML document with the guards of :class:`_GuardedLoader`; raises
+    ``yaml.YAMLError`` (with a line and column where known). Parsed by libyaml where
+    PyYAML has it; a document it refuses is parsed again by PyYAML's own parser, whose
+    messages and positions (and the depth guard's) are the ones reported."""
+    if _FAST_LOADER is not None:
+        try:
+            return _load(text, _FAST_LOADER)
+        except yaml.YAMLError:
+            pass
+    return _load(text, _GuardedLoader)
 
 
 def read_yaml_file(path: str | Path) -> tuple[Any, list[Problem]]:
