@@ -532,6 +532,8 @@ def test_deck_text_keeps_markup_spaces_and_control_characters_as_python_pptx_wri
     deck.text(slide, 1, 1, 4, 1, hostile)
     deck.rect(slide, 1, 2.5, 3, 1, "EEEEEE", label=hostile[0])
     deck.table(slide, 1, 4, [2, 2, 2, 2], hostile, [hostile[::-1]])
+    empty = deck.text(slide, 6, 1, 2, 1, [])  # no paragraph given: the text body still holds one
+    assert len(empty.text_frame.paragraphs) == 1
     reference = slide.shapes.add_textbox(0, 0, Inches(1), Inches(1)).text_frame
     for k, value in enumerate(hostile):  # python-pptx's own writing of each text
         (reference.paragraphs[0] if k == 0 else reference.add_paragraph()).add_run().text = value
@@ -540,7 +542,7 @@ def test_deck_text_keeps_markup_spaces_and_control_characters_as_python_pptx_wri
     shapes = pptx.Presentation(str(path)).slides[0].shapes
     expected = [p.runs[0].text for p in shapes[-1].text_frame.paragraphs]
     assert expected[1] == "   " and "&" in expected[0]  # the reference keeps them
-    box, shape, table = shapes[-4], shapes[-3], shapes[-2]  # as added, before the reference
+    box, shape, table = shapes[-5], shapes[-4], shapes[-3]  # as added, before the empty box and the reference
     assert [p.runs[0].text for p in box.text_frame.paragraphs] == expected
     assert shape.text_frame.text == expected[0]
     cells = table.table
@@ -555,6 +557,9 @@ def test_branding_files_are_validated(tmp_path):
         load_branding(bad)
     where = {p.location for p in caught.value.problems}
     assert {"colors.primary", "slogan"} <= where
+    bad.write_text('colors: {primary: "#0b4f8a\\n"}\n', encoding="utf-8")  # a colour and a line break
+    with pytest.raises(ConfigError, match="colors.primary"):
+        load_branding(bad)
     bad.write_text("logo: missing.png\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="logo.*file not found"):
         load_branding(bad)

@@ -132,6 +132,23 @@ def test_deep_nesting_is_refused_with_a_location(tmp_path):
     path.write_text("".join("  " * k + "a:\n" for k in range(60)) + "  " * 60 + "b: 1\n", encoding="utf-8")
     with pytest.raises(ModelError, match=r"line 51, column 101: .*nested more than 50 levels"):
         load_model(path)
+    # A deep list first written deep and aliased again shallow further on is as deep as written.
+    path.write_text("first:\n  - &x " + "[" * 49 + "]" * 49 + "\nsecond: *x\n", encoding="utf-8")
+    with pytest.raises(ModelError, match="nested more than 50 levels"):
+        load_model(path)
+
+
+def test_a_list_that_holds_itself_and_a_date_that_is_none_are_problems_not_hangs(tmp_path):
+    from csmaturity.io.yamlfile import read_yaml_file
+
+    path = tmp_path / "odd.yaml"
+    path.write_text("a: &x [*x]\n", encoding="utf-8")  # YAML lets an alias name its own list
+    started = time.perf_counter()
+    assert "expand to more than" in read_yaml_file(path)[1][0].message
+    assert time.perf_counter() - started < 2
+    path.write_text("assessment_date: 2024-02-30\n", encoding="utf-8")
+    (problem,) = read_yaml_file(path)[1]
+    assert "day is out of range for month" in problem.message and "quotes" in problem.message
 
 
 def test_libyaml_and_pyyaml_read_every_shipped_yaml_file_alike(root):

@@ -75,18 +75,24 @@ def _excerpt(value: Any, limit: int = 60) -> str:
 def _expanded_size(root: yaml.Node) -> int:
     """How many nodes ``root`` stands for with every alias followed, counted without
     expanding anything (an aliased node is one object, counted once per use); stops
-    counting past :data:`MAX_NODES`."""
+    counting past :data:`MAX_NODES`. A collection that holds itself through an alias
+    (``a: &x [*x]``) stands for endlessly many."""
     sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()  # collections whose children are still being counted
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
         if id(node) in sizes:
             continue
+        if not children_done and id(node) in open_nodes:  # met again inside itself
+            return MAX_NODES + 1
         children = ([n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode)
                     else node.value if isinstance(node, yaml.SequenceNode) else [])
         if children_done or not children:
             sizes[id(node)] = min(MAX_NODES + 1, 1 + sum(sizes[id(c)] for c in children))
+            open_nodes.discard(id(node))
         else:
+            open_nodes.add(id(node))
             stack.append((node, True))
             stack.extend((c, False) for c in children if id(c) not in sizes)
     return sizes[id(root)]
@@ -105,7 +111,9 @@ def _deeper_than_allowed(root: yaml.Node) -> bool:
             return True
         seen.add(id(node))
         children = [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else node.value
-        stack.extend((child, depth + 1) for child in children)
+        # Children in document order: a node is first met where it is written, not at a
+        # shallower alias of it further on.
+        stack.extend((child, depth + 1) for child in reversed(children))
     return False
 
 
@@ -137,11 +145,13 @@ def load_yaml_text(text: str) -> Any:
     """Parse one YAML document with the guards of :class:`_GuardedLoader`; raises
     ``yaml.YAMLError`` (with a line and column where known). Parsed by libyaml where
     PyYAML has it; a document it refuses is parsed again by PyYAML's own parser, whose
-    messages and positions (and the depth guard's) are the ones reported."""
+    messages and positions (and the depth guard's) are the ones reported. libyaml reads
+    a few things PyYAML's parser refuses (a tab between a value and its comment), so a
+    file is read more leniently where PyYAML has libyaml (its wheels do)."""
     if _FAST_LOADER is not None:
         try:
             return _load(text, _FAST_LOADER)
-        except yaml.YAMLError:
+        except (yaml.YAMLError, UnicodeEncodeError):  # the latter: text libyaml cannot take (a lone surrogate)
             pass
     return _load(text, _GuardedLoader)
 
@@ -172,6 +182,9 @@ def read_yaml_file(path: str | Path) -> tuple[Any, list[Problem]]:
         if isinstance(exc, (yaml.scanner.ScannerError, yaml.parser.ParserError)):
             what += " (the text is not valid YAML near this point: check indentation, colons, quotes and brackets)"
         return None, [Problem(name, where, f"malformed YAML: {what}")]
+    except ValueError as exc:  # a value YAML takes for a date that is none, such as 2024-02-30
+        return None, [Problem(name, "", f"malformed YAML: {exc} (a value written like a date, YYYY-MM-DD, that is no "
+                                        "date; put it in quotes if it is text)")]
     if data is None:
         return None, [Problem(name, "", "file is empty; expected a YAML mapping")]
     if not isinstance(data, dict):

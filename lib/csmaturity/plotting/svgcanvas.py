@@ -111,7 +111,8 @@ class _Renderer(RendererSVG):
                                                ("hhea", "lineGap", "ascent", "descent")):
                 table = font.get_sfnt_table(name)
                 if table is not None:
-                    scale = prop.get_size_in_points() / font.get_sfnt_table("head")["unitsPerEm"]  # points
+                    # matplotlib's own expression at dpi 72, for the same last bit
+                    scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * prop.get_size_in_points() * 72 / 72
                     metrics = (table[ascent] * scale, -table[descent] * scale, table[gap] * scale)
                     break
             else:

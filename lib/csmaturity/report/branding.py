@@ -30,7 +30,7 @@ from ..io.schema import StrictModel, load_yaml_as
 
 __all__ = ["Branding", "BrandColors", "Wording", "load_branding", "DEFAULT_BRANDING"]
 
-_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_HEX = re.compile(r"#[0-9A-Fa-f]{6}")  # the whole value (fullmatch): no trailing newline
 #: Picture types every deliverable can carry (the deck and the workbook take rasters only).
 LOGO_TYPES = (".png", ".jpg", ".jpeg")
 #: How PNG and JPEG files begin: a logo is checked by its bytes, not only its name.
@@ -60,7 +60,7 @@ class BrandColors(StrictModel):
     @field_validator("primary", "accent")
     @classmethod
     def _hex(cls, value: str) -> str:
-        if not _HEX.match(value):
+        if not _HEX.fullmatch(value):
             raise ValueError(f"a colour is written #RRGGBB (six hexadecimal digits), got {value!r}")
         return value.upper()
 

@@ -178,7 +178,8 @@ class SlideDeck:
         _replace_text_body(box, f'wrap="square" anchor="{_ANCHOR[anchor]}" lIns="{self.emu(0.05)}" '
                                 f'rIns="{self.emu(0.05)}"><a:spAutoFit/></a:bodyPr>',
                            "".join(_paragraph(("• " if bullets else "") + str(item), align=align, size=size,
-                                              bold=bold, color=color, spacing=spacing) for item in paragraphs))
+                                              bold=bold, color=color, spacing=spacing) for item in paragraphs)
+                           or "<a:p/>")  # a text body holds at least one paragraph
         return box
 
     def style(self, font: Any, size: float, bold: bool = False, color: str = INK) -> None:
