@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -21,6 +21,9 @@ from .excel import write_excel
 from .html import embed_font, render_page, shared_wording
 from .plan_export import write_plan_csv, write_plan_xlsx
 from .results import ReportResults, compute_results
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["FORMATS", "DEFAULT_FORMATS", "ReportOutputs", "report_paths", "results_json_path", "check_formats",
            "check_engines", "write_report", "build_report"]
@@ -107,15 +110,16 @@ def results_json_path(out_dir: str | Path, client_id: str, lang: str | None = No
 
 def write_report(results: ReportResults, out_dir: str | Path, *, charts: dict[str, bytes] | None = None,
                  formats: Sequence[str] = DEFAULT_FORMATS, branding: Branding = DEFAULT_BRANDING,
-                 pdf_charts: dict[str, bytes] | None = None, pdf_engine: str = "weasyprint") -> ReportOutputs:
+                 figures: Mapping[str, Figure] | None = None, pdf_engine: str = "weasyprint") -> ReportOutputs:
     """Write the report in each of ``formats`` (:data:`FORMATS`), the results JSON and
     the plan's task list (CSV and workbook).
 
     The files are rendered into temporary files and moved into place together once
     all are whole, so a failure (a full disk, a missing PDF engine) leaves the earlier
     report set untouched and no partial file behind. ``charts`` reuses charts already
-    rendered (see :func:`csmaturity.report.render_charts`), ``pdf_charts`` those of
-    the PDF (see :meth:`csmaturity.report.pdf.PdfEngine.chart_svgs`); ``branding`` puts the
+    rendered (see :func:`csmaturity.report.render_charts`), ``figures`` the figures
+    already drawn (see :func:`csmaturity.report.report_figures`), saved again for a PDF
+    engine that needs charts of its own; ``branding`` puts the
     firm's look on every format; ``pdf_engine`` prints the PDF (one of
     :data:`~csmaturity.report.pdf.PDF_ENGINES`).
 
@@ -140,14 +144,13 @@ def write_report(results: ReportResults, out_dir: str | Path, *, charts: dict[st
         from . import pdf
 
         printer = pdf.pdf_engine(pdf_engine)
-        if pdf_charts is None:
-            pdf_charts = (charts if printer.prints_html_charts and charts is not None
-                          else printer.chart_svgs(report_figures(results)))
+        pdf_charts = (charts if printer.prints_html_charts and charts is not None
+                      else printer.chart_svgs(figures if figures is not None else report_figures(results)))
     if {"html", "pdf"} & set(kinds):
         context = report_context(results, charts if "html" in kinds else pdf_charts, branding=branding)
         if "html" in kinds:
             pages["html"] = embed_font(render_page(context), common=common)
-        if printer is not None and pdf_charts is not None:
+        if printer is not None:
             # An engine that prints the HTML page's charts prints the HTML page itself.
             pages["pdf"] = (pages["html"] if printer.prints_html_charts and "html" in pages
                             else printer.page(lambda uris: render_page({**context, "charts": uris}), pdf_charts,
@@ -217,13 +220,7 @@ def build_report(
         previous_other_client=previous_other_client, target=target, portfolio=portfolio,
         portfolio_segment=portfolio_segment, portfolio_min_group=portfolio_min_group, period=period,
     )
-    figures = report_figures(results) if {"html", "pdf"} & set(kinds) else None
+    figures = report_figures(results) if {"html", "pdf"} & set(kinds) else None  # drawn once for both
     charts = render_charts(results, figures=figures) if "html" in kinds else None
-    pdf_charts = None
-    if "pdf" in kinds:
-        from . import pdf
-
-        printer = pdf.pdf_engine(pdf_engine)
-        pdf_charts = charts if printer.prints_html_charts and charts is not None else printer.chart_svgs(figures)
-    return write_report(results, out_dir, charts=charts, pdf_charts=pdf_charts, formats=kinds, branding=branding,
+    return write_report(results, out_dir, charts=charts, figures=figures, formats=kinds, branding=branding,
                         pdf_engine=pdf_engine)
