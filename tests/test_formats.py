@@ -622,6 +622,21 @@ def test_the_japanese_workbook_is_in_a_japanese_font_and_in_words(japanese_workb
     assert all(h for h in heights) and max(heights) > 20  # wrapped rows are as tall as their text
 
 
+def test_the_plan_workbook_prints_like_the_report_sheets(japanese_workbook):
+    from csmaturity.io.sheets import JA_FONT
+
+    ws = openpyxl.load_workbook(japanese_workbook.with_name("hikari-cloud.ja.plan.xlsx"))["plan"]
+    assert [c.value for c in ws[1]][:3] == ["Summary", "Description", "Owner"]  # the importers' names
+    assert _print_setup(ws) == (9, "landscape", True, 1, 0) and ws.print_title_rows == "$1:$1"
+    assert "社外秘：ひかりクラウド株式会社 様向け" in ws.oddFooter.left.text
+    cells = [c for row in ws.iter_rows(min_row=2) for c in row]
+    japanese = [c for c in cells if isinstance(c.value, str) and JAPANESE.search(c.value)]
+    assert japanese and all(c.font.name == JA_FONT for c in japanese)
+    heights = [ws.row_dimensions[r].height for r in range(2, ws.max_row + 1)]
+    # every description holds the action, a blank line and its KPI: no row is left one line tall
+    assert min(heights) >= 3 * 16.5
+
+
 def test_the_portfolio_workbook_is_labelled_and_laid_out(tmp_path):
     from csmaturity.model import load_model
     from csmaturity.portfolio.report import summarise_portfolio, write_portfolio_workbook

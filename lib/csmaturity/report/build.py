@@ -171,7 +171,7 @@ def write_report(results: ReportResults, out_dir: str | Path, *, charts: dict[st
             tmp["html"].write_text(pages["html"], encoding="utf-8")
         tmp["results_json"].write_text(summary + "\n", encoding="utf-8")
         write_plan_csv(results.assessment, tmp["plan_csv"])
-        write_plan_xlsx(results.assessment, tmp["plan_xlsx"])
+        write_plan_xlsx(results.assessment, tmp["plan_xlsx"], branding=branding)
     return paths
 
 

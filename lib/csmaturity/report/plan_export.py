@@ -18,7 +18,8 @@ import pandas as pd
 from ..assessment import Assessment
 from ..i18n import text
 from ..io.files import atomic_path, atomic_write
-from ..io.sheets import XLSX_OPTIONS, csv_text, neutralised
+from ..io.sheets import csv_text, neutralised, workbook_options
+from .branding import DEFAULT_BRANDING, Branding
 
 __all__ = ["TRACKER_COLUMNS", "tracker_table", "write_plan_csv", "write_plan_xlsx"]
 
@@ -67,19 +68,29 @@ def write_plan_csv(assessment: Assessment, path: str | Path) -> Path:
     return atomic_write(path, csv_text(tracker_table(assessment), index=False))
 
 
-def write_plan_xlsx(assessment: Assessment, path: str | Path) -> Path:
-    """Write the tracker table as one Excel sheet with a header filter, widths and
-    wrapped descriptions, atomically."""
-    table = neutralised(tracker_table(assessment))
-    widths = {"Summary": 40, "Description": 60, "Owner": 18, "Start date": 11, "Due date": 11, "Labels": 28,
-              "Rank": 6, "Quarter": 9, "Depends on": 36, "Success KPI": 40, "Effort": 8}
-    with atomic_path(path) as tmp, pd.ExcelWriter(tmp, engine="xlsxwriter",
-                                                  engine_kwargs={"options": XLSX_OPTIONS}) as writer:
-        table.to_excel(writer, sheet_name="plan", index=False)
-        book, sheet = writer.book, writer.sheets["plan"]
-        wrap = book.add_format({"text_wrap": True, "valign": "top"})
-        for k, column in enumerate(TRACKER_COLUMNS):
-            sheet.set_column(k, k, widths[column], wrap)
-        sheet.autofilter(0, 0, len(table), len(TRACKER_COLUMNS) - 1)
-        sheet.freeze_panes(1, 1)
+#: The printed columns' total width: eleven columns, printed a little smaller than the
+#: report's sheets so that the description keeps about fifty characters a line.
+PLAN_PRINT_WIDTH = 200.0
+
+
+def write_plan_xlsx(assessment: Assessment, path: str | Path, *, branding: Branding = DEFAULT_BRANDING) -> Path:
+    """Write the tracker table as one Excel sheet, atomically: laid out as the report
+    workbook's sheets are (an Excel table with filters, widths and row heights for the
+    wrapped text, the language's font, A4 landscape one page wide with the header row
+    repeated and the firm's footer), the headers the importers' names."""
+    import xlsxwriter
+
+    from .excel import SheetBook, write_table
+
+    lang = assessment.lang
+    with atomic_path(path) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), workbook_options(lang))
+        book.set_properties({"title": text("plan.tracker_title", lang), "author": branding.byline(),
+                             "company": branding.firm or "", "comments": f"csmaturity {assessment.kit_version}"})
+        s = SheetBook(book, lang, branding, assessment.answers.client.name)
+        write_table(s, "plan", neutralised(tracker_table(assessment)), lang, headers={c: c for c in TRACKER_COLUMNS},
+                    widths={"Summary": 28, "Description": 56, "Owner": 14, "Labels": 18, "Depends on": 22,
+                            "Success KPI": 26},
+                    print_width=PLAN_PRINT_WIDTH)
+        book.close()
     return Path(path)
