@@ -325,6 +325,42 @@ def test_chromium_loads_nothing_but_the_page(tmp_path):
     assert ("40", "40") not in sizes  # (the browser may draw its broken-image mark)
 
 
+def test_a_failure_while_the_pdf_prints_leaves_the_earlier_report_whole(tmp_path, monkeypatch):
+    need_chromium()
+    import csmaturity.report.build as build
+    from csmaturity.report.pdf import write_pdf
+
+    results = compute_results(CLIENTS / "northwind-analytics.yaml")
+    build.write_report(results, tmp_path, formats=("html", "pdf", "xlsx"), pdf_engine="chromium")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    # The PDF is printing in the browser when the workbook fails.
+    monkeypatch.setattr(build, "write_excel", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        build.write_report(results, tmp_path, formats=("html", "pdf", "xlsx"), pdf_engine="chromium")
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # no temporary file, nothing replaced
+    page = "<html><body><p>After</p></body></html>"
+    assert "After" in run("pdftotext", str(write_pdf(page, tmp_path / "next.pdf", engine="chromium")), "-")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*before, "next.pdf"])  # no late-written file
+
+
+def test_a_browser_that_cannot_start_fails_every_pdf_and_never_hangs(tmp_path):
+    need_chromium()
+    from csmaturity.report.pdf import _Chromium
+
+    engine = _Chromium("/bin/false")  # starts (and fails to start) at once, as a batch worker's does
+    try:
+        for name in ("first.pdf", "second.pdf"):  # the first PDF tries again; so does the next
+            with pytest.raises(Exception, match="(?i)browser|closed|exit"):
+                engine.write("<p>x</p>", tmp_path / name)
+    finally:
+        engine.close()
+    assert not engine._thread.is_alive() and not list(tmp_path.iterdir())
+
+
 def test_an_unknown_pdf_engine_is_refused(tmp_path, capsys):
     from csmaturity.errors import ArgumentError
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent import futures
 from contextlib import ExitStack
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -68,7 +69,7 @@ def check_engines(formats: Iterable[str], pdf_engine: str = "weasyprint") -> Non
     if "pdf" in formats:
         from . import pdf
 
-        pdf.pdf_engine(pdf_engine)
+        pdf.check_pdf_engine(pdf_engine)
     if "pptx" in formats:
         from .deck import deck_engine
 
@@ -159,19 +160,25 @@ def write_report(results: ReportResults, out_dir: str | Path, *, charts: dict[st
     # every one is whole: a full disk leaves the earlier set, not a mix of two runs.
     with ExitStack() as stack:
         tmp = {kind: stack.enter_context(atomic_path(path)) for kind, path in written.items()}
-        if "xlsx" in tmp:
-            write_excel(results, tmp["xlsx"], branding=branding)
-        if "pptx" in tmp:
-            from .deck import write_deck
+        # A browser prints the PDF in processes of its own while the other files are written.
+        printing = printer.start(pages["pdf"], tmp["pdf"]) if printer is not None else None
+        try:
+            if "xlsx" in tmp:
+                write_excel(results, tmp["xlsx"], branding=branding)
+            if "pptx" in tmp:
+                from .deck import write_deck
 
-            write_deck(results, tmp["pptx"], branding=branding)
-        if printer is not None:
-            printer.write(pages["pdf"], tmp["pdf"])
-        if "html" in tmp:
-            tmp["html"].write_text(pages["html"], encoding="utf-8")
-        tmp["results_json"].write_text(summary + "\n", encoding="utf-8")
-        write_plan_csv(results.assessment, tmp["plan_csv"])
-        write_plan_xlsx(results.assessment, tmp["plan_xlsx"], branding=branding)
+                write_deck(results, tmp["pptx"], branding=branding)
+            if "html" in tmp:
+                tmp["html"].write_text(pages["html"], encoding="utf-8")
+            tmp["results_json"].write_text(summary + "\n", encoding="utf-8")
+            write_plan_csv(results.assessment, tmp["plan_csv"])
+            write_plan_xlsx(results.assessment, tmp["plan_xlsx"], branding=branding)
+        finally:
+            if printing is not None:  # its file is removed with the others if anything failed
+                futures.wait([printing])
+        if printing is not None:
+            printing.result()
     return paths
 
 
@@ -212,6 +219,10 @@ def build_report(
     """
     kinds = check_formats(formats)
     check_engines(kinds, pdf_engine)  # before the work, not after it
+    if "pdf" in kinds:
+        from . import pdf
+
+        pdf.pdf_engine(pdf_engine)  # a browser starts while the report is computed
     if not isinstance(branding, Branding):
         branding = load_branding(branding)
     results = compute_results(

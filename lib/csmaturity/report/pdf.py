@@ -29,8 +29,9 @@ import shutil
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
+from contextlib import suppress
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import MissingDependencyError, check_argument
 from ..io.files import atomic_path
@@ -39,7 +40,7 @@ from .fonts import CHART_FAMILY, font_face_css
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["PDF_INSTALL", "PDF_ENGINES", "PdfEngine", "pdf_engine", "chromium_program", "write_pdf"]
+__all__ = ["PDF_INSTALL", "PDF_ENGINES", "PdfEngine", "pdf_engine", "check_pdf_engine", "chromium_program", "write_pdf"]
 
 #: How to install the default PDF engine, as the error message says it.
 PDF_INSTALL = "pip install 'csmaturity[pdf]'"
@@ -75,6 +76,19 @@ class PdfEngine:
     def write(self, page: str, path: str | Path) -> Path:
         """Print ``page`` as an A4 PDF, written atomically to ``path``."""
         raise NotImplementedError
+
+    def start(self, page: str, path: Path) -> Future[None]:
+        """Begin printing ``page`` into ``path`` (a temporary file the caller moves into
+        place) and return at once where the engine prints in processes of its own; the
+        future is done when the file is whole. The caller writes its other files
+        meanwhile and must wait for the future before it removes or moves ``path``."""
+        done: Future[None] = Future()
+        try:
+            self.write(page, path)
+            done.set_result(None)
+        except BaseException as exc:  # handed to the caller, who raises it
+            done.set_exception(exc)
+        return done
 
 
 class _WeasyPrint(PdfEngine):
@@ -135,18 +149,14 @@ def chromium_program() -> str:
 class _Chromium(PdfEngine):
     """Chromium kept open for the process, driven from a thread of its own: Playwright's
     objects belong to the thread that made them, and its synchronous API refuses to
-    run where an asyncio loop runs (a Jupyter kernel). The browser starts with the
-    first PDF and closes when the process exits."""
+    run where an asyncio loop runs (a Jupyter kernel). The browser starts as soon as
+    the engine is asked for (while the first report is still being computed), prints
+    while the caller writes its other files, and closes when the process exits."""
 
     name = "chromium"
 
-    def __init__(self) -> None:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError as exc:
-            raise MissingDependencyError("Playwright (it drives Chromium to print the PDF)",
-                                         "pip install 'csmaturity[browser]'", str(exc)) from exc
-        self.program = chromium_program()
+    def __init__(self, program: str) -> None:
+        self.program = program
         self._jobs: queue.Queue[tuple[str, Path, Future[None]] | None] = queue.Queue()
         self._thread = threading.Thread(target=self._serve, name="csmaturity-pdf", daemon=True)
         self._thread.start()
@@ -167,33 +177,46 @@ class _Chromium(PdfEngine):
 
     def write(self, page: str, path: str | Path) -> Path:
         with atomic_path(path) as tmp:
-            done: Future[None] = Future()
-            self._jobs.put((page, Path(tmp), done))
-            done.result()
+            self.start(page, tmp).result()
         return Path(path)
+
+    def start(self, page: str, path: Path) -> Future[None]:
+        done: Future[None] = Future()
+        self._jobs.put((page, Path(path), done))
+        return done
 
     def close(self) -> None:
         """Close the browser and end the thread."""
         self._jobs.put(None)
         self._thread.join(timeout=30)
 
-    def _serve(self) -> None:
+    def _launch(self) -> tuple[Any, Any, Any]:
+        """Playwright, the browser and its one tab; nothing left running on failure."""
         from playwright.sync_api import sync_playwright
 
+        playwright = sync_playwright().start()
+        try:
+            browser = playwright.chromium.launch(executable_path=self.program)
+            # Laid out for print at the width it prints at, the page is not laid out a
+            # second time to print it: half the renderer's work, the same PDF.
+            tab = browser.new_page(viewport=PRINT_VIEWPORT)
+            tab.emulate_media(media="print")
+            tab.route("**/*", lambda route: route.abort())  # nothing from the network or the disk
+        except BaseException:
+            playwright.stop()
+            raise
+        return playwright, browser, tab
+
+    def _serve(self) -> None:
         playwright = browser = tab = None
         try:
+            with suppress(Exception):  # tried again for the first PDF, whose caller gets the error
+                playwright, browser, tab = self._launch()
             while (job := self._jobs.get()) is not None:
                 page, path, done = job
                 try:
                     if tab is None:
-                        playwright = sync_playwright().start()
-                        browser = playwright.chromium.launch(executable_path=self.program)
-                        # Laid out for print at the width it prints at, the page is not laid
-                        # out a second time to print it: half the renderer's work, the
-                        # same PDF.
-                        tab = browser.new_page(viewport=PRINT_VIEWPORT)
-                        tab.emulate_media(media="print")
-                        tab.route("**/*", lambda route: route.abort())  # nothing from the network or the disk
+                        playwright, browser, tab = self._launch()
                     tab.set_content(page, wait_until="load")
                     tab.pdf(path=str(path), prefer_css_page_size=True, print_background=True)
                     done.set_result(None)
@@ -204,6 +227,16 @@ class _Chromium(PdfEngine):
                 browser.close()
             if playwright is not None:
                 playwright.stop()
+
+
+def _chromium_ready() -> str:
+    """The Chromium program, once Playwright is known to be there to drive it."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError as exc:
+        raise MissingDependencyError("Playwright (it drives Chromium to print the PDF)",
+                                     "pip install 'csmaturity[browser]'", str(exc)) from exc
+    return chromium_program()
 
 
 _chromium: list[_Chromium] = []  # the process's browser, once it is asked for
@@ -221,15 +254,33 @@ def pdf_engine(name: str = "weasyprint") -> PdfEngine:
     MissingDependencyError
         The engine is not installed (the message says how).
     """
-    check_argument(name in PDF_ENGINES, "pdf_engine", f"unknown PDF engine {name!r}; expected one of "
-                                                      f"{', '.join(PDF_ENGINES)}")
+    check_pdf_engine(name)
     if name == "weasyprint":
         return _WeasyPrint()
     with _lock:
         if not _chromium:
-            _chromium.append(_Chromium())
+            _chromium.append(_Chromium(_chromium_ready()))
             atexit.register(_chromium[0].close)
         return _chromium[0]
+
+
+def check_pdf_engine(name: str) -> None:
+    """That the PDF engine ``name`` can run here, without starting it (a batch's own
+    process checks before its workers start theirs).
+
+    Raises
+    ------
+    ArgumentError
+        An unknown engine.
+    MissingDependencyError
+        The engine is not installed (the message says how).
+    """
+    check_argument(name in PDF_ENGINES, "pdf_engine", f"unknown PDF engine {name!r}; expected one of "
+                                                      f"{', '.join(PDF_ENGINES)}")
+    if name == "weasyprint":
+        _WeasyPrint()
+    elif not _chromium:
+        _chromium_ready()
 
 
 def write_pdf(page: str, path: str | Path, engine: str = "weasyprint") -> Path:
