@@ -254,6 +254,23 @@ def test_the_report_template_is_compiled_once_per_process(monkeypatch):
     assert not compiled and environment() is environment()
 
 
+def test_every_format_reads_one_executive_page(tmp_path, monkeypatch):
+    # The page, the workbook, the deck and the results file show the same decisions:
+    # computed once per report, not once per format.
+    pytest.importorskip("pptx")
+    import csmaturity.report.executive as executive
+    from csmaturity.report import write_report
+
+    calls = []
+    real = executive.executive_summary
+    monkeypatch.setattr(executive, "executive_summary", lambda results: calls.append(results) or real(results))
+    results = compute_results(CLIENTS / "bluepeak-hr.yaml")
+    write_report(results, tmp_path, formats=("html", "xlsx", "pptx"))
+    assert calls == [results]
+    saved = json.loads(next(tmp_path.glob("*.results.json")).read_text(encoding="utf-8"))
+    assert saved["executive"]["headline"] == results.executive.headline
+
+
 def test_cli_report(tmp_path, capsys):
     assert main(["report", str(CLIENTS / "midori-fintech.yaml"), "--out", str(tmp_path), "--lang", "en"]) == 0
     out = capsys.readouterr().out

@@ -14,7 +14,7 @@ from ..plotting.export import figure_svg
 from . import tables
 from .branding import DEFAULT_BRANDING, Branding
 from .data_context import red_account_share, reference_text, revenue_concentrated
-from .executive import BODY_ACTIONS, executive_summary
+from .executive import BODY_ACTIONS
 from .formatting import fmt_bound, fmt_indicative, fmt_money, fmt_number, fmt_ratio, fmt_score, scale_words
 from .method import method_paragraphs
 from .respondents import respondent_figures, respondents_context
@@ -149,7 +149,7 @@ def report_context(results: ReportResults, charts: dict[str, bytes] | None = Non
     model = a.model
     scale = model.score_scale
     svgs = charts if charts is not None else render_charts(results)
-    page = executive_summary(results)
+    page = results.executive
     m = results.metrics
     metrics = _metrics_context(results, page.data)
     actions = _records(tables.recommendation_rows(results))

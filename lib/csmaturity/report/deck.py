@@ -38,7 +38,7 @@ from ..plotting.charts import benchmark_name, has_timeline
 from ..plotting.style import COLORS, PALETTE, disagreement_color
 from . import tables
 from .branding import DEFAULT_BRANDING, Branding
-from .executive import executive_summary, plan_actions
+from .executive import plan_actions
 from .formatting import fmt_bound, fmt_money, fmt_percent, fmt_score, fmt_signed
 from .respondents import robustness_sentence, role_gap_sentences, score_matrix, team
 
@@ -342,7 +342,7 @@ class _Deck(SlideDeck):
         self.a = results.assessment
         self.client = self.a.answers.client.name
         super().__init__(self.a.lang, branding, self.client)
-        self.executive = executive_summary(results)
+        self.executive = results.executive
 
 
 _PROPERTIES = ("rPr", "defRPr", "endParaRPr")

@@ -41,7 +41,6 @@ from ..io.sheets import (
 from . import tables
 from .branding import DEFAULT_BRANDING, Branding
 from .context import report_context
-from .executive import executive_summary
 from .respondents import write_respondent_sheets
 
 if TYPE_CHECKING:
@@ -199,7 +198,7 @@ def _score_format(results: ReportResults) -> str:
 def _executive_rows(results: ReportResults) -> list[tuple[str, Any, str | None]]:
     """The executive page as label/value rows: headline, findings, the first actions
     (rank, title, owner, quarter), the next-level and target boxes, the data lines."""
-    page = executive_summary(results)
+    page = results.executive
     L = labels(results.lang)
     E = L["executive"]
     rows: list[tuple[str, Any, str | None]] = [(L["excel"]["headline"], page.headline, None)]

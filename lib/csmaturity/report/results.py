@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -23,6 +23,9 @@ from ..portfolio.ranking import DEFAULT_MIN_GROUP, Ranking, rank_portfolio
 from ..respondents import NO_ANSWERS_FILES, ClientResponses, client_files, load_client
 from .change import AssessmentChange, AssessmentHistory, SurveyPoint, assessment_history, compare_assessments
 from .metrics_summary import MetricsSummary, compute_metrics, read_survey_scores, survey_changes
+
+if TYPE_CHECKING:
+    from .executive import ExecutiveSummary
 
 __all__ = ["ReportResults", "SourceFile", "compute_results", "cached_model", "history_files"]
 
@@ -83,6 +86,14 @@ class ReportResults:
     def lang(self) -> str:
         return self.assessment.lang
 
+    @cached_property
+    def executive(self) -> ExecutiveSummary:
+        """The executive page (:func:`~csmaturity.report.executive.executive_summary`),
+        computed once: the page, the workbook, the deck and the results file read this one."""
+        from .executive import executive_summary  # reads these results: imported when used
+
+        return executive_summary(self)
+
     def portfolio_median(self) -> pd.Series | None:
         """Median score per dimension the radar is drawn against (see
         :meth:`Ranking.median`); None without a portfolio or when it is too small."""
@@ -95,15 +106,13 @@ class ReportResults:
     def to_dict(self) -> dict[str, Any]:
         """The results file: ``Assessment.to_dict()`` plus metrics, change, history,
         portfolio, the executive page and the input files with their SHA-256."""
-        from .executive import executive_summary  # reads these results: imported when used
-
         out = self.assessment.to_dict()
         out["report_language"] = self.lang
         out["metrics"] = self.metrics.to_dict() if self.metrics else None
         out["change"] = self.change.to_dict() if self.change else None
         out["history"] = self.history.to_dict() if self.history else None
         out["portfolio"] = self.portfolio_position()
-        out["executive"] = executive_summary(self).to_dict()
+        out["executive"] = self.executive.to_dict()
         # The input files beside the answers join the engine's provenance when there are any.
         if self.sources:
             out["provenance"]["files"] = [f.to_dict() for f in self.sources]
