@@ -373,19 +373,31 @@ def test_an_unknown_pdf_engine_is_refused(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_the_notebook_engine_prints_with_chromium_inside_its_kernel(tmp_path):
+def test_the_notebook_engine_prints_with_chromium_inside_its_kernel(tmp_path, monkeypatch):
     # A kernel runs an asyncio loop, where Playwright's synchronous API refuses to run:
     # the engine drives the browser from a thread of its own.
     need_chromium()
+    import shutil
+    import tempfile
+
     from csmaturity.batch import run_batch
 
-    result = run_batch([QUICK_CLIENT], tmp_path, model_file=QUICK, engine="papermill", workers=1, progress=False,
+    # The kernel's (and its browser's) temporary folder: a short path, as Chromium's
+    # profile holds a socket, whose path may not exceed 107 bytes.
+    temporary = Path(tempfile.mkdtemp(prefix="cs-"))
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    out = tmp_path / "out"
+    result = run_batch([QUICK_CLIENT], out, model_file=QUICK, engine="papermill", workers=1, progress=False,
                        formats=("html", "pdf"), pdf_engine="chromium")
     assert not result.failed, [o.error for o in result.failed]
-    (pdf,) = tmp_path.glob("*/*.report.pdf")
+    (pdf,) = out.glob("*/*.report.pdf")
     assert_a4_with_every_font_embedded_and_no_serif(pdf)
-    (notebook,) = tmp_path.glob("*/*.diagnosis.ipynb")
+    (notebook,) = out.glob("*/*.diagnosis.ipynb")
     assert '"chromium"' in notebook.read_text(encoding="utf-8")  # the parameter the kernel was given
+    # The browser was closed before the kernel stopped: its profile is gone with it.
+    left = [p.name for p in temporary.iterdir() if "chrom" in p.name.lower() or "playwright" in p.name]
+    shutil.rmtree(temporary)
+    assert not left
 
 
 @pytest.mark.slow

@@ -213,7 +213,10 @@ def _kept_kernel(model_file: str | None, log_dir: Path) -> KeptKernel:
     if kernel is None:
         warm = f"from csmaturity.batch.run import warm_up\nwarm_up('direct', {model_file!r})"
         stderr = log_dir / f"kernel-{os.getpid()}-{threading.get_ident()}.log"
-        kernel = _kernels.kernel = KeptKernel(warm_code=warm, stderr_file=stderr)
+        # A browser the notebooks printed PDFs with is closed before the kernel stops:
+        # closed at the kernel's own exit, it leaves its profile in the temporary folder.
+        closing = "from csmaturity.report.pdf import close_pdf_engines\nclose_pdf_engines()"
+        kernel = _kernels.kernel = KeptKernel(warm_code=warm, closing_code=closing, stderr_file=stderr)
     return kernel
 
 

@@ -16,9 +16,9 @@ so a broken state never reaches another client.
 
 from __future__ import annotations
 
-import atexit
 import logging
 import threading
+from multiprocessing.util import Finalize
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,8 @@ def missing_kernel(kernel_name: str, detail: str = "") -> MissingDependencyError
 class KeptKernel:
     """A Jupyter kernel that runs one notebook after another (one at a time).
 
-    ``warm_code`` runs once after each start (imports, caches). ``stderr_file``
+    ``warm_code`` runs once after each start (imports, caches), ``closing_code`` before
+    each shutdown of a kernel that did not fail (closing what it opened). ``stderr_file``
     collects what the kernel process prints (its start-up notices, a crash), which
     would otherwise reach the terminal. The kernel starts on the first
     :meth:`execute_notebook` and is shut down by :meth:`shutdown`, after a failed
@@ -52,16 +53,19 @@ class KeptKernel:
     """
 
     def __init__(self, kernel_name: str = "python3", warm_code: str = "", startup_timeout: int = 60,
-                 stderr_file: str | Path | None = None) -> None:
+                 stderr_file: str | Path | None = None, closing_code: str = "") -> None:
         self.kernel_name = kernel_name
         self.warm_code = warm_code
+        self.closing_code = closing_code
         self.startup_timeout = startup_timeout
         self.stderr_file = stderr_file
         self.km: Any = None
         self.kc: Any = None
         self._stderr: Any = None
         self._lock = threading.Lock()  # one notebook at a time
-        atexit.register(self.shutdown)
+        # At the process's exit, a batch worker's included (multiprocessing ends those
+        # with its finalizers, not atexit).
+        Finalize(None, self.shutdown, exitpriority=10)
 
     @property
     def running(self) -> bool:
@@ -77,7 +81,7 @@ class KeptKernel:
             self.km, self.kc = start_new_kernel(kernel_name=self.kernel_name, startup_timeout=self.startup_timeout,
                                                 stderr=self._stderr)
         except NoSuchKernel as exc:
-            self.shutdown()
+            self.shutdown(failed=True)
             raise missing_kernel(self.kernel_name, str(exc)) from exc
         self.kc.allow_stdin = False
         if self.warm_code:
@@ -85,15 +89,23 @@ class KeptKernel:
                                                 output_hook=lambda msg: None)
             if reply["content"]["status"] != "ok":
                 content = reply["content"]
-                self.shutdown()
+                self.shutdown(failed=True)
                 why = f"warming the kernel failed: {content.get('ename')}: {content.get('evalue')}"
                 if content.get("ename") in ("ModuleNotFoundError", "ImportError", "MissingDependencyError"):
                     raise missing_kernel(self.kernel_name, why)
                 raise RuntimeError(why)
 
-    def shutdown(self) -> None:
-        """Stop the kernel, if one runs; the next notebook starts a new one."""
+    def shutdown(self, *, failed: bool = False) -> None:
+        """Stop the kernel, if one runs; the next notebook starts a new one. A kernel
+        that did not fail runs ``closing_code`` first (a kernel killed with a browser
+        open leaves the browser's profile in the temporary folder)."""
         km, kc, self.km, self.kc = self.km, self.kc, None, None
+        if kc is not None and not failed and self.closing_code and km is not None and km.is_alive():
+            try:
+                kc.execute_interactive(self.closing_code, store_history=False, timeout=30,
+                                       output_hook=lambda msg: None)
+            except Exception:  # a kernel that cannot close its things is stopped all the same
+                logger.debug("closing code failed", exc_info=True)
         if kc is not None:
             kc.stop_channels()
         if km is not None:
@@ -126,7 +138,7 @@ class KeptKernel:
                                            kernel_name=self.kernel_name, progress_bar=False,
                                            request_save_on_cell_execute=False, execution_timeout=timeout)
             except BaseException:
-                self.shutdown()
+                self.shutdown(failed=True)
                 raise
 
 

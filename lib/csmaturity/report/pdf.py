@@ -23,13 +23,13 @@ network or the disk while it is laid out.
 
 from __future__ import annotations
 
-import atexit
 import queue
 import shutil
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from contextlib import suppress
+from multiprocessing.util import Finalize
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,7 +40,8 @@ from .fonts import CHART_FAMILY, font_face_css
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["PDF_INSTALL", "PDF_ENGINES", "PdfEngine", "pdf_engine", "check_pdf_engine", "chromium_program", "write_pdf"]
+__all__ = ["PDF_INSTALL", "PDF_ENGINES", "PdfEngine", "pdf_engine", "check_pdf_engine", "close_pdf_engines",
+           "chromium_program", "write_pdf"]
 
 #: How to install the default PDF engine, as the error message says it.
 PDF_INSTALL = "pip install 'csmaturity[pdf]'"
@@ -260,8 +261,21 @@ def pdf_engine(name: str = "weasyprint") -> PdfEngine:
     with _lock:
         if not _chromium:
             _chromium.append(_Chromium(_chromium_ready()))
-            atexit.register(_chromium[0].close)
+            # A pool's worker process ends through multiprocessing's exit, which runs its
+            # finalizers but not atexit; the main process runs them from atexit. Closed
+            # either way, the browser removes its profile folder from the temporary folder.
+            Finalize(None, _chromium[0].close, exitpriority=10)
         return _chromium[0]
+
+
+def close_pdf_engines() -> None:
+    """Close the process's browser, if one was started (the next PDF starts another).
+    Otherwise it closes when the process ends."""
+    with _lock:
+        engines = list(_chromium)
+        _chromium.clear()
+    for engine in engines:
+        engine.close()
 
 
 def check_pdf_engine(name: str) -> None:
