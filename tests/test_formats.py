@@ -358,6 +358,8 @@ def test_a_browser_that_cannot_start_fails_every_pdf_and_never_hangs(tmp_path):
     finally:
         engine.close()
     assert not engine._thread.is_alive() and not list(tmp_path.iterdir())
+    with pytest.raises(RuntimeError, match="closed"):  # not a job that waits for ever
+        engine.write("<p>x</p>", tmp_path / "after.pdf")
 
 
 def test_an_unknown_pdf_engine_is_refused(tmp_path, capsys):

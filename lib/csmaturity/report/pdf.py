@@ -158,6 +158,7 @@ class _Chromium(PdfEngine):
 
     def __init__(self, program: str) -> None:
         self.program = program
+        self._closed = False
         self._jobs: queue.Queue[tuple[str, Path, Future[None]] | None] = queue.Queue()
         self._thread = threading.Thread(target=self._serve, name="csmaturity-pdf", daemon=True)
         self._thread.start()
@@ -183,11 +184,15 @@ class _Chromium(PdfEngine):
 
     def start(self, page: str, path: Path) -> Future[None]:
         done: Future[None] = Future()
-        self._jobs.put((page, Path(path), done))
+        if self._closed:  # its thread has ended: the job would wait for ever
+            done.set_exception(RuntimeError("this Chromium PDF engine is closed; ask pdf_engine() for a new one"))
+        else:
+            self._jobs.put((page, Path(path), done))
         return done
 
     def close(self) -> None:
         """Close the browser and end the thread."""
+        self._closed = True
         self._jobs.put(None)
         self._thread.join(timeout=30)
 
@@ -262,8 +267,7 @@ def pdf_engine(name: str = "weasyprint") -> PdfEngine:
         if not _chromium:
             _chromium.append(_Chromium(_chromium_ready()))
             # A pool's worker process ends through multiprocessing's exit, which runs its
-            # finalizers but not atexit; the main process runs them from atexit. Closed
-            # either way, the browser removes its profile folder from the temporary folder.
+            # finalizers but not atexit; the main process runs them from atexit.
             Finalize(None, _chromium[0].close, exitpriority=10)
         return _chromium[0]
 
