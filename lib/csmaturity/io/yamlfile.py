@@ -72,6 +72,13 @@ def _excerpt(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    """A collection's nodes in document order (a mapping's keys and values); none for a scalar."""
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
+
+
 def _expanded_size(root: yaml.Node) -> int:
     """How many nodes ``root`` stands for with every alias followed, counted without
     expanding anything (an aliased node is one object, counted once per use); stops
@@ -86,8 +93,7 @@ def _expanded_size(root: yaml.Node) -> int:
             continue
         if not children_done and id(node) in open_nodes:  # met again inside itself
             return MAX_NODES + 1
-        children = ([n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode)
-                    else node.value if isinstance(node, yaml.SequenceNode) else [])
+        children = _children(node)
         if children_done or not children:
             sizes[id(node)] = min(MAX_NODES + 1, 1 + sum(sizes[id(c)] for c in children))
             open_nodes.discard(id(node))
@@ -110,7 +116,7 @@ def _deeper_than_allowed(root: yaml.Node) -> bool:
         if depth > MAX_DEPTH:
             return True
         seen.add(id(node))
-        children = [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else node.value
+        children = _children(node)
         # Children in document order: a node is first met where it is written, not at a
         # shallower alias of it further on.
         stack.extend((child, depth + 1) for child in reversed(children))

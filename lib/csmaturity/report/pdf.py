@@ -260,7 +260,7 @@ def pdf_engine(name: str = "weasyprint") -> PdfEngine:
     MissingDependencyError
         The engine is not installed (the message says how).
     """
-    check_pdf_engine(name)
+    _check_name(name)
     if name == "weasyprint":
         return _WeasyPrint()
     with _lock:
@@ -270,6 +270,11 @@ def pdf_engine(name: str = "weasyprint") -> PdfEngine:
             # finalizers but not atexit; the main process runs them from atexit.
             Finalize(None, _chromium[0].close, exitpriority=10)
         return _chromium[0]
+
+
+def _check_name(name: str) -> None:
+    check_argument(name in PDF_ENGINES, "pdf_engine", f"unknown PDF engine {name!r}; expected one of "
+                                                      f"{', '.join(PDF_ENGINES)}")
 
 
 def close_pdf_engines() -> None:
@@ -284,17 +289,8 @@ def close_pdf_engines() -> None:
 
 def check_pdf_engine(name: str) -> None:
     """That the PDF engine ``name`` can run here, without starting it (a batch's own
-    process checks before its workers start theirs).
-
-    Raises
-    ------
-    ArgumentError
-        An unknown engine.
-    MissingDependencyError
-        The engine is not installed (the message says how).
-    """
-    check_argument(name in PDF_ENGINES, "pdf_engine", f"unknown PDF engine {name!r}; expected one of "
-                                                      f"{', '.join(PDF_ENGINES)}")
+    process checks before its workers start theirs); raises as :func:`pdf_engine` does."""
+    _check_name(name)
     if name == "weasyprint":
         _WeasyPrint()
     elif not _chromium:
